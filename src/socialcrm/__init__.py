@@ -1,0 +1,70 @@
+"""socialcrm: a customer community inside your Flask or Django site.
+
+The public surface::
+
+    from socialcrm import Community, hookimpl, Settings
+    from socialcrm.adapters.memory import MemoryStorage
+
+    community = Community(MemoryStorage())
+"""
+
+from socialcrm.clock import Clock, ManualClock, SystemClock
+from socialcrm.community import Community
+from socialcrm.domain.records import (
+    Comment,
+    LeaderboardRow,
+    LedgerEntry,
+    Member,
+    Post,
+    Profile,
+    ReputationChange,
+    Revision,
+    Space,
+    Thread,
+    Vote,
+)
+from socialcrm.errors import (
+    Conflict,
+    ContentRejected,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    SocialCRMError,
+    StorageError,
+    ValidationError,
+)
+from socialcrm.plugins.context import HookContext
+from socialcrm.plugins.hookspecs import hookimpl
+from socialcrm.settings import RewardSettings, Settings
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Clock",
+    "Comment",
+    "Community",
+    "Conflict",
+    "ContentRejected",
+    "HookContext",
+    "LeaderboardRow",
+    "LedgerEntry",
+    "ManualClock",
+    "Member",
+    "NotFound",
+    "PermissionDenied",
+    "Post",
+    "Profile",
+    "RateLimited",
+    "ReputationChange",
+    "RewardSettings",
+    "Revision",
+    "Settings",
+    "SocialCRMError",
+    "Space",
+    "StorageError",
+    "SystemClock",
+    "Thread",
+    "ValidationError",
+    "Vote",
+    "hookimpl",
+]

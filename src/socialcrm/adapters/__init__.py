@@ -1,0 +1,1 @@
+"""Storage adapters: ``memory`` for tests and prototypes, ``sqlalchemy`` for real databases."""

@@ -1,0 +1,638 @@
+"""In-memory storage: the same behaviour as the SQL adapters, for tests and prototypes.
+
+Isolation comes from one re-entrant lock held for the whole unit of work (units
+run one at a time, like SQLite's ``BEGIN IMMEDIATE``). Rollback replays an undo
+log of the unit's writes in reverse, so a rejected command leaves the data
+exactly as it was without copying the whole store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from socialcrm.domain.records import (
+    Comment,
+    LedgerEntry,
+    Member,
+    Post,
+    Profile,
+    Revision,
+    Space,
+    Thread,
+    Vote,
+)
+from socialcrm.errors import Conflict
+
+
+class _Tables:
+    """The whole store: dicts of frozen records plus secondary indexes."""
+
+    def __init__(self) -> None:
+        self.members: dict[int, Member] = {}
+        self.member_by_external: dict[str, int] = {}
+        self.spaces: dict[int, Space] = {}
+        self.space_by_slug: dict[str, int] = {}
+        self.space_members: set[tuple[int, int]] = set()
+        self.threads: dict[int, Thread] = {}
+        self.tags: dict[str, datetime] = {}
+        self.posts: dict[int, Post] = {}
+        self.revisions: dict[int, Revision] = {}
+        self.comments: dict[int, Comment] = {}
+        self.votes: dict[int, Vote] = {}
+        self.vote_by_key: dict[tuple[int, int], int] = {}
+        self.ledger: dict[int, LedgerEntry] = {}
+        self.undone: set[int] = set()
+        self.sequences: dict[str, int] = {}
+
+
+class _Journal:
+    """Records how to undo each write of the current unit."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self.t = tables
+        self.undo: list[Callable[[], None]] = []
+
+    def next_id(self, name: str) -> int:
+        # Like SQL sequences, ids handed out are not given back on rollback.
+        value = self.t.sequences.get(name, 0) + 1
+        self.t.sequences[name] = value
+        return value
+
+    def put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        if key in table:
+            old = table[key]
+            self.undo.append(lambda: table.__setitem__(key, old))
+        else:
+            self.undo.append(lambda: table.pop(key, None))
+        table[key] = value
+
+    def delete(self, table: dict[Any, Any], key: Any) -> None:
+        if key in table:
+            old = table.pop(key)
+            self.undo.append(lambda: table.__setitem__(key, old))
+
+    def set_add(self, target: set[Any], item: Any) -> bool:
+        if item in target:
+            return False
+        target.add(item)
+        self.undo.append(lambda: target.discard(item))
+        return True
+
+    def set_remove(self, target: set[Any], item: Any) -> bool:
+        if item not in target:
+            return False
+        target.discard(item)
+        self.undo.append(lambda: target.add(item))
+        return True
+
+    def rollback(self) -> None:
+        while self.undo:
+            self.undo.pop()()
+
+
+class _Repository:
+    def __init__(self, journal: _Journal) -> None:
+        self._j = journal
+        self._t = journal.t
+
+
+class _Members(_Repository):
+    def add(
+        self,
+        *,
+        external_id: str,
+        display_name: str,
+        profile: Profile,
+        roles: frozenset[str],
+        reputation: int,
+        joined_at: datetime,
+    ) -> Member:
+        if external_id in self._t.member_by_external:
+            raise Conflict(
+                f"a member with external id {external_id!r} already exists",
+                code="duplicate_external_id",
+            )
+        member = Member(
+            id=self._j.next_id("members"),
+            external_id=external_id,
+            display_name=display_name,
+            roles=frozenset(roles),
+            reputation=reputation,
+            joined_at=joined_at,
+            profile=profile,
+        )
+        self._j.put(self._t.members, member.id, member)
+        self._j.put(self._t.member_by_external, external_id, member.id)
+        return member
+
+    def get(self, member_id: int) -> Member | None:
+        return self._t.members.get(member_id)
+
+    def get_many(self, member_ids: Collection[int]) -> dict[int, Member]:
+        found = (self._t.members.get(i) for i in member_ids)
+        return {m.id: m for m in found if m is not None}
+
+    def get_by_external_id(self, external_id: str) -> Member | None:
+        member_id = self._t.member_by_external.get(external_id)
+        return None if member_id is None else self._t.members[member_id]
+
+    def lock(self, member_id: int) -> int | None:
+        member = self._t.members.get(member_id)
+        return None if member is None else member.reputation
+
+    def _evolve(self, member_id: int, **changes: Any) -> None:
+        member = self._t.members.get(member_id)
+        if member is not None:
+            self._j.put(self._t.members, member_id, attrs.evolve(member, **changes))
+
+    def update_profile(self, member_id: int, *, display_name: str, profile: Profile) -> None:
+        self._evolve(member_id, display_name=display_name, profile=profile)
+
+    def set_roles(self, member_id: int, roles: frozenset[str]) -> None:
+        self._evolve(member_id, roles=frozenset(roles))
+
+    def add_reputation(self, member_id: int, delta: int) -> None:
+        member = self._t.members.get(member_id)
+        if member is not None:
+            self._evolve(member_id, reputation=member.reputation + delta)
+
+    def set_reputation(self, member_id: int, reputation: int) -> None:
+        self._evolve(member_id, reputation=reputation)
+
+    def list(self, *, limit: int, offset: int = 0) -> list[Member]:
+        ordered = sorted(self._t.members)
+        return [self._t.members[i] for i in ordered[offset : offset + limit]]
+
+    def top(
+        self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
+    ) -> list[Member]:
+        excluded = set(exclude_ids)
+        ranked = sorted(
+            (m for m in self._t.members.values() if m.id not in excluded),
+            key=lambda m: (-m.reputation, m.id),
+        )
+        return ranked[offset : offset + limit]
+
+    def count_above(self, reputation: int) -> int:
+        return sum(1 for m in self._t.members.values() if m.reputation > reputation)
+
+    def reputations(self) -> dict[int, int]:
+        return {m.id: m.reputation for m in self._t.members.values()}
+
+
+class _Spaces(_Repository):
+    def add(
+        self,
+        *,
+        slug: str,
+        name: str,
+        description: str,
+        parent_id: int | None,
+        visibility: str,
+        posting: str,
+        created_at: datetime,
+    ) -> Space:
+        if slug in self._t.space_by_slug:
+            raise Conflict(f"a space with slug {slug!r} already exists", code="duplicate_slug")
+        space = Space(
+            id=self._j.next_id("spaces"),
+            slug=slug,
+            name=name,
+            description=description,
+            parent_id=parent_id,
+            visibility=visibility,
+            posting=posting,
+            created_at=created_at,
+        )
+        self._j.put(self._t.spaces, space.id, space)
+        self._j.put(self._t.space_by_slug, slug, space.id)
+        return space
+
+    def get(self, space_id: int) -> Space | None:
+        return self._t.spaces.get(space_id)
+
+    def get_by_slug(self, slug: str) -> Space | None:
+        space_id = self._t.space_by_slug.get(slug)
+        return None if space_id is None else self._t.spaces[space_id]
+
+    def list(self) -> list[Space]:
+        return [self._t.spaces[i] for i in sorted(self._t.spaces)]
+
+    def add_member(self, space_id: int, member_id: int) -> bool:
+        return self._j.set_add(self._t.space_members, (space_id, member_id))
+
+    def remove_member(self, space_id: int, member_id: int) -> bool:
+        return self._j.set_remove(self._t.space_members, (space_id, member_id))
+
+    def memberships(self, member_id: int) -> frozenset[int]:
+        return frozenset(s for s, m in self._t.space_members if m == member_id)
+
+
+_THREAD_SORTS: dict[str, Callable[[Thread, _Tables], Any]] = {
+    "active": lambda t, _: (t.last_activity_at, t.id),
+    "newest": lambda t, _: (t.created_at, t.id),
+    "unanswered": lambda t, _: (t.created_at, t.id),
+    "score": lambda t, tables: (
+        tables.posts[t.opening_post_id].score if t.opening_post_id in tables.posts else 0,
+        t.id,
+    ),
+}
+
+
+class _Threads(_Repository):
+    def add(
+        self,
+        *,
+        space_id: int,
+        kind: str,
+        title: str,
+        tags: tuple[str, ...],
+        author_id: int,
+        created_at: datetime,
+    ) -> Thread:
+        thread = Thread(
+            id=self._j.next_id("threads"),
+            space_id=space_id,
+            kind=kind,
+            title=title,
+            tags=tuple(tags),
+            status="open",
+            author_id=author_id,
+            opening_post_id=None,
+            accepted_answer_id=None,
+            reply_count=0,
+            created_at=created_at,
+            last_activity_at=created_at,
+        )
+        self._j.put(self._t.threads, thread.id, thread)
+        return thread
+
+    def get(self, thread_id: int) -> Thread | None:
+        return self._t.threads.get(thread_id)
+
+    def _evolve(self, thread_id: int, **changes: Any) -> None:
+        thread = self._t.threads.get(thread_id)
+        if thread is not None:
+            self._j.put(self._t.threads, thread_id, attrs.evolve(thread, **changes))
+
+    def set_opening_post(self, thread_id: int, post_id: int) -> None:
+        self._evolve(thread_id, opening_post_id=post_id)
+
+    def set_status(self, thread_id: int, status: str) -> None:
+        self._evolve(thread_id, status=status)
+
+    def set_title_and_tags(self, thread_id: int, *, title: str, tags: tuple[str, ...]) -> None:
+        self._evolve(thread_id, title=title, tags=tuple(tags))
+
+    def compare_and_set_accepted(
+        self, thread_id: int, *, expected: int | None, new: int | None
+    ) -> bool:
+        thread = self._t.threads.get(thread_id)
+        if thread is None or thread.accepted_answer_id != expected:
+            return False
+        self._evolve(thread_id, accepted_answer_id=new)
+        return True
+
+    def record_reply(self, thread_id: int, *, delta: int, at: datetime | None) -> None:
+        thread = self._t.threads.get(thread_id)
+        if thread is None:
+            return
+        changes: dict[str, Any] = {"reply_count": thread.reply_count + delta}
+        if at is not None:
+            changes["last_activity_at"] = at
+        self._evolve(thread_id, **changes)
+
+    def mark_deleted(self, thread_id: int, at: datetime) -> None:
+        self._evolve(thread_id, deleted_at=at)
+
+    def _matching(
+        self,
+        space_ids: Collection[int],
+        tag: str | None,
+        kind: str | None,
+        status: str | None,
+    ) -> Iterator[Thread]:
+        spaces = set(space_ids)
+        for thread in self._t.threads.values():
+            if thread.deleted_at is not None or thread.space_id not in spaces:
+                continue
+            if tag is not None and tag not in thread.tags:
+                continue
+            if kind is not None and thread.kind != kind:
+                continue
+            if status is not None and thread.status != status:
+                continue
+            yield thread
+
+    def list(
+        self,
+        *,
+        space_ids: Collection[int],
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        sort: str = "active",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Thread]:
+        found = list(self._matching(space_ids, tag, kind, status))
+        if sort == "unanswered":
+            found = [t for t in found if t.kind == "question" and t.reply_count == 0]
+        key = _THREAD_SORTS[sort]
+        found.sort(key=lambda t: key(t, self._t), reverse=True)
+        return found[offset : offset + limit]
+
+    def count(
+        self,
+        *,
+        space_ids: Collection[int],
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+    ) -> int:
+        return sum(1 for _ in self._matching(space_ids, tag, kind, status))
+
+    def count_by_space(self, space_ids: Collection[int]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for thread in self._matching(space_ids, None, None, None):
+            counts[thread.space_id] = counts.get(thread.space_id, 0) + 1
+        return counts
+
+    def known_tags(self, names: Collection[str]) -> frozenset[str]:
+        return frozenset(n for n in names if n in self._t.tags)
+
+    def add_tags(self, names: Iterable[str], at: datetime) -> None:
+        for name in names:
+            if name not in self._t.tags:
+                self._j.put(self._t.tags, name, at)
+
+
+class _Posts(_Repository):
+    def add(
+        self,
+        *,
+        thread_id: int,
+        author_id: int,
+        body: str,
+        is_opening: bool,
+        created_at: datetime,
+    ) -> Post:
+        post = Post(
+            id=self._j.next_id("posts"),
+            thread_id=thread_id,
+            author_id=author_id,
+            body=body,
+            score=0,
+            is_opening=is_opening,
+            created_at=created_at,
+        )
+        self._j.put(self._t.posts, post.id, post)
+        return post
+
+    def get(self, post_id: int) -> Post | None:
+        return self._t.posts.get(post_id)
+
+    def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
+        posts = [
+            p
+            for p in self._t.posts.values()
+            if p.thread_id == thread_id and (include_deleted or p.deleted_at is None)
+        ]
+        posts.sort(key=lambda p: (not p.is_opening, p.id))
+        return posts
+
+    def _evolve(self, post_id: int, **changes: Any) -> None:
+        post = self._t.posts.get(post_id)
+        if post is not None:
+            self._j.put(self._t.posts, post_id, attrs.evolve(post, **changes))
+
+    def update_body(self, post_id: int, *, body: str, edited_at: datetime) -> None:
+        self._evolve(post_id, body=body, edited_at=edited_at)
+
+    def add_revision(
+        self,
+        *,
+        post_id: int,
+        editor_id: int,
+        edited_at: datetime,
+        previous_body: str,
+        previous_title: str | None,
+    ) -> Revision:
+        revision = Revision(
+            id=self._j.next_id("revisions"),
+            post_id=post_id,
+            editor_id=editor_id,
+            edited_at=edited_at,
+            previous_body=previous_body,
+            previous_title=previous_title,
+        )
+        self._j.put(self._t.revisions, revision.id, revision)
+        return revision
+
+    def revisions(self, post_id: int) -> list[Revision]:
+        return sorted(
+            (r for r in self._t.revisions.values() if r.post_id == post_id), key=lambda r: r.id
+        )
+
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
+        self._evolve(post_id, deleted_at=at, deleted_by=by)
+
+    def add_score(self, post_id: int, delta: int) -> None:
+        post = self._t.posts.get(post_id)
+        if post is not None:
+            self._evolve(post_id, score=post.score + delta)
+
+    def add_comment(
+        self, *, post_id: int, author_id: int, body: str, created_at: datetime
+    ) -> Comment:
+        comment = Comment(
+            id=self._j.next_id("comments"),
+            post_id=post_id,
+            author_id=author_id,
+            body=body,
+            created_at=created_at,
+        )
+        self._j.put(self._t.comments, comment.id, comment)
+        return comment
+
+    def comments(self, post_id: int) -> list[Comment]:
+        return sorted(
+            (c for c in self._t.comments.values() if c.post_id == post_id), key=lambda c: c.id
+        )
+
+
+class _Votes(_Repository):
+    def get(self, post_id: int, member_id: int) -> Vote | None:
+        vote_id = self._t.vote_by_key.get((post_id, member_id))
+        return None if vote_id is None else self._t.votes[vote_id]
+
+    def add(self, *, post_id: int, member_id: int, value: int, cast_at: datetime) -> Vote:
+        if (post_id, member_id) in self._t.vote_by_key:
+            raise Conflict("this member already voted on this post", code="duplicate_vote")
+        vote = Vote(
+            id=self._j.next_id("votes"),
+            post_id=post_id,
+            member_id=member_id,
+            value=value,
+            cast_at=cast_at,
+        )
+        self._j.put(self._t.votes, vote.id, vote)
+        self._j.put(self._t.vote_by_key, (post_id, member_id), vote.id)
+        return vote
+
+    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> None:
+        vote = self._t.votes.get(vote_id)
+        if vote is not None:
+            self._j.put(self._t.votes, vote_id, attrs.evolve(vote, value=value, cast_at=cast_at))
+
+    def remove(self, vote_id: int) -> None:
+        vote = self._t.votes.get(vote_id)
+        if vote is not None:
+            self._j.delete(self._t.votes, vote_id)
+            self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))
+
+    def for_post(self, post_id: int) -> list[Vote]:
+        return sorted((v for v in self._t.votes.values() if v.post_id == post_id), key=lambda v: v.id)
+
+
+class _Ledger(_Repository):
+    def append(
+        self,
+        *,
+        member_id: int,
+        delta: int,
+        requested: int,
+        rule: str,
+        event: str,
+        cause: str,
+        at: datetime,
+        undoes: int | None = None,
+        cap_day: date | None = None,
+        space_id: int | None = None,
+        post_id: int | None = None,
+    ) -> LedgerEntry:
+        entry = LedgerEntry(
+            id=self._j.next_id("ledger"),
+            member_id=member_id,
+            delta=delta,
+            requested=requested,
+            rule=rule,
+            event=event,
+            cause=cause,
+            at=at,
+            undoes=undoes,
+            cap_day=cap_day,
+            space_id=space_id,
+            post_id=post_id,
+        )
+        self._j.put(self._t.ledger, entry.id, entry)
+        if undoes is not None:
+            self._j.set_add(self._t.undone, undoes)
+        return entry
+
+    def cap_used(self, member_id: int, cap_day: date) -> int:
+        return sum(
+            e.delta
+            for e in self._t.ledger.values()
+            if e.member_id == member_id and e.cap_day == cap_day
+        )
+
+    def active_for_causes(
+        self, causes: Collection[str] = (), prefixes: Collection[str] = ()
+    ) -> list[LedgerEntry]:
+        exact = set(causes)
+        starts = tuple(prefixes)
+        return [
+            e
+            for _, e in sorted(self._t.ledger.items())
+            if e.undoes is None
+            and e.id not in self._t.undone
+            and (e.cause in exact or (starts and e.cause.startswith(starts)))
+        ]
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
+        entries = [e for e in self._t.ledger.values() if e.member_id == member_id]
+        entries.sort(key=lambda e: e.id, reverse=True)
+        return entries[offset : offset + limit]
+
+    def totals(self) -> dict[int, int]:
+        sums: dict[int, int] = {}
+        for e in self._t.ledger.values():
+            sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
+        return sums
+
+    def gains(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        spaces = None if space_ids is None else set(space_ids)
+        excluded = set(exclude_member_ids)
+        sums: dict[int, int] = {}
+        for e in self._t.ledger.values():
+            if since is not None and e.at < since:
+                continue
+            if until is not None and e.at >= until:
+                continue
+            if spaces is not None and e.space_id not in spaces:
+                continue
+            if e.member_id in excluded:
+                continue
+            sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
+        ranked = sorted(((m, s) for m, s in sums.items() if s > 0), key=lambda r: (-r[1], r[0]))
+        return ranked[:limit]
+
+
+class MemoryUnitOfWork:
+    """A unit of work over the in-memory tables; see :class:`socialcrm.ports.UnitOfWork`."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self._journal = _Journal(tables)
+        self.members = _Members(self._journal)
+        self.spaces = _Spaces(self._journal)
+        self.threads = _Threads(self._journal)
+        self.posts = _Posts(self._journal)
+        self.votes = _Votes(self._journal)
+        self.ledger = _Ledger(self._journal)
+
+    def commit(self) -> None:
+        """Keep every write made so far."""
+        self._journal.undo.clear()
+
+    def rollback(self) -> None:
+        """Undo every write made since the last commit."""
+        self._journal.rollback()
+
+
+class MemoryStorage:
+    """Storage in Python dicts: fast, isolated per instance, gone when the process ends."""
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[MemoryUnitOfWork]:
+        """Open a unit; writes not committed when the block ends are undone."""
+        with self._lock:
+            uow = MemoryUnitOfWork(self._tables)
+            try:
+                yield uow
+            finally:
+                uow.rollback()
+
+    def close(self) -> None:
+        """Nothing to release; present for the port."""
+
+
+__all__ = ["MemoryStorage", "MemoryUnitOfWork"]

@@ -1,0 +1,101 @@
+"""The :class:`Community` facade: one object, a sub-API per capability."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pluggy
+
+from socialcrm.clock import Clock, SystemClock
+from socialcrm.errors import ValidationError
+from socialcrm.plugins.manager import make_plugin_manager
+from socialcrm.ports import Storage
+from socialcrm.services.members import Members
+from socialcrm.services.posts import Posts
+from socialcrm.services.reputation import Privileges, Reputation
+from socialcrm.services.runtime import Runtime
+from socialcrm.services.spaces import Spaces
+from socialcrm.services.threads import Threads
+from socialcrm.services.votes import Votes
+from socialcrm.settings import Settings
+
+
+class Community:
+    """A customer community over one storage.
+
+    Commands take ``actor`` (the acting member's id) as their first keyword and
+    return frozen records; queries whose answer depends on who is looking take
+    ``actor`` too (``None`` for an anonymous visitor).
+
+    :param storage: a storage adapter (``MemoryStorage``, ``SQLAlchemyStorage`` or
+        your own, proven with :mod:`socialcrm.testing`).
+    :param plugins: host plugins (objects or modules with ``@hookimpl`` functions).
+    :param settings: thresholds and limits; Stack Exchange defaults otherwise.
+    :param clock: where time comes from; the UTC wall clock otherwise.
+    :param builtin_plugins: ``True`` (all), ``False`` (none) or the names of the
+        built-in plugins to keep (see ``socialcrm.plugins.manager.DEFAULT_PLUGINS``).
+    :param entry_points: also load plugins from the ``socialcrm`` entry-point group.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        plugins: Iterable[object] = (),
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        builtin_plugins: bool | Iterable[str] = True,
+        entry_points: bool = True,
+    ) -> None:
+        if settings is not None and not isinstance(settings, Settings):
+            raise ValidationError("settings must be a socialcrm.Settings", field="settings")
+        self.storage = storage
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self.plugins: pluggy.PluginManager = make_plugin_manager(
+            plugins, builtins=builtin_plugins, entry_points=entry_points
+        )
+        runtime = Runtime(self, storage, self.plugins, self.settings, self.clock)
+        self._runtime = runtime
+        self.members = Members(runtime)
+        self.spaces = Spaces(runtime)
+        self.threads = Threads(runtime)
+        self.posts = Posts(runtime)
+        self.votes = Votes(runtime)
+        self.reputation = Reputation(runtime)
+        self.privileges = Privileges(runtime)
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Community:
+        """A community on ``SQLAlchemyStorage(url)``; other keywords go to the constructor.
+
+        ``Community.from_url("sqlite:///community.db")`` creates (and migrates) the
+        database file if needed.
+        """
+        from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
+
+        table_prefix = kwargs.pop("table_prefix", "socialcrm_")
+        return cls(SQLAlchemyStorage(url, table_prefix=table_prefix), **kwargs)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """Run every command inside the block in one transaction.
+
+        Signals are sent once, after the block commits. If a command inside fails,
+        the whole block is rolled back (even if the exception is caught inside it,
+        leaving the block raises ``Conflict`` with code ``unit_of_work_aborted``).
+        """
+        with self._runtime.group():
+            yield
+
+    def close(self) -> None:
+        """Close the storage."""
+        self.storage.close()
+
+    def __enter__(self) -> Community:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

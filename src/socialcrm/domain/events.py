@@ -1,0 +1,374 @@
+"""Domain events: one frozen record for every state change.
+
+Events are recorded inside the command's unit of work, handed to the in-transaction
+hooks (reward rules, ``socialcrm_on_event``), and after commit sent as blinker
+signals (see :mod:`socialcrm.signals`) whose names are the events' ``name``.
+
+Reputation causes
+-----------------
+Events that earn reputation name their ``cause``; entries in the ledger carry it.
+Causes are hierarchical strings, ``thread:<id>:post:<id>:vote:<id>`` and
+``thread:<id>:post:<id>:accept``, so that undoing a vote reverses one cause and
+deleting a post (or its whole thread) reverses every cause under a prefix.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Base of every domain event: when it happened and which member did it."""
+
+    name: ClassVar[str] = "event"
+    at: datetime
+    actor_id: int | None
+
+    @property
+    def cause(self) -> str | None:
+        """The ledger cause of reputation this event earns, if any."""
+        return None
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        """Causes whose reputation this event takes back (exact match)."""
+        return ()
+
+    @property
+    def reversed_cause_prefixes(self) -> tuple[str, ...]:
+        """Cause prefixes whose reputation this event takes back."""
+        return ()
+
+
+def post_cause(thread_id: int, post_id: int) -> str:
+    """The cause prefix of everything a post earned."""
+    return f"thread:{thread_id}:post:{post_id}:"
+
+
+def vote_cause(thread_id: int, post_id: int, vote_id: int) -> str:
+    """The cause of a single vote's reputation."""
+    return f"{post_cause(thread_id, post_id)}vote:{vote_id}"
+
+
+def accept_cause(thread_id: int, post_id: int) -> str:
+    """The cause of an accepted answer's reputation."""
+    return f"{post_cause(thread_id, post_id)}accept"
+
+
+# ---------------------------------------------------------------- members
+
+
+@attrs.frozen(kw_only=True)
+class MemberJoined(Event):
+    """A member joined the community."""
+
+    name: ClassVar[str] = "member_joined"
+    member_id: int
+    external_id: str
+    display_name: str
+    roles: frozenset[str]
+
+
+@attrs.frozen(kw_only=True)
+class ProfileUpdated(Event):
+    """A member's display name or profile changed."""
+
+    name: ClassVar[str] = "profile_updated"
+    member_id: int
+
+
+@attrs.frozen(kw_only=True)
+class RoleGranted(Event):
+    """An admin gave a member a role."""
+
+    name: ClassVar[str] = "role_granted"
+    member_id: int
+    role: str
+
+
+@attrs.frozen(kw_only=True)
+class RoleRevoked(Event):
+    """An admin took a role from a member."""
+
+    name: ClassVar[str] = "role_revoked"
+    member_id: int
+    role: str
+
+
+# ---------------------------------------------------------------- spaces
+
+
+@attrs.frozen(kw_only=True)
+class SpaceCreated(Event):
+    """A space (category or subgroup) was created."""
+
+    name: ClassVar[str] = "space_created"
+    space_id: int
+    slug: str
+    visibility: str
+    parent_id: int | None
+
+
+@attrs.frozen(kw_only=True)
+class SpaceMemberAdded(Event):
+    """A member was given explicit membership of a space."""
+
+    name: ClassVar[str] = "space_member_added"
+    space_id: int
+    member_id: int
+
+
+@attrs.frozen(kw_only=True)
+class SpaceMemberRemoved(Event):
+    """A member's explicit membership of a space ended."""
+
+    name: ClassVar[str] = "space_member_removed"
+    space_id: int
+    member_id: int
+
+
+# ---------------------------------------------------------------- threads and posts
+
+
+@attrs.frozen(kw_only=True)
+class ThreadStarted(Event):
+    """A thread and its opening post were created."""
+
+    name: ClassVar[str] = "thread_started"
+    thread_id: int
+    space_id: int
+    kind: str
+    author_id: int
+    opening_post_id: int
+    tags: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ThreadClosed(Event):
+    """A thread was closed to new replies, votes and accepts."""
+
+    name: ClassVar[str] = "thread_closed"
+    thread_id: int
+    space_id: int
+
+
+@attrs.frozen(kw_only=True)
+class ThreadReopened(Event):
+    """A closed thread was opened again."""
+
+    name: ClassVar[str] = "thread_reopened"
+    thread_id: int
+    space_id: int
+
+
+@attrs.frozen(kw_only=True)
+class ReplyPosted(Event):
+    """A reply (an answer, for questions) was posted in a thread."""
+
+    name: ClassVar[str] = "reply_posted"
+    post_id: int
+    thread_id: int
+    space_id: int
+    author_id: int
+    thread_kind: str
+
+
+@attrs.frozen(kw_only=True)
+class PostEdited(Event):
+    """A post's body (and for opening posts, maybe its thread's title or tags) changed."""
+
+    name: ClassVar[str] = "post_edited"
+    post_id: int
+    thread_id: int
+    space_id: int
+    revision_id: int
+
+
+@attrs.frozen(kw_only=True)
+class PostDeleted(Event):
+    """A post was soft-deleted; deleting an opening post deletes its thread.
+
+    Everything the post earned (or, for an opening post, the whole thread earned)
+    is taken back by compensating ledger entries.
+    """
+
+    name: ClassVar[str] = "post_deleted"
+    post_id: int
+    thread_id: int
+    space_id: int
+    author_id: int
+    was_opening: bool
+
+    @property
+    def reversed_cause_prefixes(self) -> tuple[str, ...]:
+        if self.was_opening:
+            return (f"thread:{self.thread_id}:",)
+        return (post_cause(self.thread_id, self.post_id),)
+
+
+@attrs.frozen(kw_only=True)
+class CommentAdded(Event):
+    """A comment was added under a post."""
+
+    name: ClassVar[str] = "comment_added"
+    comment_id: int
+    post_id: int
+    thread_id: int
+    space_id: int
+
+
+# ---------------------------------------------------------------- votes
+
+
+@attrs.frozen(kw_only=True)
+class _VoteEvent(Event):
+    vote_id: int
+    post_id: int
+    thread_id: int
+    space_id: int
+    post_author_id: int
+    post_kind: str  # "question", "answer", "opening" or "reply"
+    value: int  # the vote's value now; 0 once retracted
+
+    @property
+    def vote_cause(self) -> str:
+        """The ledger cause of this vote."""
+        return vote_cause(self.thread_id, self.post_id, self.vote_id)
+
+
+@attrs.frozen(kw_only=True)
+class VoteCast(_VoteEvent):
+    """A member voted on a post (``value`` is +1 or -1)."""
+
+    name: ClassVar[str] = "vote_cast"
+
+    @property
+    def cause(self) -> str | None:
+        return self.vote_cause
+
+
+@attrs.frozen(kw_only=True)
+class VoteChanged(_VoteEvent):
+    """A member turned an upvote into a downvote or back; ``previous_value`` was replaced."""
+
+    name: ClassVar[str] = "vote_changed"
+    previous_value: int
+
+    @property
+    def cause(self) -> str | None:
+        return self.vote_cause
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        return (self.vote_cause,)
+
+
+@attrs.frozen(kw_only=True)
+class VoteRetracted(_VoteEvent):
+    """A member took back a vote (``previous_value``); ``value`` is 0."""
+
+    name: ClassVar[str] = "vote_retracted"
+    previous_value: int
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        return (self.vote_cause,)
+
+
+# ---------------------------------------------------------------- accepted answers
+
+
+@attrs.frozen(kw_only=True)
+class AnswerAccepted(Event):
+    """An answer was accepted; ``previous_answer_id`` lost its acceptance, if any."""
+
+    name: ClassVar[str] = "answer_accepted"
+    thread_id: int
+    space_id: int
+    answer_id: int
+    answer_author_id: int
+    asker_id: int
+    previous_answer_id: int | None = None
+
+    @property
+    def cause(self) -> str | None:
+        return accept_cause(self.thread_id, self.answer_id)
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        if self.previous_answer_id is None:
+            return ()
+        return (accept_cause(self.thread_id, self.previous_answer_id),)
+
+
+@attrs.frozen(kw_only=True)
+class AnswerUnaccepted(Event):
+    """An answer's acceptance was withdrawn."""
+
+    name: ClassVar[str] = "answer_unaccepted"
+    thread_id: int
+    space_id: int
+    answer_id: int
+    answer_author_id: int
+    asker_id: int
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        return (accept_cause(self.thread_id, self.answer_id),)
+
+
+# ---------------------------------------------------------------- reputation
+
+
+@attrs.frozen(kw_only=True)
+class ReputationChanged(Event):
+    """A ledger entry was appended; ``reputation`` is the member's new total."""
+
+    name: ClassVar[str] = "reputation_changed"
+    member_id: int
+    entry_id: int
+    delta: int
+    requested: int
+    rule: str
+    cause: str  # type: ignore[assignment]
+    reputation: int
+
+
+@attrs.frozen(kw_only=True)
+class ReputationRecomputed(Event):
+    """``recompute()`` found a cached total that differed from the ledger and fixed it."""
+
+    name: ClassVar[str] = "reputation_recomputed"
+    member_id: int
+    previous: int
+    reputation: int
+
+
+#: Every concrete event class, in documentation order.
+EVENT_TYPES: tuple[type[Event], ...] = (
+    MemberJoined,
+    ProfileUpdated,
+    RoleGranted,
+    RoleRevoked,
+    SpaceCreated,
+    SpaceMemberAdded,
+    SpaceMemberRemoved,
+    ThreadStarted,
+    ThreadClosed,
+    ThreadReopened,
+    ReplyPosted,
+    PostEdited,
+    PostDeleted,
+    CommentAdded,
+    VoteCast,
+    VoteChanged,
+    VoteRetracted,
+    AnswerAccepted,
+    AnswerUnaccepted,
+    ReputationChanged,
+    ReputationRecomputed,
+)

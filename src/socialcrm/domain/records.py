@@ -1,0 +1,219 @@
+"""Frozen records returned by every socialcrm query and command.
+
+Records are plain values: they never talk to storage. Storage adapters build them
+with the named constructors or keyword arguments, never ``Cls(**row)``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import attrs
+
+ROLES = ("member", "moderator", "staff", "admin")
+#: Roles that bypass reputation privileges and moderate content.
+MODERATING_ROLES = frozenset({"moderator", "staff", "admin"})
+VISIBILITIES = ("public", "members", "private")
+POSTING_POLICIES = ("members", "moderators")
+THREAD_KINDS = ("question", "discussion", "idea", "announcement")
+THREAD_STATUSES = ("open", "closed")
+
+
+def _tuple_of_str(value: object) -> tuple[str, ...]:
+    return tuple(value)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class Profile:
+    """What a member tells the community about themselves."""
+
+    bio: str = ""
+    company: str = ""
+    job_title: str = ""
+    country: str = ""
+    interests: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+
+
+@attrs.frozen
+class Member:
+    """A person in the community, tied to the host's user by ``external_id``."""
+
+    id: int
+    external_id: str
+    display_name: str
+    roles: frozenset[str]
+    reputation: int
+    joined_at: datetime
+    profile: Profile = attrs.field(factory=Profile)
+
+    @property
+    def is_moderator(self) -> bool:
+        """True for moderators, staff and admins."""
+        return not self.roles.isdisjoint(MODERATING_ROLES)
+
+    @property
+    def is_admin(self) -> bool:
+        """True for admins."""
+        return "admin" in self.roles
+
+
+@attrs.frozen
+class Space:
+    """A category of threads; ``parent_id`` makes it a subgroup of another space."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    parent_id: int | None
+    visibility: str
+    posting: str
+    created_at: datetime
+
+
+@attrs.frozen
+class Thread:
+    """A question, discussion, idea or announcement and its counters."""
+
+    id: int
+    space_id: int
+    kind: str
+    title: str
+    tags: tuple[str, ...]
+    status: str
+    author_id: int
+    opening_post_id: int | None
+    accepted_answer_id: int | None
+    reply_count: int
+    created_at: datetime
+    last_activity_at: datetime
+    deleted_at: datetime | None = None
+
+    @property
+    def is_deleted(self) -> bool:
+        """True once the thread was soft-deleted."""
+        return self.deleted_at is not None
+
+
+@attrs.frozen
+class Post:
+    """The opening post of a thread or a reply to it."""
+
+    id: int
+    thread_id: int
+    author_id: int
+    body: str
+    score: int
+    is_opening: bool
+    created_at: datetime
+    edited_at: datetime | None = None
+    deleted_at: datetime | None = None
+    deleted_by: int | None = None
+
+    @property
+    def is_deleted(self) -> bool:
+        """True once the post was soft-deleted."""
+        return self.deleted_at is not None
+
+
+@attrs.frozen
+class Revision:
+    """One edit of a post: who changed it, when, and what it said before."""
+
+    id: int
+    post_id: int
+    editor_id: int
+    edited_at: datetime
+    previous_body: str
+    previous_title: str | None
+
+
+@attrs.frozen
+class Comment:
+    """A short remark under a post."""
+
+    id: int
+    post_id: int
+    author_id: int
+    body: str
+    created_at: datetime
+
+
+@attrs.frozen
+class Vote:
+    """A member's vote (+1 or -1) on a post; ``cast_at`` moves when it is changed."""
+
+    id: int
+    post_id: int
+    member_id: int
+    value: int
+    cast_at: datetime
+
+
+@attrs.frozen
+class LedgerEntry:
+    """One append-only reputation change as it was applied.
+
+    ``delta`` is what was actually applied (after the daily cap and the floor),
+    ``requested`` what the rule asked for. ``cause`` ties the entry to the thing
+    that produced it (``post:<id>:vote:<id>``, ``post:<id>:accept``), ``undoes``
+    to the entry a compensating entry reverses. ``cap_day`` is the UTC day whose
+    daily cap the entry counts against (``None`` when exempt).
+    """
+
+    id: int
+    member_id: int
+    delta: int
+    requested: int
+    rule: str
+    event: str
+    cause: str
+    at: datetime
+    undoes: int | None = None
+    cap_day: date | None = None
+    space_id: int | None = None
+    post_id: int | None = None
+
+
+@attrs.frozen
+class LeaderboardRow:
+    """A leaderboard line: ``score`` is total reputation or the period's gain."""
+
+    rank: int
+    member_id: int
+    display_name: str
+    score: int
+
+
+@attrs.frozen
+class ReputationChange:
+    """What a reward rule asks for: give ``delta`` to ``member_id``.
+
+    ``capped`` changes count against the member's daily reputation cap.
+    """
+
+    member_id: int
+    delta: int
+    rule: str
+    capped: bool = False
+
+
+__all__ = [
+    "ROLES",
+    "MODERATING_ROLES",
+    "VISIBILITIES",
+    "POSTING_POLICIES",
+    "THREAD_KINDS",
+    "THREAD_STATUSES",
+    "Profile",
+    "Member",
+    "Space",
+    "Thread",
+    "Post",
+    "Revision",
+    "Comment",
+    "Vote",
+    "LedgerEntry",
+    "LeaderboardRow",
+    "ReputationChange",
+]

@@ -1,0 +1,106 @@
+"""Typed errors raised by socialcrm.
+
+Every error carries a stable, machine-readable ``code`` and a human ``message``.
+A command that raises one of these leaves storage exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class SocialCRMError(Exception):
+    """Base class of every error socialcrm raises on purpose."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(SocialCRMError):
+    """The thing named does not exist, or the actor may not know that it exists."""
+
+    code = "not_found"
+
+
+class PermissionDenied(SocialCRMError):
+    """The actor may not do this.
+
+    ``privilege`` names the missing privilege (or ``None`` for rules that are not
+    reputation privileges) and ``required_reputation`` the reputation it needs.
+    """
+
+    code = "permission_denied"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        privilege: str | None = None,
+        required_reputation: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.privilege = privilege
+        self.required_reputation = required_reputation
+
+
+class ValidationError(SocialCRMError):
+    """An argument is malformed: empty, too long, of the wrong type or value."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
+
+
+class Conflict(SocialCRMError):
+    """The command clashes with the current state (duplicate, locked, closed...)."""
+
+    code = "conflict"
+
+
+class RateLimited(SocialCRMError):
+    """The actor did this too often; ``retry_after`` is in seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class ContentRejected(SocialCRMError):
+    """A content check refused the text; ``reasons`` lists every reason given."""
+
+    code = "content_rejected"
+
+    def __init__(self, reasons: Sequence[str], *, code: str | None = None) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__("content rejected: " + "; ".join(self.reasons), code=code)
+
+
+class StorageError(SocialCRMError):
+    """The storage adapter failed in a way that is not the caller's fault."""
+
+    code = "storage_error"
+
+
+__all__ = [
+    "SocialCRMError",
+    "NotFound",
+    "PermissionDenied",
+    "ValidationError",
+    "Conflict",
+    "RateLimited",
+    "ContentRejected",
+    "StorageError",
+]

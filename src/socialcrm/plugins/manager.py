@@ -1,0 +1,62 @@
+"""Building the plugin manager: hookspecs, built-in plugins, entry points, host plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pluggy
+
+from socialcrm.plugins import hookspecs
+from socialcrm.plugins.rewards import StackExchangeRewards
+from socialcrm.plugins.staff import StaffPrivileges
+
+#: Entry-point group through which installed packages offer plugins.
+ENTRY_POINT_GROUP = "socialcrm"
+
+#: Built-in behaviour, registered under these names; unregister or replace any of it.
+DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
+    ("socialcrm.rewards", StackExchangeRewards),
+    ("socialcrm.staff", StaffPrivileges),
+)
+
+
+def make_plugin_manager(
+    plugins: Iterable[object] = (),
+    *,
+    builtins: bool | Iterable[str] = True,
+    entry_points: bool = True,
+) -> pluggy.PluginManager:
+    """Return a plugin manager with socialcrm's hookspecs and plugins registered.
+
+    :param plugins: host plugins (objects or modules with ``@hookimpl`` functions),
+        registered after the built-ins so they run first (pluggy calls the most
+        recently registered implementation first).
+    :param builtins: ``True`` for every built-in plugin, ``False`` for none, or the
+        names (from :data:`DEFAULT_PLUGINS`) of those to keep.
+    :param entry_points: load plugins installed under the ``socialcrm``
+        entry-point group.
+    """
+    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    if builtins is True:
+        wanted = {name for name, _ in DEFAULT_PLUGINS}
+    elif builtins is False:
+        wanted = set()
+    else:
+        wanted = set(builtins)
+        unknown = wanted - {name for name, _ in DEFAULT_PLUGINS}
+        if unknown:
+            from socialcrm.errors import ValidationError
+
+            raise ValidationError(
+                f"unknown built-in plugins: {', '.join(sorted(unknown))}", field="builtins"
+            )
+    for name, factory in DEFAULT_PLUGINS:
+        if name in wanted:
+            manager.register(factory(), name=name)
+    if entry_points:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for plugin in plugins:
+        manager.register(plugin)
+    manager.check_pending()
+    return manager

@@ -1,0 +1,55 @@
+"""The built-in reward rules: Stack Exchange's (DESIGN.md §3), amounts from ``Settings.rewards``.
+
+* upvote received: +10 (question, answer or any other post), counted against the
+  daily cap;
+* downvote received: −2; downvoting an answer costs the voter −1;
+* accepted answer: +15 to its author and +2 to the asker, exempt from the cap;
+  nothing for accepting one's own answer.
+
+Undoing a vote or an accept is not a rule: the core writes compensating entries
+equal to what was applied. Replace this plugin to change how reputation is earned.
+"""
+
+from __future__ import annotations
+
+from socialcrm.domain.events import AnswerAccepted, Event, VoteCast, VoteChanged
+from socialcrm.domain.records import ReputationChange
+from socialcrm.plugins.context import HookContext
+from socialcrm.plugins.hookspecs import hookimpl
+
+_UPVOTE_RULES = {
+    "question": ("question_upvote", "question_upvoted"),
+    "answer": ("answer_upvote", "answer_upvoted"),
+}
+
+
+class StackExchangeRewards:
+    """Reward rules of Stack Exchange; registered as ``socialcrm.rewards``."""
+
+    @hookimpl
+    def socialcrm_reputation_changes(
+        self, event: Event, context: HookContext
+    ) -> list[ReputationChange] | None:
+        """Reputation for votes and accepted answers."""
+        rewards = context.settings.rewards
+        if isinstance(event, (VoteCast, VoteChanged)):
+            if event.value > 0:
+                setting, rule = _UPVOTE_RULES.get(event.post_kind, ("post_upvote", "post_upvoted"))
+                amount = getattr(rewards, setting)
+                return [ReputationChange(event.post_author_id, amount, rule, capped=True)]
+            changes = [
+                ReputationChange(event.post_author_id, rewards.downvote_received, "downvoted")
+            ]
+            if event.post_kind == "answer" and event.actor_id is not None:
+                changes.append(
+                    ReputationChange(event.actor_id, rewards.answer_downvote_cost, "downvote_cost")
+                )
+            return changes
+        if isinstance(event, AnswerAccepted):
+            if event.answer_author_id == event.asker_id:
+                return None
+            return [
+                ReputationChange(event.answer_author_id, rewards.accepted_answer, "answer_accepted"),
+                ReputationChange(event.asker_id, rewards.accepter, "accepted_an_answer"),
+            ]
+        return None

@@ -1,0 +1,432 @@
+"""The storage port: what socialcrm needs from a storage adapter.
+
+A :class:`Storage` opens units of work. A :class:`UnitOfWork` is one transaction
+and exposes repositories whose methods are *atomic, intention-revealing
+operations*: counters change by increments (``add_score``, ``add_reputation``),
+uniqueness is enforced by storage (one vote per member and post, one external id
+per member, one slug per space), and "one accepted answer per question" is a
+compare-and-set. Nothing here loads an aggregate to save it back.
+
+Rules every adapter follows (the contract suite in :mod:`socialcrm.testing`
+checks them):
+
+* Leaving the ``with`` block without :meth:`UnitOfWork.commit` rolls back every
+  write of the unit; an exception inside the block also rolls back.
+* Duplicate keys raise :class:`socialcrm.errors.Conflict`, never a driver error,
+  and leave the unit usable.
+* ``get`` methods return ``None`` for unknown ids; they never raise.
+* Records returned are the frozen records of :mod:`socialcrm.domain.records`.
+* Lists are returned in the documented order with ties broken by id.
+* All datetimes given and returned are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from typing import Protocol
+
+from socialcrm.domain.records import (
+    Comment,
+    LedgerEntry,
+    Member,
+    Post,
+    Profile,
+    Revision,
+    Space,
+    Thread,
+    Vote,
+)
+
+
+class MemberRepository(Protocol):
+    """Members and their cached reputation totals."""
+
+    def add(
+        self,
+        *,
+        external_id: str,
+        display_name: str,
+        profile: Profile,
+        roles: frozenset[str],
+        reputation: int,
+        joined_at: datetime,
+    ) -> Member:
+        """Insert a member; ``Conflict`` (code ``duplicate_external_id``) if the id is taken."""
+        ...
+
+    def get(self, member_id: int) -> Member | None:
+        """The member with this id, or ``None``."""
+        ...
+
+    def get_many(self, member_ids: Collection[int]) -> dict[int, Member]:
+        """The members with these ids that exist, keyed by id."""
+        ...
+
+    def get_by_external_id(self, external_id: str) -> Member | None:
+        """The member with this external id, or ``None``."""
+        ...
+
+    def lock(self, member_id: int) -> int | None:
+        """Lock the member's row until the unit ends; return its reputation (``None`` if absent).
+
+        SQL adapters use ``SELECT ... FOR UPDATE`` where the dialect has it.
+        """
+        ...
+
+    def update_profile(self, member_id: int, *, display_name: str, profile: Profile) -> None:
+        """Replace the display name and profile."""
+        ...
+
+    def set_roles(self, member_id: int, roles: frozenset[str]) -> None:
+        """Replace the member's roles."""
+        ...
+
+    def add_reputation(self, member_id: int, delta: int) -> None:
+        """Atomically add ``delta`` to the cached reputation total."""
+        ...
+
+    def set_reputation(self, member_id: int, reputation: int) -> None:
+        """Overwrite the cached reputation total (used by ``recompute``)."""
+        ...
+
+    def list(self, *, limit: int, offset: int = 0) -> list[Member]:
+        """Members by id ascending."""
+        ...
+
+    def top(
+        self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
+    ) -> list[Member]:
+        """Members by reputation descending, then id ascending."""
+        ...
+
+    def count_above(self, reputation: int) -> int:
+        """How many members have a reputation strictly greater than ``reputation``."""
+        ...
+
+    def reputations(self) -> dict[int, int]:
+        """Every member's cached reputation, keyed by id."""
+        ...
+
+
+class SpaceRepository(Protocol):
+    """Spaces and explicit space membership."""
+
+    def add(
+        self,
+        *,
+        slug: str,
+        name: str,
+        description: str,
+        parent_id: int | None,
+        visibility: str,
+        posting: str,
+        created_at: datetime,
+    ) -> Space:
+        """Insert a space; ``Conflict`` (code ``duplicate_slug``) if the slug is taken."""
+        ...
+
+    def get(self, space_id: int) -> Space | None:
+        """The space with this id, or ``None``."""
+        ...
+
+    def get_by_slug(self, slug: str) -> Space | None:
+        """The space with this slug, or ``None``."""
+        ...
+
+    def list(self) -> list[Space]:
+        """Every space, by id ascending."""
+        ...
+
+    def add_member(self, space_id: int, member_id: int) -> bool:
+        """Give explicit membership; ``False`` if it already existed."""
+        ...
+
+    def remove_member(self, space_id: int, member_id: int) -> bool:
+        """End explicit membership; ``False`` if there was none."""
+        ...
+
+    def memberships(self, member_id: int) -> frozenset[int]:
+        """Ids of the spaces the member explicitly belongs to."""
+        ...
+
+
+class ThreadRepository(Protocol):
+    """Threads, their tags and counters."""
+
+    def add(
+        self,
+        *,
+        space_id: int,
+        kind: str,
+        title: str,
+        tags: tuple[str, ...],
+        author_id: int,
+        created_at: datetime,
+    ) -> Thread:
+        """Insert an open thread with no opening post yet, ``reply_count`` 0."""
+        ...
+
+    def get(self, thread_id: int) -> Thread | None:
+        """The thread with this id (deleted ones included), or ``None``."""
+        ...
+
+    def set_opening_post(self, thread_id: int, post_id: int) -> None:
+        """Record the thread's opening post."""
+        ...
+
+    def set_status(self, thread_id: int, status: str) -> None:
+        """Set ``open`` or ``closed``."""
+        ...
+
+    def set_title_and_tags(self, thread_id: int, *, title: str, tags: tuple[str, ...]) -> None:
+        """Replace the title and tags."""
+        ...
+
+    def compare_and_set_accepted(
+        self, thread_id: int, *, expected: int | None, new: int | None
+    ) -> bool:
+        """Set the accepted answer to ``new`` only if it is currently ``expected``.
+
+        Returns ``False`` (and changes nothing) when another writer got there first.
+        """
+        ...
+
+    def record_reply(self, thread_id: int, *, delta: int, at: datetime | None) -> None:
+        """Add ``delta`` to ``reply_count``; move ``last_activity_at`` to ``at`` if given."""
+        ...
+
+    def mark_deleted(self, thread_id: int, at: datetime) -> None:
+        """Soft-delete the thread."""
+        ...
+
+    def list(
+        self,
+        *,
+        space_ids: Collection[int],
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        sort: str = "active",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Thread]:
+        """Threads not deleted in the given spaces.
+
+        ``sort``: ``active`` (last activity, newest first), ``newest`` (creation,
+        newest first), ``score`` (opening post's score, highest first) or
+        ``unanswered`` (questions without replies only, newest first). Ties by id
+        descending.
+        """
+        ...
+
+    def count(
+        self,
+        *,
+        space_ids: Collection[int],
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+    ) -> int:
+        """How many threads ``list`` would return without limit (``unanswered`` excluded)."""
+        ...
+
+    def count_by_space(self, space_ids: Collection[int]) -> dict[int, int]:
+        """Threads not deleted per space, for the given spaces (absent means 0)."""
+        ...
+
+    def known_tags(self, names: Collection[str]) -> frozenset[str]:
+        """Which of these tag names already exist."""
+        ...
+
+    def add_tags(self, names: Iterable[str], at: datetime) -> None:
+        """Create the tag names that do not exist yet."""
+        ...
+
+
+class PostRepository(Protocol):
+    """Posts, their revisions and comments."""
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        author_id: int,
+        body: str,
+        is_opening: bool,
+        created_at: datetime,
+    ) -> Post:
+        """Insert a post with score 0."""
+        ...
+
+    def get(self, post_id: int) -> Post | None:
+        """The post with this id (deleted ones included), or ``None``."""
+        ...
+
+    def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
+        """The thread's posts, opening post first, then by id ascending."""
+        ...
+
+    def update_body(self, post_id: int, *, body: str, edited_at: datetime) -> None:
+        """Replace the body and set ``edited_at``."""
+        ...
+
+    def add_revision(
+        self,
+        *,
+        post_id: int,
+        editor_id: int,
+        edited_at: datetime,
+        previous_body: str,
+        previous_title: str | None,
+    ) -> Revision:
+        """Append a revision."""
+        ...
+
+    def revisions(self, post_id: int) -> list[Revision]:
+        """The post's revisions, oldest first."""
+        ...
+
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
+        """Soft-delete the post."""
+        ...
+
+    def add_score(self, post_id: int, delta: int) -> None:
+        """Atomically add ``delta`` to the post's score."""
+        ...
+
+    def add_comment(self, *, post_id: int, author_id: int, body: str, created_at: datetime) -> Comment:
+        """Append a comment under the post."""
+        ...
+
+    def comments(self, post_id: int) -> list[Comment]:
+        """The post's comments, oldest first."""
+        ...
+
+
+class VoteRepository(Protocol):
+    """Votes, one per member and post (enforced by storage)."""
+
+    def get(self, post_id: int, member_id: int) -> Vote | None:
+        """The member's vote on the post, or ``None``."""
+        ...
+
+    def add(self, *, post_id: int, member_id: int, value: int, cast_at: datetime) -> Vote:
+        """Insert a vote; ``Conflict`` (code ``duplicate_vote``) if the member already voted."""
+        ...
+
+    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> None:
+        """Change a vote's value and ``cast_at``."""
+        ...
+
+    def remove(self, vote_id: int) -> None:
+        """Delete the vote."""
+        ...
+
+    def for_post(self, post_id: int) -> list[Vote]:
+        """Every vote on the post, by id ascending."""
+        ...
+
+
+class LedgerRepository(Protocol):
+    """The append-only reputation ledger."""
+
+    def append(
+        self,
+        *,
+        member_id: int,
+        delta: int,
+        requested: int,
+        rule: str,
+        event: str,
+        cause: str,
+        at: datetime,
+        undoes: int | None = None,
+        cap_day: date | None = None,
+        space_id: int | None = None,
+        post_id: int | None = None,
+    ) -> LedgerEntry:
+        """Append an entry and return it with its id."""
+        ...
+
+    def cap_used(self, member_id: int, cap_day: date) -> int:
+        """Sum of ``delta`` over the member's entries whose ``cap_day`` is ``cap_day``."""
+        ...
+
+    def active_for_causes(
+        self, causes: Collection[str] = (), prefixes: Collection[str] = ()
+    ) -> list[LedgerEntry]:
+        """Entries not yet undone whose cause equals one of ``causes`` or starts with a prefix.
+
+        Compensating entries (``undoes`` set) are never returned. Ordered by id.
+        """
+        ...
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
+        """The member's entries, newest first (id descending)."""
+        ...
+
+    def totals(self) -> dict[int, int]:
+        """Sum of ``delta`` per member, for members with at least one entry."""
+        ...
+
+    def gains(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
+
+        ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
+        only entries whose ``space_id`` is in it. Members whose sum is 0 or less are
+        left out. Highest sum first, then member id ascending.
+        """
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository."""
+
+    members: MemberRepository
+    spaces: SpaceRepository
+    threads: ThreadRepository
+    posts: PostRepository
+    votes: VoteRepository
+    ledger: LedgerRepository
+
+    def commit(self) -> None:
+        """Make every write of this unit durable."""
+        ...
+
+    def rollback(self) -> None:
+        """Undo every write of this unit (also done on leaving the block uncommitted)."""
+        ...
+
+
+class Storage(Protocol):
+    """A storage adapter: a factory of units of work."""
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """Open a transaction; leaving the block without ``commit()`` rolls it back."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...
+
+
+__all__ = [
+    "Storage",
+    "UnitOfWork",
+    "MemberRepository",
+    "SpaceRepository",
+    "ThreadRepository",
+    "PostRepository",
+    "VoteRepository",
+    "LedgerRepository",
+]

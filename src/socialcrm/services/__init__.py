@@ -1,0 +1,1 @@
+"""The service layer: one module per capability behind the :class:`~socialcrm.Community` facade."""

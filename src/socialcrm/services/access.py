@@ -1,0 +1,155 @@
+"""Authorization: who may see a space and who holds a privilege. Deny by default."""
+
+from __future__ import annotations
+
+from socialcrm.domain import validation
+from socialcrm.domain.records import Member, Post, Space, Thread
+from socialcrm.errors import NotFound, PermissionDenied
+from socialcrm.plugins.context import HookContext
+from socialcrm.ports import UnitOfWork
+from socialcrm.services.runtime import Runtime, Transaction
+
+#: Roles that see every space, private ones included.
+ALL_SPACES_ROLES = frozenset({"staff", "admin"})
+
+
+def require_actor(uow: UnitOfWork, actor: object) -> Member:
+    """The acting member; an unknown actor is refused, never guessed."""
+    actor_id = validation.identifier(actor, "actor")
+    member = uow.members.get(actor_id)
+    if member is None:
+        raise PermissionDenied(f"no member with id {actor_id} may act", code="unknown_actor")
+    return member
+
+
+def optional_actor(uow: UnitOfWork, actor: object) -> Member | None:
+    """The member looking, or ``None`` for an anonymous visitor."""
+    return None if actor is None else require_actor(uow, actor)
+
+
+def require_moderator(member: Member, action: str) -> None:
+    """Moderators, staff and admins only."""
+    if not member.is_moderator:
+        raise PermissionDenied(f"only moderators may {action}", code="moderators_only")
+
+
+def require_role(member: Member, roles: frozenset[str], action: str) -> None:
+    """Members holding one of ``roles`` only."""
+    if member.roles.isdisjoint(roles):
+        raise PermissionDenied(
+            f"only {' or '.join(sorted(roles))} may {action}", code="role_required"
+        )
+
+
+def _visible_alone(
+    member: Member | None, space: Space, memberships: frozenset[int] | None, uow: UnitOfWork
+) -> tuple[bool, frozenset[int] | None]:
+    if space.visibility == "public":
+        return True, memberships
+    if member is None:
+        return False, memberships
+    if space.visibility == "members":
+        return True, memberships
+    if not member.roles.isdisjoint(ALL_SPACES_ROLES):
+        return True, memberships
+    if memberships is None:
+        memberships = uow.spaces.memberships(member.id)
+    return space.id in memberships, memberships
+
+
+def can_read_space(uow: UnitOfWork, member: Member | None, space: Space) -> bool:
+    """Whether ``member`` (``None``: anonymous) may see the space and every ancestor."""
+    memberships: frozenset[int] | None = None
+    current: Space | None = space
+    while current is not None:
+        visible, memberships = _visible_alone(member, current, memberships, uow)
+        if not visible:
+            return False
+        current = uow.spaces.get(current.parent_id) if current.parent_id is not None else None
+    return True
+
+
+def readable_spaces(uow: UnitOfWork, member: Member | None) -> dict[int, Space]:
+    """Every space the member may see, keyed by id."""
+    spaces = {s.id: s for s in uow.spaces.list()}
+    memberships: frozenset[int] | None = None
+    verdict: dict[int, bool] = {}
+
+    def visible(space_id: int) -> bool:
+        nonlocal memberships
+        if space_id in verdict:
+            return verdict[space_id]
+        space = spaces[space_id]
+        ok, memberships = _visible_alone(member, space, memberships, uow)
+        if ok and space.parent_id is not None:
+            ok = visible(space.parent_id)
+        verdict[space_id] = ok
+        return ok
+
+    return {sid: s for sid, s in spaces.items() if visible(sid)}
+
+
+def resolve_space(uow: UnitOfWork, member: Member | None, space: object) -> Space:
+    """A space by slug or id that the member may see; ``NotFound`` otherwise."""
+    if isinstance(space, str):
+        found = uow.spaces.get_by_slug(space)
+    else:
+        found = uow.spaces.get(validation.identifier(space, "space"))
+    if found is None or not can_read_space(uow, member, found):
+        raise NotFound(f"no space {space!r}", code="space_not_found")
+    return found
+
+
+def visible_thread(uow: UnitOfWork, member: Member | None, thread_id: object) -> tuple[Thread, Space]:
+    """A thread (not deleted) in a space the member may see, with its space."""
+    tid = validation.identifier(thread_id, "thread")
+    thread = uow.threads.get(tid)
+    if thread is not None and thread.deleted_at is None:
+        space = uow.spaces.get(thread.space_id)
+        if space is not None and can_read_space(uow, member, space):
+            return thread, space
+    raise NotFound(f"no thread {tid}", code="thread_not_found")
+
+
+def visible_post(
+    uow: UnitOfWork, member: Member | None, post_id: object
+) -> tuple[Post, Thread, Space]:
+    """A post (not deleted) in a visible thread, with its thread and space."""
+    pid = validation.identifier(post_id, "post")
+    post = uow.posts.get(pid)
+    if post is not None and post.deleted_at is None:
+        try:
+            thread, space = visible_thread(uow, member, post.thread_id)
+        except NotFound:
+            pass
+        else:
+            return post, thread, space
+    raise NotFound(f"no post {pid}", code="post_not_found")
+
+
+def has_privilege(
+    runtime: Runtime, context: HookContext, member: Member, privilege: str
+) -> bool:
+    """Whether the member holds the privilege (hook first, then reputation)."""
+    thresholds = runtime.settings.privileges
+    if privilege not in thresholds:
+        raise NotFound(f"no privilege named {privilege!r}", code="unknown_privilege")
+    required = thresholds[privilege]
+    verdict = runtime.hooks.socialcrm_privilege_check(
+        member=member, privilege=privilege, required=required, context=context
+    )
+    if verdict is None:
+        return member.reputation >= required
+    return bool(verdict)
+
+
+def require_privilege(runtime: Runtime, tx: Transaction, member: Member, privilege: str) -> None:
+    """Raise ``PermissionDenied`` naming the privilege and its reputation if it is missing."""
+    if not has_privilege(runtime, tx.context, member, privilege):
+        required = runtime.settings.privileges[privilege]
+        raise PermissionDenied(
+            f"{privilege.replace('_', ' ')} needs {required} reputation; "
+            f"member {member.id} has {member.reputation}",
+            privilege=privilege,
+            required_reputation=required,
+        )

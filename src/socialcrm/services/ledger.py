@@ -1,0 +1,166 @@
+"""The reputation ledger engine: reward rules in, capped and floored entries out.
+
+Each change is appended to the ledger with the delta actually applied (after the
+daily cap and the floor); the member's cached total moves by that same delta in the
+same transaction. Undoing writes a compensating entry equal to the stored delta —
+never a delta recomputed from today's settings — so a capped upvote that granted
+nothing takes nothing back when undone (the Askbot failure of DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socialcrm.domain.events import Event, ReputationChanged
+from socialcrm.domain.records import LedgerEntry, ReputationChange
+from socialcrm.errors import NotFound
+
+if TYPE_CHECKING:
+    from socialcrm.services.runtime import Transaction
+
+
+def _space_and_post(event: Event) -> tuple[int | None, int | None]:
+    space_id = getattr(event, "space_id", None)
+    post_id = getattr(event, "post_id", None)
+    if post_id is None:
+        post_id = getattr(event, "answer_id", None)
+    return space_id, post_id
+
+
+def _floored(delta: int, current: int, floor: int) -> int:
+    # A loss never takes a member below the floor; a member already below it
+    # (settings changed) is not lifted by a loss either.
+    if delta < 0:
+        return max(delta, min(0, floor - current))
+    return delta
+
+
+def _write(
+    tx: Transaction,
+    event: Event,
+    *,
+    member_id: int,
+    delta: int,
+    requested: int,
+    rule: str,
+    cause: str,
+    undoes: int | None,
+    cap_day: object,
+    space_id: int | None,
+    post_id: int | None,
+) -> LedgerEntry:
+    uow = tx.uow
+    entry = uow.ledger.append(
+        member_id=member_id,
+        delta=delta,
+        requested=requested,
+        rule=rule,
+        event=event.name,
+        cause=cause,
+        at=tx.now,
+        undoes=undoes,
+        cap_day=cap_day,  # type: ignore[arg-type]
+        space_id=space_id,
+        post_id=post_id,
+    )
+    if delta:
+        uow.members.add_reputation(member_id, delta)
+    return entry
+
+
+def _announce(tx: Transaction, event: Event, entry: LedgerEntry, reputation: int) -> None:
+    tx.record_side_effect(
+        ReputationChanged(
+            at=tx.now,
+            actor_id=event.actor_id,
+            member_id=entry.member_id,
+            entry_id=entry.id,
+            delta=entry.delta,
+            requested=entry.requested,
+            rule=entry.rule,
+            cause=entry.cause,
+            reputation=reputation,
+        )
+    )
+
+
+def reverse(tx: Transaction, event: Event) -> None:
+    """Write a compensating entry for every active entry of the causes the event reverses."""
+    entries = tx.uow.ledger.active_for_causes(
+        event.reversed_causes, event.reversed_cause_prefixes
+    )
+    floor = tx.runtime.settings.reputation_floor
+    for original in entries:
+        current = tx.uow.members.lock(original.member_id)
+        if current is None:
+            continue
+        delta = _floored(-original.delta, current, floor)
+        entry = _write(
+            tx,
+            event,
+            member_id=original.member_id,
+            delta=delta,
+            requested=-original.delta,
+            rule=original.rule,
+            cause=original.cause,
+            undoes=original.id,
+            cap_day=original.cap_day,
+            space_id=original.space_id,
+            post_id=original.post_id,
+        )
+        _announce(tx, event, entry, current + delta)
+
+
+def apply_change(tx: Transaction, event: Event, change: ReputationChange, cause: str) -> None:
+    """Apply one rule's change: lock the member, cap, floor, append, increment."""
+    settings = tx.runtime.settings
+    current = tx.uow.members.lock(change.member_id)
+    if current is None:
+        raise NotFound(
+            f"reward rule {change.rule!r} named unknown member {change.member_id}",
+            code="member_not_found",
+        )
+    delta = change.delta
+    cap_day = None
+    if change.capped:
+        cap_day = tx.now.date()
+        if delta > 0:
+            room = settings.daily_reputation_cap - tx.uow.ledger.cap_used(change.member_id, cap_day)
+            delta = max(0, min(delta, room))
+    delta = _floored(delta, current, settings.reputation_floor)
+    space_id, post_id = _space_and_post(event)
+    entry = _write(
+        tx,
+        event,
+        member_id=change.member_id,
+        delta=delta,
+        requested=change.delta,
+        rule=change.rule,
+        cause=cause,
+        undoes=None,
+        cap_day=cap_day,
+        space_id=space_id,
+        post_id=post_id,
+    )
+    _announce(tx, event, entry, current + delta)
+
+
+def apply_event_reputation(tx: Transaction, event: Event) -> None:
+    """Reverse what the event takes back, then apply what the reward rules give."""
+    if event.reversed_causes or event.reversed_cause_prefixes:
+        reverse(tx, event)
+    cause = event.cause
+    if cause is None:
+        return
+    results = tx.runtime.hooks.socialcrm_reputation_changes(event=event, context=tx.context)
+    for changes in results:
+        if not changes:
+            continue
+        for change in changes:
+            if not isinstance(change, ReputationChange):
+                raise TypeError(
+                    f"reward rules must return ReputationChange records, got {change!r}"
+                )
+            if change.delta == 0 and not change.capped:
+                continue
+            apply_change(tx, event, change, cause)

@@ -1,0 +1,226 @@
+"""Members: joining, profiles, roles, lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from socialcrm.domain import validation
+from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
+from socialcrm.domain.records import ROLES, Member, Profile
+from socialcrm.errors import ContentRejected, Conflict, NotFound, ValidationError
+from socialcrm.services.access import require_actor, require_role
+from socialcrm.services.runtime import Runtime, Transaction
+
+_PROFILE_FIELDS = ("bio", "company", "job_title", "country")
+
+
+def check_content(tx: Transaction, actor: Member, fields: dict[str, str], space: object) -> None:
+    """Run ``socialcrm_check_content`` on each field; raise with every reason found."""
+    reasons: list[str] = []
+    hook = tx.runtime.hooks.socialcrm_check_content
+    for field, value in fields.items():
+        for result in hook(actor=actor, field=field, text=value, space=space, context=tx.context):
+            if result:
+                reasons.extend(str(r) for r in result)
+    if reasons:
+        raise ContentRejected(reasons)
+
+
+class Members:
+    """``community.members``: join, look up, update profiles, grant and revoke roles."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    def _profile(self, base: Profile, values: dict[str, object]) -> Profile:
+        settings = self._rt.settings
+        changes: dict[str, object] = {}
+        for name in _PROFILE_FIELDS:
+            if values.get(name) is not None:
+                changes[name] = validation.text(
+                    values[name], name, min_length=0, max_length=settings.profile_field_max_length
+                )
+        interests = values.get("interests")
+        if interests is not None:
+            changes["interests"] = validation.tags(
+                interests, max_count=settings.max_interests, max_length=settings.tag_max_length
+            )
+        return attrs.evolve(base, **changes)  # type: ignore[arg-type]
+
+    def join(
+        self,
+        *,
+        external_id: str,
+        display_name: str,
+        roles: Iterable[str] = ("member",),
+        bio: str | None = None,
+        company: str | None = None,
+        job_title: str | None = None,
+        country: str | None = None,
+        interests: Iterable[str] | None = None,
+    ) -> Member:
+        """Add a member for the host's user ``external_id``.
+
+        The host calls this as trusted code, so it may give ``roles`` at join
+        (``member`` is always included). A taken ``external_id`` raises ``Conflict``.
+        """
+        settings = self._rt.settings
+        ext = validation.text(
+            external_id, "external_id", min_length=1, max_length=settings.external_id_max_length
+        )
+        name = validation.text(
+            display_name, "display_name", min_length=1, max_length=settings.display_name_max_length
+        )
+        if isinstance(roles, str):
+            raise ValidationError("roles must be a list of role names", field="roles")
+        role_set = frozenset(validation.choice(r, "role", ROLES) for r in roles) | {"member"}
+        profile = self._profile(
+            Profile(),
+            {
+                "bio": bio,
+                "company": company,
+                "job_title": job_title,
+                "country": country,
+                "interests": list(interests) if interests is not None else None,
+            },
+        )
+        with self._rt.command() as tx:
+            member = tx.uow.members.add(
+                external_id=ext,
+                display_name=name,
+                profile=profile,
+                roles=role_set,
+                reputation=settings.reputation_start,
+                joined_at=tx.now,
+            )
+            fields = {"display_name": name}
+            fields.update(
+                {f"profile.{k}": getattr(profile, k) for k in _PROFILE_FIELDS if getattr(profile, k)}
+            )
+            check_content(tx, member, fields, None)
+            tx.record(
+                MemberJoined(
+                    at=tx.now,
+                    actor_id=member.id,
+                    member_id=member.id,
+                    external_id=ext,
+                    display_name=name,
+                    roles=role_set,
+                )
+            )
+        return member
+
+    def get(self, member_id: int) -> Member:
+        """The member with this id; ``NotFound`` otherwise."""
+        mid = validation.identifier(member_id, "member")
+        with self._rt.query() as uow:
+            member = uow.members.get(mid)
+        if member is None:
+            raise NotFound(f"no member {mid}", code="member_not_found")
+        return member
+
+    def by_external_id(self, external_id: str) -> Member:
+        """The member for the host's user id; ``NotFound`` otherwise."""
+        if not isinstance(external_id, str):
+            raise ValidationError("external_id must be a string", field="external_id")
+        with self._rt.query() as uow:
+            member = uow.members.get_by_external_id(external_id.strip())
+        if member is None:
+            raise NotFound(f"no member with external id {external_id!r}", code="member_not_found")
+        return member
+
+    def list(self, *, limit: int = 50, offset: int = 0) -> list[Member]:
+        """The member directory, oldest members first."""
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            return uow.members.list(limit=limit, offset=offset)
+
+    def update_profile(
+        self,
+        *,
+        actor: int,
+        member: int,
+        display_name: str | None = None,
+        bio: str | None = None,
+        company: str | None = None,
+        job_title: str | None = None,
+        country: str | None = None,
+        interests: Iterable[str] | None = None,
+    ) -> Member:
+        """Change a display name or profile fields (``None`` keeps a field); self or admin."""
+        target_id = validation.identifier(member, "member")
+        settings = self._rt.settings
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            target = tx.uow.members.get(target_id)
+            if target is None:
+                raise NotFound(f"no member {target_id}", code="member_not_found")
+            if acting.id != target.id:
+                require_role(acting, frozenset({"admin"}), "change another member's profile")
+            name = target.display_name
+            if display_name is not None:
+                name = validation.text(
+                    display_name,
+                    "display_name",
+                    min_length=1,
+                    max_length=settings.display_name_max_length,
+                )
+            profile = self._profile(
+                target.profile,
+                {
+                    "bio": bio,
+                    "company": company,
+                    "job_title": job_title,
+                    "country": country,
+                    "interests": list(interests) if interests is not None else None,
+                },
+            )
+            fields = {} if display_name is None else {"display_name": name}
+            fields.update(
+                {
+                    f"profile.{k}": getattr(profile, k)
+                    for k in _PROFILE_FIELDS
+                    if getattr(profile, k) != getattr(target.profile, k) and getattr(profile, k)
+                }
+            )
+            check_content(tx, acting, fields, None)
+            tx.uow.members.update_profile(target.id, display_name=name, profile=profile)
+            tx.record(ProfileUpdated(at=tx.now, actor_id=acting.id, member_id=target.id))
+            return attrs.evolve(target, display_name=name, profile=profile)
+
+    def grant_role(self, *, actor: int, member: int, role: str) -> Member:
+        """Give a member a role (moderator, staff or admin); admins only."""
+        return self._change_role(actor, member, role, grant=True)
+
+    def revoke_role(self, *, actor: int, member: int, role: str) -> Member:
+        """Take a role back; admins only, and an admin cannot revoke their own admin role."""
+        return self._change_role(actor, member, role, grant=False)
+
+    def _change_role(self, actor: int, member: int, role: str, *, grant: bool) -> Member:
+        target_id = validation.identifier(member, "member")
+        role = validation.choice(role, "role", [r for r in ROLES if r != "member"])
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            require_role(acting, frozenset({"admin"}), "grant or revoke roles")
+            target = tx.uow.members.get(target_id)
+            if target is None:
+                raise NotFound(f"no member {target_id}", code="member_not_found")
+            if grant:
+                if role in target.roles:
+                    return target
+                roles = target.roles | {role}
+                event: RoleGranted | RoleRevoked = RoleGranted(
+                    at=tx.now, actor_id=acting.id, member_id=target.id, role=role
+                )
+            else:
+                if role not in target.roles:
+                    return target
+                if role == "admin" and target.id == acting.id:
+                    raise Conflict("an admin cannot revoke their own admin role", code="self_demotion")
+                roles = target.roles - {role}
+                event = RoleRevoked(at=tx.now, actor_id=acting.id, member_id=target.id, role=role)
+            tx.uow.members.set_roles(target.id, frozenset(roles))
+            tx.record(event)
+            return attrs.evolve(target, roles=frozenset(roles))

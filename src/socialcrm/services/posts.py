@@ -1,0 +1,246 @@
+"""Posts: replies, edits with revision history, soft deletion, comments."""
+
+from __future__ import annotations
+
+import attrs
+
+from socialcrm.domain import validation
+from socialcrm.domain.events import (
+    AnswerUnaccepted,
+    CommentAdded,
+    PostDeleted,
+    PostEdited,
+    ReplyPosted,
+)
+from socialcrm.domain.records import Comment, Post, Revision
+from socialcrm.errors import Conflict, PermissionDenied, ValidationError
+from socialcrm.services.access import (
+    optional_actor,
+    require_actor,
+    require_privilege,
+    visible_post,
+    visible_thread,
+)
+from socialcrm.services.members import check_content
+from socialcrm.services.runtime import Runtime
+from socialcrm.services.threads import ensure_tags
+
+
+class Posts:
+    """``community.posts``: reply, edit, delete, comment, and read posts."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    def reply(self, *, actor: int, thread: int, body: str) -> Post:
+        """Reply to an open thread (an answer, for questions)."""
+        settings = self._rt.settings
+        body = validation.text(
+            body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
+        )
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, space = visible_thread(tx.uow, acting, thread)
+            if found.status != "open":
+                raise Conflict("the thread is closed", code="thread_closed")
+            check_content(tx, acting, {"body": body}, space)
+            post = tx.uow.posts.add(
+                thread_id=found.id, author_id=acting.id, body=body, is_opening=False, created_at=tx.now
+            )
+            tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
+            tx.record(
+                ReplyPosted(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    post_id=post.id,
+                    thread_id=found.id,
+                    space_id=space.id,
+                    author_id=acting.id,
+                    thread_kind=found.kind,
+                )
+            )
+            return post
+
+    def edit(
+        self,
+        *,
+        actor: int,
+        post: int,
+        body: str | None = None,
+        title: str | None = None,
+        tags: list[str] | None = None,
+    ) -> Post:
+        """Edit a post, keeping the previous body (and title) as a revision.
+
+        The author may edit; others need the ``edit`` privilege. ``title`` and
+        ``tags`` apply to opening posts only. An edit unlocks votes cast before it.
+        """
+        settings = self._rt.settings
+        if body is None and title is None and tags is None:
+            raise ValidationError("nothing to change: give body, title or tags", field="body")
+        new_body = None
+        if body is not None:
+            new_body = validation.text(
+                body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
+            )
+        new_title = None
+        if title is not None:
+            new_title = validation.text(
+                title, "title", min_length=settings.title_min_length, max_length=settings.title_max_length
+            )
+        new_tags = None
+        if tags is not None:
+            new_tags = validation.tags(
+                tags, max_count=settings.max_tags, max_length=settings.tag_max_length
+            )
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, thread, space = visible_post(tx.uow, acting, post)
+            if found.author_id != acting.id:
+                require_privilege(self._rt, tx, acting, "edit")
+            if (new_title is not None or new_tags is not None) and not found.is_opening:
+                raise ValidationError("only an opening post has a title and tags", field="title")
+            body_changed = new_body is not None and new_body != found.body
+            title_changed = new_title is not None and new_title != thread.title
+            tags_changed = new_tags is not None and new_tags != thread.tags
+            if not (body_changed or title_changed or tags_changed):
+                return found
+            fields = {}
+            if body_changed:
+                fields["body"] = new_body
+            if title_changed:
+                fields["title"] = new_title
+            check_content(tx, acting, fields, space)  # type: ignore[arg-type]
+            if tags_changed:
+                ensure_tags(tx, acting, new_tags)  # type: ignore[arg-type]
+            revision = tx.uow.posts.add_revision(
+                post_id=found.id,
+                editor_id=acting.id,
+                edited_at=tx.now,
+                previous_body=found.body,
+                previous_title=thread.title if found.is_opening else None,
+            )
+            final_body = new_body if body_changed else found.body
+            tx.uow.posts.update_body(found.id, body=final_body, edited_at=tx.now)  # type: ignore[arg-type]
+            if title_changed or tags_changed:
+                tx.uow.threads.set_title_and_tags(
+                    thread.id,
+                    title=new_title if title_changed else thread.title,  # type: ignore[arg-type]
+                    tags=new_tags if tags_changed else thread.tags,  # type: ignore[arg-type]
+                )
+            tx.record(
+                PostEdited(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                    revision_id=revision.id,
+                )
+            )
+            return attrs.evolve(found, body=final_body, edited_at=tx.now)
+
+    def delete(self, *, actor: int, post: int) -> Post:
+        """Soft-delete a post: its author or a moderator.
+
+        Deleting an opening post deletes the thread. Reputation the post (or the
+        thread) earned is taken back; a deleted accepted answer is unaccepted first.
+        """
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, thread, space = visible_post(tx.uow, acting, post)
+            if found.author_id != acting.id and not acting.is_moderator:
+                raise PermissionDenied(
+                    "only the author or a moderator may delete a post", code="not_the_author"
+                )
+            if thread.accepted_answer_id is not None and (
+                found.is_opening or thread.accepted_answer_id == found.id
+            ):
+                answer = tx.uow.posts.get(thread.accepted_answer_id)
+                tx.uow.threads.compare_and_set_accepted(
+                    thread.id, expected=thread.accepted_answer_id, new=None
+                )
+                tx.record(
+                    AnswerUnaccepted(
+                        at=tx.now,
+                        actor_id=acting.id,
+                        thread_id=thread.id,
+                        space_id=space.id,
+                        answer_id=thread.accepted_answer_id,
+                        answer_author_id=answer.author_id if answer else 0,
+                        asker_id=thread.author_id,
+                    )
+                )
+            tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
+            if found.is_opening:
+                tx.uow.threads.mark_deleted(thread.id, tx.now)
+            else:
+                tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
+            tx.record(
+                PostDeleted(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                    author_id=found.author_id,
+                    was_opening=found.is_opening,
+                )
+            )
+            return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
+
+    def comment(self, *, actor: int, post: int, body: str) -> Comment:
+        """Comment under a post.
+
+        Needs the ``comment`` privilege, except on one's own posts and on answers in
+        one's own question.
+        """
+        settings = self._rt.settings
+        body = validation.text(
+            body, "comment", min_length=settings.comment_min_length, max_length=settings.comment_max_length
+        )
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, thread, space = visible_post(tx.uow, acting, post)
+            if acting.id not in (found.author_id, thread.author_id):
+                require_privilege(self._rt, tx, acting, "comment")
+            check_content(tx, acting, {"comment": body}, space)
+            comment = tx.uow.posts.add_comment(
+                post_id=found.id, author_id=acting.id, body=body, created_at=tx.now
+            )
+            tx.record(
+                CommentAdded(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    comment_id=comment.id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                )
+            )
+            return comment
+
+    # ------------------------------------------------------------ queries
+
+    def get(self, *, actor: int | None, post: int) -> Post:
+        """A post ``actor`` may see (not deleted)."""
+        with self._rt.query() as uow:
+            return visible_post(uow, optional_actor(uow, actor), post)[0]
+
+    def list(self, *, actor: int | None, thread: int) -> list[Post]:
+        """A thread's posts that are not deleted: the opening post, then replies oldest first."""
+        with self._rt.query() as uow:
+            found, _ = visible_thread(uow, optional_actor(uow, actor), thread)
+            return uow.posts.list_for_thread(found.id)
+
+    def revisions(self, *, actor: int | None, post: int) -> list[Revision]:
+        """The post's earlier versions, oldest first."""
+        with self._rt.query() as uow:
+            found = visible_post(uow, optional_actor(uow, actor), post)[0]
+            return uow.posts.revisions(found.id)
+
+    def comments(self, *, actor: int | None, post: int) -> list[Comment]:
+        """The comments under a post, oldest first."""
+        with self._rt.query() as uow:
+            found = visible_post(uow, optional_actor(uow, actor), post)[0]
+            return uow.posts.comments(found.id)

@@ -1,0 +1,167 @@
+"""Reputation queries (totals, history, leaderboards, ranks), privileges and ``recompute``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from socialcrm.domain import validation
+from socialcrm.domain.events import ReputationRecomputed
+from socialcrm.domain.records import LeaderboardRow, LedgerEntry
+from socialcrm.errors import NotFound
+from socialcrm.plugins.context import HookContext
+from socialcrm.services.access import (
+    has_privilege,
+    optional_actor,
+    readable_spaces,
+    resolve_space,
+)
+from socialcrm.services.runtime import Runtime
+from socialcrm.services.threads import space_and_descendants
+
+PERIODS = ("all", "day", "week", "month", "year")
+
+
+def period_start(period: str, now: datetime) -> datetime | None:
+    """The start of the UTC calendar period containing ``now`` (``None`` for ``all``)."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "day":
+        return midnight
+    if period == "week":
+        return midnight - timedelta(days=midnight.weekday())
+    if period == "month":
+        return midnight.replace(day=1)
+    if period == "year":
+        return midnight.replace(month=1, day=1)
+    return None
+
+
+class Reputation:
+    """``community.reputation``: totals, ledger history, leaderboards, ranks, recompute."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    def of(self, member: int) -> int:
+        """The member's current reputation."""
+        mid = validation.identifier(member, "member")
+        with self._rt.query() as uow:
+            found = uow.members.get(mid)
+        if found is None:
+            raise NotFound(f"no member {mid}", code="member_not_found")
+        return found.reputation
+
+    def history(self, member: int, *, limit: int = 50, offset: int = 0) -> list[LedgerEntry]:
+        """The member's ledger entries, newest first."""
+        mid = validation.identifier(member, "member")
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            if uow.members.get(mid) is None:
+                raise NotFound(f"no member {mid}", code="member_not_found")
+            return uow.ledger.history(mid, limit=limit, offset=offset)
+
+    def leaderboard(
+        self,
+        *,
+        period: str = "all",
+        space: str | int | None = None,
+        limit: int = 10,
+        actor: int | None = None,
+    ) -> list[LeaderboardRow]:
+        """The members who lead, by total reputation or by what they gained in a period.
+
+        ``period``: ``all`` (total reputation; with ``space``, all reputation earned
+        there), or the current UTC ``day``, ``week`` (from Monday), ``month`` or
+        ``year``. With ``space``, only reputation earned in that space and its
+        subgroups counts, and ``actor`` must be able to see it. Ties share a rank.
+        """
+        period = validation.choice(period, "period", PERIODS)
+        limit, _ = validation.page(limit, 0, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            if period == "all" and space is None:
+                members = uow.members.top(limit=limit)
+                scored = [(m.id, m.display_name, m.reputation) for m in members]
+            else:
+                space_ids = None
+                if space is not None:
+                    viewer = optional_actor(uow, actor)
+                    root = resolve_space(uow, viewer, space)
+                    space_ids = space_and_descendants(readable_spaces(uow, viewer), root.id)
+                rows = uow.ledger.gains(
+                    since=period_start(period, self._rt.clock.now()),
+                    until=None,
+                    space_ids=space_ids,
+                    limit=limit,
+                )
+                names = uow.members.get_many([mid for mid, _ in rows])
+                scored = [(mid, names[mid].display_name, total) for mid, total in rows if mid in names]
+        board: list[LeaderboardRow] = []
+        for index, (mid, name, score) in enumerate(scored):
+            rank = board[-1].rank if board and board[-1].score == score else index + 1
+            board.append(LeaderboardRow(rank=rank, member_id=mid, display_name=name, score=score))
+        return board
+
+    def rank(self, member: int) -> int:
+        """The member's all-time rank by reputation (1 is first; ties share a rank)."""
+        reputation = self.of(member)
+        with self._rt.query() as uow:
+            return uow.members.count_above(reputation) + 1
+
+    def recompute(self, *, actor: int | None = None) -> dict[int, tuple[int, int]]:
+        """Rebuild every cached total from the ledger; return ``{member: (was, now)}`` for fixes.
+
+        Totals are ``Settings.reputation_start`` plus the sum of the member's ledger
+        deltas. ``actor`` is recorded on the events (``None`` for a host job).
+        """
+        fixed: dict[int, tuple[int, int]] = {}
+        start = self._rt.settings.reputation_start
+        with self._rt.command() as tx:
+            sums = tx.uow.ledger.totals()
+            for member_id, cached in tx.uow.members.reputations().items():
+                expected = start + sums.get(member_id, 0)
+                if cached != expected:
+                    tx.uow.members.set_reputation(member_id, expected)
+                    fixed[member_id] = (cached, expected)
+                    tx.record(
+                        ReputationRecomputed(
+                            at=tx.now,
+                            actor_id=actor,
+                            member_id=member_id,
+                            previous=cached,
+                            reputation=expected,
+                        )
+                    )
+        return fixed
+
+
+class Privileges:
+    """``community.privileges``: what a member may do, by reputation and role."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    def required(self, privilege: str) -> int:
+        """The reputation a privilege needs."""
+        try:
+            return self._rt.settings.privileges[privilege]
+        except KeyError:
+            raise NotFound(f"no privilege named {privilege!r}", code="unknown_privilege") from None
+
+    def has(self, member: int, privilege: str) -> bool:
+        """Whether the member holds the privilege now."""
+        self.required(privilege)
+        return self.of(member)[privilege]
+
+    def of(self, member: int) -> dict[str, bool]:
+        """Every privilege and whether the member holds it."""
+        mid = validation.identifier(member, "member")
+        with self._rt.query() as uow:
+            found = uow.members.get(mid)
+            if found is None:
+                raise NotFound(f"no member {mid}", code="member_not_found")
+            context = HookContext(
+                uow=uow, settings=self._rt.settings, now=self._rt.clock.now(), community=self._rt.community
+            )
+            return {
+                name: has_privilege(self._rt, context, found, name)
+                for name in self._rt.settings.privileges
+            }

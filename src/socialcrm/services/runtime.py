@@ -1,0 +1,137 @@
+"""Running commands: unit of work, event recording, in-transaction hooks, signals after commit.
+
+Every command follows the same path (DESIGN.md §2): authorize → check content →
+write in a unit of work → in-transaction hooks (reward rules, ``socialcrm_on_event``)
+→ commit → blinker signals. A host may group several commands into one unit with
+:meth:`socialcrm.Community.unit_of_work`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from socialcrm.clock import Clock
+from socialcrm.domain.events import Event
+from socialcrm.errors import Conflict
+from socialcrm.plugins.context import HookContext
+from socialcrm.ports import Storage, UnitOfWork
+from socialcrm.settings import Settings
+from socialcrm.services.ledger import apply_event_reputation
+from socialcrm.signals import send_committed
+
+if TYPE_CHECKING:
+    from socialcrm.community import Community
+
+
+class Transaction:
+    """A command's view of its unit of work: the uow, the time, and the events so far."""
+
+    __slots__ = ("uow", "now", "events", "context", "runtime", "aborted")
+
+    def __init__(self, runtime: Runtime, uow: UnitOfWork, now: datetime) -> None:
+        self.runtime = runtime
+        self.uow = uow
+        self.now = now
+        self.events: list[Event] = []
+        self.context = HookContext(
+            uow=uow, settings=runtime.settings, now=now, community=runtime.community
+        )
+        self.aborted = False
+
+    def record(self, event: Event) -> None:
+        """Record an event: run the in-transaction hooks, then apply its reputation."""
+        self.events.append(event)
+        self.runtime.on_event_hook(event=event, context=self.context)
+        if event.cause is not None or event.reversed_causes or event.reversed_cause_prefixes:
+            apply_event_reputation(self, event)
+
+    def record_side_effect(self, event: Event) -> None:
+        """Record an event the ledger produced: hooks run, reward rules do not."""
+        self.events.append(event)
+        self.runtime.on_event_hook(event=event, context=self.context)
+
+
+class Runtime:
+    """Holds what every service needs and runs their units of work."""
+
+    def __init__(
+        self,
+        community: Community,
+        storage: Storage,
+        plugin_manager: pluggy.PluginManager,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
+        self.community = community
+        self.storage = storage
+        self.plugins = plugin_manager
+        self.settings = settings
+        self.clock = clock
+        self.hooks = plugin_manager.hook
+        self.on_event_hook = plugin_manager.hook.socialcrm_on_event
+        self._group: ContextVar[Transaction | None] = ContextVar(
+            f"socialcrm_group_{id(self)}", default=None
+        )
+
+    @contextmanager
+    def command(self) -> Iterator[Transaction]:
+        """Run a command in its own unit of work, or in the host's group if one is open."""
+        group = self._group.get()
+        if group is not None:
+            if group.aborted:
+                raise Conflict(
+                    "an earlier command in this unit of work failed; leave the block",
+                    code="unit_of_work_aborted",
+                )
+            group.now = self.clock.now()
+            try:
+                yield group
+            except BaseException:
+                # Partial writes of the failed command sit in the shared transaction:
+                # only rolling back the whole group keeps "rejected means unchanged".
+                group.aborted = True
+                raise
+            return
+        with self.storage.unit_of_work() as uow:
+            tx = Transaction(self, uow, self.clock.now())
+            yield tx
+            uow.commit()
+        if tx.events:
+            send_committed(self.community, tx.events)
+
+    @contextmanager
+    def query(self) -> Iterator[UnitOfWork]:
+        """A read-only unit (or the open group, so a host sees its own writes)."""
+        group = self._group.get()
+        if group is not None:
+            yield group.uow
+            return
+        with self.storage.unit_of_work() as uow:
+            yield uow
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """Group every command inside the block into one unit of work."""
+        if self._group.get() is not None:
+            raise Conflict("units of work do not nest", code="nested_unit_of_work")
+        with self.storage.unit_of_work() as uow:
+            tx = Transaction(self, uow, self.clock.now())
+            token = self._group.set(tx)
+            try:
+                yield
+                if tx.aborted:
+                    raise Conflict(
+                        "a command in this unit of work failed; nothing was committed",
+                        code="unit_of_work_aborted",
+                    )
+                uow.commit()
+            finally:
+                self._group.reset(token)
+        if tx.events:
+            send_committed(self.community, tx.events)

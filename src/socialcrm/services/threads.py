@@ -1,0 +1,303 @@
+"""Threads: starting them, finding them, closing them, accepting answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from socialcrm.domain import validation
+from socialcrm.domain.events import (
+    AnswerAccepted,
+    AnswerUnaccepted,
+    ThreadClosed,
+    ThreadReopened,
+    ThreadStarted,
+)
+from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Thread
+from socialcrm.errors import Conflict, PermissionDenied, ValidationError
+from socialcrm.services.access import (
+    optional_actor,
+    readable_spaces,
+    require_actor,
+    require_privilege,
+    resolve_space,
+    visible_post,
+    visible_thread,
+)
+from socialcrm.services.members import check_content
+from socialcrm.services.runtime import Runtime, Transaction
+
+THREAD_SORTS = ("active", "newest", "score", "unanswered")
+
+
+def space_and_descendants(spaces: dict[int, object], root_id: int) -> list[int]:
+    """``root_id`` and every visible space below it."""
+    children: dict[int | None, list[int]] = {}
+    for sid, space in spaces.items():
+        children.setdefault(space.parent_id, []).append(sid)  # type: ignore[attr-defined]
+    found, stack = [], [root_id]
+    while stack:
+        sid = stack.pop()
+        found.append(sid)
+        stack.extend(children.get(sid, ()))
+    return found
+
+
+def ensure_tags(tx: Transaction, acting: Member, tag_list: tuple[str, ...]) -> None:
+    """Create unknown tags, checking ``create_tags`` when the settings ask for it."""
+    if not tag_list:
+        return
+    new = set(tag_list) - tx.uow.threads.known_tags(tag_list)
+    if new and tx.runtime.settings.new_tags_need_privilege:
+        require_privilege(tx.runtime, tx, acting, "create_tags")
+    if new:
+        tx.uow.threads.add_tags(sorted(new), tx.now)
+
+
+class Threads:
+    """``community.threads``: start, list, close and reopen threads; accept answers."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    # ------------------------------------------------------------ commands
+
+    def start(
+        self,
+        *,
+        actor: int,
+        space: str | int,
+        kind: str,
+        title: str,
+        body: str,
+        tags: Iterable[str] = (),
+    ) -> Thread:
+        """Start a thread and its opening post in ``space``.
+
+        ``kind`` is question, discussion, idea or announcement (announcements and
+        spaces whose ``posting`` is ``moderators`` need a moderator). New tags need
+        the ``create_tags`` privilege when ``Settings.new_tags_need_privilege``.
+        """
+        settings = self._rt.settings
+        kind = validation.choice(kind, "kind", THREAD_KINDS)
+        title = validation.text(
+            title, "title", min_length=settings.title_min_length, max_length=settings.title_max_length
+        )
+        body = validation.text(
+            body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
+        )
+        tag_list = validation.tags(
+            list(tags) if not isinstance(tags, str) else tags,
+            max_count=settings.max_tags,
+            max_length=settings.tag_max_length,
+        )
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found = resolve_space(tx.uow, acting, space)
+            if (found.posting == "moderators" or kind == "announcement") and not acting.is_moderator:
+                raise PermissionDenied(
+                    f"only moderators may start {'announcements' if kind == 'announcement' else 'threads'}"
+                    f" in {found.slug!r}",
+                    code="moderators_only",
+                )
+            check_content(tx, acting, {"title": title, "body": body}, found)
+            ensure_tags(tx, acting, tag_list)
+            thread = tx.uow.threads.add(
+                space_id=found.id,
+                kind=kind,
+                title=title,
+                tags=tag_list,
+                author_id=acting.id,
+                created_at=tx.now,
+            )
+            post = tx.uow.posts.add(
+                thread_id=thread.id, author_id=acting.id, body=body, is_opening=True, created_at=tx.now
+            )
+            tx.uow.threads.set_opening_post(thread.id, post.id)
+            tx.record(
+                ThreadStarted(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    thread_id=thread.id,
+                    space_id=found.id,
+                    kind=kind,
+                    author_id=acting.id,
+                    opening_post_id=post.id,
+                    tags=tag_list,
+                )
+            )
+            return attrs.evolve(thread, opening_post_id=post.id)
+
+    def close(self, *, actor: int, thread: int) -> Thread:
+        """Close a thread to new replies: its author, the ``close`` privilege, or moderators."""
+        return self._set_status(actor, thread, "closed")
+
+    def reopen(self, *, actor: int, thread: int) -> Thread:
+        """Reopen a closed thread (same rule as closing)."""
+        return self._set_status(actor, thread, "open")
+
+    def _set_status(self, actor: int, thread_id: int, status: str) -> Thread:
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            thread, space = visible_thread(tx.uow, acting, thread_id)
+            if thread.author_id != acting.id:
+                require_privilege(self._rt, tx, acting, "close")
+            if thread.status == status:
+                return thread
+            tx.uow.threads.set_status(thread.id, status)
+            cls = ThreadClosed if status == "closed" else ThreadReopened
+            tx.record(cls(at=tx.now, actor_id=acting.id, thread_id=thread.id, space_id=space.id))
+            return attrs.evolve(thread, status=status)
+
+    def accept(self, *, actor: int, answer: int) -> Thread:
+        """Accept an answer; accepting another answer moves the acceptance.
+
+        The asker may accept while the thread is open; moderators always. Accepting
+        one's own answer is allowed and earns nothing.
+        """
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            post, thread, space = visible_post(tx.uow, acting, answer)
+            self._check_accept_rights(acting, thread)
+            if post.is_opening:
+                raise ValidationError("the question itself cannot be accepted", field="answer")
+            if thread.accepted_answer_id == post.id:
+                return thread
+            previous = thread.accepted_answer_id
+            if not tx.uow.threads.compare_and_set_accepted(thread.id, expected=previous, new=post.id):
+                raise Conflict("the accepted answer changed meanwhile; retry", code="accept_race")
+            tx.record(
+                AnswerAccepted(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                    answer_id=post.id,
+                    answer_author_id=post.author_id,
+                    asker_id=thread.author_id,
+                    previous_answer_id=previous,
+                )
+            )
+            return attrs.evolve(thread, accepted_answer_id=post.id)
+
+    def unaccept(self, *, actor: int, thread: int) -> Thread:
+        """Withdraw the acceptance (same rights as accepting); no-op if nothing is accepted."""
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, space = visible_thread(tx.uow, acting, thread)
+            self._check_accept_rights(acting, found)
+            current = found.accepted_answer_id
+            if current is None:
+                return found
+            answer = tx.uow.posts.get(current)
+            if not tx.uow.threads.compare_and_set_accepted(found.id, expected=current, new=None):
+                raise Conflict("the accepted answer changed meanwhile; retry", code="accept_race")
+            tx.record(
+                AnswerUnaccepted(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    thread_id=found.id,
+                    space_id=space.id,
+                    answer_id=current,
+                    answer_author_id=answer.author_id if answer else 0,
+                    asker_id=found.author_id,
+                )
+            )
+            return attrs.evolve(found, accepted_answer_id=None)
+
+    @staticmethod
+    def _check_accept_rights(acting: Member, thread: Thread) -> None:
+        if thread.kind != "question":
+            raise ValidationError("only questions have accepted answers", field="answer")
+        if acting.is_moderator:
+            return
+        if acting.id != thread.author_id:
+            raise PermissionDenied("only the asker may accept an answer", code="not_the_asker")
+        if thread.status != "open":
+            raise Conflict("the thread is closed", code="thread_closed")
+
+    # ------------------------------------------------------------ queries
+
+    def get(self, *, actor: int | None, thread: int) -> Thread:
+        """A thread ``actor`` (``None``: anonymous) may see; ``NotFound`` otherwise."""
+        with self._rt.query() as uow:
+            return visible_thread(uow, optional_actor(uow, actor), thread)[0]
+
+    def _filters(
+        self, uow: object, actor: int | None, space: str | int | None, kind: str | None, status: str | None
+    ) -> list[int]:
+        if kind is not None:
+            validation.choice(kind, "kind", THREAD_KINDS)
+        if status is not None:
+            validation.choice(status, "status", THREAD_STATUSES)
+        member = optional_actor(uow, actor)  # type: ignore[arg-type]
+        visible = readable_spaces(uow, member)  # type: ignore[arg-type]
+        if space is None:
+            return list(visible)
+        root = resolve_space(uow, member, space)  # type: ignore[arg-type]
+        return space_and_descendants(visible, root.id)
+
+    def list(
+        self,
+        *,
+        actor: int | None,
+        space: str | int | None = None,
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        sort: str = "active",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Thread]:
+        """Threads ``actor`` may see, in ``space`` and its subgroups or everywhere.
+
+        ``sort``: ``active`` (latest activity first), ``newest``, ``score`` (the
+        opening post's score) or ``unanswered`` (questions without replies).
+        """
+        sort = validation.choice(sort, "sort", THREAD_SORTS)
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            space_ids = self._filters(uow, actor, space, kind, status)
+            return uow.threads.list(
+                space_ids=space_ids,
+                tag=tag.strip().lower() if isinstance(tag, str) else None,
+                kind=kind,
+                status=status,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+
+    def count(
+        self,
+        *,
+        actor: int | None,
+        space: str | int | None = None,
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+    ) -> int:
+        """How many threads ``list`` would show (private spaces never counted for outsiders)."""
+        with self._rt.query() as uow:
+            space_ids = self._filters(uow, actor, space, kind, status)
+            return uow.threads.count(
+                space_ids=space_ids,
+                tag=tag.strip().lower() if isinstance(tag, str) else None,
+                kind=kind,
+                status=status,
+            )
+
+    def can_accept(self, *, actor: int, thread: int) -> bool:
+        """Whether ``actor`` may accept answers in the thread now."""
+        with self._rt.query() as uow:
+            acting = require_actor(uow, actor)
+            found, _ = visible_thread(uow, acting, thread)
+            try:
+                self._check_accept_rights(acting, found)
+            except (PermissionDenied, Conflict, ValidationError):
+                return False
+            return True
+
+
+__all__ = ["Threads", "THREAD_SORTS"]

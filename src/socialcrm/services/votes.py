@@ -1,0 +1,147 @@
+"""Votes: cast, change and retract; one per member and post, enforced by storage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import attrs
+
+from socialcrm.domain import validation
+from socialcrm.domain.events import VoteCast, VoteChanged, VoteRetracted
+from socialcrm.domain.records import Post, Thread, Vote
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.services.access import (
+    require_actor,
+    require_moderator,
+    require_privilege,
+    visible_post,
+)
+from socialcrm.services.runtime import Runtime, Transaction
+
+_PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}
+
+
+def post_kind(thread: Thread, post: Post) -> str:
+    """``question``/``answer`` in question threads, ``opening``/``reply`` elsewhere."""
+    if thread.kind == "question":
+        return "question" if post.is_opening else "answer"
+    return "opening" if post.is_opening else "reply"
+
+
+class Votes:
+    """``community.votes``: vote posts up or down, change or retract the vote."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    def _locked(self, tx: Transaction, vote: Vote, post: Post) -> bool:
+        lock = self._rt.settings.vote_lock_seconds
+        if lock <= 0 or tx.now - vote.cast_at < timedelta(seconds=lock):
+            return False
+        return post.edited_at is None or post.edited_at <= vote.cast_at
+
+    def cast(self, *, actor: int, post: int, value: int) -> Vote:
+        """Vote +1 or -1 on a post; casting the other value changes the vote.
+
+        Never on one's own post. Upvotes need ``vote_up``, downvotes ``vote_down``.
+        A vote is locked ``vote_lock_seconds`` after it was cast unless the post
+        was edited since. Casting the value already cast changes nothing.
+        """
+        if value not in (1, -1) or isinstance(value, bool):
+            raise ValidationError(f"value must be 1 or -1, got {value!r}", field="value")
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, thread, space = visible_post(tx.uow, acting, post)
+            if found.author_id == acting.id:
+                raise PermissionDenied("members cannot vote on their own posts", code="own_post")
+            existing = tx.uow.votes.get(found.id, acting.id)
+            if existing is not None and existing.value == value:
+                return existing
+            require_privilege(self._rt, tx, acting, _PRIVILEGE_FOR[value])
+            kind = post_kind(thread, found)
+            if existing is None:
+                vote = tx.uow.votes.add(
+                    post_id=found.id, member_id=acting.id, value=value, cast_at=tx.now
+                )
+                tx.uow.posts.add_score(found.id, value)
+                tx.record(
+                    VoteCast(
+                        at=tx.now,
+                        actor_id=acting.id,
+                        vote_id=vote.id,
+                        post_id=found.id,
+                        thread_id=thread.id,
+                        space_id=space.id,
+                        post_author_id=found.author_id,
+                        post_kind=kind,
+                        value=value,
+                    )
+                )
+                return vote
+            if self._locked(tx, existing, found):
+                raise Conflict(
+                    "the vote is locked; it can change only after the post is edited",
+                    code="vote_locked",
+                )
+            tx.uow.votes.change(existing.id, value=value, cast_at=tx.now)
+            tx.uow.posts.add_score(found.id, value - existing.value)
+            tx.record(
+                VoteChanged(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    vote_id=existing.id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                    post_author_id=found.author_id,
+                    post_kind=kind,
+                    value=value,
+                    previous_value=existing.value,
+                )
+            )
+            return attrs.evolve(existing, value=value, cast_at=tx.now)
+
+    def retract(self, *, actor: int, post: int) -> None:
+        """Take back one's vote (subject to the vote lock); ``NotFound`` if there is none."""
+        with self._rt.command() as tx:
+            acting = require_actor(tx.uow, actor)
+            found, thread, space = visible_post(tx.uow, acting, post)
+            existing = tx.uow.votes.get(found.id, acting.id)
+            if existing is None:
+                raise NotFound(f"member {acting.id} has no vote on post {found.id}", code="no_vote")
+            if self._locked(tx, existing, found):
+                raise Conflict(
+                    "the vote is locked; it can change only after the post is edited",
+                    code="vote_locked",
+                )
+            tx.uow.votes.remove(existing.id)
+            tx.uow.posts.add_score(found.id, -existing.value)
+            tx.record(
+                VoteRetracted(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    vote_id=existing.id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                    post_author_id=found.author_id,
+                    post_kind=post_kind(thread, found),
+                    value=0,
+                    previous_value=existing.value,
+                )
+            )
+
+    def get(self, *, actor: int, post: int) -> Vote | None:
+        """``actor``'s vote on the post, or ``None``."""
+        with self._rt.query() as uow:
+            acting = require_actor(uow, actor)
+            found = visible_post(uow, acting, post)[0]
+            return uow.votes.get(found.id, acting.id)
+
+    def for_post(self, *, actor: int, post: int) -> list[Vote]:
+        """Every vote on a post; moderators only, since who voted is private."""
+        with self._rt.query() as uow:
+            acting = require_actor(uow, actor)
+            require_moderator(acting, "see who voted")
+            found = visible_post(uow, acting, post)[0]
+            return uow.votes.for_post(found.id)

@@ -1,0 +1,93 @@
+"""Community settings: every threshold socialcrm applies, with Stack Exchange defaults.
+
+Settings are a frozen attrs record; derive a variant with :func:`attrs.evolve` or
+``Settings.with_privileges``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+#: Reputation needed for each privilege (DESIGN.md §3, Stack Exchange defaults).
+DEFAULT_PRIVILEGES: Mapping[str, int] = MappingProxyType(
+    {
+        "vote_up": 15,
+        "flag": 15,
+        "comment": 50,
+        "set_bounty": 75,
+        "vote_down": 125,
+        "create_tags": 300,
+        "review": 500,
+        "edit": 2000,
+        "close": 3000,
+        "moderate": 10000,
+    }
+)
+
+
+def _frozen_mapping(value: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class RewardSettings:
+    """Reputation amounts used by the built-in Stack Exchange reward rules."""
+
+    question_upvote: int = 10
+    answer_upvote: int = 10
+    post_upvote: int = 10
+    downvote_received: int = -2
+    answer_downvote_cost: int = -1
+    accepted_answer: int = 15
+    accepter: int = 2
+
+
+@attrs.frozen
+class Settings:
+    """Every tunable number of a community. All have documented defaults.
+
+    Limits on text are counted in Unicode code points after stripping surrounding
+    white space.
+    """
+
+    reputation_start: int = 1
+    reputation_floor: int = 1
+    daily_reputation_cap: int = 200
+    privileges: Mapping[str, int] = attrs.field(
+        default=DEFAULT_PRIVILEGES, converter=_frozen_mapping
+    )
+    rewards: RewardSettings = attrs.field(factory=RewardSettings)
+    vote_lock_seconds: int = 300
+    title_min_length: int = 10
+    title_max_length: int = 150
+    body_min_length: int = 1
+    body_max_length: int = 30000
+    comment_min_length: int = 1
+    comment_max_length: int = 600
+    display_name_max_length: int = 80
+    external_id_max_length: int = 255
+    profile_field_max_length: int = 500
+    max_interests: int = 20
+    max_tags: int = 5
+    tag_max_length: int = 35
+    slug_max_length: int = 64
+    space_name_max_length: int = 100
+    new_tags_need_privilege: bool = False
+    page_size_limit: int = 200
+
+    def with_privileges(self, **thresholds: int) -> Settings:
+        """Return a copy with some privilege thresholds changed or added."""
+        merged = dict(self.privileges)
+        merged.update(thresholds)
+        return attrs.evolve(self, privileges=merged)
+
+    def with_rewards(self, **amounts: Any) -> Settings:
+        """Return a copy with some reward amounts changed."""
+        return attrs.evolve(self, rewards=attrs.evolve(self.rewards, **amounts))
+
+
+__all__ = ["DEFAULT_PRIVILEGES", "RewardSettings", "Settings"]

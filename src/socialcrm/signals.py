@@ -1,0 +1,80 @@
+"""Blinker signals, sent after a command commits: one per event type, plus ``event_committed``.
+
+Every signal is sent with the :class:`~socialcrm.community.Community` as sender and
+the event as the ``event`` keyword::
+
+    from socialcrm import signals
+
+    @signals.answer_accepted.connect
+    def thank_the_answerer(community, event):
+        mailer.send(to=event.answer_author_id, template="accepted")
+
+To hear only one community, connect with ``sender=community``. A receiver that
+raises is logged (logger ``socialcrm.signals``) and never undoes the committed
+change; the other receivers still run. Signals are not sent for commands that were
+rejected or rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from blinker import Namespace, Signal
+
+from socialcrm.domain.events import EVENT_TYPES, Event
+
+_namespace = Namespace()
+_log = logging.getLogger("socialcrm.signals")
+
+#: Sent for every committed event, before the event's own signal.
+event_committed = _namespace.signal("event_committed", doc="Every committed event.")
+member_joined = _namespace.signal("member_joined", doc="A member joined.")
+profile_updated = _namespace.signal("profile_updated", doc="A profile changed.")
+role_granted = _namespace.signal("role_granted", doc="A role was granted.")
+role_revoked = _namespace.signal("role_revoked", doc="A role was revoked.")
+space_created = _namespace.signal("space_created", doc="A space was created.")
+space_member_added = _namespace.signal("space_member_added", doc="Space membership given.")
+space_member_removed = _namespace.signal("space_member_removed", doc="Space membership ended.")
+thread_started = _namespace.signal("thread_started", doc="A thread was started.")
+thread_closed = _namespace.signal("thread_closed", doc="A thread was closed.")
+thread_reopened = _namespace.signal("thread_reopened", doc="A thread was reopened.")
+reply_posted = _namespace.signal("reply_posted", doc="A reply was posted.")
+post_edited = _namespace.signal("post_edited", doc="A post was edited.")
+post_deleted = _namespace.signal("post_deleted", doc="A post was deleted.")
+comment_added = _namespace.signal("comment_added", doc="A comment was added.")
+vote_cast = _namespace.signal("vote_cast", doc="A vote was cast.")
+vote_changed = _namespace.signal("vote_changed", doc="A vote was changed.")
+vote_retracted = _namespace.signal("vote_retracted", doc="A vote was retracted.")
+answer_accepted = _namespace.signal("answer_accepted", doc="An answer was accepted.")
+answer_unaccepted = _namespace.signal("answer_unaccepted", doc="An acceptance was withdrawn.")
+reputation_changed = _namespace.signal("reputation_changed", doc="A ledger entry was written.")
+reputation_recomputed = _namespace.signal(
+    "reputation_recomputed", doc="A cached reputation total was corrected."
+)
+
+#: The signal for each event name.
+SIGNALS: dict[str, Signal] = {
+    name: signal for name, signal in _namespace.items() if name != "event_committed"
+}
+
+_mismatch = {cls.name for cls in EVENT_TYPES} ^ set(SIGNALS)
+if _mismatch:  # pragma: no cover - a programming error caught by the test suite too
+    raise RuntimeError(f"events and signals disagree: {sorted(_mismatch)}")
+
+
+def send_committed(sender: Any, events: Iterable[Event]) -> None:
+    """Send ``event_committed`` and each event's own signal, logging receiver failures."""
+    for event in events:
+        for signal in (event_committed, SIGNALS[event.name]):
+            if not signal.receivers:
+                continue
+            for receiver in signal.receivers_for(sender):
+                try:
+                    receiver(sender, event=event)
+                except Exception:
+                    _log.exception("signal receiver %r failed for %s", receiver, event.name)
+
+
+__all__ = ["SIGNALS", "event_committed", "send_committed", *sorted(SIGNALS)]

@@ -1,0 +1,109 @@
+"""Shared fixtures: a community on every adapter, a manual clock, seeded members."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from socialcrm import Community, ManualClock, Settings
+from socialcrm.adapters.memory import MemoryStorage
+
+ADAPTERS = ["memory", "sqlite"]
+
+
+def make_storage(kind: str, tmp_path: Any) -> Any:
+    """A fresh storage of the named kind."""
+    if kind == "memory":
+        return MemoryStorage()
+    from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
+
+    return SQLAlchemyStorage(f"sqlite:///{tmp_path / 'community.db'}")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(params=ADAPTERS)
+def adapter(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make_community(
+    adapter: str, tmp_path: Any, clock: ManualClock
+) -> Iterator[Callable[..., Community]]:
+    made: list[Community] = []
+
+    def factory(**kwargs: Any) -> Community:
+        kwargs.setdefault("clock", clock)
+        kwargs.setdefault("entry_points", False)
+        path = tmp_path / f"c{len(made)}"
+        path.mkdir()
+        community = Community(make_storage(adapter, path), **kwargs)
+        made.append(community)
+        return community
+
+    yield factory
+    for community in made:
+        community.close()
+
+
+@pytest.fixture
+def community(make_community: Callable[..., Community]) -> Community:
+    return make_community()
+
+
+class World:
+    """A small community: an admin, a moderator, and members with chosen reputation."""
+
+    def __init__(self, community: Community) -> None:
+        self.c = community
+        self.admin = community.members.join(external_id="admin", display_name="Ada Admin", roles=["admin"])
+        self.mod = community.members.join(external_id="mod", display_name="Mo Moderator", roles=["moderator"])
+        self.space = community.spaces.create(actor=self.admin.id, slug="billing", name="Billing")
+
+    def member(self, name: str, reputation: int = 1) -> int:
+        """Join a member and lift their reputation through the ledger-free seed path."""
+        member = self.c.members.join(external_id=f"ext-{name}", display_name=name.title())
+        if reputation != self.c.settings.reputation_start:
+            # Tests need members above privilege thresholds; the storage port is the
+            # only honest way to give them that without simulating dozens of votes.
+            with self.c.storage.unit_of_work() as uow:
+                uow.members.add_reputation(member.id, reputation - self.c.settings.reputation_start)
+                uow.ledger.append(
+                    member_id=member.id,
+                    delta=reputation - self.c.settings.reputation_start,
+                    requested=reputation - self.c.settings.reputation_start,
+                    rule="seed",
+                    event="seed",
+                    cause=f"seed:{member.id}",
+                    at=self.c.clock.now(),
+                )
+                uow.commit()
+        return member.id
+
+    def question(self, author: int, title: str = "How do I download invoices?", **kw: Any) -> Any:
+        kw.setdefault("space", "billing")
+        kw.setdefault("kind", "question")
+        kw.setdefault("body", "I cannot find the invoices page anywhere.")
+        return self.c.threads.start(actor=author, title=title, **kw)
+
+
+@pytest.fixture
+def world_of() -> type[World]:
+    return World
+
+
+@pytest.fixture
+def world(community: Community) -> World:
+    return World(community)
+
+
+def default_settings(**changes: Any) -> Settings:
+    import attrs
+
+    return attrs.evolve(Settings(), **changes)

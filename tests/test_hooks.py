@@ -1,0 +1,168 @@
+"""Every hook in socialcrm.plugins.hookspecs has a test here named test_hook_<name>."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialcrm import ContentRejected, PermissionDenied, ReputationChange, hookimpl
+from socialcrm.domain.events import ReplyPosted, ReputationChanged, ThreadStarted, VoteCast
+
+
+def test_hook_socialcrm_reputation_changes(make_community, world_of):
+    class BonusForAnswers:
+        @hookimpl
+        def socialcrm_reputation_changes(self, event, context):
+            if isinstance(event, VoteCast) and event.post_kind == "answer" and event.value > 0:
+                return [ReputationChange(event.post_author_id, 3, "answer_bonus", capped=True)]
+            return None
+
+    c = make_community(plugins=[BonusForAnswers()])
+    w = world_of(c)
+    author = w.member("author")
+    q = w.question(w.member("asker"))
+    a = c.posts.reply(actor=author, thread=q.id, body="x")
+    c.votes.cast(actor=w.member("v", 20), post=a.id, value=1)
+    assert c.reputation.of(author) == 14
+    assert {e.rule for e in c.reputation.history(author)} == {"answer_upvoted", "answer_bonus"}
+    # Undo takes back exactly what each rule gave.
+    voter = c.members.by_external_id("ext-v").id
+    c.votes.retract(actor=voter, post=a.id)
+    assert c.reputation.of(author) == 1
+
+
+def test_built_in_reward_rules_can_be_replaced(make_community, world_of):
+    class Flat:
+        @hookimpl
+        def socialcrm_reputation_changes(self, event, context):
+            if isinstance(event, VoteCast):
+                return [ReputationChange(event.post_author_id, event.value, "flat")]
+            return None
+
+    c = make_community(plugins=[Flat()], builtin_plugins=["socialcrm.staff"])
+    w = world_of(c)
+    author = w.member("author")
+    q = w.question(w.member("asker"))
+    a = c.posts.reply(actor=author, thread=q.id, body="x")
+    c.votes.cast(actor=w.member("v", 20), post=a.id, value=1)
+    assert c.reputation.of(author) == 2
+
+
+def test_built_in_plugin_can_be_unregistered_at_run_time(community, world):
+    community.plugins.unregister(name="socialcrm.rewards")
+    author = world.member("author")
+    q = world.question(world.member("asker"))
+    a = community.posts.reply(actor=author, thread=q.id, body="x")
+    community.votes.cast(actor=world.member("v", 20), post=a.id, value=1)
+    assert community.reputation.of(author) == 1
+
+
+def test_hook_socialcrm_privilege_check(make_community, world_of):
+    class NoDownvotesOnFridays:
+        @hookimpl
+        def socialcrm_privilege_check(self, member, privilege, required, context):
+            if privilege == "vote_down":
+                return False
+            if privilege == "vote_up" and member.display_name == "Trusted":
+                return True
+            return None
+
+    c = make_community(plugins=[NoDownvotesOnFridays()])
+    w = world_of(c)
+    q = w.question(w.member("asker"))
+    rich = w.member("rich", 5000)
+    with pytest.raises(PermissionDenied) as info:
+        c.votes.cast(actor=rich, post=q.opening_post_id, value=-1)
+    assert info.value.privilege == "vote_down"
+    trusted = w.member("trusted")
+    c.votes.cast(actor=trusted, post=q.opening_post_id, value=1)
+    assert c.privileges.has(trusted, "vote_up") is True
+
+
+def test_hook_socialcrm_check_content(make_community, world_of):
+    seen = []
+
+    class NoCompetitors:
+        @hookimpl
+        def socialcrm_check_content(self, actor, field, text, space, context):
+            seen.append(field)
+            if "acme" in text.lower():
+                return [f"{field} mentions a competitor"]
+            return None
+
+    class NoShouting:
+        @hookimpl
+        def socialcrm_check_content(self, actor, field, text, space, context):
+            return ["no shouting"] if text.isupper() else None
+
+    c = make_community(plugins=[NoCompetitors(), NoShouting()])
+    w = world_of(c)
+    asker = w.member("asker")
+    with pytest.raises(ContentRejected) as info:
+        w.question(asker, title="ACME IS BETTER", body="acme acme")
+    assert set(info.value.reasons) == {
+        "title mentions a competitor",
+        "body mentions a competitor",
+        "no shouting",
+    }
+    assert c.threads.count(actor=asker) == 0
+    q = w.question(asker)
+    with pytest.raises(ContentRejected):
+        c.posts.reply(actor=asker, thread=q.id, body="try Acme")
+    assert c.posts.list(actor=asker, thread=q.id)[-1].id == q.opening_post_id
+    assert {"title", "body", "display_name"} <= set(seen)
+
+
+def test_hook_socialcrm_on_event(make_community, world_of):
+    events = []
+
+    class Recorder:
+        @hookimpl
+        def socialcrm_on_event(self, event, context):
+            events.append(type(event).__name__)
+            if isinstance(event, ReplyPosted) and "veto" in context.uow.posts.get(event.post_id).body:
+                raise RuntimeError("vetoed by plugin")
+
+    c = make_community(plugins=[Recorder()])
+    w = world_of(c)
+    author = w.member("author")
+    q = w.question(w.member("asker"))
+    assert "ThreadStarted" in events
+    with pytest.raises(RuntimeError):
+        c.posts.reply(actor=author, thread=q.id, body="veto this")
+    assert c.threads.get(actor=author, thread=q.id).reply_count == 0
+    a = c.posts.reply(actor=author, thread=q.id, body="fine")
+    c.votes.cast(actor=w.member("v", 20), post=a.id, value=1)
+    assert events[-2:] == ["VoteCast", "ReputationChanged"]
+
+
+def test_hooks_see_the_command_time_and_settings(make_community, world_of, clock):
+    times = []
+
+    class Clocked:
+        @hookimpl
+        def socialcrm_on_event(self, event, context):
+            if isinstance(event, ThreadStarted):
+                times.append((context.now, context.settings.daily_reputation_cap, event.at))
+
+    c = make_community(plugins=[Clocked()])
+    w = world_of(c)
+    w.question(w.member("asker"))
+    assert times == [(clock.now(), 200, clock.now())]
+
+
+def test_reputation_changed_event_reports_the_new_total(make_community, world_of):
+    totals = []
+
+    class Totals:
+        @hookimpl
+        def socialcrm_on_event(self, event, context):
+            if isinstance(event, ReputationChanged):
+                totals.append((event.member_id, event.delta, event.reputation))
+
+    c = make_community(plugins=[Totals()])
+    w = world_of(c)
+    author = w.member("author")
+    q = w.question(w.member("asker"))
+    a = c.posts.reply(actor=author, thread=q.id, body="x")
+    c.votes.cast(actor=w.member("v", 20), post=a.id, value=1)
+    assert totals == [(author, 10, 11)]
