@@ -47,7 +47,7 @@ class Votes:
         A vote is locked ``vote_lock_seconds`` after it was cast unless the post
         was edited since. Casting the value already cast changes nothing.
         """
-        if value not in (1, -1) or isinstance(value, bool):
+        if type(value) is not int or value not in (1, -1):
             raise ValidationError(f"value must be 1 or -1, got {value!r}", field="value")
         with self._rt.command() as tx:
             acting = require_actor(tx.uow, actor)
