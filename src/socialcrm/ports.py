@@ -22,6 +22,8 @@ checks them):
 
 from __future__ import annotations
 
+import builtins
+
 from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -91,13 +93,13 @@ class MemberRepository(Protocol):
         """Overwrite the cached reputation total (used by ``recompute``)."""
         ...
 
-    def list(self, *, limit: int, offset: int = 0) -> list[Member]:
+    def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
         """Members by id ascending."""
         ...
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
-    ) -> list[Member]:
+    ) -> builtins.list[Member]:
         """Members by reputation descending, then id ascending."""
         ...
 
@@ -135,7 +137,7 @@ class SpaceRepository(Protocol):
         """The space with this slug, or ``None``."""
         ...
 
-    def list(self) -> list[Space]:
+    def list(self) -> builtins.list[Space]:
         """Every space, by id ascending."""
         ...
 
@@ -211,7 +213,7 @@ class ThreadRepository(Protocol):
         sort: str = "active",
         limit: int = 20,
         offset: int = 0,
-    ) -> list[Thread]:
+    ) -> builtins.list[Thread]:
         """Threads not deleted in the given spaces.
 
         ``sort``: ``active`` (last activity, newest first), ``newest`` (creation,
@@ -264,7 +266,7 @@ class PostRepository(Protocol):
         """The post with this id (deleted ones included), or ``None``."""
         ...
 
-    def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
+    def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> builtins.list[Post]:
         """The thread's posts, opening post first, then by id ascending."""
         ...
 
@@ -284,7 +286,7 @@ class PostRepository(Protocol):
         """Append a revision."""
         ...
 
-    def revisions(self, post_id: int) -> list[Revision]:
+    def revisions(self, post_id: int) -> builtins.list[Revision]:
         """The post's revisions, oldest first."""
         ...
 
@@ -300,7 +302,7 @@ class PostRepository(Protocol):
         """Append a comment under the post."""
         ...
 
-    def comments(self, post_id: int) -> list[Comment]:
+    def comments(self, post_id: int) -> builtins.list[Comment]:
         """The post's comments, oldest first."""
         ...
 
@@ -324,7 +326,7 @@ class VoteRepository(Protocol):
         """Delete the vote."""
         ...
 
-    def for_post(self, post_id: int) -> list[Vote]:
+    def for_post(self, post_id: int) -> builtins.list[Vote]:
         """Every vote on the post, by id ascending."""
         ...
 
@@ -356,14 +358,14 @@ class LedgerRepository(Protocol):
 
     def active_for_causes(
         self, causes: Collection[str] = (), prefixes: Collection[str] = ()
-    ) -> list[LedgerEntry]:
+    ) -> builtins.list[LedgerEntry]:
         """Entries not yet undone whose cause equals one of ``causes`` or starts with a prefix.
 
         Compensating entries (``undoes`` set) are never returned. Ordered by id.
         """
         ...
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> builtins.list[LedgerEntry]:
         """The member's entries, newest first (id descending)."""
         ...
 
@@ -379,7 +381,7 @@ class LedgerRepository(Protocol):
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
         limit: int,
-    ) -> list[tuple[int, int]]:
+    ) -> builtins.list[tuple[int, int]]:
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
@@ -411,8 +413,12 @@ class UnitOfWork(Protocol):
 class Storage(Protocol):
     """A storage adapter: a factory of units of work."""
 
-    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
-        """Open a transaction; leaving the block without ``commit()`` rolls it back."""
+    def unit_of_work(self, *, read_only: bool = False) -> AbstractContextManager[UnitOfWork]:
+        """Open a transaction; leaving the block without ``commit()`` rolls it back.
+
+        ``read_only=True`` promises that the unit will not write (queries use it);
+        an adapter may use it to avoid taking write locks.
+        """
         ...
 
     def close(self) -> None:

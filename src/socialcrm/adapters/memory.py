@@ -622,8 +622,11 @@ class MemoryStorage:
         self._lock = threading.RLock()
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[MemoryUnitOfWork]:
-        """Open a unit; writes not committed when the block ends are undone."""
+    def unit_of_work(self, *, read_only: bool = False) -> Iterator[MemoryUnitOfWork]:
+        """Open a unit; writes not committed when the block ends are undone.
+
+        ``read_only`` is accepted for the port; memory units always take the lock.
+        """
         with self._lock:
             uow = MemoryUnitOfWork(self._tables)
             try:

@@ -112,7 +112,7 @@ class Runtime:
         if group is not None:
             yield group.uow
             return
-        with self.storage.unit_of_work() as uow:
+        with self.storage.unit_of_work(read_only=True) as uow:
             yield uow
 
     @contextmanager
