@@ -68,16 +68,22 @@ class Community:
         self.privileges = Privileges(runtime)
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> Community:
-        """A community on ``SQLAlchemyStorage(url)``; other keywords go to the constructor.
+    def from_url(
+        cls,
+        url: str,
+        *,
+        table_prefix: str = "socialcrm_",
+        migrate: bool = True,
+        **kwargs: Any,
+    ) -> Community:
+        """A community on ``SQLAlchemyStorage(url, table_prefix=..., migrate=...)``.
 
-        ``Community.from_url("sqlite:///community.db")`` creates (and migrates) the
-        database file if needed.
+        Other keywords go to the constructor. ``Community.from_url("sqlite:///community.db")``
+        creates the database file and migrates its schema if needed.
         """
         from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 
-        table_prefix = kwargs.pop("table_prefix", "socialcrm_")
-        return cls(SQLAlchemyStorage(url, table_prefix=table_prefix), **kwargs)
+        return cls(SQLAlchemyStorage(url, table_prefix=table_prefix, migrate=migrate), **kwargs)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[None]:

@@ -48,6 +48,8 @@ class _Tables:
         self.vote_by_key: dict[tuple[int, int], int] = {}
         self.ledger: dict[int, LedgerEntry] = {}
         self.undone: set[int] = set()
+        # (member id, cap day) -> ledger ids: the daily cap is read on every upvote.
+        self.ledger_by_cap_day: dict[tuple[int, date], tuple[int, ...]] = {}
         self.sequences: dict[str, int] = {}
 
 
@@ -532,16 +534,18 @@ class _Ledger(_Repository):
             post_id=post_id,
         )
         self._j.put(self._t.ledger, entry.id, entry)
+        if cap_day is not None:
+            key = (member_id, cap_day)
+            self._j.put(
+                self._t.ledger_by_cap_day, key, self._t.ledger_by_cap_day.get(key, ()) + (entry.id,)
+            )
         if undoes is not None:
             self._j.set_add(self._t.undone, undoes)
         return entry
 
     def cap_used(self, member_id: int, cap_day: date) -> int:
-        return sum(
-            e.delta
-            for e in self._t.ledger.values()
-            if e.member_id == member_id and e.cap_day == cap_day
-        )
+        ids = self._t.ledger_by_cap_day.get((member_id, cap_day), ())
+        return sum(self._t.ledger[i].delta for i in ids)
 
     def active_for_causes(
         self, causes: Collection[str] = (), prefixes: Collection[str] = ()

@@ -156,7 +156,8 @@ class LedgerEntry:
 
     ``delta`` is what was actually applied (after the daily cap and the floor),
     ``requested`` what the rule asked for. ``cause`` ties the entry to the thing
-    that produced it (``post:<id>:vote:<id>``, ``post:<id>:accept``), ``undoes``
+    that produced it (``thread:<id>:post:<id>:vote:<id>``,
+    ``thread:<id>:post:<id>:accept``), ``undoes``
     to the entry a compensating entry reverses. ``cap_day`` is the UTC day whose
     daily cap the entry counts against (``None`` when exempt).
     """

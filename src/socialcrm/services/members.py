@@ -9,7 +9,7 @@ import attrs
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
 from socialcrm.domain.records import ROLES, Member, Profile
-from socialcrm.errors import ContentRejected, Conflict, NotFound, ValidationError
+from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.runtime import Runtime, Transaction
 
@@ -185,6 +185,8 @@ class Members:
                     if getattr(profile, k) != getattr(target.profile, k) and getattr(profile, k)
                 }
             )
+            if name == target.display_name and profile == target.profile:
+                return target
             check_content(tx, acting, fields, None)
             tx.uow.members.update_profile(target.id, display_name=name, profile=profile)
             tx.record(ProfileUpdated(at=tx.now, actor_id=acting.id, member_id=target.id))

@@ -13,7 +13,7 @@ from socialcrm.domain.events import (
     ReplyPosted,
 )
 from socialcrm.domain.records import Comment, Post, Revision
-from socialcrm.errors import Conflict, PermissionDenied, ValidationError
+from socialcrm.errors import Conflict, PermissionDenied, StorageError, ValidationError
 from socialcrm.services.access import (
     optional_actor,
     require_actor,
@@ -157,6 +157,8 @@ class Posts:
                 found.is_opening or thread.accepted_answer_id == found.id
             ):
                 answer = tx.uow.posts.get(thread.accepted_answer_id)
+                if answer is None:
+                    raise StorageError(f"accepted answer {thread.accepted_answer_id} is missing from storage")
                 tx.uow.threads.compare_and_set_accepted(
                     thread.id, expected=thread.accepted_answer_id, new=None
                 )
@@ -167,7 +169,7 @@ class Posts:
                         thread_id=thread.id,
                         space_id=space.id,
                         answer_id=thread.accepted_answer_id,
-                        answer_author_id=answer.author_id if answer else 0,
+                        answer_author_id=answer.author_id,
                         asker_id=thread.author_id,
                     )
                 )

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import attrs
 import pluggy
 
 from socialcrm.clock import Clock
@@ -21,8 +22,8 @@ from socialcrm.domain.events import Event
 from socialcrm.errors import Conflict
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
-from socialcrm.settings import Settings
 from socialcrm.services.ledger import apply_event_reputation
+from socialcrm.settings import Settings
 from socialcrm.signals import send_committed
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ class Transaction:
             uow=uow, settings=runtime.settings, now=now, community=runtime.community
         )
         self.aborted = False
+
+    def set_time(self, now: datetime) -> None:
+        """Move the transaction to a new command's time (grouped commands each have their own)."""
+        self.now = now
+        self.context = attrs.evolve(self.context, now=now)
 
     def record(self, event: Event) -> None:
         """Record an event: run the in-transaction hooks, then apply its reputation."""
@@ -89,7 +95,7 @@ class Runtime:
                     "an earlier command in this unit of work failed; leave the block",
                     code="unit_of_work_aborted",
                 )
-            group.now = self.clock.now()
+            group.set_time(self.clock.now())
             try:
                 yield group
             except BaseException:

@@ -15,7 +15,7 @@ from socialcrm.domain.events import (
     ThreadStarted,
 )
 from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Thread
-from socialcrm.errors import Conflict, PermissionDenied, ValidationError
+from socialcrm.errors import Conflict, PermissionDenied, StorageError, ValidationError
 from socialcrm.services.access import (
     optional_actor,
     readable_spaces,
@@ -191,6 +191,8 @@ class Threads:
             if current is None:
                 return found
             answer = tx.uow.posts.get(current)
+            if answer is None:
+                raise StorageError(f"accepted answer {current} is missing from storage")
             if not tx.uow.threads.compare_and_set_accepted(found.id, expected=current, new=None):
                 raise Conflict("the accepted answer changed meanwhile; retry", code="accept_race")
             tx.record(
@@ -200,7 +202,7 @@ class Threads:
                     thread_id=found.id,
                     space_id=space.id,
                     answer_id=current,
-                    answer_author_id=answer.author_id if answer else 0,
+                    answer_author_id=answer.author_id,
                     asker_id=found.author_id,
                 )
             )

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import attrs
 
-from socialcrm.domain import validation
 from socialcrm.domain.events import VoteCast, VoteChanged, VoteRetracted
 from socialcrm.domain.records import Post, Thread, Vote
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
