@@ -1,0 +1,25 @@
+"""The SQLAlchemy storage adapter: SQLite (embedded default), PostgreSQL and MariaDB.
+
+>>> storage = SQLAlchemyStorage("sqlite:///:memory:")
+>>> with storage.unit_of_work() as uow:
+...     uow.members.get(1) is None
+True
+>>> storage.close()
+"""
+
+from socialcrm.adapters.sqlalchemy.engines import configure_sqlite_engine, create_storage_engine
+from socialcrm.adapters.sqlalchemy.migrate import current, head, upgrade
+from socialcrm.adapters.sqlalchemy.storage import SQLAlchemyStorage, SQLAlchemyUnitOfWork
+from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, build_metadata
+
+__all__ = [
+    "DEFAULT_TABLE_PREFIX",
+    "SQLAlchemyStorage",
+    "SQLAlchemyUnitOfWork",
+    "build_metadata",
+    "configure_sqlite_engine",
+    "create_storage_engine",
+    "current",
+    "head",
+    "upgrade",
+]

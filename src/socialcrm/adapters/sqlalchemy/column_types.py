@@ -1,0 +1,72 @@
+"""Column types shared by the tables and the migrations.
+
+Migrations import from here, so a type's name and arguments are part of the
+schema history: change behaviour freely, never the rendered type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.dialects import mysql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+_UTC = timezone.utc
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware in UTC.
+
+    SQLite and MariaDB keep no time zone, so values are normalised to UTC and
+    stored naive there; PostgreSQL stores ``timestamptz``. Naive datetimes are
+    refused: socialcrm only ever handles aware UTC moments, and guessing the zone
+    of a naive one would silently shift history.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """Ask MariaDB/MySQL for microsecond precision; their default drops it."""
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Normalise to UTC; drop the zone where the database cannot keep it."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given; socialcrm stores aware UTC only")
+        if value.tzinfo is not _UTC:
+            value = value.astimezone(_UTC)
+        if dialect.name == "postgresql":
+            return value
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime whatever the driver gave back."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=_UTC)
+        return value.astimezone(_UTC)
+
+
+def case_sensitive_string(length: int) -> TypeEngine[str]:
+    """A ``VARCHAR(length)`` compared byte for byte on every database.
+
+    SQLite and PostgreSQL compare strings exactly already; MariaDB's default
+    collations ignore case, which would make ``"Ada"`` and ``"ada"`` the same
+    external id, slug, tag or ledger cause there. Binary collation keeps every
+    database in step with the in-memory adapter.
+    """
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
+__all__ = ["UTCDateTime", "case_sensitive_string"]

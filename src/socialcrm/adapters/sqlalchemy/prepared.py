@@ -1,0 +1,228 @@
+"""Statements prepared once per storage, and the two ways of running them.
+
+Every statement is a SQLAlchemy Core construct built once per storage.
+:class:`CoreStatement` runs it through :meth:`Connection.execute` (hitting the
+compiled cache): that is the path for PostgreSQL, MariaDB and every query off
+the hot path.
+
+On pysqlite, SQLAlchemy's per-execution machinery costs several times what
+SQLite itself spends on a primary-key lookup, and a vote runs a dozen such
+statements. :class:`DirectStatement` therefore compiles the same Core statement
+once with the engine's dialect, keeps the SQL text with the bind and result
+processors of its column types, and runs it straight on the unit's driver
+connection, inside the transaction SQLAlchemy began. Its statements bypass
+``echo`` logging and cursor events.
+
+Both return rows that unpack as tuples in the order of the selected columns and
+raise :class:`DuplicateKey` for integrity violations, the ``ValueError`` or
+``TypeError`` of a column type refusing a value, and :class:`StorageError` for
+every other failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.selectable import Select
+
+from socialcrm.errors import StorageError
+
+_Processor = Callable[[Any], Any]
+
+
+class DuplicateKey(Exception):
+    """An integrity constraint refused the row (internal; repositories translate it)."""
+
+
+def storage_error(error: BaseException) -> StorageError:
+    """A :class:`StorageError` that says what the driver reported, without the SQL."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    detail = text.splitlines()[0] if text else type(original).__name__
+    if "locked" in detail.lower() or "busy" in detail.lower():
+        return StorageError(f"the database stayed locked by another writer: {detail}")
+    return StorageError(f"storage failed ({type(original).__name__}): {detail}")
+
+
+class CoreStatement:
+    """A Core statement run through SQLAlchemy's execution path."""
+
+    __slots__ = ("statement",)
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+
+    def _run(self, conn: Connection, params: Mapping[str, Any] | None) -> Any:
+        try:
+            return conn.execute(self.statement, params)
+        except sa_exc.IntegrityError as error:
+            raise DuplicateKey(str(error.orig)) from error
+        except sa_exc.DBAPIError as error:
+            raise storage_error(error) from error
+        except sa_exc.StatementError as error:
+            # A value no column type accepts (a naive datetime) is the caller's
+            # bug, not a storage failure: raise it as the direct path does.
+            if isinstance(error.orig, (TypeError, ValueError)):
+                raise error.orig from None
+            raise storage_error(error) from error
+        except sa_exc.SQLAlchemyError as error:
+            raise storage_error(error) from error
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Any] | None:
+        """The first row, or ``None``."""
+        return self._run(conn, params).first()  # type: ignore[no-any-return]
+
+    def scalar(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or ``None``."""
+        return self._run(conn, params).scalar()
+
+    def all(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row."""
+        return list(self._run(conn, params))
+
+    def write(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run an INSERT, UPDATE or DELETE; return the number of rows it matched."""
+        return int(self._run(conn, params).rowcount)
+
+    def insert(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """Run a single-row INSERT; return its (first) primary key value."""
+        return self._run(conn, params).inserted_primary_key[0]
+
+
+def _constant(value: Any) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda _params: value
+
+
+def _lookup(name: str, process: _Processor | None) -> Callable[[Mapping[str, Any]], Any]:
+    if process is None:
+        return lambda params: params[name]
+    return lambda params: process(params[name])
+
+
+class DirectStatement:
+    """A Core statement compiled once for pysqlite and run on the driver connection."""
+
+    __slots__ = ("sql", "_binds", "_results", "_integrity_error", "_driver_error")
+
+    def __init__(
+        self,
+        statement: ClauseElement,
+        dialect: Dialect,
+        *,
+        column_keys: Sequence[str] | None = None,
+    ) -> None:
+        compiled = statement.compile(
+            dialect=dialect, column_keys=list(column_keys) if column_keys else None
+        )
+        assert isinstance(compiled, SQLCompiler)
+        if dialect.paramstyle != "qmark" or compiled.positiontup is None:
+            raise ValueError("DirectStatement needs a positional (qmark) dialect")
+        self.sql = compiled.string
+        binds: list[tuple[str, Callable[[Mapping[str, Any]], Any]]] = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.unique:
+                # An anonymous literal of the statement (the 0 of a COALESCE):
+                # its value is fixed, so process it once now.
+                value = bind.effective_value
+                fixed = value if process is None else process(value)
+                binds.append((name, _constant(fixed)))
+            else:
+                binds.append((name, _lookup(name, process)))
+        self._binds = tuple(binds)
+        results: list[tuple[int, _Processor]] = []
+        if isinstance(statement, Select):
+            for index, column in enumerate(statement.selected_columns):
+                process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+                if process is not None:
+                    results.append((index, process))
+        self._results = tuple(results)
+        dbapi = dialect.loaded_dbapi
+        self._integrity_error = dbapi.IntegrityError
+        self._driver_error = dbapi.Error
+
+    def _run(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        if not conn.in_transaction():
+            # Let SQLAlchemy begin (BEGIN IMMEDIATE) so its commit and rollback apply.
+            try:
+                conn.begin()
+            except sa_exc.SQLAlchemyError as error:
+                raise storage_error(error) from error
+        args = [argument(params) for _name, argument in self._binds]
+        try:
+            return conn.connection.driver_connection.execute(self.sql, args)  # type: ignore[union-attr]
+        except self._integrity_error as error:
+            raise DuplicateKey(str(error)) from error
+        except self._driver_error as error:
+            raise storage_error(error) from error
+
+    def _process(self, row: Sequence[Any]) -> Sequence[Any]:
+        if not self._results:
+            return row
+        values = list(row)
+        for index, process in self._results:
+            values[index] = process(values[index])
+        return values
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Any] | None:
+        """The first row, or ``None``."""
+        row = self._run(conn, params).fetchone()
+        return None if row is None else self._process(row)
+
+    def scalar(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or ``None``."""
+        row = self.first(conn, params)
+        return None if row is None else row[0]
+
+    def all(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row."""
+        return [self._process(row) for row in self._run(conn, params or {}).fetchall()]
+
+    def write(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run an INSERT, UPDATE or DELETE; return the number of rows it matched."""
+        return int(self._run(conn, params).rowcount)
+
+    def insert(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """Run a single-row INSERT; return its rowid (the new surrogate id)."""
+        return self._run(conn, params).lastrowid
+
+
+Prepared = CoreStatement | DirectStatement
+
+
+class StatementFactory:
+    """Prepares statements for one engine: direct on pysqlite, through Core elsewhere."""
+
+    def __init__(self, dialect: Dialect, *, direct: bool) -> None:
+        self.dialect = dialect
+        self.direct = direct and dialect.name == "sqlite" and dialect.driver == "pysqlite"
+
+    def hot(self, statement: Any, *, column_keys: Sequence[str] | None = None) -> Prepared:
+        """A statement on the hot path: direct where the dialect allows it.
+
+        :param column_keys: for an INSERT, the columns every execution supplies.
+        """
+        if self.direct:
+            return DirectStatement(statement, self.dialect, column_keys=column_keys)
+        return CoreStatement(statement)
+
+    def core(self, statement: Any) -> CoreStatement:
+        """A statement always run through SQLAlchemy (expanding IN lists, rare queries)."""
+        return CoreStatement(statement)
+
+
+__all__ = [
+    "CoreStatement",
+    "DirectStatement",
+    "DuplicateKey",
+    "Prepared",
+    "StatementFactory",
+    "storage_error",
+]

@@ -1,0 +1,23 @@
+"""SQL repositories: one module per port repository, each with its prebuilt statements."""
+
+from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
+from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
+from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
+from socialcrm.adapters.sqlalchemy.repositories.spaces import SpaceStatements, SQLSpaceRepository
+from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadRepository, ThreadStatements
+from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
+
+__all__ = [
+    "LedgerStatements",
+    "MemberStatements",
+    "PostStatements",
+    "SpaceStatements",
+    "ThreadStatements",
+    "VoteStatements",
+    "SQLLedgerRepository",
+    "SQLMemberRepository",
+    "SQLPostRepository",
+    "SQLSpaceRepository",
+    "SQLThreadRepository",
+    "SQLVoteRepository",
+]

@@ -1,0 +1,227 @@
+"""The append-only reputation ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import LedgerEntry
+
+#: Column order of every ledger query; ``_entry_from_row`` unpacks in this order.
+LEDGER_FIELDS = (
+    "id",
+    "member_id",
+    "delta",
+    "requested",
+    "rule",
+    "event",
+    "cause",
+    "at",
+    "undoes",
+    "cap_day",
+    "space_id",
+    "post_id",
+)
+
+
+def _entry_from_row(row: Sequence[Any]) -> LedgerEntry:
+    (
+        id_,
+        member_id,
+        delta,
+        requested,
+        rule,
+        event,
+        cause,
+        at,
+        undoes,
+        cap_day,
+        space_id,
+        post_id,
+    ) = row
+    return LedgerEntry(
+        id=id_,
+        member_id=member_id,
+        delta=delta,
+        requested=requested,
+        rule=rule,
+        event=event,
+        cause=cause,
+        at=at,
+        undoes=undoes,
+        cap_day=cap_day,
+        space_id=space_id,
+        post_id=post_id,
+    )
+
+
+class LedgerStatements:
+    """The ledger statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        lg = tables.ledger
+        self.table = lg
+        self.columns = [lg.c[name] for name in LEDGER_FIELDS]
+        self.insert = prepare.hot(insert(lg), column_keys=LEDGER_FIELDS[1:])
+        self.cap_used = prepare.hot(
+            select(func.coalesce(func.sum(lg.c.delta), 0)).where(
+                lg.c.member_id == bindparam("member_id"), lg.c.cap_day == bindparam("cap_day")
+            )
+        )
+        self.history = prepare.core(
+            select(*self.columns)
+            .where(lg.c.member_id == bindparam("member_id"))
+            .order_by(lg.c.id.desc())
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+        self.totals = prepare.core(
+            select(lg.c.member_id, func.sum(lg.c.delta)).group_by(lg.c.member_id)
+        )
+
+
+class SQLLedgerRepository(SQLRepository):
+    """:class:`socialcrm.ports.LedgerRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: LedgerStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def append(
+        self,
+        *,
+        member_id: int,
+        delta: int,
+        requested: int,
+        rule: str,
+        event: str,
+        cause: str,
+        at: datetime,
+        undoes: int | None = None,
+        cap_day: date | None = None,
+        space_id: int | None = None,
+        post_id: int | None = None,
+    ) -> LedgerEntry:
+        """Append an entry and return it with its id."""
+        entry_id = self._q.insert.insert(
+            self._conn,
+            {
+                "member_id": member_id,
+                "delta": delta,
+                "requested": requested,
+                "rule": rule,
+                "event": event,
+                "cause": cause,
+                "at": at,
+                "undoes": undoes,
+                "cap_day": cap_day,
+                "space_id": space_id,
+                "post_id": post_id,
+            },
+        )
+        return LedgerEntry(
+            id=entry_id,
+            member_id=member_id,
+            delta=delta,
+            requested=requested,
+            rule=rule,
+            event=event,
+            cause=cause,
+            at=at,
+            undoes=undoes,
+            cap_day=cap_day,
+            space_id=space_id,
+            post_id=post_id,
+        )
+
+    def cap_used(self, member_id: int, cap_day: date) -> int:
+        """Sum of ``delta`` over the member's entries whose ``cap_day`` is ``cap_day``."""
+        params = {"member_id": member_id, "cap_day": cap_day}
+        return int(self._q.cap_used.scalar(self._conn, params))
+
+    def active_for_causes(
+        self, causes: Collection[str] = (), prefixes: Collection[str] = ()
+    ) -> list[LedgerEntry]:
+        """Entries not yet undone whose cause equals one of ``causes`` or starts with a prefix.
+
+        Compensating entries (``undoes`` set) are never returned. Ordered by id.
+        Prefixes match case-sensitively and character for character (``%`` and
+        ``_`` are not wildcards).
+        """
+        if not causes and not prefixes:
+            return []
+        lg = self._q.table
+        undoing = lg.alias("undoing")
+        matches: list[ColumnElement[bool]] = []
+        if causes:
+            matches.append(lg.c.cause.in_(list(causes)))
+        # Not LIKE: SQLite's LIKE ignores case and "%"/"_" would need escaping.
+        # Comparing the leading characters is exact on every database.
+        matches.extend(func.substr(lg.c.cause, 1, len(prefix)) == prefix for prefix in prefixes)
+        query = (
+            select(*self._q.columns)
+            .where(
+                or_(*matches),
+                lg.c.undoes.is_(None),
+                ~select(undoing.c.id).where(undoing.c.undoes == lg.c.id).exists(),
+            )
+            .order_by(lg.c.id)
+        )
+        return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
+        """The member's entries, newest first (id descending)."""
+        params = {"member_id": member_id, "limit": limit, "offset": offset}
+        return [_entry_from_row(row) for row in self._q.history.all(self._conn, params)]
+
+    def totals(self) -> dict[int, int]:
+        """Sum of ``delta`` per member, for members with at least one entry."""
+        rows = self._q.totals.all(self._conn)
+        return {member_id: int(total) for member_id, total in rows}
+
+    def gains(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
+
+        ``None`` bounds are open; ``space_ids`` ``None`` means every entry,
+        otherwise only entries whose ``space_id`` is in it. Members whose sum is
+        0 or less are left out. Highest sum first, then member id ascending.
+        """
+        if space_ids is not None and not space_ids:
+            return []
+        lg = self._q.table
+        total = func.sum(lg.c.delta)
+        query = select(lg.c.member_id, total.label("gain")).group_by(lg.c.member_id)
+        if since is not None:
+            query = query.where(lg.c.at >= since)
+        if until is not None:
+            query = query.where(lg.c.at < until)
+        if space_ids is not None:
+            query = query.where(lg.c.space_id.in_(list(space_ids)))
+        if exclude_member_ids:
+            query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
+        query = query.having(total > 0).order_by(total.desc(), lg.c.member_id).limit(limit)
+        rows = CoreStatement(query).all(self._conn)
+        return [(member_id, int(gain)) for member_id, gain in rows]
+
+
+__all__ = ["LEDGER_FIELDS", "LedgerStatements", "SQLLedgerRepository"]

@@ -1,0 +1,239 @@
+"""Members: profile columns, roles as sorted text, the cached reputation total."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import Member, Profile
+from socialcrm.errors import Conflict
+
+
+def _roles_to_text(roles: Collection[str]) -> str:
+    return ",".join(sorted(roles))
+
+
+#: Column order of every member query; ``_member_from_row`` unpacks in this order.
+MEMBER_FIELDS = (
+    "id",
+    "external_id",
+    "display_name",
+    "roles",
+    "reputation",
+    "joined_at",
+    "bio",
+    "company",
+    "job_title",
+    "country",
+    "interests",
+)
+
+
+def _member_from_row(row: Sequence[Any]) -> Member:
+    (
+        id_,
+        external_id,
+        display_name,
+        roles,
+        reputation,
+        joined_at,
+        bio,
+        company,
+        job_title,
+        country,
+        interests,
+    ) = row
+    return Member(
+        id=id_,
+        external_id=external_id,
+        display_name=display_name,
+        roles=frozenset(roles.split(",")) if roles else frozenset(),
+        reputation=reputation,
+        joined_at=joined_at,
+        profile=Profile(
+            bio=bio,
+            company=company,
+            job_title=job_title,
+            country=country,
+            interests=tuple(json.loads(interests)),
+        ),
+    )
+
+
+def _profile_values(display_name: str, profile: Profile) -> dict[str, Any]:
+    return {
+        "display_name": display_name,
+        "bio": profile.bio,
+        "company": profile.company,
+        "job_title": profile.job_title,
+        "country": profile.country,
+        "interests": json.dumps(list(profile.interests)),
+    }
+
+
+class MemberStatements:
+    """The member statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        m = tables.members
+        self.table = m
+        self.columns = [m.c[name] for name in MEMBER_FIELDS]
+        by_id = m.c.id == bindparam("member_id")
+        self.insert = prepare.hot(insert(m), column_keys=[*MEMBER_FIELDS[1:]])
+        self.get = prepare.hot(select(*self.columns).where(by_id))
+        self.get_many = prepare.core(
+            select(*self.columns).where(m.c.id.in_(bindparam("ids", expanding=True)))
+        )
+        self.by_external_id = prepare.hot(
+            select(*self.columns).where(m.c.external_id == bindparam("external_id"))
+        )
+        self.lock = prepare.hot(select(m.c.reputation).where(by_id).with_for_update())
+        self.update_profile = prepare.core(update(m).where(by_id))
+        self.set_roles = prepare.core(update(m).where(by_id).values(roles=bindparam("new_roles")))
+        self.add_reputation = prepare.hot(
+            update(m).where(by_id).values(reputation=m.c.reputation + bindparam("delta"))
+        )
+        self.set_reputation = prepare.core(
+            update(m).where(by_id).values(reputation=bindparam("new_reputation"))
+        )
+        self.page = prepare.core(
+            select(*self.columns)
+            .order_by(m.c.id)
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+        self.count_above = prepare.core(
+            select(func.count()).select_from(m).where(m.c.reputation > bindparam("reputation"))
+        )
+        self.reputations = prepare.core(select(m.c.id, m.c.reputation))
+
+
+class SQLMemberRepository(SQLRepository):
+    """:class:`socialcrm.ports.MemberRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: MemberStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def add(
+        self,
+        *,
+        external_id: str,
+        display_name: str,
+        profile: Profile,
+        roles: frozenset[str],
+        reputation: int,
+        joined_at: datetime,
+    ) -> Member:
+        """Insert a member; ``Conflict`` (code ``duplicate_external_id``) if the id is taken."""
+        values = _profile_values(display_name, profile)
+        values.update(
+            external_id=external_id,
+            roles=_roles_to_text(roles),
+            reputation=reputation,
+            joined_at=joined_at,
+        )
+        member_id = self._insert_unique(
+            self._q.insert,
+            values,
+            already_exists=lambda: self.get_by_external_id(external_id) is not None,
+            conflict=lambda: Conflict(
+                f"a member with external id {external_id!r} already exists",
+                code="duplicate_external_id",
+            ),
+        )
+        assert member_id is not None
+        return Member(
+            id=member_id,
+            external_id=external_id,
+            display_name=display_name,
+            roles=frozenset(roles),
+            reputation=reputation,
+            joined_at=joined_at,
+            profile=profile,
+        )
+
+    def get(self, member_id: int) -> Member | None:
+        """The member with this id, or ``None``."""
+        row = self._q.get.first(self._conn, {"member_id": member_id})
+        return None if row is None else _member_from_row(row)
+
+    def get_many(self, member_ids: Collection[int]) -> dict[int, Member]:
+        """The members with these ids that exist, keyed by id."""
+        if not member_ids:
+            return {}
+        rows = self._q.get_many.all(self._conn, {"ids": list(member_ids)})
+        return {row[0]: _member_from_row(row) for row in rows}
+
+    def get_by_external_id(self, external_id: str) -> Member | None:
+        """The member with this external id, or ``None``."""
+        row = self._q.by_external_id.first(self._conn, {"external_id": external_id})
+        return None if row is None else _member_from_row(row)
+
+    def lock(self, member_id: int) -> int | None:
+        """Lock the member's row until the unit ends (``FOR UPDATE``); return its reputation."""
+        return self._q.lock.scalar(self._conn, {"member_id": member_id})  # type: ignore[no-any-return]
+
+    def update_profile(self, member_id: int, *, display_name: str, profile: Profile) -> None:
+        """Replace the display name and profile."""
+        values = _profile_values(display_name, profile)
+        values["member_id"] = member_id
+        self._q.update_profile.write(self._conn, values)
+
+    def set_roles(self, member_id: int, roles: frozenset[str]) -> None:
+        """Replace the member's roles."""
+        params = {"member_id": member_id, "new_roles": _roles_to_text(roles)}
+        self._q.set_roles.write(self._conn, params)
+
+    def add_reputation(self, member_id: int, delta: int) -> None:
+        """Atomically add ``delta`` to the cached reputation total."""
+        self._q.add_reputation.write(self._conn, {"member_id": member_id, "delta": delta})
+
+    def set_reputation(self, member_id: int, reputation: int) -> None:
+        """Overwrite the cached reputation total (used by ``recompute``)."""
+        params = {"member_id": member_id, "new_reputation": reputation}
+        self._q.set_reputation.write(self._conn, params)
+
+    def list(self, *, limit: int, offset: int = 0) -> list[Member]:
+        """Members by id ascending."""
+        rows = self._q.page.all(self._conn, {"limit": limit, "offset": offset})
+        return [_member_from_row(row) for row in rows]
+
+    def top(
+        self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
+    ) -> builtins.list[Member]:
+        """Members by reputation descending, then id ascending."""
+        m = self._q.table
+        query = (
+            select(*self._q.columns)
+            .order_by(m.c.reputation.desc(), m.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if exclude_ids:
+            query = query.where(m.c.id.not_in(list(exclude_ids)))
+        return [_member_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def count_above(self, reputation: int) -> int:
+        """How many members have a reputation strictly greater than ``reputation``."""
+        return int(self._q.count_above.scalar(self._conn, {"reputation": reputation}))
+
+    def reputations(self) -> dict[int, int]:
+        """Every member's cached reputation, keyed by id."""
+        return {member_id: rep for member_id, rep in self._q.reputations.all(self._conn)}
+
+
+__all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository"]

@@ -1,0 +1,249 @@
+"""Posts, their revisions and comments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import Comment, Post, Revision
+
+#: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
+POST_FIELDS = (
+    "id",
+    "thread_id",
+    "author_id",
+    "body",
+    "score",
+    "is_opening",
+    "created_at",
+    "edited_at",
+    "deleted_at",
+    "deleted_by",
+)
+REVISION_FIELDS = ("id", "post_id", "editor_id", "edited_at", "previous_body", "previous_title")
+COMMENT_FIELDS = ("id", "post_id", "author_id", "body", "created_at")
+
+
+def _post_from_row(row: Sequence[Any]) -> Post:
+    (
+        id_,
+        thread_id,
+        author_id,
+        body,
+        score,
+        is_opening,
+        created_at,
+        edited_at,
+        deleted_at,
+        deleted_by,
+    ) = row
+    return Post(
+        id=id_,
+        thread_id=thread_id,
+        author_id=author_id,
+        body=body,
+        score=score,
+        is_opening=bool(is_opening),
+        created_at=created_at,
+        edited_at=edited_at,
+        deleted_at=deleted_at,
+        deleted_by=deleted_by,
+    )
+
+
+def _revision_from_row(row: Sequence[Any]) -> Revision:
+    id_, post_id, editor_id, edited_at, previous_body, previous_title = row
+    return Revision(
+        id=id_,
+        post_id=post_id,
+        editor_id=editor_id,
+        edited_at=edited_at,
+        previous_body=previous_body,
+        previous_title=previous_title,
+    )
+
+
+def _comment_from_row(row: Sequence[Any]) -> Comment:
+    id_, post_id, author_id, body, created_at = row
+    return Comment(id=id_, post_id=post_id, author_id=author_id, body=body, created_at=created_at)
+
+
+class PostStatements:
+    """The post statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        p, r, c = tables.posts, tables.revisions, tables.comments
+        columns = [p.c[name] for name in POST_FIELDS]
+        # Named "pid", not "id": a parameter named like a column would join the SET clause.
+        by_id = p.c.id == bindparam("pid")
+        self.insert = prepare.core(insert(p))
+        self.get = prepare.hot(select(*columns).where(by_id))
+        thread_posts = select(*columns).where(p.c.thread_id == bindparam("thread_id"))
+        opening_first = (p.c.is_opening.desc(), p.c.id)
+        self.for_thread_all = prepare.core(thread_posts.order_by(*opening_first))
+        self.for_thread_live = prepare.core(
+            thread_posts.where(p.c.deleted_at.is_(None)).order_by(*opening_first)
+        )
+        self.update_body = prepare.core(
+            update(p)
+            .where(by_id)
+            .values(body=bindparam("new_body"), edited_at=bindparam("new_edited_at"))
+        )
+        self.mark_deleted = prepare.core(
+            update(p).where(by_id).values(deleted_at=bindparam("at"), deleted_by=bindparam("by"))
+        )
+        self.add_score = prepare.hot(
+            update(p).where(by_id).values(score=p.c.score + bindparam("delta"))
+        )
+        self.insert_revision = prepare.core(insert(r))
+        self.revisions = prepare.core(
+            select(*[r.c[name] for name in REVISION_FIELDS])
+            .where(r.c.post_id == bindparam("pid"))
+            .order_by(r.c.id)
+        )
+        self.insert_comment = prepare.core(insert(c))
+        self.comments = prepare.core(
+            select(*[c.c[name] for name in COMMENT_FIELDS])
+            .where(c.c.post_id == bindparam("pid"))
+            .order_by(c.c.id)
+        )
+
+
+class SQLPostRepository(SQLRepository):
+    """:class:`socialcrm.ports.PostRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: PostStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        author_id: int,
+        body: str,
+        is_opening: bool,
+        created_at: datetime,
+    ) -> Post:
+        """Insert a post with score 0."""
+        post_id = self._q.insert.insert(
+            self._conn,
+            {
+                "thread_id": thread_id,
+                "author_id": author_id,
+                "body": body,
+                "score": 0,
+                "is_opening": is_opening,
+                "created_at": created_at,
+                "edited_at": None,
+                "deleted_at": None,
+                "deleted_by": None,
+            },
+        )
+        return Post(
+            id=post_id,
+            thread_id=thread_id,
+            author_id=author_id,
+            body=body,
+            score=0,
+            is_opening=is_opening,
+            created_at=created_at,
+        )
+
+    def get(self, post_id: int) -> Post | None:
+        """The post with this id (deleted ones included), or ``None``."""
+        row = self._q.get.first(self._conn, {"pid": post_id})
+        return None if row is None else _post_from_row(row)
+
+    def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
+        """The thread's posts, opening post first, then by id ascending."""
+        query = self._q.for_thread_all if include_deleted else self._q.for_thread_live
+        return [_post_from_row(row) for row in query.all(self._conn, {"thread_id": thread_id})]
+
+    def update_body(self, post_id: int, *, body: str, edited_at: datetime) -> None:
+        """Replace the body and set ``edited_at``."""
+        params = {"pid": post_id, "new_body": body, "new_edited_at": edited_at}
+        self._q.update_body.write(self._conn, params)
+
+    def add_revision(
+        self,
+        *,
+        post_id: int,
+        editor_id: int,
+        edited_at: datetime,
+        previous_body: str,
+        previous_title: str | None,
+    ) -> Revision:
+        """Append a revision."""
+        revision_id = self._q.insert_revision.insert(
+            self._conn,
+            {
+                "post_id": post_id,
+                "editor_id": editor_id,
+                "edited_at": edited_at,
+                "previous_body": previous_body,
+                "previous_title": previous_title,
+            },
+        )
+        return Revision(
+            id=revision_id,
+            post_id=post_id,
+            editor_id=editor_id,
+            edited_at=edited_at,
+            previous_body=previous_body,
+            previous_title=previous_title,
+        )
+
+    def revisions(self, post_id: int) -> list[Revision]:
+        """The post's revisions, oldest first."""
+        rows = self._q.revisions.all(self._conn, {"pid": post_id})
+        return [_revision_from_row(row) for row in rows]
+
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
+        """Soft-delete the post."""
+        self._q.mark_deleted.write(self._conn, {"pid": post_id, "by": by, "at": at})
+
+    def add_score(self, post_id: int, delta: int) -> None:
+        """Atomically add ``delta`` to the post's score."""
+        self._q.add_score.write(self._conn, {"pid": post_id, "delta": delta})
+
+    def add_comment(
+        self, *, post_id: int, author_id: int, body: str, created_at: datetime
+    ) -> Comment:
+        """Append a comment under the post."""
+        comment_id = self._q.insert_comment.insert(
+            self._conn,
+            {"post_id": post_id, "author_id": author_id, "body": body, "created_at": created_at},
+        )
+        return Comment(
+            id=comment_id,
+            post_id=post_id,
+            author_id=author_id,
+            body=body,
+            created_at=created_at,
+        )
+
+    def comments(self, post_id: int) -> list[Comment]:
+        """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
+        rows = self._q.comments.all(self._conn, {"pid": post_id})
+        return [_comment_from_row(row) for row in rows]
+
+
+__all__ = [
+    "COMMENT_FIELDS",
+    "POST_FIELDS",
+    "REVISION_FIELDS",
+    "PostStatements",
+    "SQLPostRepository",
+]

@@ -1,0 +1,347 @@
+"""Threads, their tags and counters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import Thread
+from socialcrm.errors import ValidationError
+
+THREAD_SORTS = ("active", "newest", "score", "unanswered")
+
+
+#: Column order of every thread query; ``_thread_from_row`` unpacks in this order.
+THREAD_FIELDS = (
+    "id",
+    "space_id",
+    "kind",
+    "title",
+    "tags",
+    "status",
+    "author_id",
+    "opening_post_id",
+    "accepted_answer_id",
+    "reply_count",
+    "created_at",
+    "last_activity_at",
+    "deleted_at",
+)
+
+
+def _thread_from_row(row: Sequence[Any]) -> Thread:
+    (
+        id_,
+        space_id,
+        kind,
+        title,
+        tags,
+        status,
+        author_id,
+        opening_post_id,
+        accepted_answer_id,
+        reply_count,
+        created_at,
+        last_activity_at,
+        deleted_at,
+    ) = row
+    return Thread(
+        id=id_,
+        space_id=space_id,
+        kind=kind,
+        title=title,
+        tags=tuple(json.loads(tags)),
+        status=status,
+        author_id=author_id,
+        opening_post_id=opening_post_id,
+        accepted_answer_id=accepted_answer_id,
+        reply_count=reply_count,
+        created_at=created_at,
+        last_activity_at=last_activity_at,
+        deleted_at=deleted_at,
+    )
+
+
+class ThreadStatements:
+    """The thread statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        t, tt, tags = tables.threads, tables.thread_tags, tables.tags
+        self.threads, self.thread_tags, self.posts = t, tt, tables.posts
+        self.columns = [t.c[name] for name in THREAD_FIELDS]
+        by_id = t.c.id == bindparam("thread_id")
+        self.insert = prepare.core(insert(t))
+        self.get = prepare.hot(select(*self.columns).where(by_id))
+        self.set_opening_post = prepare.core(
+            update(t).where(by_id).values(opening_post_id=bindparam("post_id"))
+        )
+        self.set_status = prepare.core(
+            update(t).where(by_id).values(status=bindparam("new_status"))
+        )
+        self.set_title_and_tags = prepare.core(
+            update(t).where(by_id).values(title=bindparam("new_title"), tags=bindparam("new_tags"))
+        )
+        self.insert_tag_links = prepare.core(insert(tt))
+        self.delete_tag_links = prepare.core(
+            delete(tt).where(tt.c.thread_id == bindparam("thread_id"))
+        )
+        set_accepted = update(t).values(accepted_answer_id=bindparam("new"))
+        self.accept_if_none = prepare.core(
+            set_accepted.where(by_id, t.c.accepted_answer_id.is_(None))
+        )
+        self.accept_if_equal = prepare.core(
+            set_accepted.where(by_id, t.c.accepted_answer_id == bindparam("expected"))
+        )
+        more_replies = t.c.reply_count + bindparam("delta")
+        self.add_replies = prepare.core(update(t).where(by_id).values(reply_count=more_replies))
+        self.add_replies_at = prepare.core(
+            update(t)
+            .where(by_id)
+            .values(reply_count=more_replies, last_activity_at=bindparam("at"))
+        )
+        self.mark_deleted = prepare.core(update(t).where(by_id).values(deleted_at=bindparam("at")))
+        self.known_tags = prepare.core(
+            select(tags.c.name).where(tags.c.name.in_(bindparam("names", expanding=True)))
+        )
+        self.insert_tag = prepare.core(insert(tags))
+        self.has_tag = prepare.core(select(tags.c.name).where(tags.c.name == bindparam("name")))
+
+
+class SQLThreadRepository(SQLRepository):
+    """:class:`socialcrm.ports.ThreadRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: ThreadStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def add(
+        self,
+        *,
+        space_id: int,
+        kind: str,
+        title: str,
+        tags: tuple[str, ...],
+        author_id: int,
+        created_at: datetime,
+    ) -> Thread:
+        """Insert an open thread with no opening post yet, ``reply_count`` 0."""
+        tags = tuple(dict.fromkeys(tags))
+        thread_id = self._q.insert.insert(
+            self._conn,
+            {
+                "space_id": space_id,
+                "kind": kind,
+                "title": title,
+                "tags": json.dumps(list(tags)),
+                "status": "open",
+                "author_id": author_id,
+                "opening_post_id": None,
+                "accepted_answer_id": None,
+                "reply_count": 0,
+                "created_at": created_at,
+                "last_activity_at": created_at,
+                "deleted_at": None,
+            },
+        )
+        self._link_tags(thread_id, tags)
+        return Thread(
+            id=thread_id,
+            space_id=space_id,
+            kind=kind,
+            title=title,
+            tags=tags,
+            status="open",
+            author_id=author_id,
+            opening_post_id=None,
+            accepted_answer_id=None,
+            reply_count=0,
+            created_at=created_at,
+            last_activity_at=created_at,
+            deleted_at=None,
+        )
+
+    def _link_tags(self, thread_id: int, tags: tuple[str, ...]) -> None:
+        if tags:
+            rows = [{"thread_id": thread_id, "tag": tag} for tag in tags]
+            self._q.insert_tag_links.write(self._conn, rows)  # type: ignore[arg-type]
+
+    def get(self, thread_id: int) -> Thread | None:
+        """The thread with this id (deleted ones included), or ``None``."""
+        row = self._q.get.first(self._conn, {"thread_id": thread_id})
+        return None if row is None else _thread_from_row(row)
+
+    def set_opening_post(self, thread_id: int, post_id: int) -> None:
+        """Record the thread's opening post."""
+        params = {"thread_id": thread_id, "post_id": post_id}
+        self._q.set_opening_post.write(self._conn, params)
+
+    def set_status(self, thread_id: int, status: str) -> None:
+        """Set ``open`` or ``closed``."""
+        self._q.set_status.write(self._conn, {"thread_id": thread_id, "new_status": status})
+
+    def set_title_and_tags(self, thread_id: int, *, title: str, tags: tuple[str, ...]) -> None:
+        """Replace the title and tags."""
+        tags = tuple(dict.fromkeys(tags))
+        self._q.set_title_and_tags.write(
+            self._conn,
+            {"thread_id": thread_id, "new_title": title, "new_tags": json.dumps(list(tags))},
+        )
+        self._q.delete_tag_links.write(self._conn, {"thread_id": thread_id})
+        self._link_tags(thread_id, tags)
+
+    def compare_and_set_accepted(
+        self, thread_id: int, *, expected: int | None, new: int | None
+    ) -> bool:
+        """Set the accepted answer to ``new`` only if it is currently ``expected``."""
+        if expected is None:
+            params: dict[str, Any] = {"thread_id": thread_id, "new": new}
+            changed = self._q.accept_if_none.write(self._conn, params)
+        else:
+            params = {"thread_id": thread_id, "new": new, "expected": expected}
+            changed = self._q.accept_if_equal.write(self._conn, params)
+        return changed == 1
+
+    def record_reply(self, thread_id: int, *, delta: int, at: datetime | None) -> None:
+        """Add ``delta`` to ``reply_count``; move ``last_activity_at`` to ``at`` if given."""
+        if at is None:
+            self._q.add_replies.write(self._conn, {"thread_id": thread_id, "delta": delta})
+        else:
+            params = {"thread_id": thread_id, "delta": delta, "at": at}
+            self._q.add_replies_at.write(self._conn, params)
+
+    def mark_deleted(self, thread_id: int, at: datetime) -> None:
+        """Soft-delete the thread."""
+        self._q.mark_deleted.write(self._conn, {"thread_id": thread_id, "at": at})
+
+    def _filtered(
+        self,
+        query: Select[Any],
+        *,
+        space_ids: Collection[int],
+        tag: str | None,
+        kind: str | None,
+        status: str | None,
+    ) -> Select[Any]:
+        t, tt = self._q.threads, self._q.thread_tags
+        query = query.where(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None))
+        if tag is not None:
+            query = query.where(exists().where(tt.c.thread_id == t.c.id, tt.c.tag == tag))
+        if kind is not None:
+            query = query.where(t.c.kind == kind)
+        if status is not None:
+            query = query.where(t.c.status == status)
+        return query
+
+    def list(
+        self,
+        *,
+        space_ids: Collection[int],
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        sort: str = "active",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Thread]:
+        """Threads not deleted in the given spaces, in the order ``sort`` names.
+
+        ``active`` (last activity, newest first), ``newest`` (creation, newest
+        first), ``score`` (opening post's score, highest first; a thread without
+        an opening post counts as 0) or ``unanswered`` (questions without
+        replies only, newest first). Ties by id descending.
+        """
+        if sort not in THREAD_SORTS:
+            raise ValidationError(f"unknown thread sort {sort!r}", field="sort")
+        if not space_ids:
+            return []
+        t, p = self._q.threads, self._q.posts
+        query = self._filtered(
+            select(*self._q.columns), space_ids=space_ids, tag=tag, kind=kind, status=status
+        )
+        if sort == "active":
+            query = query.order_by(t.c.last_activity_at.desc(), t.c.id.desc())
+        elif sort == "newest":
+            query = query.order_by(t.c.created_at.desc(), t.c.id.desc())
+        elif sort == "score":
+            query = query.outerjoin(p, p.c.id == t.c.opening_post_id).order_by(
+                func.coalesce(p.c.score, 0).desc(), t.c.id.desc()
+            )
+        else:
+            query = query.where(t.c.kind == "question", t.c.reply_count == 0).order_by(
+                t.c.created_at.desc(), t.c.id.desc()
+            )
+        query = query.limit(limit).offset(offset)
+        return [_thread_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def count(
+        self,
+        *,
+        space_ids: Collection[int],
+        tag: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+    ) -> int:
+        """How many threads ``list`` would return without limit (``unanswered`` excluded)."""
+        if not space_ids:
+            return 0
+        query = self._filtered(
+            select(func.count()).select_from(self._q.threads),
+            space_ids=space_ids,
+            tag=tag,
+            kind=kind,
+            status=status,
+        )
+        return int(CoreStatement(query).scalar(self._conn, {}))
+
+    def count_by_space(self, space_ids: Collection[int]) -> dict[int, int]:
+        """Threads not deleted per space, for the given spaces (absent means 0)."""
+        if not space_ids:
+            return {}
+        t = self._q.threads
+        query = (
+            select(t.c.space_id, func.count())
+            .where(and_(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None)))
+            .group_by(t.c.space_id)
+        )
+        return {space_id: int(n) for space_id, n in CoreStatement(query).all(self._conn)}
+
+    def known_tags(self, names: Collection[str]) -> frozenset[str]:
+        """Which of these tag names already exist."""
+        if not names:
+            return frozenset()
+        rows = self._q.known_tags.all(self._conn, {"names": list(names)})
+        return frozenset(name for (name,) in rows)
+
+    def add_tags(self, names: Iterable[str], at: datetime) -> None:
+        """Create the tag names that do not exist yet."""
+        wanted = list(dict.fromkeys(names))
+        known = self.known_tags(wanted)
+        for name in wanted:
+            if name in known:
+                continue
+            # A concurrent writer may create the same tag: that is success too.
+            self._insert_unique(
+                self._q.insert_tag,
+                {"name": name, "created_at": at},
+                already_exists=lambda name=name: self._tag_exists(name),  # type: ignore[misc]
+                conflict=None,
+            )
+
+    def _tag_exists(self, name: str) -> bool:
+        return self._q.has_tag.first(self._conn, {"name": name}) is not None
+
+
+__all__ = ["THREAD_FIELDS", "THREAD_SORTS", "ThreadStatements", "SQLThreadRepository"]

@@ -1,0 +1,101 @@
+"""Votes: one per member and post, enforced by a unique constraint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import Vote
+from socialcrm.errors import Conflict
+
+#: Column order of every vote query; ``_vote_from_row`` unpacks in this order.
+VOTE_FIELDS = ("id", "post_id", "member_id", "value", "cast_at")
+
+
+def _vote_from_row(row: Sequence[Any]) -> Vote:
+    id_, post_id, member_id, value, cast_at = row
+    return Vote(id=id_, post_id=post_id, member_id=member_id, value=value, cast_at=cast_at)
+
+
+class VoteStatements:
+    """The vote statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        v = tables.votes
+        columns = [v.c[name] for name in VOTE_FIELDS]
+        by_id = v.c.id == bindparam("vote_id")
+        self.insert = prepare.hot(insert(v), column_keys=VOTE_FIELDS[1:])
+        self.get = prepare.hot(
+            select(*columns).where(
+                v.c.post_id == bindparam("post_id"), v.c.member_id == bindparam("member_id")
+            )
+        )
+        self.change = prepare.core(
+            update(v)
+            .where(by_id)
+            .values(value=bindparam("new_value"), cast_at=bindparam("new_cast_at"))
+        )
+        self.remove = prepare.core(delete(v).where(by_id))
+        self.for_post = prepare.core(
+            select(*columns).where(v.c.post_id == bindparam("post_id")).order_by(v.c.id)
+        )
+
+
+class SQLVoteRepository(SQLRepository):
+    """:class:`socialcrm.ports.VoteRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: VoteStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def get(self, post_id: int, member_id: int) -> Vote | None:
+        """The member's vote on the post, or ``None``."""
+        row = self._q.get.first(self._conn, {"post_id": post_id, "member_id": member_id})
+        return None if row is None else _vote_from_row(row)
+
+    def add(self, *, post_id: int, member_id: int, value: int, cast_at: datetime) -> Vote:
+        """Insert a vote; ``Conflict`` (code ``duplicate_vote``) if the member already voted."""
+        vote_id = self._insert_unique(
+            self._q.insert,
+            {"post_id": post_id, "member_id": member_id, "value": value, "cast_at": cast_at},
+            already_exists=lambda: self.get(post_id, member_id) is not None,
+            conflict=lambda: Conflict(
+                f"member {member_id} already voted on post {post_id}", code="duplicate_vote"
+            ),
+        )
+        assert vote_id is not None
+        return Vote(
+            id=vote_id,
+            post_id=post_id,
+            member_id=member_id,
+            value=value,
+            cast_at=cast_at,
+        )
+
+    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> None:
+        """Change a vote's value and ``cast_at``."""
+        params = {"vote_id": vote_id, "new_value": value, "new_cast_at": cast_at}
+        self._q.change.write(self._conn, params)
+
+    def remove(self, vote_id: int) -> None:
+        """Delete the vote."""
+        self._q.remove.write(self._conn, {"vote_id": vote_id})
+
+    def for_post(self, post_id: int) -> list[Vote]:
+        """Every vote on the post, by id ascending."""
+        rows = self._q.for_post.all(self._conn, {"post_id": post_id})
+        return [_vote_from_row(row) for row in rows]
+
+
+__all__ = ["VOTE_FIELDS", "VoteStatements", "SQLVoteRepository"]

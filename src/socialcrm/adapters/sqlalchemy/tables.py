@@ -1,0 +1,286 @@
+"""SQLAlchemy Core tables of the socialcrm schema.
+
+Every table name starts with a configurable prefix so the schema can live in a
+host application's database. Constraint and index names come from
+:data:`NAMING_CONVENTION` (or are given explicitly when the convention would
+make them too long), so Alembic comparisons are stable on SQLite, PostgreSQL and
+MariaDB. The schema is created by the Alembic migrations in ``migrations/``;
+these tables describe the head revision and must stay in step with it (a test
+compares the two).
+
+Design notes:
+
+* Ids are surrogate integers, never reused on SQLite (``AUTOINCREMENT``), because
+  ledger causes embed them (``post:<id>:vote:<id>``).
+* ``threads.tags`` keeps the thread's tags in their given order so reading a
+  thread is one query; ``thread_tags`` indexes the same tags for filtering.
+* ``members.roles`` is a comma-separated, sorted text; ``members.interests`` and
+  ``threads.tags`` are JSON lists of strings.
+* Keys compared by value (external ids, slugs, tags, causes) are case
+  sensitive everywhere, MariaDB included (binary collation).
+* Every foreign key column leads some index: MariaDB would otherwise add
+  implicit indexes that Alembic comparisons then report.
+* The ledger is an audit log: only ``member_id`` is a foreign key, so entries
+  never block changes to the content they mention.
+"""
+
+from __future__ import annotations
+
+import attrs
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime, case_sensitive_string
+
+DEFAULT_TABLE_PREFIX = "socialcrm_"
+
+#: Constraint names derived from table and column names. FK names leave out the
+#: referred table to stay under the 63/64 character limits of PostgreSQL/MariaDB.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Lengths chosen to stay indexable under MariaDB's utf8mb4 limits.
+EXTERNAL_ID_LENGTH = 255
+NAME_LENGTH = 255
+SLUG_LENGTH = 64
+TAG_LENGTH = 35
+TITLE_LENGTH = 500
+PROFILE_FIELD_LENGTH = 500
+CODE_LENGTH = 32
+RULE_LENGTH = 64
+CAUSE_LENGTH = 255
+
+
+@attrs.frozen
+class Tables:
+    """The socialcrm tables of one metadata, by role rather than by prefixed name."""
+
+    metadata: MetaData
+    prefix: str
+    members: Table
+    spaces: Table
+    space_members: Table
+    threads: Table
+    thread_tags: Table
+    tags: Table
+    posts: Table
+    revisions: Table
+    comments: Table
+    votes: Table
+    ledger: Table
+
+
+def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
+    """Build a fresh :class:`MetaData` holding the schema with ``prefix`` on every table."""
+    md = MetaData(naming_convention=NAMING_CONVENTION)
+    p = prefix
+
+    def fk(table: str, *, ondelete: str | None = None) -> ForeignKey:
+        return ForeignKey(f"{p}{table}.id", ondelete=ondelete)
+
+    members = Table(
+        f"{p}members",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("external_id", case_sensitive_string(EXTERNAL_ID_LENGTH), nullable=False),
+        Column("display_name", String(NAME_LENGTH), nullable=False),
+        Column("roles", String(NAME_LENGTH), nullable=False),
+        Column("reputation", Integer, nullable=False),
+        Column("joined_at", UTCDateTime, nullable=False),
+        Column("bio", Text, nullable=False),
+        Column("company", String(PROFILE_FIELD_LENGTH), nullable=False),
+        Column("job_title", String(PROFILE_FIELD_LENGTH), nullable=False),
+        Column("country", String(PROFILE_FIELD_LENGTH), nullable=False),
+        Column("interests", Text, nullable=False),
+        UniqueConstraint("external_id"),
+        Index(None, "reputation", "id"),
+        sqlite_autoincrement=True,
+    )
+    spaces = Table(
+        f"{p}spaces",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("slug", case_sensitive_string(SLUG_LENGTH), nullable=False),
+        Column("name", String(NAME_LENGTH), nullable=False),
+        Column("description", Text, nullable=False),
+        Column("parent_id", Integer, fk("spaces"), nullable=True),
+        Column("visibility", String(CODE_LENGTH), nullable=False),
+        Column("posting", String(CODE_LENGTH), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        UniqueConstraint("slug"),
+        Index(None, "parent_id"),
+        sqlite_autoincrement=True,
+    )
+    space_members = Table(
+        f"{p}space_members",
+        md,
+        Column("space_id", Integer, fk("spaces"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        PrimaryKeyConstraint("space_id", "member_id"),
+        Index(None, "member_id"),
+    )
+    threads = Table(
+        f"{p}threads",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("space_id", Integer, fk("spaces"), nullable=False),
+        Column("kind", String(CODE_LENGTH), nullable=False),
+        Column("title", String(TITLE_LENGTH), nullable=False),
+        Column("tags", Text, nullable=False),
+        Column("status", String(CODE_LENGTH), nullable=False),
+        Column("author_id", Integer, fk("members"), nullable=False),
+        # No foreign keys: posts reference threads, and a cycle would need
+        # deferred constraints that SQLite and MariaDB handle differently.
+        Column("opening_post_id", Integer, nullable=True),
+        Column("accepted_answer_id", Integer, nullable=True),
+        Column("reply_count", Integer, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("last_activity_at", UTCDateTime, nullable=False),
+        Column("deleted_at", UTCDateTime, nullable=True),
+        Index(f"ix_{p}threads_activity", "space_id", "deleted_at", "last_activity_at"),
+        Index(f"ix_{p}threads_created", "space_id", "deleted_at", "created_at"),
+        Index(None, "author_id"),
+        sqlite_autoincrement=True,
+    )
+    thread_tags = Table(
+        f"{p}thread_tags",
+        md,
+        Column("thread_id", Integer, fk("threads"), nullable=False),
+        Column("tag", case_sensitive_string(TAG_LENGTH), nullable=False),
+        PrimaryKeyConstraint("thread_id", "tag"),
+        Index(None, "tag"),
+    )
+    tags = Table(
+        f"{p}tags",
+        md,
+        Column("name", case_sensitive_string(TAG_LENGTH), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        PrimaryKeyConstraint("name"),
+    )
+    posts = Table(
+        f"{p}posts",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("thread_id", Integer, fk("threads"), nullable=False),
+        Column("author_id", Integer, fk("members"), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("score", Integer, nullable=False),
+        Column("is_opening", Boolean, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("edited_at", UTCDateTime, nullable=True),
+        Column("deleted_at", UTCDateTime, nullable=True),
+        Column("deleted_by", Integer, fk("members"), nullable=True),
+        Index(None, "thread_id"),
+        Index(None, "author_id"),
+        Index(None, "deleted_by"),
+        sqlite_autoincrement=True,
+    )
+    revisions = Table(
+        f"{p}revisions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("post_id", Integer, fk("posts"), nullable=False),
+        Column("editor_id", Integer, fk("members"), nullable=False),
+        Column("edited_at", UTCDateTime, nullable=False),
+        Column("previous_body", Text, nullable=False),
+        Column("previous_title", String(TITLE_LENGTH), nullable=True),
+        Index(None, "post_id"),
+        Index(None, "editor_id"),
+        sqlite_autoincrement=True,
+    )
+    comments = Table(
+        f"{p}comments",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("post_id", Integer, fk("posts"), nullable=False),
+        Column("author_id", Integer, fk("members"), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Index(None, "post_id"),
+        Index(None, "author_id"),
+        sqlite_autoincrement=True,
+    )
+    votes = Table(
+        f"{p}votes",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("post_id", Integer, fk("posts"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("value", Integer, nullable=False),
+        Column("cast_at", UTCDateTime, nullable=False),
+        # The storage-level guarantee of one vote per member and post.
+        UniqueConstraint("post_id", "member_id"),
+        Index(None, "member_id"),
+        sqlite_autoincrement=True,
+    )
+    ledger = Table(
+        f"{p}ledger",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("delta", Integer, nullable=False),
+        Column("requested", Integer, nullable=False),
+        Column("rule", String(RULE_LENGTH), nullable=False),
+        Column("event", String(RULE_LENGTH), nullable=False),
+        Column("cause", case_sensitive_string(CAUSE_LENGTH), nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("undoes", Integer, nullable=True),
+        Column("cap_day", Date, nullable=True),
+        Column("space_id", Integer, nullable=True),
+        Column("post_id", Integer, nullable=True),
+        Index(None, "member_id", "cap_day"),
+        Index(None, "member_id", "id"),
+        Index(None, "cause"),
+        Index(None, "undoes"),
+        Index(None, "at"),
+        sqlite_autoincrement=True,
+    )
+    return Tables(
+        metadata=md,
+        prefix=prefix,
+        members=members,
+        spaces=spaces,
+        space_members=space_members,
+        threads=threads,
+        thread_tags=thread_tags,
+        tags=tags,
+        posts=posts,
+        revisions=revisions,
+        comments=comments,
+        votes=votes,
+        ledger=ledger,
+    )
+
+
+def build_metadata(prefix: str = DEFAULT_TABLE_PREFIX) -> MetaData:
+    """The schema's :class:`MetaData` with ``prefix`` on every table name.
+
+    This is the ``target_metadata`` for Alembic autogenerate comparisons.
+    """
+    return build_tables(prefix).metadata
+
+
+__all__ = [
+    "DEFAULT_TABLE_PREFIX",
+    "NAMING_CONVENTION",
+    "Tables",
+    "build_tables",
+    "build_metadata",
+]

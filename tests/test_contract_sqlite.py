@@ -1,0 +1,29 @@
+"""The storage contract suite run against the SQLAlchemy adapter on SQLite."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
+from socialcrm.testing import StorageContract
+
+
+class TestSQLiteFileStorage(StorageContract):
+    """Every contract test against a SQLite database file."""
+
+    @pytest.fixture
+    def storage(self, tmp_path: Path) -> Iterator[SQLAlchemyStorage]:
+        storage = SQLAlchemyStorage(f"sqlite:///{tmp_path / 'c.db'}")
+        yield storage
+        storage.close()
+
+
+class TestSQLiteMemoryStorage(StorageContract):
+    """Every contract test against an in-memory SQLite database."""
+
+    @pytest.fixture
+    def storage(self) -> Iterator[SQLAlchemyStorage]:
+        storage = SQLAlchemyStorage("sqlite:///:memory:")
+        yield storage
+        storage.close()
