@@ -24,9 +24,7 @@ def open_community(db: Path | None, settings: Settings, clock: ManualClock) -> C
         return Community(MemoryStorage(), settings=settings, clock=clock, entry_points=False)
     for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    return Community.from_url(
-        f"sqlite:///{db}", settings=settings, clock=clock, entry_points=False
-    )
+    return Community.from_url(f"sqlite:///{db}", settings=settings, clock=clock, entry_points=False)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -113,8 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         for fan in fans:
             community.votes.retract(actor=fan.id, post=second.id)
         print(
-            f"After the 25 votes are retracted: Bob's reputation: "
-            f"{community.reputation.of(bob.id)}"
+            f"After the 25 votes are retracted: Bob's reputation: {community.reputation.of(bob.id)}"
         )
 
 

@@ -62,8 +62,12 @@ class World:
 
     def __init__(self, community: Community) -> None:
         self.c = community
-        self.admin = community.members.join(external_id="admin", display_name="Ada Admin", roles=["admin"])
-        self.mod = community.members.join(external_id="mod", display_name="Mo Moderator", roles=["moderator"])
+        self.admin = community.members.join(
+            external_id="admin", display_name="Ada Admin", roles=["admin"]
+        )
+        self.mod = community.members.join(
+            external_id="mod", display_name="Mo Moderator", roles=["moderator"]
+        )
         self.space = community.spaces.create(actor=self.admin.id, slug="billing", name="Billing")
 
     def member(self, name: str, reputation: int = 1) -> int:

@@ -194,7 +194,6 @@ def test_facade_methods_have_docstrings(path: str) -> None:
 # ---------------------------------------------------------------- quickstart
 
 
-
 def test_quickstart_has_runnable_blocks() -> None:
     runnable = [b for b in _fenced_blocks(DOCS / "quickstart.md") if b[0] == "python"]
     assert len(runnable) >= 5

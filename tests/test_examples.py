@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 QUICKSTART = ROOT / "examples" / "quickstart.py"
 
 
-
 def run_example(script: Path, *args: str, cwd: Path) -> list[str]:
     """Run ``script`` with this interpreter; return its output lines (it must succeed)."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}

@@ -119,7 +119,10 @@ def test_hook_socialcrm_on_event(make_community, world_of):
         @hookimpl
         def socialcrm_on_event(self, event, context):
             events.append(type(event).__name__)
-            if isinstance(event, ReplyPosted) and "veto" in context.uow.posts.get(event.post_id).body:
+            if (
+                isinstance(event, ReplyPosted)
+                and "veto" in context.uow.posts.get(event.post_id).body
+            ):
                 raise RuntimeError("vetoed by plugin")
 
     c = make_community(plugins=[Recorder()])

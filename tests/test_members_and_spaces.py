@@ -65,7 +65,10 @@ def test_only_admins_grant_and_revoke_roles(world):
     alice = world.member("alice")
     with pytest.raises(PermissionDenied):
         c.members.grant_role(actor=world.mod.id, member=alice, role="moderator")
-    assert "moderator" in c.members.grant_role(actor=world.admin.id, member=alice, role="moderator").roles
+    assert (
+        "moderator"
+        in c.members.grant_role(actor=world.admin.id, member=alice, role="moderator").roles
+    )
     assert c.members.get(alice).is_moderator
     c.members.revoke_role(actor=world.admin.id, member=alice, role="moderator")
     assert c.members.get(alice).roles == frozenset({"member"})
@@ -81,7 +84,9 @@ def test_display_names_pass_the_content_checks(make_community):
     class NoImpersonation:
         @hookimpl
         def socialcrm_check_content(self, actor, field, text, space, context):
-            return ["reserved name"] if field == "display_name" and "admin" in text.lower() else None
+            return (
+                ["reserved name"] if field == "display_name" and "admin" in text.lower() else None
+            )
 
     c = make_community(plugins=[NoImpersonation()])
     with pytest.raises(ContentRejected):
@@ -111,7 +116,11 @@ def test_private_spaces_never_leak_to_outsiders(world):
     insider, outsider = world.member("insider"), world.member("outsider")
     c.spaces.add_member(actor=admin, space="beta", member=insider)
     secret = c.threads.start(
-        actor=insider, space="beta-bugs", kind="question", title="Crash in the beta build", body="It crashes."
+        actor=insider,
+        space="beta-bugs",
+        kind="question",
+        title="Crash in the beta build",
+        body="It crashes.",
     )
     public = world.question(outsider)
     for viewer in (outsider, None, world.mod.id):

@@ -12,7 +12,11 @@ from socialcrm.errors import PermissionDenied
 
 def test_upvote_on_answer_gives_ten_and_retracting_takes_it_back(world, clock):
     c = world.c
-    asker, answerer, voter = world.member("asker"), world.member("answerer"), world.member("voter", 20)
+    asker, answerer, voter = (
+        world.member("asker"),
+        world.member("answerer"),
+        world.member("voter", 20),
+    )
     q = world.question(asker)
     a = c.posts.reply(actor=answerer, thread=q.id, body="Settings → Billing → Invoices.")
     c.votes.cast(actor=voter, post=a.id, value=1)
@@ -29,10 +33,10 @@ def test_undoing_capped_upvotes_restores_the_original_reputation(world, clock):
     voters = [world.member(f"voter{i}", 20) for i in range(30)]
     q = world.question(world.member("asker"))
     answers = [c.posts.reply(actor=author, thread=q.id, body=f"answer {i}") for i in range(30)]
-    for voter, answer in zip(voters, answers):
+    for voter, answer in zip(voters, answers, strict=True):
         c.votes.cast(actor=voter, post=answer.id, value=1)
     assert c.reputation.of(author) == 701
-    for voter, answer in zip(voters, answers):
+    for voter, answer in zip(voters, answers, strict=True):
         c.votes.retract(actor=voter, post=answer.id)
     assert c.reputation.of(author) == 501
 
@@ -43,7 +47,7 @@ def test_daily_cap_stores_the_applied_delta_and_resets_the_next_utc_day(world, c
     q = world.question(world.member("asker"))
     answers = [c.posts.reply(actor=author, thread=q.id, body=f"answer {i}") for i in range(25)]
     voters = [world.member(f"v{i}", 20) for i in range(25)]
-    for voter, answer in zip(voters[:21], answers[:21]):
+    for voter, answer in zip(voters[:21], answers[:21], strict=True):
         c.votes.cast(actor=voter, post=answer.id, value=1)
     assert c.reputation.of(author) == 201
     capped = c.reputation.history(author, limit=1)[0]
@@ -72,7 +76,7 @@ def test_undo_on_a_later_day_frees_the_cap_of_the_day_it_was_earned(world, clock
     q = world.question(world.member("asker"))
     answers = [c.posts.reply(actor=author, thread=q.id, body=f"a{i}") for i in range(22)]
     voters = [world.member(f"v{i}", 20) for i in range(22)]
-    for voter, answer in zip(voters[:20], answers[:20]):
+    for voter, answer in zip(voters[:20], answers[:20], strict=True):
         c.votes.cast(actor=voter, post=answer.id, value=1)
     clock.advance(days=1)
     c.votes.cast(actor=voters[20], post=answers[20].id, value=1)
@@ -114,7 +118,11 @@ def test_accepting_ones_own_answer_earns_nothing(world):
 
 def test_downvote_costs_two_to_the_author_and_one_to_the_voter_on_answers(world):
     c = world.c
-    asker, author, voter = world.member("asker", 50), world.member("author", 50), world.member("voter", 200)
+    asker, author, voter = (
+        world.member("asker", 50),
+        world.member("author", 50),
+        world.member("voter", 200),
+    )
     q = world.question(asker)
     a = c.posts.reply(actor=author, thread=q.id, body="wrong")
     c.votes.cast(actor=voter, post=a.id, value=-1)
@@ -182,8 +190,11 @@ def test_leaderboards_rank_by_total_and_by_period_and_space(world, clock):
     voters = [world.member(f"v{i}", 20) for i in range(3)]
     q1 = world.question(world.member("asker"))
     q2 = c.threads.start(
-        actor=world.member("asker2"), space="shipping", kind="question",
-        title="Where is my parcel today?", body="Tracking says nothing.",
+        actor=world.member("asker2"),
+        space="shipping",
+        kind="question",
+        title="Where is my parcel today?",
+        body="Tracking says nothing.",
     )
     a1 = c.posts.reply(actor=first, thread=q1.id, body="billing answer")
     a2 = c.posts.reply(actor=second, thread=q2.id, body="shipping answer")

@@ -1,4 +1,4 @@
-"""Threads and posts: kinds, validation, replies, edits with revisions, deletion, comments, accepts."""
+"""Threads and posts: kinds, validation, replies, edits, deletion, comments, accepts."""
 
 from __future__ import annotations
 
@@ -38,8 +38,12 @@ def test_bad_thread_input_is_refused_and_stores_nothing(world, field, value):
     c = world.c
     asker = world.member("asker")
     args = dict(
-        actor=asker, space="billing", kind="question", title="A proper question title",
-        body="A proper body.", tags=["invoices"],
+        actor=asker,
+        space="billing",
+        kind="question",
+        title="A proper question title",
+        body="A proper body.",
+        tags=["invoices"],
     )
     args[field] = value
     with pytest.raises((ValidationError, NotFound)):
@@ -48,7 +52,6 @@ def test_bad_thread_input_is_refused_and_stores_nothing(world, field, value):
 
 
 def test_announcements_need_a_moderator(world):
-    c = world.c
     with pytest.raises(PermissionDenied):
         world.question(world.member("m"), kind="announcement", title="Big news for everyone")
     t = world.question(world.mod.id, kind="announcement", title="Big news for everyone")
@@ -84,7 +87,9 @@ def test_edits_keep_a_revision_history(world, clock):
     asker = world.member("asker")
     q = world.question(asker, title="Original question title")
     clock.advance(minutes=3)
-    c.posts.edit(actor=asker, post=q.opening_post_id, body="Second body", title="Better question title")
+    c.posts.edit(
+        actor=asker, post=q.opening_post_id, body="Second body", title="Better question title"
+    )
     c.posts.edit(actor=asker, post=q.opening_post_id, body="Third body")
     revisions = c.posts.revisions(actor=None, post=q.opening_post_id)
     assert [r.previous_body for r in revisions] == [

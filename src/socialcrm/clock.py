@@ -28,7 +28,11 @@ class ManualClock:
     """A clock that only moves when told to: for tests, demos and history replays."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = ensure_utc(start) if start is not None else datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+        self._now = (
+            ensure_utc(start)
+            if start is not None
+            else datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+        )
 
     def now(self) -> datetime:
         """Return the clock's current time."""

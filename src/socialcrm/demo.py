@@ -18,32 +18,74 @@ from socialcrm import Community, Conflict, LedgerEntry, ManualClock, PermissionD
 
 Out = Callable[[str], None]
 
-FIRST = "Priya Tomas Aiko Lena Marco Fatima Jonas Chen Olivia Rafael Nora Igor Amara Felix Sofia " \
-    "Dmitri Hannah Kwame Lucia Mateo Ingrid Yusuf Elena Oscar Mei Pablo Greta Samir Clara Arjun " \
+FIRST = (
+    "Priya Tomas Aiko Lena Marco Fatima Jonas Chen Olivia Rafael Nora Igor Amara Felix Sofia "
+    "Dmitri Hannah Kwame Lucia Mateo Ingrid Yusuf Elena Oscar Mei Pablo Greta Samir Clara Arjun "
     "Zoe Henrik Leila Bruno Anika Victor Maya Tariq Ines Ruben".split()
-LAST = "Raman Okafor Sato Fischer Rossi Haddad Berg Wei Brown Costa Lind Petrov Diallo Wagner " \
-    "Moreau Ivanov Keller Mensah Romero Silva Dahl Aydin Novak Jensen Lin Garcia Vogel " \
+)
+LAST = (
+    "Raman Okafor Sato Fischer Rossi Haddad Berg Wei Brown Costa Lind Petrov Diallo Wagner "
+    "Moreau Ivanov Keller Mensah Romero Silva Dahl Aydin Novak Jensen Lin Garcia Vogel "
     "Nasser".split()
+)
 COMPANIES = ["Acme Retail", "Northwind", "Globex", "Initech", "Umbrella Foods", "Hooli", "Vandelay"]
 JOBS = ["IT admin", "Office manager", "Founder", "Developer", "Accountant", "Ops lead"]
 COUNTRIES = ["DE", "FR", "US", "JP", "BR", "IN", "NG", "SE", "CA", "ES"]
 SPACES = [  # slug, name, visibility, tags, question titles
-    ("billing", "Billing & invoices", "public", ["invoices", "refunds", "vat", "plans"], [
-        "How do I download last month's invoice as a PDF?", "Charged twice for the annual plan",
-        "Can I switch from monthly to yearly billing mid-cycle?", "VAT number missing on invoice",
-        "Refund for unused seats after a downgrade", "Card declined although it is valid"]),
-    ("shipping", "Shipping & delivery", "public", ["tracking", "customs", "returns", "delays"], [
-        "Parcel stuck in customs for two weeks",
-        "Can I change the delivery address after ordering?",
-        "Tracking number only says 'label created'", "How do returns work for damaged items?",
-        "Do you ship to the Canary Islands?", "Delivery marked done but nothing arrived"]),
-    ("product-help", "Product help", "public", ["sync", "export", "login", "api", "mobile"], [
-        "Sync stops after the 3.2 update", "How do I export reports to CSV?",
-        "Two-factor login codes are rejected", "Webhook retries: how many and how often?",
-        "Mobile app crashes when opening attachments", "API returns 429 during nightly import"]),
-    ("beta-program", "Beta program", "private", ["beta", "dashboard", "feedback"], [
-        "New dashboard beta feels slow on big accounts", "Beta API: are the rate limits final?",
-        "Dark mode beta: contrast issues in charts", "Feedback thread: offline mode preview"]),
+    (
+        "billing",
+        "Billing & invoices",
+        "public",
+        ["invoices", "refunds", "vat", "plans"],
+        [
+            "How do I download last month's invoice as a PDF?",
+            "Charged twice for the annual plan",
+            "Can I switch from monthly to yearly billing mid-cycle?",
+            "VAT number missing on invoice",
+            "Refund for unused seats after a downgrade",
+            "Card declined although it is valid",
+        ],
+    ),
+    (
+        "shipping",
+        "Shipping & delivery",
+        "public",
+        ["tracking", "customs", "returns", "delays"],
+        [
+            "Parcel stuck in customs for two weeks",
+            "Can I change the delivery address after ordering?",
+            "Tracking number only says 'label created'",
+            "How do returns work for damaged items?",
+            "Do you ship to the Canary Islands?",
+            "Delivery marked done but nothing arrived",
+        ],
+    ),
+    (
+        "product-help",
+        "Product help",
+        "public",
+        ["sync", "export", "login", "api", "mobile"],
+        [
+            "Sync stops after the 3.2 update",
+            "How do I export reports to CSV?",
+            "Two-factor login codes are rejected",
+            "Webhook retries: how many and how often?",
+            "Mobile app crashes when opening attachments",
+            "API returns 429 during nightly import",
+        ],
+    ),
+    (
+        "beta-program",
+        "Beta program",
+        "private",
+        ["beta", "dashboard", "feedback"],
+        [
+            "New dashboard beta feels slow on big accounts",
+            "Beta API: are the rate limits final?",
+            "Dark mode beta: contrast issues in charts",
+            "Feedback thread: offline mode preview",
+        ],
+    ),
 ]
 ANSWERS = [
     "Go to Settings > Billing > History; every invoice has a PDF link on the right.",
@@ -54,10 +96,20 @@ ANSWERS = [
     "The limit is per API key, so splitting the nightly job over two keys avoids the 429s.",
     "Yes: change it under Orders > Details before the parcel is handed to the carrier.",
 ]
-SUFFIXES = [" on the Pro plan", " since Monday", " for our whole team", " after renewal",
-            " - any update", " (urgent)"]
-COMMENTS = ["Thanks, that fixed it!", "Same problem here on the Pro plan.",
-            "Could you share a screenshot?", "Worked for me too after a restart."]
+SUFFIXES = [
+    " on the Pro plan",
+    " since Monday",
+    " for our whole team",
+    " after renewal",
+    " - any update",
+    " (urgent)",
+]
+COMMENTS = [
+    "Thanks, that fixed it!",
+    "Same problem here on the Pro plan.",
+    "Could you share a screenshot?",
+    "Worked for me too after a restart.",
+]
 
 
 class Demo:
@@ -102,22 +154,37 @@ class Demo:
 
     def setup(self) -> None:
         c, rng = self.c, self.rng
-        admin = c.members.join(external_id="staff-1", display_name="Alex Admin", roles=["admin"],
-                               job_title="Community lead", company="socialcrm Inc.")
+        admin = c.members.join(
+            external_id="staff-1",
+            display_name="Alex Admin",
+            roles=["admin"],
+            job_title="Community lead",
+            company="socialcrm Inc.",
+        )
         self.staff.append(admin.id)
-        team = [("staff-2", "Sam Support", "staff"), ("staff-3", "Kim Support", "staff"),
-                ("staff-4", "Morgan Mod", "moderator")]
+        team = [
+            ("staff-2", "Sam Support", "staff"),
+            ("staff-3", "Kim Support", "staff"),
+            ("staff-4", "Morgan Mod", "moderator"),
+        ]
         for ext, name, role in team:
-            self.staff.append(c.members.join(external_id=ext, display_name=name, roles=[role],
-                                             job_title="Support engineer").id)
+            self.staff.append(
+                c.members.join(
+                    external_id=ext, display_name=name, roles=[role], job_title="Support engineer"
+                ).id
+            )
         pairs = [(f, ln) for f in FIRST for ln in LAST]
         chosen = [("Priya", "Raman")] + rng.sample([p for p in pairs if p[0] != "Priya"], 39)
         for n, (first, last) in enumerate(chosen, start=1):
             m = c.members.join(
-                external_id=f"customer-{n:03d}", display_name=f"{first} {last}",
-                company=rng.choice(COMPANIES), job_title=rng.choice(JOBS),
-                country=rng.choice(COUNTRIES), bio=f"{first} uses the product at work.",
-                interests=rng.sample([t for s in SPACES[:3] for t in s[3]], 3))
+                external_id=f"customer-{n:03d}",
+                display_name=f"{first} {last}",
+                company=rng.choice(COMPANIES),
+                job_title=rng.choice(JOBS),
+                country=rng.choice(COUNTRIES),
+                bio=f"{first} uses the product at work.",
+                interests=rng.sample([t for s in SPACES[:3] for t in s[3]], 3),
+            )
             self.customers.append(m.id)
         self.names = {m: c.members.get(m).display_name for m in self.staff + self.customers}
         for slug, name, visibility, _tags, _titles in SPACES:
@@ -125,12 +192,19 @@ class Demo:
         self.beta = set(self.customers[:1] + rng.sample(self.customers[1:], 7))
         for member in sorted(self.beta):
             c.spaces.add_member(actor=admin.id, space="beta-program", member=member)
-        c.threads.start(actor=self.staff[1], space="product-help", kind="announcement",
-                        title="Welcome to the customer community!",
-                        body="Ask questions, answer others and earn reputation.", tags=["welcome"])
+        c.threads.start(
+            actor=self.staff[1],
+            space="product-help",
+            kind="announcement",
+            title="Welcome to the customer community!",
+            body="Ask questions, answer others and earn reputation.",
+            tags=["welcome"],
+        )
         self.stats.update(members=len(self.names), spaces=len(SPACES), threads=1)
-        self.say(f"{len(self.names)} members joined ({len(self.staff)} staff), {len(SPACES)} "
-                 f"spaces, {len(self.beta)} customers in the private beta-program space")
+        self.say(
+            f"{len(self.names)} members joined ({len(self.staff)} staff), {len(SPACES)} "
+            f"spaces, {len(self.beta)} customers in the private beta-program space"
+        )
 
     # ------------------------------------------------------------ daily activity
 
@@ -148,12 +222,25 @@ class Demo:
         variants = [stem + suffix + mark for suffix in rng.sample(SUFFIXES, len(SUFFIXES))]
         title = next((t for t in [title, *variants] if t not in self.titles), title)
         self.titles.add(title)
-        t = self.c.threads.start(actor=asker, space=slug, kind=kind, title=title,
-                                 body="Details: " + rng.choice(ANSWERS).lower(),
-                                 tags=rng.sample(tags, rng.randint(1, 2)))
+        t = self.c.threads.start(
+            actor=asker,
+            space=slug,
+            kind=kind,
+            title=title,
+            body="Details: " + rng.choice(ANSWERS).lower(),
+            tags=rng.sample(tags, rng.randint(1, 2)),
+        )
         opening = t.opening_post_id or 0  # set by threads.start
-        q: dict[str, Any] = {"thread": t.id, "opening": opening, "asker": asker, "space": slug,
-             "kind": kind, "answers": [], "accepted": None, "day": self.clock.now().date()}
+        q: dict[str, Any] = {
+            "thread": t.id,
+            "opening": opening,
+            "asker": asker,
+            "space": slug,
+            "kind": kind,
+            "answers": [],
+            "accepted": None,
+            "day": self.clock.now().date(),
+        }
         self.questions.append(q)
         self.posts.append((opening, asker, slug))
         self.stats["threads"] += 1
@@ -168,8 +255,13 @@ class Demo:
         return post.id
 
     def pick_answerer(self, q: dict[str, Any]) -> int | None:
-        people = [m for m in self.customers + self.staff[1:] if m != q["asker"]
-                  and self.sees(m, q["space"]) and m not in {a for _, a in q["answers"]}]
+        people = [
+            m
+            for m in self.customers + self.staff[1:]
+            if m != q["asker"]
+            and self.sees(m, q["space"])
+            and m not in {a for _, a in q["answers"]}
+        ]
         weights = [8 if m == self.customers[0] else 3 if m in self.staff else 1 for m in people]
         return self.rng.choices(people, weights)[0] if people else None
 
@@ -187,15 +279,23 @@ class Demo:
             voter = rng.choice(voters)
             if not self.can(voter, "vote_up"):  # reputation moves during the day
                 continue
-            options = [(p, a) for p, a, s in self.posts[-40:]
-                       if a != voter and (voter, p) not in self.voted and self.sees(voter, s)]
+            options = [
+                (p, a)
+                for p, a, s in self.posts[-40:]
+                if a != voter and (voter, p) not in self.voted and self.sees(voter, s)
+            ]
             if options:
                 post, _ = rng.choice(options)
                 down = rng.random() < 0.1 and self.can(voter, "vote_down")
                 self.vote(voter, post, -1 if down else 1)
         for q in self.questions:
-            if q["kind"] == "question" and q["answers"] and q["accepted"] is None \
-                    and q["day"] < self.clock.now().date() and rng.random() < 0.5:
+            if (
+                q["kind"] == "question"
+                and q["answers"]
+                and q["accepted"] is None
+                and q["day"] < self.clock.now().date()
+                and rng.random() < 0.5
+            ):
                 scores = {p.id: p.score for p in c.posts.list(actor=q["asker"], thread=q["thread"])}
                 best = max(q["answers"], key=lambda pa: scores.get(pa[0], 0))[0]
                 self.tick()
@@ -206,8 +306,9 @@ class Demo:
             q = rng.choice(self.questions[-10:])
             if q["answers"]:
                 self.tick()
-                c.posts.comment(actor=q["asker"], post=q["answers"][0][0],
-                                body=rng.choice(COMMENTS))
+                c.posts.comment(
+                    actor=q["asker"], post=q["answers"][0][0], body=rng.choice(COMMENTS)
+                )
                 self.stats["comments"] += 1
 
     # ------------------------------------------------------------ scripted scenes
@@ -222,8 +323,10 @@ class Demo:
         try:
             self.c.votes.cast(actor=newcomer, post=q["opening"], value=1)
         except PermissionDenied as exc:
-            self.say(f"upvote by {self.names[newcomer]} refused: {exc.message} "
-                     f"(privilege {exc.privilege}, needs {exc.required_reputation} reputation)")
+            self.say(
+                f"upvote by {self.names[newcomer]} refused: {exc.message} "
+                f"(privilege {exc.privilege}, needs {exc.required_reputation} reputation)"
+            )
 
     def scene_vote_changes(self) -> None:
         q = self.ask(self.customers[7], public=True)
@@ -252,22 +355,31 @@ class Demo:
         q["accepted"] = second
         self.stats["accepted answers"] += 2
         self.stats["acceptances moved"] += 1
-        self.say(f"{self.names[q['asker']]} accepted answer #{first}, then moved acceptance to "
-                 f"#{second}; {self.names[self.customers[10]]}: {before} -> "
-                 f"{self.c.reputation.of(self.customers[10])} reputation")
+        self.say(
+            f"{self.names[q['asker']]} accepted answer #{first}, then moved acceptance to "
+            f"#{second}; {self.names[self.customers[10]]}: {before} -> "
+            f"{self.c.reputation.of(self.customers[10])} reputation"
+        )
 
     def scene_edit(self) -> None:
         post, author, voter = next(
-            (p, a, v) for q in reversed(self.questions) for p, a in q["answers"]
-            for v in self.staff[:3] if v != a and (v, p) not in self.voted)
+            (p, a, v)
+            for q in reversed(self.questions)
+            for p, a in q["answers"]
+            for v in self.staff[:3]
+            if v != a and (v, p) not in self.voted
+        )
         self.vote(voter, post)
         self.clock.advance(minutes=30)
         try:
             self.c.votes.cast(actor=voter, post=post, value=-1)
         except Conflict as exc:
             self.say(f"vote change refused: {exc.message}")
-        self.c.posts.edit(actor=author, post=post, body=self.rng.choice(ANSWERS) + " (Edited: "
-                          "this works on the current release too.)")
+        self.c.posts.edit(
+            actor=author,
+            post=post,
+            body=self.rng.choice(ANSWERS) + " (Edited: this works on the current release too.)",
+        )
         self.stats["edits"] += 1
         self.c.votes.cast(actor=voter, post=post, value=-1)
         self.stats["votes changed"] += 1
@@ -281,8 +393,11 @@ class Demo:
         for q in reversed(self.questions):
             if len(mine) * len(voters) >= 40:
                 break
-            if q["asker"] != star and star not in {a for _, a in q["answers"]} \
-                    and self.sees(star, q["space"]):
+            if (
+                q["asker"] != star
+                and star not in {a for _, a in q["answers"]}
+                and self.sees(star, q["space"])
+            ):
                 mine.append((self.answer(q, star), q["space"]))
         upvotes = 0
         for voter in voters:
@@ -291,9 +406,11 @@ class Demo:
                     upvotes += self.vote(voter, post)
         self.cap_day = (star, today)
         requested, applied = self.day_totals(star, today)
-        self.say(f"{self.names[star]}'s answers got {upvotes} upvotes today; the daily cap of "
-                 f"{self.c.settings.daily_reputation_cap} applies: so far requested "
-                 f"+{requested}, applied +{applied}")
+        self.say(
+            f"{self.names[star]}'s answers got {upvotes} upvotes today; the daily cap of "
+            f"{self.c.settings.daily_reputation_cap} applies: so far requested "
+            f"+{requested}, applied +{applied}"
+        )
 
     def day_totals(self, member: int, day: date) -> tuple[int, int]:
         """Reputation the rules asked for and what the ledger applied, for one UTC cap day."""
@@ -312,8 +429,11 @@ class Demo:
 
 
 SCENES: dict[int, Callable[[Demo], None]] = {
-    0: Demo.scene_refusals, 2: Demo.scene_vote_changes, 5: Demo.scene_accept_moved,
-    9: Demo.scene_edit, 16: Demo.scene_capped_day,
+    0: Demo.scene_refusals,
+    2: Demo.scene_vote_changes,
+    5: Demo.scene_accept_moved,
+    9: Demo.scene_edit,
+    16: Demo.scene_capped_day,
 }
 
 
@@ -336,25 +456,34 @@ def report(demo: Demo, out: Out) -> None:
     """Print activity totals, leaderboards, top threads and the leader's reputation history."""
     c, stats = demo.c, demo.stats
     out("== Activity ==")
-    out(f"  {stats['members']} members, {stats['spaces']} spaces, {stats['threads']} threads, "
-        f"{stats['answers']} answers, {stats['comments']} comments, {stats['edits']} edit(s)")
-    out(f"  {stats['upvotes']} upvotes and {stats['downvotes']} downvotes cast, "
+    out(
+        f"  {stats['members']} members, {stats['spaces']} spaces, {stats['threads']} threads, "
+        f"{stats['answers']} answers, {stats['comments']} comments, {stats['edits']} edit(s)"
+    )
+    out(
+        f"  {stats['upvotes']} upvotes and {stats['downvotes']} downvotes cast, "
         f"{stats['votes changed']} votes changed, {stats['votes retracted']} retracted; "
         f"{stats['accepted answers']} acceptances ({stats['acceptances moved']} moved to "
-        "another answer)")
+        "another answer)"
+    )
     if demo.cap_day:
         member, day = demo.cap_day
         requested, applied = demo.day_totals(member, day)
-        out(f"  capped day: {demo.names[member]} on {day}: requested +{requested}, "
-            f"applied +{applied} (cap {c.settings.daily_reputation_cap}/day)")
-    for title, period in [("All-time leaderboard (top 10)", "all"),
-                          (f"This week's leaderboard (since {_monday(demo.clock.now().date())})",
-                           "week")]:
+        out(
+            f"  capped day: {demo.names[member]} on {day}: requested +{requested}, "
+            f"applied +{applied} (cap {c.settings.daily_reputation_cap}/day)"
+        )
+    for title, period in [
+        ("All-time leaderboard (top 10)", "all"),
+        (f"This week's leaderboard (since {_monday(demo.clock.now().date())})", "week"),
+    ]:
         out("")
         out(f"== {title} ==")
         for row in c.reputation.leaderboard(period=period, limit=10):
-            out(f"  {row.rank:>3}. {row.display_name:<24} {row.score:>6} rep  "
-                f"(member #{row.member_id})")
+            out(
+                f"  {row.rank:>3}. {row.display_name:<24} {row.score:>6} rep  "
+                f"(member #{row.member_id})"
+            )
     out("")
     out("== Top threads by score ==")
     admin = demo.staff[0]
@@ -383,8 +512,10 @@ def report(demo: Demo, out: Out) -> None:
         out(f"  {rule:<22} {n:>7} {requested:>+9} {applied:>+8}")
     capped = [e for e in entries if e.requested > 0 and e.delta < e.requested and e.undoes is None]
     days = sorted({e.cap_day for e in capped if e.cap_day is not None})
-    out(f"  capped entries: {len(capped)} (withheld {sum(e.requested - e.delta for e in capped)} "
-        f"rep on {', '.join(map(str, days)) or 'no day'})")
+    out(
+        f"  capped entries: {len(capped)} (withheld {sum(e.requested - e.delta for e in capped)} "
+        f"rep on {', '.join(map(str, days)) or 'no day'})"
+    )
     undone = sum(e.undoes is not None for e in entries)
     out(f"  compensating entries (undone votes/accepts): {undone}")
 

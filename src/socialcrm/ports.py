@@ -23,7 +23,6 @@ checks them):
 from __future__ import annotations
 
 import builtins
-
 from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -266,7 +265,9 @@ class PostRepository(Protocol):
         """The post with this id (deleted ones included), or ``None``."""
         ...
 
-    def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> builtins.list[Post]:
+    def list_for_thread(
+        self, thread_id: int, *, include_deleted: bool = False
+    ) -> builtins.list[Post]:
         """The thread's posts, opening post first, then by id ascending."""
         ...
 
@@ -298,7 +299,9 @@ class PostRepository(Protocol):
         """Atomically add ``delta`` to the post's score."""
         ...
 
-    def add_comment(self, *, post_id: int, author_id: int, body: str, created_at: datetime) -> Comment:
+    def add_comment(
+        self, *, post_id: int, author_id: int, body: str, created_at: datetime
+    ) -> Comment:
         """Append a comment under the post."""
         ...
 
@@ -394,12 +397,35 @@ class LedgerRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
-    members: MemberRepository
-    spaces: SpaceRepository
-    threads: ThreadRepository
-    posts: PostRepository
-    votes: VoteRepository
-    ledger: LedgerRepository
+    @property
+    def members(self) -> MemberRepository:
+        """The unit's members repository."""
+        ...
+
+    @property
+    def spaces(self) -> SpaceRepository:
+        """The unit's spaces repository."""
+        ...
+
+    @property
+    def threads(self) -> ThreadRepository:
+        """The unit's threads repository."""
+        ...
+
+    @property
+    def posts(self) -> PostRepository:
+        """The unit's posts repository."""
+        ...
+
+    @property
+    def votes(self) -> VoteRepository:
+        """The unit's votes repository."""
+        ...
+
+    @property
+    def ledger(self) -> LedgerRepository:
+        """The unit's ledger repository."""
+        ...
 
     def commit(self) -> None:
         """Make every write of this unit durable."""
@@ -413,7 +439,9 @@ class UnitOfWork(Protocol):
 class Storage(Protocol):
     """A storage adapter: a factory of units of work."""
 
-    def unit_of_work(self, *, read_only: bool = False) -> AbstractContextManager[UnitOfWork]:
+    def unit_of_work(
+        self, *, read_only: bool = False
+    ) -> AbstractContextManager[UnitOfWork, bool | None]:
         """Open a transaction; leaving the block without ``commit()`` rolls it back.
 
         ``read_only=True`` promises that the unit will not write (queries use it);

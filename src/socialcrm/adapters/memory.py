@@ -8,6 +8,7 @@ exactly as it was without copying the whole store.
 
 from __future__ import annotations
 
+import builtins
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -167,13 +168,13 @@ class _Members(_Repository):
     def set_reputation(self, member_id: int, reputation: int) -> None:
         self._evolve(member_id, reputation=reputation)
 
-    def list(self, *, limit: int, offset: int = 0) -> list[Member]:
+    def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
         ordered = sorted(self._t.members)
         return [self._t.members[i] for i in ordered[offset : offset + limit]]
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
-    ) -> list[Member]:
+    ) -> builtins.list[Member]:
         excluded = set(exclude_ids)
         ranked = sorted(
             (m for m in self._t.members.values() if m.id not in excluded),
@@ -500,7 +501,9 @@ class _Votes(_Repository):
             self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))
 
     def for_post(self, post_id: int) -> list[Vote]:
-        return sorted((v for v in self._t.votes.values() if v.post_id == post_id), key=lambda v: v.id)
+        return sorted(
+            (v for v in self._t.votes.values() if v.post_id == post_id), key=lambda v: v.id
+        )
 
 
 class _Ledger(_Repository):

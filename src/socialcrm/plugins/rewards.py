@@ -49,7 +49,9 @@ class StackExchangeRewards:
             if event.answer_author_id == event.asker_id:
                 return None
             return [
-                ReputationChange(event.answer_author_id, rewards.accepted_answer, "answer_accepted"),
+                ReputationChange(
+                    event.answer_author_id, rewards.accepted_answer, "answer_accepted"
+                ),
                 ReputationChange(event.asker_id, rewards.accepter, "accepted_an_answer"),
             ]
         return None

@@ -100,7 +100,9 @@ def resolve_space(uow: UnitOfWork, member: Member | None, space: object) -> Spac
     return found
 
 
-def visible_thread(uow: UnitOfWork, member: Member | None, thread_id: object) -> tuple[Thread, Space]:
+def visible_thread(
+    uow: UnitOfWork, member: Member | None, thread_id: object
+) -> tuple[Thread, Space]:
     """A thread (not deleted) in a space the member may see, with its space."""
     tid = validation.identifier(thread_id, "thread")
     thread = uow.threads.get(tid)
@@ -127,9 +129,7 @@ def visible_post(
     raise NotFound(f"no post {pid}", code="post_not_found")
 
 
-def has_privilege(
-    runtime: Runtime, context: HookContext, member: Member, privilege: str
-) -> bool:
+def has_privilege(runtime: Runtime, context: HookContext, member: Member, privilege: str) -> bool:
     """Whether the member holds the privilege (hook first, then reputation)."""
     thresholds = runtime.settings.privileges
     if privilege not in thresholds:

@@ -86,9 +86,7 @@ def _announce(tx: Transaction, event: Event, entry: LedgerEntry, reputation: int
 
 def reverse(tx: Transaction, event: Event) -> None:
     """Write a compensating entry for every active entry of the causes the event reverses."""
-    entries = tx.uow.ledger.active_for_causes(
-        event.reversed_causes, event.reversed_cause_prefixes
-    )
+    entries = tx.uow.ledger.active_for_causes(event.reversed_causes, event.reversed_cause_prefixes)
     floor = tx.runtime.settings.reputation_floor
     for original in entries:
         current = tx.uow.members.lock(original.member_id)

@@ -97,7 +97,11 @@ class Members:
             )
             fields = {"display_name": name}
             fields.update(
-                {f"profile.{k}": getattr(profile, k) for k in _PROFILE_FIELDS if getattr(profile, k)}
+                {
+                    f"profile.{k}": getattr(profile, k)
+                    for k in _PROFILE_FIELDS
+                    if getattr(profile, k)
+                }
             )
             check_content(tx, member, fields, None)
             tx.record(
@@ -220,7 +224,9 @@ class Members:
                 if role not in target.roles:
                     return target
                 if role == "admin" and target.id == acting.id:
-                    raise Conflict("an admin cannot revoke their own admin role", code="self_demotion")
+                    raise Conflict(
+                        "an admin cannot revoke their own admin role", code="self_demotion"
+                    )
                 roles = target.roles - {role}
                 event = RoleRevoked(at=tx.now, actor_id=acting.id, member_id=target.id, role=role)
             tx.uow.members.set_roles(target.id, frozenset(roles))

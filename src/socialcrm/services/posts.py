@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import attrs
 
 from socialcrm.domain import validation
@@ -45,7 +47,11 @@ class Posts:
                 raise Conflict("the thread is closed", code="thread_closed")
             check_content(tx, acting, {"body": body}, space)
             post = tx.uow.posts.add(
-                thread_id=found.id, author_id=acting.id, body=body, is_opening=False, created_at=tx.now
+                thread_id=found.id,
+                author_id=acting.id,
+                body=body,
+                is_opening=False,
+                created_at=tx.now,
             )
             tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
             tx.record(
@@ -81,12 +87,18 @@ class Posts:
         new_body = None
         if body is not None:
             new_body = validation.text(
-                body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
+                body,
+                "body",
+                min_length=settings.body_min_length,
+                max_length=settings.body_max_length,
             )
         new_title = None
         if title is not None:
             new_title = validation.text(
-                title, "title", min_length=settings.title_min_length, max_length=settings.title_max_length
+                title,
+                "title",
+                min_length=settings.title_min_length,
+                max_length=settings.title_max_length,
             )
         new_tags = None
         if tags is not None:
@@ -120,8 +132,8 @@ class Posts:
                 previous_body=found.body,
                 previous_title=thread.title if found.is_opening else None,
             )
-            final_body = new_body if body_changed else found.body
-            tx.uow.posts.update_body(found.id, body=final_body, edited_at=tx.now)  # type: ignore[arg-type]
+            final_body = new_body if body_changed and new_body is not None else found.body
+            tx.uow.posts.update_body(found.id, body=final_body, edited_at=tx.now)
             if title_changed or tags_changed:
                 tx.uow.threads.set_title_and_tags(
                     thread.id,
@@ -158,7 +170,9 @@ class Posts:
             ):
                 answer = tx.uow.posts.get(thread.accepted_answer_id)
                 if answer is None:
-                    raise StorageError(f"accepted answer {thread.accepted_answer_id} is missing from storage")
+                    raise StorageError(
+                        f"accepted answer {thread.accepted_answer_id} is missing from storage"
+                    )
                 tx.uow.threads.compare_and_set_accepted(
                     thread.id, expected=thread.accepted_answer_id, new=None
                 )
@@ -199,7 +213,10 @@ class Posts:
         """
         settings = self._rt.settings
         body = validation.text(
-            body, "comment", min_length=settings.comment_min_length, max_length=settings.comment_max_length
+            body,
+            "comment",
+            min_length=settings.comment_min_length,
+            max_length=settings.comment_max_length,
         )
         with self._rt.command() as tx:
             acting = require_actor(tx.uow, actor)
@@ -235,13 +252,13 @@ class Posts:
             found, _ = visible_thread(uow, optional_actor(uow, actor), thread)
             return uow.posts.list_for_thread(found.id)
 
-    def revisions(self, *, actor: int | None, post: int) -> list[Revision]:
+    def revisions(self, *, actor: int | None, post: int) -> builtins.list[Revision]:
         """The post's earlier versions, oldest first."""
         with self._rt.query() as uow:
             found = visible_post(uow, optional_actor(uow, actor), post)[0]
             return uow.posts.revisions(found.id)
 
-    def comments(self, *, actor: int | None, post: int) -> list[Comment]:
+    def comments(self, *, actor: int | None, post: int) -> builtins.list[Comment]:
         """The comments under a post, oldest first."""
         with self._rt.query() as uow:
             found = visible_post(uow, optional_actor(uow, actor), post)[0]

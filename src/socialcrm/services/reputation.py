@@ -93,7 +93,9 @@ class Reputation:
                     limit=limit,
                 )
                 names = uow.members.get_many([mid for mid, _ in rows])
-                scored = [(mid, names[mid].display_name, total) for mid, total in rows if mid in names]
+                scored = [
+                    (mid, names[mid].display_name, total) for mid, total in rows if mid in names
+                ]
         board: list[LeaderboardRow] = []
         for index, (mid, name, score) in enumerate(scored):
             rank = board[-1].rank if board and board[-1].score == score else index + 1
@@ -159,7 +161,10 @@ class Privileges:
             if found is None:
                 raise NotFound(f"no member {mid}", code="member_not_found")
             context = HookContext(
-                uow=uow, settings=self._rt.settings, now=self._rt.clock.now(), community=self._rt.community
+                uow=uow,
+                settings=self._rt.settings,
+                now=self._rt.clock.now(),
+                community=self._rt.community,
             )
             return {
                 name: has_privilege(self._rt, context, found, name)

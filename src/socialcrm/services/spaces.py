@@ -47,7 +47,9 @@ class Spaces:
         """
         settings = self._rt.settings
         slug = validation.slug(slug, max_length=settings.slug_max_length)
-        name = validation.text(name, "name", min_length=1, max_length=settings.space_name_max_length)
+        name = validation.text(
+            name, "name", min_length=1, max_length=settings.space_name_max_length
+        )
         description = validation.text(
             description, "description", min_length=0, max_length=settings.profile_field_max_length
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import builtins
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -14,7 +15,7 @@ from socialcrm.domain.events import (
     ThreadReopened,
     ThreadStarted,
 )
-from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Thread
+from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Space, Thread
 from socialcrm.errors import Conflict, PermissionDenied, StorageError, ValidationError
 from socialcrm.services.access import (
     optional_actor,
@@ -31,11 +32,11 @@ from socialcrm.services.runtime import Runtime, Transaction
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
 
-def space_and_descendants(spaces: dict[int, object], root_id: int) -> list[int]:
+def space_and_descendants(spaces: Mapping[int, Space], root_id: int) -> list[int]:
     """``root_id`` and every visible space below it."""
     children: dict[int | None, list[int]] = {}
     for sid, space in spaces.items():
-        children.setdefault(space.parent_id, []).append(sid)  # type: ignore[attr-defined]
+        children.setdefault(space.parent_id, []).append(sid)
     found, stack = [], [root_id]
     while stack:
         sid = stack.pop()
@@ -82,7 +83,10 @@ class Threads:
         settings = self._rt.settings
         kind = validation.choice(kind, "kind", THREAD_KINDS)
         title = validation.text(
-            title, "title", min_length=settings.title_min_length, max_length=settings.title_max_length
+            title,
+            "title",
+            min_length=settings.title_min_length,
+            max_length=settings.title_max_length,
         )
         body = validation.text(
             body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
@@ -95,11 +99,12 @@ class Threads:
         with self._rt.command() as tx:
             acting = require_actor(tx.uow, actor)
             found = resolve_space(tx.uow, acting, space)
-            if (found.posting == "moderators" or kind == "announcement") and not acting.is_moderator:
+            if (
+                found.posting == "moderators" or kind == "announcement"
+            ) and not acting.is_moderator:
+                what = "announcements" if kind == "announcement" else "threads"
                 raise PermissionDenied(
-                    f"only moderators may start {'announcements' if kind == 'announcement' else 'threads'}"
-                    f" in {found.slug!r}",
-                    code="moderators_only",
+                    f"only moderators may start {what} in {found.slug!r}", code="moderators_only"
                 )
             check_content(tx, acting, {"title": title, "body": body}, found)
             ensure_tags(tx, acting, tag_list)
@@ -112,7 +117,11 @@ class Threads:
                 created_at=tx.now,
             )
             post = tx.uow.posts.add(
-                thread_id=thread.id, author_id=acting.id, body=body, is_opening=True, created_at=tx.now
+                thread_id=thread.id,
+                author_id=acting.id,
+                body=body,
+                is_opening=True,
+                created_at=tx.now,
             )
             tx.uow.threads.set_opening_post(thread.id, post.id)
             tx.record(
@@ -165,7 +174,9 @@ class Threads:
             if thread.accepted_answer_id == post.id:
                 return thread
             previous = thread.accepted_answer_id
-            if not tx.uow.threads.compare_and_set_accepted(thread.id, expected=previous, new=post.id):
+            if not tx.uow.threads.compare_and_set_accepted(
+                thread.id, expected=previous, new=post.id
+            ):
                 raise Conflict("the accepted answer changed meanwhile; retry", code="accept_race")
             tx.record(
                 AnswerAccepted(
@@ -227,7 +238,12 @@ class Threads:
             return visible_thread(uow, optional_actor(uow, actor), thread)[0]
 
     def _filters(
-        self, uow: object, actor: int | None, space: str | int | None, kind: str | None, status: str | None
+        self,
+        uow: object,
+        actor: int | None,
+        space: str | int | None,
+        kind: str | None,
+        status: str | None,
     ) -> list[int]:
         if kind is not None:
             validation.choice(kind, "kind", THREAD_KINDS)
@@ -251,7 +267,7 @@ class Threads:
         sort: str = "active",
         limit: int = 20,
         offset: int = 0,
-    ) -> list[Thread]:
+    ) -> builtins.list[Thread]:
         """Threads ``actor`` may see, in ``space`` and its subgroups or everywhere.
 
         ``sort``: ``active`` (latest activity first), ``newest``, ``score`` (the
