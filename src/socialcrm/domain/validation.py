@@ -7,6 +7,9 @@ from collections.abc import Iterable
 
 from socialcrm.errors import ValidationError
 
+#: The largest id any storage can hold (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+#._-]*$")
 
@@ -15,8 +18,8 @@ def identifier(value: object, field: str) -> int:
     """A positive integer id (``bool`` refused)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(f"{field} must be an integer id, got {value!r}", field=field)
-    if value <= 0:
-        raise ValidationError(f"{field} must be a positive id, got {value}", field=field)
+    if not 0 < value <= MAX_ID:
+        raise ValidationError(f"{field} must be an id from 1 to {MAX_ID}, got {value}", field=field)
     return value
 
 
@@ -93,3 +96,12 @@ def page(limit: object, offset: object, *, max_limit: int) -> tuple[int, int]:
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise ValidationError("offset must be a non-negative integer", field="offset")
     return limit, offset
+
+
+def optional_tag(value: object) -> str | None:
+    """A tag filter: ``None`` or a tag name, normalized like stored tags."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("tag must be a string", field="tag")
+    return value.strip().lower().replace(" ", "-")

@@ -279,7 +279,7 @@ class Threads:
             space_ids = self._filters(uow, actor, space, kind, status)
             return uow.threads.list(
                 space_ids=space_ids,
-                tag=tag.strip().lower() if isinstance(tag, str) else None,
+                tag=validation.optional_tag(tag),
                 kind=kind,
                 status=status,
                 sort=sort,
@@ -301,7 +301,7 @@ class Threads:
             space_ids = self._filters(uow, actor, space, kind, status)
             return uow.threads.count(
                 space_ids=space_ids,
-                tag=tag.strip().lower() if isinstance(tag, str) else None,
+                tag=validation.optional_tag(tag),
                 kind=kind,
                 status=status,
             )
