@@ -78,6 +78,7 @@ class Settings:
     space_name_max_length: int = 100
     new_tags_need_privilege: bool = False
     page_size_limit: int = 200
+    transient_retries: int = 8
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""

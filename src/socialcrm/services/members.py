@@ -11,7 +11,7 @@ from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, R
 from socialcrm.domain.records import ROLES, Member, Profile
 from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role
-from socialcrm.services.runtime import Runtime, Transaction
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PROFILE_FIELDS = ("bio", "company", "job_title", "country")
 
@@ -49,6 +49,7 @@ class Members:
             )
         return attrs.evolve(base, **changes)  # type: ignore[arg-type]
 
+    @retry_transient
     def join(
         self,
         *,
@@ -141,6 +142,7 @@ class Members:
         with self._rt.query() as uow:
             return uow.members.list(limit=limit, offset=offset)
 
+    @retry_transient
     def update_profile(
         self,
         *,
@@ -196,10 +198,12 @@ class Members:
             tx.record(ProfileUpdated(at=tx.now, actor_id=acting.id, member_id=target.id))
             return attrs.evolve(target, display_name=name, profile=profile)
 
+    @retry_transient
     def grant_role(self, *, actor: int, member: int, role: str) -> Member:
         """Give a member a role (moderator, staff or admin); admins only."""
         return self._change_role(actor, member, role, grant=True)
 
+    @retry_transient
     def revoke_role(self, *, actor: int, member: int, role: str) -> Member:
         """Take a role back; admins only, and an admin cannot revoke their own admin role."""
         return self._change_role(actor, member, role, grant=False)

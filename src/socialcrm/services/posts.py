@@ -24,7 +24,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.members import check_content
-from socialcrm.services.runtime import Runtime
+from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import ensure_tags
 
 
@@ -34,6 +34,7 @@ class Posts:
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
 
+    @retry_transient
     def reply(self, *, actor: int, thread: int, body: str) -> Post:
         """Reply to an open thread (an answer, for questions)."""
         settings = self._rt.settings
@@ -67,6 +68,7 @@ class Posts:
             )
             return post
 
+    @retry_transient
     def edit(
         self,
         *,
@@ -152,6 +154,7 @@ class Posts:
             )
             return attrs.evolve(found, body=final_body, edited_at=tx.now)
 
+    @retry_transient
     def delete(self, *, actor: int, post: int) -> Post:
         """Soft-delete a post: its author or a moderator.
 
@@ -205,6 +208,7 @@ class Posts:
             )
             return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
 
+    @retry_transient
     def comment(self, *, actor: int, post: int, body: str) -> Comment:
         """Comment under a post.
 

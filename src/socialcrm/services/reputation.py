@@ -15,7 +15,7 @@ from socialcrm.services.access import (
     readable_spaces,
     resolve_space,
 )
-from socialcrm.services.runtime import Runtime
+from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import space_and_descendants
 
 PERIODS = ("all", "day", "week", "month", "year")
@@ -108,6 +108,7 @@ class Reputation:
         with self._rt.query() as uow:
             return uow.members.count_above(reputation) + 1
 
+    @retry_transient
     def recompute(self, *, actor: int | None = None) -> dict[int, tuple[int, int]]:
         """Rebuild every cached total from the ledger; return ``{member: (was, now)}`` for fixes.
 

@@ -8,18 +8,21 @@ write in a unit of work → in-transaction hooks (reward rules, ``socialcrm_on_e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pluggy
 
 from socialcrm.clock import Clock
 from socialcrm.domain.events import Event
-from socialcrm.errors import Conflict
+from socialcrm.errors import Conflict, StorageError
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.services.ledger import apply_event_reputation
@@ -28,6 +31,11 @@ from socialcrm.signals import send_committed
 
 if TYPE_CHECKING:
     from socialcrm.community import Community
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+#: Error code adapters give failures worth retrying: deadlocks, serialization failures.
+RETRYABLE = "retryable"
 
 
 class Transaction:
@@ -85,6 +93,10 @@ class Runtime:
             f"socialcrm_group_{id(self)}", default=None
         )
 
+    def in_group(self) -> bool:
+        """Whether a host unit of work is open in this context."""
+        return self._group.get() is not None
+
     @contextmanager
     def command(self) -> Iterator[Transaction]:
         """Run a command in its own unit of work, or in the host's group if one is open."""
@@ -141,3 +153,34 @@ class Runtime:
                 self._group.reset(token)
         if tx.events:
             send_committed(self.community, tx.events)
+
+
+def retry_transient(method: _Method) -> _Method:
+    """Re-run a command whose transaction failed transiently (deadlock, serialization).
+
+    Adapters mark such failures ``StorageError(code="retryable")``; everything the
+    failed attempt wrote was rolled back, so running the command again is safe.
+    Attempts stop after ``Settings.transient_retries`` retries, with jittered
+    exponential backoff between them. Commands inside a host's
+    ``community.unit_of_work()`` are not retried: the whole group has to be.
+    """
+
+    @functools.wraps(method)
+    def run_with_retries(self: Any, *args: Any, **kwargs: Any) -> Any:
+        runtime: Runtime = self._rt
+        attempt = 0
+        while True:
+            try:
+                return method(self, *args, **kwargs)
+            except StorageError as error:
+                if (
+                    error.code != RETRYABLE
+                    or runtime.in_group()
+                    or attempt >= runtime.settings.transient_retries
+                ):
+                    raise
+            delay = min(0.5, 0.005 * 2**attempt) * random.uniform(0.5, 1.5)
+            time.sleep(delay)
+            attempt += 1
+
+    return run_with_retries  # type: ignore[return-value]

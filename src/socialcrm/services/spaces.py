@@ -14,7 +14,7 @@ from socialcrm.services.access import (
     require_role,
     resolve_space,
 )
-from socialcrm.services.runtime import Runtime
+from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that create spaces and manage their membership.
 SPACE_MANAGERS = ALL_SPACES_ROLES
@@ -26,6 +26,7 @@ class Spaces:
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
 
+    @retry_transient
     def create(
         self,
         *,
@@ -104,6 +105,7 @@ class Spaces:
             counts = uow.threads.count_by_space(list(visible))
             return {s.slug: counts.get(sid, 0) for sid, s in visible.items()}
 
+    @retry_transient
     def add_member(self, *, actor: int, space: str | int, member: int) -> bool:
         """Give ``member`` explicit membership of a (private) space; staff and admins only.
 
@@ -111,6 +113,7 @@ class Spaces:
         """
         return self._membership(actor, space, member, add=True)
 
+    @retry_transient
     def remove_member(self, *, actor: int, space: str | int, member: int) -> bool:
         """End explicit membership; ``False`` if there was none. Staff and admins only."""
         return self._membership(actor, space, member, add=False)

@@ -27,7 +27,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.members import check_content
-from socialcrm.services.runtime import Runtime, Transaction
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
@@ -64,6 +64,7 @@ class Threads:
 
     # ------------------------------------------------------------ commands
 
+    @retry_transient
     def start(
         self,
         *,
@@ -138,10 +139,12 @@ class Threads:
             )
             return attrs.evolve(thread, opening_post_id=post.id)
 
+    @retry_transient
     def close(self, *, actor: int, thread: int) -> Thread:
         """Close a thread to new replies: its author, the ``close`` privilege, or moderators."""
         return self._set_status(actor, thread, "closed")
 
+    @retry_transient
     def reopen(self, *, actor: int, thread: int) -> Thread:
         """Reopen a closed thread (same rule as closing)."""
         return self._set_status(actor, thread, "open")
@@ -159,6 +162,7 @@ class Threads:
             tx.record(cls(at=tx.now, actor_id=acting.id, thread_id=thread.id, space_id=space.id))
             return attrs.evolve(thread, status=status)
 
+    @retry_transient
     def accept(self, *, actor: int, answer: int) -> Thread:
         """Accept an answer; accepting another answer moves the acceptance.
 
@@ -192,6 +196,7 @@ class Threads:
             )
             return attrs.evolve(thread, accepted_answer_id=post.id)
 
+    @retry_transient
     def unaccept(self, *, actor: int, thread: int) -> Thread:
         """Withdraw the acceptance (same rights as accepting); no-op if nothing is accepted."""
         with self._rt.command() as tx:

@@ -8,14 +8,14 @@ import attrs
 
 from socialcrm.domain.events import VoteCast, VoteChanged, VoteRetracted
 from socialcrm.domain.records import Post, Thread, Vote
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, StorageError, ValidationError
 from socialcrm.services.access import (
     require_actor,
     require_moderator,
     require_privilege,
     visible_post,
 )
-from socialcrm.services.runtime import Runtime, Transaction
+from socialcrm.services.runtime import RETRYABLE, Runtime, Transaction, retry_transient
 
 _PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}
 
@@ -39,6 +39,7 @@ class Votes:
             return False
         return post.edited_at is None or post.edited_at <= vote.cast_at
 
+    @retry_transient
     def cast(self, *, actor: int, post: int, value: int) -> Vote:
         """Vote +1 or -1 on a post; casting the other value changes the vote.
 
@@ -59,9 +60,16 @@ class Votes:
             require_privilege(self._rt, tx, acting, _PRIVILEGE_FOR[value])
             kind = post_kind(thread, found)
             if existing is None:
-                vote = tx.uow.votes.add(
-                    post_id=found.id, member_id=acting.id, value=value, cast_at=tx.now
-                )
+                try:
+                    vote = tx.uow.votes.add(
+                        post_id=found.id, member_id=acting.id, value=value, cast_at=tx.now
+                    )
+                except Conflict as clash:
+                    # Another worker cast this member's vote between our read and our
+                    # insert; a fresh attempt sees it and treats this cast as a change.
+                    raise StorageError(
+                        "a concurrent request voted on the same post", code=RETRYABLE
+                    ) from clash
                 tx.uow.posts.add_score(found.id, value)
                 tx.record(
                     VoteCast(
@@ -100,6 +108,7 @@ class Votes:
             )
             return attrs.evolve(existing, value=value, cast_at=tx.now)
 
+    @retry_transient
     def retract(self, *, actor: int, post: int) -> None:
         """Take back one's vote (subject to the vote lock); ``NotFound`` if there is none."""
         with self._rt.command() as tx:
