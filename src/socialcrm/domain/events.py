@@ -149,7 +149,10 @@ class ThreadStarted(Event):
 
 @attrs.frozen(kw_only=True)
 class ThreadClosed(Event):
-    """A thread was closed to new replies, votes and accepts."""
+    """A thread was closed: no new replies, and only moderators may accept answers.
+
+    Votes and comments stay possible on closed threads, as on Stack Exchange.
+    """
 
     name: ClassVar[str] = "thread_closed"
     thread_id: int
