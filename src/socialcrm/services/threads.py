@@ -27,7 +27,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.members import check_content
-from socialcrm.services.runtime import Runtime, Transaction, retry_transient
+from socialcrm.services.runtime import RETRYABLE, Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
@@ -181,7 +181,7 @@ class Threads:
             if not tx.uow.threads.compare_and_set_accepted(
                 thread.id, expected=previous, new=post.id
             ):
-                raise Conflict("the accepted answer changed meanwhile; retry", code="accept_race")
+                raise StorageError("the accepted answer changed meanwhile", code=RETRYABLE)
             tx.record(
                 AnswerAccepted(
                     at=tx.now,
@@ -210,7 +210,7 @@ class Threads:
             if answer is None:
                 raise StorageError(f"accepted answer {current} is missing from storage")
             if not tx.uow.threads.compare_and_set_accepted(found.id, expected=current, new=None):
-                raise Conflict("the accepted answer changed meanwhile; retry", code="accept_race")
+                raise StorageError("the accepted answer changed meanwhile", code=RETRYABLE)
             tx.record(
                 AnswerUnaccepted(
                     at=tx.now,
