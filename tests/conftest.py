@@ -10,13 +10,17 @@ import pytest
 from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.memory import MemoryStorage
 
-ADAPTERS = ["memory", "sqlite"]
+ADAPTERS = ["memory", "sqlite", "postgres", "mariadb"]
 
 
 def make_storage(kind: str, tmp_path: Any) -> Any:
-    """A fresh storage of the named kind."""
+    """A fresh storage of the named kind (postgres and mariadb: see databases.py)."""
     if kind == "memory":
         return MemoryStorage()
+    if kind in ("postgres", "mariadb"):
+        import databases
+
+        return databases.POOL.storage(kind)
     from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 
     return SQLAlchemyStorage(f"sqlite:///{tmp_path / 'community.db'}")
@@ -111,3 +115,9 @@ def default_settings(**changes: Any) -> Settings:
     import attrs
 
     return attrs.evolve(Settings(), **changes)
+
+
+# --- PostgreSQL and MariaDB ----------------------------------------------------------------------
+# Servers, URLs and clean schemas: see databases.py; fixtures and hooks: conftest_databases.py.
+
+pytest_plugins = ["conftest_databases"]

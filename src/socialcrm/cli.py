@@ -1,14 +1,25 @@
-"""The ``socialcrm`` command: ``socialcrm demo`` and ``socialcrm --version``."""
+"""The ``socialcrm`` command: ``demo``, ``db upgrade``, ``db current`` and ``--version``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_DB = "socialcrm-demo.db"
 DEMO_DAYS = 25  # Monday 5 January to Thursday 29 January 2026
+
+#: Environment variable holding the database URL of the ``db`` commands.
+DATABASE_URL_VARIABLE = "SOCIALCRM_DATABASE_URL"
+#: The ``db`` commands' URL when neither ``--url`` nor the variable gives one.
+DEFAULT_DATABASE_URL = "sqlite:///socialcrm.db"
+#: Same as ``socialcrm.adapters.sqlalchemy.DEFAULT_TABLE_PREFIX`` (not imported: fast --help).
+DEFAULT_TABLE_PREFIX = "socialcrm_"
+
+#: Which extra installs the driver of each backend, for the "missing driver" message.
+_DRIVER_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +42,95 @@ def _parser() -> argparse.ArgumentParser:
         "--overwrite", action="store_true", help="delete an existing file (and its -wal/-shm) first"
     )
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    db = commands.add_parser(
+        "db",
+        help="create, upgrade or inspect the schema in a database",
+        description="Run socialcrm's schema migrations (Alembic, shipped in the package) on "
+        "SQLite, PostgreSQL or MariaDB.",
+    )
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
+    for name, summary in (
+        ("upgrade", "create the tables or upgrade them to the latest revision"),
+        ("current", "print the schema's revision (or 'none') and whether it is the latest"),
+    ):
+        sub = db_commands.add_parser(name, help=summary, description=summary.capitalize() + ".")
+        sub.add_argument(
+            "--url",
+            default=None,
+            help=f"database URL (default: ${DATABASE_URL_VARIABLE}, else {DEFAULT_DATABASE_URL})",
+        )
+        sub.add_argument(
+            "--prefix",
+            default=DEFAULT_TABLE_PREFIX,
+            help=f"prefix of every table name (default {DEFAULT_TABLE_PREFIX})",
+        )
     return parser
+
+
+def database_url(url: str | None) -> str:
+    """The URL of the ``db`` commands: ``--url``, else the environment, else the default."""
+    return url or os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
+
+
+def run_db(command: str, url: str, prefix: str) -> int:
+    """Run ``db upgrade`` or ``db current`` on ``url``; return the exit status."""
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy.engine import make_url
+
+    from socialcrm.adapters.sqlalchemy import create_storage_engine, current, head, upgrade
+    from socialcrm.errors import SocialCRMError
+
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError as error:
+        print(f"socialcrm db: not a database URL: {url!r} ({error})", file=sys.stderr)
+        return 2
+    shown = parsed.render_as_string(hide_password=True)
+    database = parsed.database or ""
+    if (
+        command == "current"
+        and parsed.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).exists()
+    ):
+        # Connecting would create an empty file: report instead.
+        print(f"none (no database file {database}; head is {head()})")
+        return 0
+    try:
+        engine = create_storage_engine(parsed)
+    except ImportError as error:
+        extra = _DRIVER_EXTRAS.get(parsed.get_backend_name())
+        hint = f"; pip install 'socialcrm[{extra}]'" if extra else ""
+        print(f"socialcrm db: no driver for {shown}: {error}{hint}", file=sys.stderr)
+        return 1
+    except sa_exc.SQLAlchemyError as error:
+        print(f"socialcrm db: cannot use {shown}: {error}", file=sys.stderr)
+        return 1
+    try:
+        latest = head()
+        before = current(engine, prefix)
+        if command == "upgrade":
+            upgrade(engine, prefix)
+            after = current(engine, prefix)
+            if before == after:
+                print(f"{shown} (prefix {prefix}): already at {after} (head)")
+            else:
+                print(f"{shown} (prefix {prefix}): upgraded from {before or 'none'} to {after}")
+        else:
+            state = "head" if before == latest else f"head is {latest}"
+            print(f"{before or 'none'} ({state})")
+        return 0
+    except (sa_exc.SQLAlchemyError, SocialCRMError) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        print(
+            f"socialcrm db {command}: {shown}: {detail[0] if detail else type(error).__name__}",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        engine.dispose()
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -88,6 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SocialCRMError as exc:
             print(f"socialcrm demo: {exc.code}: {exc.message}", file=sys.stderr)
             return 1
+    if args.command == "db":
+        if args.db_command is None:
+            print(
+                "usage: socialcrm db {upgrade,current} [--url URL] [--prefix PREFIX]",
+                file=sys.stderr,
+            )
+            return 2
+        return run_db(args.db_command, database_url(args.url), args.prefix)
     parser.print_help()
     return 2
 

@@ -8,7 +8,7 @@ True
 """
 
 from socialcrm.adapters.sqlalchemy.engines import configure_sqlite_engine, create_storage_engine
-from socialcrm.adapters.sqlalchemy.migrate import current, head, upgrade
+from socialcrm.adapters.sqlalchemy.migrate import current, downgrade, head, upgrade
 from socialcrm.adapters.sqlalchemy.storage import SQLAlchemyStorage, SQLAlchemyUnitOfWork
 from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, build_metadata
 
@@ -20,6 +20,7 @@ __all__ = [
     "configure_sqlite_engine",
     "create_storage_engine",
     "current",
+    "downgrade",
     "head",
     "upgrade",
 ]

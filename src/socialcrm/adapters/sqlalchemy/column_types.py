@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -69,4 +69,31 @@ def case_sensitive_string(length: int) -> TypeEngine[str]:
     )
 
 
-__all__ = ["UTCDateTime", "case_sensitive_string"]
+def long_text() -> TypeEngine[str]:
+    """Unbounded text: ``TEXT`` on SQLite and PostgreSQL, ``MEDIUMTEXT`` on MariaDB/MySQL.
+
+    MariaDB's ``TEXT`` holds 65,535 *bytes*: a 30,000-character post body of
+    emoji (4 bytes each in utf8mb4), or a JSON list of profile interests whose
+    non-ASCII characters ``json.dumps`` escapes to 6 or 12 bytes each, would not
+    fit. ``MEDIUMTEXT`` holds 16 MiB.
+    """
+    return Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+
+
+#: Table options of every socialcrm table on MariaDB/MySQL: InnoDB (row locks and
+#: transactions), utf8mb4 (emoji and every other character outside the BMP) and a
+#: binary default collation, whatever the database's defaults are. Given under
+#: both prefixes because SQLAlchemy's ``mariadb`` dialect reads only ``mariadb_``
+#: options and its ``mysql`` dialect only ``mysql_`` ones.
+MYSQL_TABLE_OPTIONS: dict[str, Any] = {
+    f"{dialect}_{option}": value
+    for dialect in ("mysql", "mariadb")
+    for option, value in (
+        ("engine", "InnoDB"),
+        ("charset", "utf8mb4"),
+        ("collate", "utf8mb4_bin"),
+    )
+}
+
+
+__all__ = ["MYSQL_TABLE_OPTIONS", "UTCDateTime", "case_sensitive_string", "long_text"]

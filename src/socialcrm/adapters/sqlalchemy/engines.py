@@ -14,6 +14,17 @@ The last point follows the SQLAlchemy documentation's recipe for pysqlite: turn
 off the driver's own transaction handling (``isolation_level = None``) and emit
 ``BEGIN`` from the engine's ``begin`` event. That also makes SAVEPOINT and
 transactional DDL (the migrations) behave.
+
+PostgreSQL and MariaDB/MySQL engines run every transaction at ``READ COMMITTED``
+(:data:`ISOLATION_LEVEL`). PostgreSQL defaults to it already. InnoDB defaults to
+``REPEATABLE READ``, where a plain ``SELECT`` reads the snapshot taken by the
+transaction's first read: the ledger's daily-cap ``SUM``, run after
+``members.lock`` waited for another writer's row lock, would then miss the
+entries that writer just committed and let a member pass the cap. At ``READ
+COMMITTED`` every statement sees the latest committed rows. MariaDB/MySQL
+connections also get ``charset=utf8mb4`` (unless the URL names one) and
+``STRICT_TRANS_TABLES``, so a value too long for its column is an error rather
+than silently truncated.
 """
 
 from __future__ import annotations
@@ -32,6 +43,17 @@ _BEGIN_WRITE = "BEGIN IMMEDIATE"
 
 #: How long a SQLite writer waits for the lock before giving up.
 DEFAULT_BUSY_TIMEOUT_MS = 30_000
+
+#: The isolation level of every unit of work on PostgreSQL and MariaDB/MySQL.
+ISOLATION_LEVEL = "READ COMMITTED"
+
+#: Backends that get the server settings of :func:`create_storage_engine`.
+MYSQL_BACKENDS = frozenset({"mysql", "mariadb"})
+
+_STRICT_SQL_MODE = (
+    "SET SESSION sql_mode = IF(FIND_IN_SET('STRICT_TRANS_TABLES', @@SESSION.sql_mode), "
+    "@@SESSION.sql_mode, CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES'))"
+)
 
 
 def is_sqlite_memory(url: URL) -> bool:
@@ -89,16 +111,44 @@ def configure_sqlite_engine(
             cursor.close()
 
 
+def configure_mysql_engine(engine: Engine) -> None:
+    """Turn on ``STRICT_TRANS_TABLES`` for every connection of a MariaDB/MySQL engine.
+
+    Servers usually have it on already (MariaDB's default ``sql_mode`` does);
+    without it, a value too long for its column would be truncated silently.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(_STRICT_SQL_MODE)
+        finally:
+            cursor.close()
+
+
 def create_storage_engine(url: str | URL, **engine_options: Any) -> Engine:
     """Create an engine for ``url``, configured for socialcrm.
 
     ``sqlite:///:memory:`` (and ``sqlite://``) get a single shared connection
     (:class:`~sqlalchemy.pool.StaticPool`) so every unit of work sees the same
-    database. Other URLs get SQLAlchemy's defaults plus ``engine_options``.
+    database. PostgreSQL and MariaDB/MySQL get ``READ COMMITTED`` isolation and
+    ``pool_pre_ping``; MariaDB/MySQL also ``charset=utf8mb4`` (unless the URL
+    names a charset) and ``STRICT_TRANS_TABLES``. ``engine_options`` go to
+    :func:`sqlalchemy.create_engine` and win over these defaults.
     """
     url = make_url(url)
-    if url.get_backend_name() != "sqlite":
+    backend = url.get_backend_name()
+    if backend != "sqlite":
         engine_options.setdefault("pool_pre_ping", True)
+        if backend == "postgresql" or backend in MYSQL_BACKENDS:
+            engine_options.setdefault("isolation_level", ISOLATION_LEVEL)
+        if backend in MYSQL_BACKENDS:
+            if "charset" not in url.query:
+                url = url.update_query_dict({"charset": "utf8mb4"})
+            engine = create_engine(url, **engine_options)
+            configure_mysql_engine(engine)
+            return engine
         return create_engine(url, **engine_options)
     memory = is_sqlite_memory(url)
     if memory:
@@ -114,6 +164,9 @@ def create_storage_engine(url: str | URL, **engine_options: Any) -> Engine:
 __all__ = [
     "READ_ONLY_OPTION",
     "DEFAULT_BUSY_TIMEOUT_MS",
+    "ISOLATION_LEVEL",
+    "MYSQL_BACKENDS",
+    "configure_mysql_engine",
     "configure_sqlite_engine",
     "create_storage_engine",
     "is_sqlite_memory",

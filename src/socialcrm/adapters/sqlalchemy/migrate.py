@@ -7,7 +7,9 @@ prefix, so they can run in a database a host's own Alembic already manages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from socialcrm.adapters.sqlalchemy.engines import READ_ONLY_OPTION
+from socialcrm.adapters.sqlalchemy.engines import MYSQL_BACKENDS, READ_ONLY_OPTION
 from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX
+from socialcrm.errors import StorageError
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent / "migrations"
 
@@ -62,6 +66,62 @@ def alembic_config(
     return config
 
 
+#: How long a migration waits for another process's migration of the same schema.
+MIGRATION_LOCK_TIMEOUT_SECONDS = 300
+
+
+def _lock_key(table_prefix: str) -> str:
+    """A name for the schema's migration lock: short enough for MariaDB's 64 characters."""
+    digest = hashlib.sha256(table_prefix.encode("utf-8")).hexdigest()[:16]
+    return f"socialcrm_migrate_{digest}"
+
+
+@contextmanager
+def _migration_lock(connection: Connection, table_prefix: str) -> Iterator[None]:
+    """Hold a lock so that two processes never migrate the same schema at once.
+
+    SQLite needs none (the migration's ``BEGIN IMMEDIATE`` serializes writers).
+    PostgreSQL takes a transaction-level advisory lock, released when the
+    migration's transaction ends; MariaDB/MySQL, whose DDL commits on its own, a
+    named lock (``GET_LOCK``) released when the migration is done.
+    """
+    dialect = connection.dialect.name
+    key = _lock_key(table_prefix)
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+        yield
+    elif dialect in MYSQL_BACKENDS:
+        got = connection.execute(
+            text("SELECT GET_LOCK(:key, :timeout)"),
+            {"key": key, "timeout": MIGRATION_LOCK_TIMEOUT_SECONDS},
+        ).scalar()
+        if got != 1:
+            raise StorageError(
+                f"another process kept migrating the schema for over "
+                f"{MIGRATION_LOCK_TIMEOUT_SECONDS} s (lock {key})"
+            )
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT RELEASE_LOCK(:key)"), {"key": key})
+    else:
+        yield
+
+
+def _run(
+    bind: Engine | Connection,
+    table_prefix: str,
+    step: Callable[[Config], None],
+) -> None:
+    if isinstance(bind, Engine):
+        with bind.begin() as connection:
+            with _migration_lock(connection, table_prefix):
+                step(alembic_config(table_prefix, connection=connection))
+    else:
+        with _migration_lock(bind, table_prefix):
+            step(alembic_config(table_prefix, connection=bind))
+
+
 def upgrade(
     bind: Engine | Connection,
     table_prefix: str = DEFAULT_TABLE_PREFIX,
@@ -72,14 +132,26 @@ def upgrade(
 
     Given an engine, the upgrade runs and commits in one transaction (on SQLite
     engines made by this adapter that is ``BEGIN IMMEDIATE``, so two processes
-    starting together migrate one after the other). Given a connection, it
+    starting together migrate one after the other; PostgreSQL and MariaDB take
+    a lock named after the prefix for the same effect). Given a connection, it
     joins the connection's transaction if one is open, and the caller commits.
+    MariaDB/MySQL commit every DDL statement on their own: a migration that
+    fails half-way there leaves the tables it already created.
     """
-    if isinstance(bind, Engine):
-        with bind.begin() as connection:
-            command.upgrade(alembic_config(table_prefix, connection=connection), revision)
-    else:
-        command.upgrade(alembic_config(table_prefix, connection=bind), revision)
+    _run(bind, table_prefix, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(
+    bind: Engine | Connection,
+    table_prefix: str = DEFAULT_TABLE_PREFIX,
+    *,
+    revision: str = "base",
+) -> None:
+    """Downgrade the socialcrm schema to ``revision``; ``"base"`` drops every table and its data.
+
+    Runs like :func:`upgrade`. The version table itself stays (empty).
+    """
+    _run(bind, table_prefix, lambda config: command.downgrade(config, revision))
 
 
 def current(bind: Engine | Connection, table_prefix: str = DEFAULT_TABLE_PREFIX) -> str | None:
@@ -107,6 +179,8 @@ def head() -> str:
 
 __all__ = [
     "MIGRATIONS_DIRECTORY",
+    "MIGRATION_LOCK_TIMEOUT_SECONDS",
+    "downgrade",
     "TABLE_PREFIX_KEY",
     "alembic_config",
     "current",

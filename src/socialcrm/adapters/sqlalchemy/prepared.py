@@ -40,11 +40,49 @@ class DuplicateKey(Exception):
     """An integrity constraint refused the row (internal; repositories translate it)."""
 
 
+#: Code of the :class:`StorageError` raised for failures that running the whole
+#: unit of work again may cure (the service runtime retries on it).
+RETRYABLE = "retryable"
+
+#: PostgreSQL SQLSTATEs that abort a transaction through no fault of its own:
+#: serialization failure, deadlock detected, and lock not available (what
+#: ``lock_timeout`` raises).
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+#: MariaDB/MySQL error numbers of the same kind: deadlock (1213, the transaction
+#: was rolled back) and lock wait timeout (1205).
+RETRYABLE_MYSQL_ERRORS = frozenset({1213, 1205})
+
+
+def is_retryable(driver_error: BaseException) -> bool:
+    """Whether the driver's error is a deadlock, serialization failure or lock timeout.
+
+    Reads the ``sqlstate`` of psycopg and PyMySQL (psycopg2's ``pgcode``) and the
+    error number that PyMySQL and mysqlclient put first in ``args``; other
+    drivers' errors are never retryable.
+    """
+    sqlstate = getattr(driver_error, "sqlstate", None) or getattr(driver_error, "pgcode", None)
+    if isinstance(sqlstate, str) and sqlstate in RETRYABLE_SQLSTATES:
+        return True
+    # PyMySQL also sets ``sqlstate``, but a lock wait timeout's is the generic HY000.
+    args: tuple[Any, ...] = getattr(driver_error, "args", ())
+    return bool(args) and type(args[0]) is int and args[0] in RETRYABLE_MYSQL_ERRORS
+
+
 def storage_error(error: BaseException) -> StorageError:
-    """A :class:`StorageError` that says what the driver reported, without the SQL."""
+    """A :class:`StorageError` that says what the driver reported, without the SQL.
+
+    Deadlocks, serialization failures and lock timeouts get the code
+    :data:`RETRYABLE`; every other failure the plain ``storage_error`` code.
+    """
     original = getattr(error, "orig", None) or error
     text = str(original).strip()
     detail = text.splitlines()[0] if text else type(original).__name__
+    if is_retryable(original):
+        return StorageError(
+            f"the transaction lost a race with another writer, try again: {detail}",
+            code=RETRYABLE,
+        )
     if "locked" in detail.lower() or "busy" in detail.lower():
         return StorageError(f"the database stayed locked by another writer: {detail}")
     return StorageError(f"storage failed ({type(original).__name__}): {detail}")
@@ -219,10 +257,14 @@ class StatementFactory:
 
 
 __all__ = [
+    "RETRYABLE",
+    "RETRYABLE_MYSQL_ERRORS",
+    "RETRYABLE_SQLSTATES",
     "CoreStatement",
     "DirectStatement",
     "DuplicateKey",
     "Prepared",
     "StatementFactory",
+    "is_retryable",
     "storage_error",
 ]

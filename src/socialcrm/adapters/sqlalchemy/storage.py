@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, Engine
 
 from socialcrm.adapters.sqlalchemy import migrate as migrations
-from socialcrm.adapters.sqlalchemy.engines import READ_ONLY_OPTION, create_storage_engine
+from socialcrm.adapters.sqlalchemy.engines import (
+    ISOLATION_LEVEL,
+    MYSQL_BACKENDS,
+    READ_ONLY_OPTION,
+    create_storage_engine,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
     LedgerStatements,
@@ -104,8 +110,11 @@ class SQLAlchemyStorage:
     :param url_or_engine: a database URL, or an :class:`~sqlalchemy.engine.Engine`
         the host already has. URLs get socialcrm's engine settings (for SQLite:
         WAL, ``foreign_keys``, ``BEGIN IMMEDIATE`` writers, a shared connection
-        for ``:memory:``); a host engine is used as it is configured (see
-        :func:`~socialcrm.adapters.sqlalchemy.configure_sqlite_engine`).
+        for ``:memory:``; for PostgreSQL and MariaDB: ``READ COMMITTED``, and
+        utf8mb4 with strict mode on MariaDB); a host engine is used as it is
+        configured (see
+        :func:`~socialcrm.adapters.sqlalchemy.configure_sqlite_engine`), except
+        that units on a MariaDB/MySQL engine always run at ``READ COMMITTED``.
     :param table_prefix: prefix of every table name, so the schema can share
         the host's database.
     :param migrate: upgrade the schema to the latest Alembic revision now.
@@ -135,12 +144,31 @@ class SQLAlchemyStorage:
             self.tables, StatementFactory(self._engine.dialect, direct=direct_sqlite)
         )
         self._savepoints = needs_savepoint_for_conflicts(self._engine.dialect.name)
-        if migrate:
-            try:
+        #: Execution options of every unit's connection (besides the read-only mark).
+        self._unit_options: dict[str, Any] = {}
+        try:
+            if not self._owns_engine and self._engine.dialect.name in MYSQL_BACKENDS:
+                self._unit_options = self._isolation_for_host_engine()
+            if migrate:
                 migrations.upgrade(self._engine, table_prefix)
-            except sa_exc.SQLAlchemyError as error:
-                self.close()
-                raise storage_error(error) from error
+        except sa_exc.SQLAlchemyError as error:
+            self.close()
+            raise storage_error(error) from error
+
+    def _isolation_for_host_engine(self) -> dict[str, Any]:
+        """Options that make a host's MariaDB/MySQL engine run units at READ COMMITTED.
+
+        InnoDB's default ``REPEATABLE READ`` would let the ledger read a stale
+        daily-cap sum after ``members.lock`` (see :mod:`.engines`). An engine
+        already at ``READ COMMITTED`` costs nothing; any other gets the level set
+        on each unit's connection (a round trip when the unit starts, another
+        when the pool resets the connection).
+        """
+        with self._engine.connect() as connection:
+            level = connection.get_isolation_level()
+        if level == ISOLATION_LEVEL:
+            return {}
+        return {"isolation_level": ISOLATION_LEVEL}
 
     @property
     def engine(self) -> Engine:
@@ -157,6 +185,8 @@ class SQLAlchemyStorage:
         """
         try:
             connection = self._engine.connect()
+            if self._unit_options:
+                connection.execution_options(**self._unit_options)
             if read_only:
                 connection.execution_options(**{READ_ONLY_OPTION: True})
         except sa_exc.SQLAlchemyError as error:

@@ -18,6 +18,8 @@ Design notes:
   ``threads.tags`` are JSON lists of strings.
 * Keys compared by value (external ids, slugs, tags, causes) are case
   sensitive everywhere, MariaDB included (binary collation).
+* On MariaDB every table is InnoDB in utf8mb4 with a binary default collation,
+  and long texts are ``MEDIUMTEXT`` (see :mod:`.column_types`).
 * Every foreign key column leads some index: MariaDB would otherwise add
   implicit indexes that Alembic comparisons then report.
 * The ledger is an audit log: only ``member_id`` is a foreign key, so entries
@@ -38,11 +40,15 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
 
-from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime, case_sensitive_string
+from socialcrm.adapters.sqlalchemy.column_types import (
+    MYSQL_TABLE_OPTIONS,
+    UTCDateTime,
+    case_sensitive_string,
+    long_text,
+)
 
 DEFAULT_TABLE_PREFIX = "socialcrm_"
 
@@ -104,14 +110,15 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("roles", String(NAME_LENGTH), nullable=False),
         Column("reputation", Integer, nullable=False),
         Column("joined_at", UTCDateTime, nullable=False),
-        Column("bio", Text, nullable=False),
+        Column("bio", long_text(), nullable=False),
         Column("company", String(PROFILE_FIELD_LENGTH), nullable=False),
         Column("job_title", String(PROFILE_FIELD_LENGTH), nullable=False),
         Column("country", String(PROFILE_FIELD_LENGTH), nullable=False),
-        Column("interests", Text, nullable=False),
+        Column("interests", long_text(), nullable=False),
         UniqueConstraint("external_id"),
         Index(None, "reputation", "id"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     spaces = Table(
         f"{p}spaces",
@@ -119,7 +126,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("id", Integer, primary_key=True),
         Column("slug", case_sensitive_string(SLUG_LENGTH), nullable=False),
         Column("name", String(NAME_LENGTH), nullable=False),
-        Column("description", Text, nullable=False),
+        Column("description", long_text(), nullable=False),
         Column("parent_id", Integer, fk("spaces"), nullable=True),
         Column("visibility", String(CODE_LENGTH), nullable=False),
         Column("posting", String(CODE_LENGTH), nullable=False),
@@ -127,6 +134,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         UniqueConstraint("slug"),
         Index(None, "parent_id"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     space_members = Table(
         f"{p}space_members",
@@ -135,6 +143,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("member_id", Integer, fk("members"), nullable=False),
         PrimaryKeyConstraint("space_id", "member_id"),
         Index(None, "member_id"),
+        **MYSQL_TABLE_OPTIONS,
     )
     threads = Table(
         f"{p}threads",
@@ -143,7 +152,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("space_id", Integer, fk("spaces"), nullable=False),
         Column("kind", String(CODE_LENGTH), nullable=False),
         Column("title", String(TITLE_LENGTH), nullable=False),
-        Column("tags", Text, nullable=False),
+        Column("tags", long_text(), nullable=False),
         Column("status", String(CODE_LENGTH), nullable=False),
         Column("author_id", Integer, fk("members"), nullable=False),
         # No foreign keys: posts reference threads, and a cycle would need
@@ -158,6 +167,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(f"ix_{p}threads_created", "space_id", "deleted_at", "created_at"),
         Index(None, "author_id"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     thread_tags = Table(
         f"{p}thread_tags",
@@ -166,6 +176,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("tag", case_sensitive_string(TAG_LENGTH), nullable=False),
         PrimaryKeyConstraint("thread_id", "tag"),
         Index(None, "tag"),
+        **MYSQL_TABLE_OPTIONS,
     )
     tags = Table(
         f"{p}tags",
@@ -173,6 +184,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("name", case_sensitive_string(TAG_LENGTH), nullable=False),
         Column("created_at", UTCDateTime, nullable=False),
         PrimaryKeyConstraint("name"),
+        **MYSQL_TABLE_OPTIONS,
     )
     posts = Table(
         f"{p}posts",
@@ -180,7 +192,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("id", Integer, primary_key=True),
         Column("thread_id", Integer, fk("threads"), nullable=False),
         Column("author_id", Integer, fk("members"), nullable=False),
-        Column("body", Text, nullable=False),
+        Column("body", long_text(), nullable=False),
         Column("score", Integer, nullable=False),
         Column("is_opening", Boolean, nullable=False),
         Column("created_at", UTCDateTime, nullable=False),
@@ -191,6 +203,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "author_id"),
         Index(None, "deleted_by"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     revisions = Table(
         f"{p}revisions",
@@ -199,11 +212,12 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("post_id", Integer, fk("posts"), nullable=False),
         Column("editor_id", Integer, fk("members"), nullable=False),
         Column("edited_at", UTCDateTime, nullable=False),
-        Column("previous_body", Text, nullable=False),
+        Column("previous_body", long_text(), nullable=False),
         Column("previous_title", String(TITLE_LENGTH), nullable=True),
         Index(None, "post_id"),
         Index(None, "editor_id"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     comments = Table(
         f"{p}comments",
@@ -211,11 +225,12 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("id", Integer, primary_key=True),
         Column("post_id", Integer, fk("posts"), nullable=False),
         Column("author_id", Integer, fk("members"), nullable=False),
-        Column("body", Text, nullable=False),
+        Column("body", long_text(), nullable=False),
         Column("created_at", UTCDateTime, nullable=False),
         Index(None, "post_id"),
         Index(None, "author_id"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     votes = Table(
         f"{p}votes",
@@ -229,6 +244,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         UniqueConstraint("post_id", "member_id"),
         Index(None, "member_id"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     ledger = Table(
         f"{p}ledger",
@@ -251,6 +267,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "undoes"),
         Index(None, "at"),
         sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
     )
     return Tables(
         metadata=md,

@@ -12,18 +12,31 @@ whatever ``tables.py`` says by then. Every name carries the configured prefix.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime, case_sensitive_string
+from socialcrm.adapters.sqlalchemy.column_types import (
+    UTCDateTime,
+    case_sensitive_string,
+    long_text,
+)
 
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_AUTOINCREMENT = {"sqlite_autoincrement": True}
+# InnoDB, utf8mb4 and a binary default collation on MariaDB/MySQL (ignored elsewhere),
+# spelled out rather than imported so this revision stays frozen. Both prefixes:
+# SQLAlchemy's "mariadb" dialect reads only mariadb_ options, "mysql" only mysql_ ones.
+_OPTIONS: dict[str, Any] = {
+    f"{dialect}_{option}": value
+    for dialect in ("mysql", "mariadb")
+    for option, value in (("engine", "InnoDB"), ("charset", "utf8mb4"), ("collate", "utf8mb4_bin"))
+}
+_AUTOINCREMENT: dict[str, Any] = {"sqlite_autoincrement": True, **_OPTIONS}
 
 
 def _name(table: str) -> str:
@@ -60,11 +73,11 @@ def upgrade() -> None:
         sa.Column("roles", sa.String(255), nullable=False),
         sa.Column("reputation", sa.Integer(), nullable=False),
         sa.Column("joined_at", UTCDateTime(), nullable=False),
-        sa.Column("bio", sa.Text(), nullable=False),
+        sa.Column("bio", long_text(), nullable=False),
         sa.Column("company", sa.String(500), nullable=False),
         sa.Column("job_title", sa.String(500), nullable=False),
         sa.Column("country", sa.String(500), nullable=False),
-        sa.Column("interests", sa.Text(), nullable=False),
+        sa.Column("interests", long_text(), nullable=False),
         _pk("members", "id"),
         _uq("members", "external_id"),
         **_AUTOINCREMENT,
@@ -76,7 +89,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slug", case_sensitive_string(64), nullable=False),
         sa.Column("name", sa.String(255), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("description", long_text(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("visibility", sa.String(32), nullable=False),
         sa.Column("posting", sa.String(32), nullable=False),
@@ -95,6 +108,7 @@ def upgrade() -> None:
         _pk("space_members", "space_id", "member_id"),
         _fk("space_members", "space_id", "spaces"),
         _fk("space_members", "member_id", "members"),
+        **_OPTIONS,
     )
     _index("space_members", "member_id")
 
@@ -104,7 +118,7 @@ def upgrade() -> None:
         sa.Column("space_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("title", sa.String(500), nullable=False),
-        sa.Column("tags", sa.Text(), nullable=False),
+        sa.Column("tags", long_text(), nullable=False),
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("opening_post_id", sa.Integer(), nullable=True),
@@ -130,6 +144,7 @@ def upgrade() -> None:
         sa.Column("tag", case_sensitive_string(35), nullable=False),
         _pk("thread_tags", "thread_id", "tag"),
         _fk("thread_tags", "thread_id", "threads"),
+        **_OPTIONS,
     )
     _index("thread_tags", "tag")
 
@@ -138,6 +153,7 @@ def upgrade() -> None:
         sa.Column("name", case_sensitive_string(35), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         _pk("tags", "name"),
+        **_OPTIONS,
     )
 
     op.create_table(
@@ -145,7 +161,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("thread_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("body", long_text(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("is_opening", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
@@ -168,7 +184,7 @@ def upgrade() -> None:
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("editor_id", sa.Integer(), nullable=False),
         sa.Column("edited_at", UTCDateTime(), nullable=False),
-        sa.Column("previous_body", sa.Text(), nullable=False),
+        sa.Column("previous_body", long_text(), nullable=False),
         sa.Column("previous_title", sa.String(500), nullable=True),
         _pk("revisions", "id"),
         _fk("revisions", "post_id", "posts"),
@@ -183,7 +199,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("body", long_text(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         _pk("comments", "id"),
         _fk("comments", "post_id", "posts"),

@@ -1,0 +1,210 @@
+"""Several OS processes against PostgreSQL and MariaDB lose nothing and double nothing.
+
+Each test migrates a fresh schema, seeds it through the public API, then starts
+worker processes (``spawn``: each has its own engine and connections) that wait at
+a barrier and fire their commands together. Transient failures (deadlocks,
+serialization failures, accept races) are retried inside socialcrm; the tests
+assert that none leaks out and that the totals are exact.
+
+Servers come from ``SOCIALCRM_TEST_POSTGRES_URL`` / ``SOCIALCRM_TEST_MARIADB_URL``;
+unreachable servers fail the run under ``CI=true`` and skip elsewhere.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from concurrency_workers import FIXED_NOW, SETTINGS, open_community, run_worker
+from databases import POOL, database_url
+
+WORKERS = 8
+
+
+@pytest.fixture(params=["postgres", "mariadb"])
+def schema(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """``(url, prefix)`` of an empty schema at head on the server."""
+    kind = request.param
+    prefix = POOL.next_prefix(kind)
+    yield database_url(kind), prefix
+
+
+def _run(url: str, prefix: str, plans: list[list[tuple[Any, ...]]]) -> list[dict[str, Any]]:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(plans))
+    results = context.Queue()
+    processes = [
+        context.Process(target=run_worker, args=(url, prefix, barrier, results, tag, plan))
+        for tag, plan in enumerate(plans)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    return sorted(outcomes, key=lambda o: o["tag"])
+
+
+def _seed(url: str, prefix: str, authors: int, voters: int) -> dict[str, Any]:
+    community = open_community(url, prefix)
+    try:
+        with community.unit_of_work():
+            admin = community.members.join(
+                external_id="admin", display_name="Admin", roles=["admin"]
+            )
+            community.spaces.create(actor=admin.id, slug="help", name="Help")
+            asker = community.members.join(external_id="asker", display_name="Asker")
+            question = community.threads.start(
+                actor=asker.id,
+                space="help",
+                kind="question",
+                title="Race conditions everywhere?",
+                body="Let us see.",
+            )
+            author_ids = [
+                community.members.join(external_id=f"author{i}", display_name=f"Author {i}").id
+                for i in range(authors)
+            ]
+            answers = [
+                community.posts.reply(actor=a, thread=question.id, body=f"answer by {a}").id
+                for a in author_ids
+            ]
+            voter_ids = [
+                community.members.join(external_id=f"voter{i}", display_name=f"Voter {i}").id
+                for i in range(voters)
+            ]
+        return {
+            "asker": asker.id,
+            "question": question.id,
+            "authors": author_ids,
+            "answers": answers,
+            "voters": voter_ids,
+        }
+    finally:
+        community.close()
+
+
+def _no_errors(outcomes: list[dict[str, Any]]) -> None:
+    errors = [e for o in outcomes for e in o["errors"]]
+    assert errors == [], errors[:5]
+
+
+def _check_books(url: str, prefix: str) -> Any:
+    """Scores equal their votes and reputations equal start + ledger; return the community."""
+    community = open_community(url, prefix)
+    with community.storage.unit_of_work(read_only=True) as uow:
+        thread = uow.threads.list(space_ids=[s.id for s in uow.spaces.list()], limit=10)[0]
+        for post in uow.posts.list_for_thread(thread.id):
+            assert post.score == sum(v.value for v in uow.votes.for_post(post.id))
+        totals = uow.ledger.totals()
+        for member_id, reputation in uow.members.reputations().items():
+            assert reputation == SETTINGS.reputation_start + totals.get(member_id, 0)
+            assert reputation >= SETTINGS.reputation_floor
+    assert community.reputation.recompute() == {}
+    return community
+
+
+def test_eight_processes_casting_the_same_vote_make_exactly_one(schema):
+    url, prefix = schema
+    seed = _seed(url, prefix, authors=1, voters=1)
+    voter, answer, author = seed["voters"][0], seed["answers"][0], seed["authors"][0]
+    outcomes = _run(url, prefix, [[("vote", voter, answer, 1)] for _ in range(WORKERS)])
+    _no_errors(outcomes)
+    assert len({vote for o in outcomes for vote in o["votes"]}) == 1
+    community = _check_books(url, prefix)
+    try:
+        with community.storage.unit_of_work(read_only=True) as uow:
+            assert len(uow.votes.for_post(answer)) == 1
+            assert uow.posts.get(answer).score == 1
+        assert [e.delta for e in community.reputation.history(author)] == [10]
+        assert community.reputation.of(author) == 11
+    finally:
+        community.close()
+
+
+def test_eight_processes_casting_500_votes_each_lose_and_double_nothing(schema):
+    url, prefix = schema
+    authors, per_worker = 5, 500
+    voters_per_worker = per_worker // authors
+    seed = _seed(url, prefix, authors=authors, voters=WORKERS * voters_per_worker)
+    plans = []
+    for w in range(WORKERS):
+        mine = seed["voters"][w * voters_per_worker : (w + 1) * voters_per_worker]
+        plans.append(
+            [
+                ("vote", voter, answer, -1 if (voter + answer) % 7 == 0 else 1)
+                for voter in mine
+                for answer in seed["answers"]
+            ]
+        )
+    outcomes = _run(url, prefix, plans)
+    _no_errors(outcomes)
+    assert sum(o["ok"] for o in outcomes) == WORKERS * per_worker
+    community = _check_books(url, prefix)
+    try:
+        with community.storage.unit_of_work(read_only=True) as uow:
+            cast = sum(len(uow.votes.for_post(a)) for a in seed["answers"])
+        assert cast == WORKERS * per_worker
+        day = FIXED_NOW.date()
+        for author in seed["authors"]:
+            history = community.reputation.history(author, limit=200)
+            assert (
+                sum(e.delta for e in history if e.cap_day == day) <= SETTINGS.daily_reputation_cap
+            )
+    finally:
+        community.close()
+
+
+def test_concurrent_accepts_on_different_answers_leave_exactly_one(schema):
+    url, prefix = schema
+    seed = _seed(url, prefix, authors=WORKERS, voters=0)
+    outcomes = _run(url, prefix, [[("accept", seed["asker"], a)] for a in seed["answers"]])
+    _no_errors(outcomes)
+    community = _check_books(url, prefix)
+    try:
+        accepted = community.threads.get(actor=None, thread=seed["question"]).accepted_answer_id
+        assert accepted in seed["answers"]
+        winner = seed["authors"][seed["answers"].index(accepted)]
+        for author in seed["authors"]:
+            assert community.reputation.of(author) == (16 if author == winner else 1)
+        assert community.reputation.of(seed["asker"]) == 3
+    finally:
+        community.close()
+
+
+def test_the_daily_cap_holds_under_concurrent_upvotes(schema):
+    url, prefix = schema
+    answers_per_author = 10
+    seed = _seed(url, prefix, authors=1, voters=WORKERS * 5)
+    community = open_community(url, prefix)
+    try:
+        author = seed["authors"][0]
+        extra = [
+            community.posts.reply(actor=author, thread=seed["question"], body=f"more {i}").id
+            for i in range(answers_per_author - 1)
+        ]
+    finally:
+        community.close()
+    answers = [seed["answers"][0], *extra]
+    plans = [
+        [
+            ("vote", voter, answer, 1)
+            for voter in seed["voters"][w * 5 : (w + 1) * 5]
+            for answer in answers[:2]
+        ]
+        for w in range(WORKERS)
+    ]
+    outcomes = _run(url, prefix, plans)
+    _no_errors(outcomes)
+    community = _check_books(url, prefix)
+    try:
+        assert community.reputation.of(author) == 1 + SETTINGS.daily_reputation_cap
+        history = community.reputation.history(author, limit=200)
+        assert len(history) == WORKERS * 5 * 2
+        assert sum(e.requested for e in history) == WORKERS * 5 * 2 * 10
+    finally:
+        community.close()
