@@ -94,6 +94,16 @@ class StorageError(SocialCRMError):
     code = "storage_error"
 
 
+class RetryableStorageError(StorageError):
+    """A transient storage failure (deadlock, serialization failure, lost race).
+
+    Nothing of the failed attempt was kept; running the command again may succeed.
+    socialcrm retries commands on it by itself (``Settings.transient_retries``).
+    """
+
+    code = "retryable"
+
+
 __all__ = [
     "SocialCRMError",
     "NotFound",
@@ -103,4 +113,5 @@ __all__ = [
     "RateLimited",
     "ContentRejected",
     "StorageError",
+    "RetryableStorageError",
 ]

@@ -22,7 +22,7 @@ import pluggy
 
 from socialcrm.clock import Clock
 from socialcrm.domain.events import Event
-from socialcrm.errors import Conflict, StorageError
+from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.services.ledger import apply_event_reputation
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
-#: Error code adapters give failures worth retrying: deadlocks, serialization failures.
-RETRYABLE = "retryable"
+#: Error code of failures worth retrying (``RetryableStorageError`` and its kin).
+RETRYABLE = RetryableStorageError.code
 
 
 class Transaction:
@@ -158,7 +158,8 @@ class Runtime:
 def retry_transient(method: _Method) -> _Method:
     """Re-run a command whose transaction failed transiently (deadlock, serialization).
 
-    Adapters mark such failures ``StorageError(code="retryable")``; everything the
+    Adapters raise ``RetryableStorageError`` (or any ``StorageError`` with code
+    ``retryable``) for them; everything the
     failed attempt wrote was rolled back, so running the command again is safe.
     Attempts stop after ``Settings.transient_retries`` retries, with jittered
     exponential backoff between them. Commands inside a host's

@@ -16,7 +16,13 @@ from socialcrm.domain.events import (
     ThreadStarted,
 )
 from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Space, Thread
-from socialcrm.errors import Conflict, PermissionDenied, StorageError, ValidationError
+from socialcrm.errors import (
+    Conflict,
+    PermissionDenied,
+    RetryableStorageError,
+    StorageError,
+    ValidationError,
+)
 from socialcrm.services.access import (
     optional_actor,
     readable_spaces,
@@ -27,7 +33,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.members import check_content
-from socialcrm.services.runtime import RETRYABLE, Runtime, Transaction, retry_transient
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
@@ -181,7 +187,7 @@ class Threads:
             if not tx.uow.threads.compare_and_set_accepted(
                 thread.id, expected=previous, new=post.id
             ):
-                raise StorageError("the accepted answer changed meanwhile", code=RETRYABLE)
+                raise RetryableStorageError("the accepted answer changed meanwhile")
             tx.record(
                 AnswerAccepted(
                     at=tx.now,
@@ -210,7 +216,7 @@ class Threads:
             if answer is None:
                 raise StorageError(f"accepted answer {current} is missing from storage")
             if not tx.uow.threads.compare_and_set_accepted(found.id, expected=current, new=None):
-                raise StorageError("the accepted answer changed meanwhile", code=RETRYABLE)
+                raise RetryableStorageError("the accepted answer changed meanwhile")
             tx.record(
                 AnswerUnaccepted(
                     at=tx.now,

@@ -8,14 +8,20 @@ import attrs
 
 from socialcrm.domain.events import VoteCast, VoteChanged, VoteRetracted
 from socialcrm.domain.records import Post, Thread, Vote
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, StorageError, ValidationError
+from socialcrm.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RetryableStorageError,
+    ValidationError,
+)
 from socialcrm.services.access import (
     require_actor,
     require_moderator,
     require_privilege,
     visible_post,
 )
-from socialcrm.services.runtime import RETRYABLE, Runtime, Transaction, retry_transient
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}
 
@@ -67,8 +73,8 @@ class Votes:
                 except Conflict as clash:
                     # Another worker cast this member's vote between our read and our
                     # insert; a fresh attempt sees it and treats this cast as a change.
-                    raise StorageError(
-                        "a concurrent request voted on the same post", code=RETRYABLE
+                    raise RetryableStorageError(
+                        "a concurrent request voted on the same post"
                     ) from clash
                 tx.uow.posts.add_score(found.id, value)
                 tx.record(

@@ -31,7 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.selectable import Select
 
-from socialcrm.errors import StorageError
+from socialcrm.errors import RetryableStorageError, StorageError
 
 _Processor = Callable[[Any], Any]
 
@@ -79,9 +79,8 @@ def storage_error(error: BaseException) -> StorageError:
     text = str(original).strip()
     detail = text.splitlines()[0] if text else type(original).__name__
     if is_retryable(original):
-        return StorageError(
-            f"the transaction lost a race with another writer, try again: {detail}",
-            code=RETRYABLE,
+        return RetryableStorageError(
+            f"the transaction lost a race with another writer, try again: {detail}"
         )
     if "locked" in detail.lower() or "busy" in detail.lower():
         return StorageError(f"the database stayed locked by another writer: {detail}")

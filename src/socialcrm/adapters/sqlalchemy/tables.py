@@ -10,8 +10,10 @@ compares the two).
 
 Design notes:
 
-* Ids are surrogate integers, never reused on SQLite (``AUTOINCREMENT``), because
-  ledger causes embed them (``post:<id>:vote:<id>``).
+* Ids are surrogate integers. SQLite uses ``AUTOINCREMENT`` so that ids of deleted
+  rows are never handed out again (ledger causes embed them,
+  ``thread:<id>:post:<id>:vote:<id>``); an id handed out in a transaction that rolled
+  back may be reused, which is harmless since nothing that used it was kept.
 * ``threads.tags`` keeps the thread's tags in their given order so reading a
   thread is one query; ``thread_tags`` indexes the same tags for filtering.
 * ``members.roles`` is a comma-separated, sorted text; ``members.interests`` and
