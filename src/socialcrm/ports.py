@@ -23,7 +23,7 @@ checks them):
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
@@ -433,6 +433,16 @@ class UnitOfWork(Protocol):
 
     def rollback(self) -> None:
         """Undo every write of this unit (also done on leaving the block uncommitted)."""
+        ...
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """After ``commit()``: run ``callback`` once what the unit committed is durable.
+
+        A unit that owns its transaction runs it when the ``with`` block ends, after
+        the transaction and any lock are released. A unit that joined a transaction
+        the host application holds runs it when the host commits, and never if the
+        host rolls back. socialcrm sends its signals this way.
+        """
         ...
 
 

@@ -605,6 +605,7 @@ class MemoryUnitOfWork:
 
     def __init__(self, tables: _Tables) -> None:
         self._journal = _Journal(tables)
+        self.after_commit: list[Callable[[], None]] = []
         self.members = _Members(self._journal)
         self.spaces = _Spaces(self._journal)
         self.threads = _Threads(self._journal)
@@ -615,6 +616,10 @@ class MemoryUnitOfWork:
     def commit(self) -> None:
         """Keep every write made so far."""
         self._journal.undo.clear()
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the unit ends, after the store's lock is released."""
+        self.after_commit.append(callback)
 
     def rollback(self) -> None:
         """Undo every write made since the last commit."""
@@ -640,6 +645,8 @@ class MemoryStorage:
                 yield uow
             finally:
                 uow.rollback()
+        for callback in uow.after_commit:
+            callback()
 
     def close(self) -> None:
         """Nothing to release; present for the port."""

@@ -93,6 +93,11 @@ class Runtime:
             f"socialcrm_group_{id(self)}", default=None
         )
 
+    def _signal_after_commit(self, uow: UnitOfWork, events: list[Event]) -> None:
+        if events:
+            community = self.community
+            uow.on_commit(lambda: send_committed(community, events))
+
     def in_group(self) -> bool:
         """Whether a host unit of work is open in this context."""
         return self._group.get() is not None
@@ -120,8 +125,7 @@ class Runtime:
             tx = Transaction(self, uow, self.clock.now())
             yield tx
             uow.commit()
-        if tx.events:
-            send_committed(self.community, tx.events)
+            self._signal_after_commit(uow, tx.events)
 
     @contextmanager
     def query(self) -> Iterator[UnitOfWork]:
@@ -149,10 +153,9 @@ class Runtime:
                         code="unit_of_work_aborted",
                     )
                 uow.commit()
+                self._signal_after_commit(uow, tx.events)
             finally:
                 self._group.reset(token)
-        if tx.events:
-            send_committed(self.community, tx.events)
 
 
 def retry_transient(method: _Method) -> _Method:

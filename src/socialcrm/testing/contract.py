@@ -438,6 +438,24 @@ class StorageContract:
             assert opening is not None and opening.score == 3
             assert uow.ledger.history(graph.author.id, limit=1) == [entry]
 
+    def test_on_commit_callbacks_run_once_after_the_unit_ends(self, storage: Storage) -> None:
+        calls: list[str] = []
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            uow.commit()
+            uow.on_commit(lambda: calls.append("after"))
+            assert calls == []
+        assert calls == ["after"]
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.members.get(member.id) == member
+
+    def test_read_only_units_read_committed_data(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            assert uow.members.get(member.id) == member
+
     # =====================================================================
     # Conflicts
     # =====================================================================

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine, NestedTransaction
+from sqlalchemy.orm import Session
 
 from socialcrm.adapters.sqlalchemy import migrate as migrations
 from socialcrm.adapters.sqlalchemy.engines import (
@@ -16,6 +17,7 @@ from socialcrm.adapters.sqlalchemy.engines import (
     READ_ONLY_OPTION,
     create_storage_engine,
 )
+from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
     LedgerStatements,
@@ -33,6 +35,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
 )
 from socialcrm.adapters.sqlalchemy.repositories.base import needs_savepoint_for_conflicts
 from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, Tables, build_tables
+from socialcrm.errors import RetryableStorageError, StorageError
 
 
 def _end(connection: Connection) -> None:
@@ -71,12 +74,29 @@ class SQLAlchemyUnitOfWork:
     commit to last.
     """
 
-    __slots__ = ("_conn", "members", "spaces", "threads", "posts", "votes", "ledger")
+    __slots__ = (
+        "_conn",
+        "_savepoint",
+        "after_commit",
+        "members",
+        "spaces",
+        "threads",
+        "posts",
+        "votes",
+        "ledger",
+    )
 
     def __init__(
-        self, connection: Connection, statements: _Statements, *, savepoints: bool
+        self,
+        connection: Connection,
+        statements: _Statements,
+        *,
+        savepoints: bool,
+        savepoint: NestedTransaction | None = None,
     ) -> None:
         self._conn = connection
+        self._savepoint = savepoint
+        self.after_commit: list[Callable[[], None]] = []
         self.members = SQLMemberRepository(connection, statements.members, savepoints=savepoints)
         self.spaces = SQLSpaceRepository(connection, statements.spaces, savepoints=savepoints)
         self.threads = SQLThreadRepository(connection, statements.threads, savepoints=savepoints)
@@ -90,25 +110,43 @@ class SQLAlchemyUnitOfWork:
         return self._conn
 
     def commit(self) -> None:
-        """Make every write of this unit durable."""
+        """Make every write of this unit durable (joined: hand them to the host's transaction)."""
         try:
-            self._conn.commit()
+            if self._savepoint is not None:
+                if self._savepoint.is_active:
+                    self._savepoint.commit()
+            else:
+                self._conn.commit()
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
 
     def rollback(self) -> None:
         """Undo every write of this unit (also done on leaving the block uncommitted)."""
         try:
-            self._conn.rollback()
+            if self._savepoint is not None:
+                if self._savepoint.is_active:
+                    self._savepoint.rollback()
+            else:
+                self._conn.rollback()
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the unit's writes are committed (see the port)."""
+        self.after_commit.append(callback)
 
 
 class SQLAlchemyStorage:
     """:class:`socialcrm.ports.Storage` on SQLite, PostgreSQL or MariaDB through SQLAlchemy Core.
 
-    :param url_or_engine: a database URL, or an :class:`~sqlalchemy.engine.Engine`
-        the host already has. URLs get socialcrm's engine settings (for SQLite:
+    :param url_or_engine: a database URL, an :class:`~sqlalchemy.engine.Engine`
+        the host already has, or a :class:`~sqlalchemy.engine.Connection` or ORM
+        :class:`~sqlalchemy.orm.Session` whose transaction socialcrm should join:
+        then every unit of work is a SAVEPOINT in the host's transaction, socialcrm
+        never commits, and signals wait for the host's commit (see
+        :mod:`.host`). Migrations still run through the engine, on a connection
+        of their own; pass ``migrate=False`` and run ``socialcrm db upgrade`` at
+        deploy time instead. URLs get socialcrm's engine settings (for SQLite:
         WAL, ``foreign_keys``, ``BEGIN IMMEDIATE`` writers, a shared connection
         for ``:memory:``; for PostgreSQL and MariaDB: ``READ COMMITTED``, and
         utf8mb4 with strict mode on MariaDB); a host engine is used as it is
@@ -126,13 +164,18 @@ class SQLAlchemyStorage:
 
     def __init__(
         self,
-        url_or_engine: str | URL | Engine,
+        url_or_engine: str | URL | Engine | Connection | Session,
         *,
         table_prefix: str = DEFAULT_TABLE_PREFIX,
         migrate: bool = True,
         direct_sqlite: bool = True,
     ) -> None:
-        if isinstance(url_or_engine, Engine):
+        self._host: HostTransaction | None = None
+        if isinstance(url_or_engine, (Connection, Session)):
+            self._host = HostTransaction(url_or_engine)
+            self._engine = self._host.engine
+            self._owns_engine = False
+        elif isinstance(url_or_engine, Engine):
             self._engine = url_or_engine
             self._owns_engine = False
         else:
@@ -183,6 +226,10 @@ class SQLAlchemyStorage:
             plain ``BEGIN`` instead of ``BEGIN IMMEDIATE``, so it does not queue
             behind (or hold up) writers.
         """
+        if self._host is not None:
+            with self._joined_unit(read_only=read_only) as joined:
+                yield joined
+            return
         try:
             connection = self._engine.connect()
             if self._unit_options:
@@ -191,8 +238,9 @@ class SQLAlchemyStorage:
                 connection.execution_options(**{READ_ONLY_OPTION: True})
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
+        uow = SQLAlchemyUnitOfWork(connection, self._statements, savepoints=self._savepoints)
         try:
-            yield SQLAlchemyUnitOfWork(connection, self._statements, savepoints=self._savepoints)
+            yield uow
         except BaseException:
             # The block's own error matters more than a failing rollback.
             try:
@@ -204,13 +252,52 @@ class SQLAlchemyStorage:
             _end(connection)
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
+        for callback in uow.after_commit:
+            callback()
+
+    @contextmanager
+    def _joined_unit(self, *, read_only: bool) -> Iterator[SQLAlchemyUnitOfWork]:
+        """A unit inside the host's transaction: a SAVEPOINT that the host's commit makes last."""
+        host = self._host
+        assert host is not None
+        try:
+            # The host's isolation level is the host's choice: on MariaDB it should be
+            # READ COMMITTED for the daily cap to read fresh data (docs/storage.md).
+            connection = host.connection()
+            savepoint = connection.begin_nested()
+        except sa_exc.SQLAlchemyError as error:
+            raise storage_error(error) from error
+        uow = SQLAlchemyUnitOfWork(
+            connection, self._statements, savepoints=self._savepoints, savepoint=savepoint
+        )
+        try:
+            yield uow
+        except RetryableStorageError as error:
+            # A deadlock or serialization failure aborts the host's whole transaction,
+            # so running the command again inside it cannot help: only the host can.
+            raise StorageError(
+                f"the host's transaction was aborted and must be retried by the host: {error}",
+                code="host_transaction_aborted",
+            ) from error
+        finally:
+            try:
+                uow.rollback()  # only what the unit left uncommitted
+            except Exception:  # noqa: BLE001 - the block's own error matters more
+                pass
+        host.defer(uow.after_commit)
 
     def current_revision(self) -> str | None:
         """The schema's Alembic revision (``None`` if it was never migrated)."""
         return migrations.current(self._engine, self.table_prefix)
 
     def close(self) -> None:
-        """Release connections and files (the engine is disposed only if this storage made it)."""
+        """Release connections and files (the engine is disposed only if this storage made it).
+
+        A storage joined to a host's connection or session stops listening to it;
+        the host's transaction itself is left alone.
+        """
+        if self._host is not None:
+            self._host.detach()
         if self._owns_engine:
             self._engine.dispose()
 
