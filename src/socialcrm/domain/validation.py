@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from socialcrm.errors import ValidationError
+
+if TYPE_CHECKING:
+    from socialcrm.settings import Settings
 
 #: The largest id any storage can hold (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -41,6 +45,25 @@ def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
             f"{field} must be at most {max_length} characters, got {len(stripped)}", field=field
         )
     return stripped
+
+
+def title(value: object, settings: Settings) -> str:
+    """A thread title within the settings' length limits."""
+    return text(
+        value, "title", min_length=settings.title_min_length, max_length=settings.title_max_length
+    )
+
+
+def body(value: object, settings: Settings) -> str:
+    """A post body within the settings' length limits."""
+    return text(
+        value, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
+    )
+
+
+def display_name(value: object, settings: Settings) -> str:
+    """A member's display name within the settings' length limit."""
+    return text(value, "display_name", min_length=1, max_length=settings.display_name_max_length)
 
 
 def choice(value: object, field: str, allowed: Iterable[str]) -> str:

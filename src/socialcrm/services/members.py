@@ -71,9 +71,7 @@ class Members:
         ext = validation.text(
             external_id, "external_id", min_length=1, max_length=settings.external_id_max_length
         )
-        name = validation.text(
-            display_name, "display_name", min_length=1, max_length=settings.display_name_max_length
-        )
+        name = validation.display_name(display_name, settings)
         if isinstance(roles, str):
             raise ValidationError("roles must be a list of role names", field="roles")
         role_set = frozenset(validation.choice(r, "role", ROLES) for r in roles) | {"member"}
@@ -167,12 +165,7 @@ class Members:
                 require_role(acting, frozenset({"admin"}), "change another member's profile")
             name = target.display_name
             if display_name is not None:
-                name = validation.text(
-                    display_name,
-                    "display_name",
-                    min_length=1,
-                    max_length=settings.display_name_max_length,
-                )
+                name = validation.display_name(display_name, settings)
             profile = self._profile(
                 target.profile,
                 {

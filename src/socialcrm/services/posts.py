@@ -8,14 +8,13 @@ import attrs
 
 from socialcrm.domain import validation
 from socialcrm.domain.events import (
-    AnswerUnaccepted,
     CommentAdded,
     PostDeleted,
     PostEdited,
     ReplyPosted,
 )
 from socialcrm.domain.records import Comment, Post, Revision
-from socialcrm.errors import Conflict, PermissionDenied, StorageError, ValidationError
+from socialcrm.errors import Conflict, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     optional_actor,
     require_actor,
@@ -25,7 +24,7 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, retry_transient
-from socialcrm.services.threads import ensure_tags
+from socialcrm.services.threads import ensure_tags, withdraw_acceptance
 
 
 class Posts:
@@ -38,9 +37,7 @@ class Posts:
     def reply(self, *, actor: int, thread: int, body: str) -> Post:
         """Reply to an open thread (an answer, for questions)."""
         settings = self._rt.settings
-        body = validation.text(
-            body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
-        )
+        body = validation.body(body, settings)
         with self._rt.command() as tx:
             acting = require_actor(tx.uow, actor)
             found, space = visible_thread(tx.uow, acting, thread)
@@ -88,20 +85,10 @@ class Posts:
             raise ValidationError("nothing to change: give body, title or tags", field="body")
         new_body = None
         if body is not None:
-            new_body = validation.text(
-                body,
-                "body",
-                min_length=settings.body_min_length,
-                max_length=settings.body_max_length,
-            )
+            new_body = validation.body(body, settings)
         new_title = None
         if title is not None:
-            new_title = validation.text(
-                title,
-                "title",
-                min_length=settings.title_min_length,
-                max_length=settings.title_max_length,
-            )
+            new_title = validation.title(title, settings)
         new_tags = None
         if tags is not None:
             new_tags = validation.tags(
@@ -171,25 +158,7 @@ class Posts:
             if thread.accepted_answer_id is not None and (
                 found.is_opening or thread.accepted_answer_id == found.id
             ):
-                answer = tx.uow.posts.get(thread.accepted_answer_id)
-                if answer is None:
-                    raise StorageError(
-                        f"accepted answer {thread.accepted_answer_id} is missing from storage"
-                    )
-                tx.uow.threads.compare_and_set_accepted(
-                    thread.id, expected=thread.accepted_answer_id, new=None
-                )
-                tx.record(
-                    AnswerUnaccepted(
-                        at=tx.now,
-                        actor_id=acting.id,
-                        thread_id=thread.id,
-                        space_id=space.id,
-                        answer_id=thread.accepted_answer_id,
-                        answer_author_id=answer.author_id,
-                        asker_id=thread.author_id,
-                    )
-                )
+                withdraw_acceptance(tx, acting.id, thread, space)
             tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
             if found.is_opening:
                 tx.uow.threads.mark_deleted(thread.id, tx.now)

@@ -62,6 +62,29 @@ def ensure_tags(tx: Transaction, acting: Member, tag_list: tuple[str, ...]) -> N
         tx.uow.threads.add_tags(sorted(new), tx.now)
 
 
+def withdraw_acceptance(tx: Transaction, actor_id: int, thread: Thread, space: Space) -> None:
+    """Clear the thread's accepted answer and record ``AnswerUnaccepted`` (which reverses it)."""
+    current = thread.accepted_answer_id
+    if current is None:
+        return
+    answer = tx.uow.posts.get(current)
+    if answer is None:
+        raise StorageError(f"accepted answer {current} is missing from storage")
+    if not tx.uow.threads.compare_and_set_accepted(thread.id, expected=current, new=None):
+        raise RetryableStorageError("the accepted answer changed meanwhile")
+    tx.record(
+        AnswerUnaccepted(
+            at=tx.now,
+            actor_id=actor_id,
+            thread_id=thread.id,
+            space_id=space.id,
+            answer_id=current,
+            answer_author_id=answer.author_id,
+            asker_id=thread.author_id,
+        )
+    )
+
+
 class Threads:
     """``community.threads``: start, list, close and reopen threads; accept answers."""
 
@@ -89,15 +112,8 @@ class Threads:
         """
         settings = self._rt.settings
         kind = validation.choice(kind, "kind", THREAD_KINDS)
-        title = validation.text(
-            title,
-            "title",
-            min_length=settings.title_min_length,
-            max_length=settings.title_max_length,
-        )
-        body = validation.text(
-            body, "body", min_length=settings.body_min_length, max_length=settings.body_max_length
-        )
+        title = validation.title(title, settings)
+        body = validation.body(body, settings)
         tag_list = validation.tags(
             list(tags) if not isinstance(tags, str) else tags,
             max_count=settings.max_tags,
@@ -209,25 +225,9 @@ class Threads:
             acting = require_actor(tx.uow, actor)
             found, space = visible_thread(tx.uow, acting, thread)
             self._check_accept_rights(acting, found)
-            current = found.accepted_answer_id
-            if current is None:
+            if found.accepted_answer_id is None:
                 return found
-            answer = tx.uow.posts.get(current)
-            if answer is None:
-                raise StorageError(f"accepted answer {current} is missing from storage")
-            if not tx.uow.threads.compare_and_set_accepted(found.id, expected=current, new=None):
-                raise RetryableStorageError("the accepted answer changed meanwhile")
-            tx.record(
-                AnswerUnaccepted(
-                    at=tx.now,
-                    actor_id=acting.id,
-                    thread_id=found.id,
-                    space_id=space.id,
-                    answer_id=current,
-                    answer_author_id=answer.author_id,
-                    asker_id=found.author_id,
-                )
-            )
+            withdraw_acceptance(tx, acting.id, found, space)
             return attrs.evolve(found, accepted_answer_id=None)
 
     @staticmethod
