@@ -884,6 +884,24 @@ class SQLiteCommunityMachine(CommunityMachine):
     make_storage = staticmethod(sqlite_storage)
 
 
+def server_storage(kind: str) -> SQLAlchemyStorage:
+    """A storage on the session's slot-0 schema of ``kind``, emptied for this example.
+
+    Unreachable servers fail under ``CI=true`` and skip elsewhere (``tests/databases.py``).
+    """
+    from databases import POOL, database_url
+
+    return SQLAlchemyStorage(database_url(kind), table_prefix=POOL.prefix(kind, 0), migrate=False)
+
+
+class PostgresCommunityMachine(CommunityMachine):
+    make_storage = staticmethod(lambda: server_storage("postgres"))
+
+
+class MariaDBCommunityMachine(CommunityMachine):
+    make_storage = staticmethod(lambda: server_storage("mariadb"))
+
+
 # Memory runs are cheap, so they get more examples; the whole file stays under ~30 s.
 TestRandomCommandsKeepInvariantsOnMemoryStorage = MemoryCommunityMachine.TestCase
 TestRandomCommandsKeepInvariantsOnMemoryStorage.settings = settings(
@@ -901,6 +919,22 @@ TestRandomCommandsKeepInvariantsOnSQLiteStorage.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
+# Server runs cost network round trips on every step and invariant check: fewer examples.
+TestRandomCommandsKeepInvariantsOnPostgreSQL = PostgresCommunityMachine.TestCase
+TestRandomCommandsKeepInvariantsOnPostgreSQL.settings = settings(
+    max_examples=12,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+TestRandomCommandsKeepInvariantsOnMariaDB = MariaDBCommunityMachine.TestCase
+TestRandomCommandsKeepInvariantsOnMariaDB.settings = settings(
+    max_examples=12,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # ---------------------------------------------------------------- one program, two adapters
 
