@@ -10,9 +10,11 @@ import pluggy
 
 from socialcrm.clock import Clock, SystemClock
 from socialcrm.errors import ValidationError
+from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.members import Members
+from socialcrm.services.outbox import Outbox
 from socialcrm.services.posts import Posts
 from socialcrm.services.reputation import Privileges, Reputation
 from socialcrm.services.runtime import Runtime
@@ -37,6 +39,8 @@ class Community:
     :param builtin_plugins: ``True`` (all), ``False`` (none) or the names of the
         built-in plugins to keep (see ``socialcrm.plugins.manager.DEFAULT_PLUGINS``).
     :param entry_points: also load plugins from the ``socialcrm`` entry-point group.
+    :param leaderboard: a leaderboard backend (e.g. ``socialcrm.leaderboards.RedisLeaderboard``)
+        that answers the leaderboard and rank queries it supports; storage answers the rest.
     """
 
     def __init__(
@@ -48,6 +52,7 @@ class Community:
         clock: Clock | None = None,
         builtin_plugins: bool | Iterable[str] = True,
         entry_points: bool = True,
+        leaderboard: LeaderboardBackend | None = None,
     ) -> None:
         if settings is not None and not isinstance(settings, Settings):
             raise ValidationError("settings must be a socialcrm.Settings", field="settings")
@@ -66,6 +71,10 @@ class Community:
         self.votes = Votes(runtime)
         self.reputation = Reputation(runtime)
         self.privileges = Privileges(runtime)
+        self.outbox = Outbox(runtime)
+        self.leaderboard = leaderboard
+        if leaderboard is not None:
+            leaderboard.attach(self)
 
     @classmethod
     def from_url(

@@ -21,6 +21,7 @@ from socialcrm.domain.records import (
     Comment,
     LedgerEntry,
     Member,
+    OutboxMessage,
     Post,
     Profile,
     Revision,
@@ -51,6 +52,8 @@ class _Tables:
         self.undone: set[int] = set()
         # (member id, cap day) -> ledger ids: the daily cap is read on every upvote.
         self.ledger_by_cap_day: dict[tuple[int, date], tuple[int, ...]] = {}
+        self.outbox: dict[int, OutboxMessage] = {}
+        self.outbox_by_event_id: dict[str, int] = {}
         self.sequences: dict[str, int] = {}
 
 
@@ -600,6 +603,62 @@ class _Ledger(_Repository):
         return ranked[:limit]
 
 
+class _Outbox(_Repository):
+    def add(
+        self,
+        *,
+        event_id: str,
+        name: str,
+        payload: str,
+        occurred_at: datetime,
+        created_at: datetime,
+    ) -> OutboxMessage:
+        if event_id in self._t.outbox_by_event_id:
+            raise Conflict(
+                f"an outbox message with event id {event_id!r} already exists",
+                code="duplicate_event_id",
+            )
+        message = OutboxMessage(
+            id=self._j.next_id("outbox"),
+            event_id=event_id,
+            name=name,
+            payload=payload,
+            occurred_at=occurred_at,
+            created_at=created_at,
+        )
+        self._j.put(self._t.outbox, message.id, message)
+        self._j.put(self._t.outbox_by_event_id, event_id, message.id)
+        return message
+
+    def pending(self, *, limit: int, lock: bool = False) -> list[OutboxMessage]:
+        # ``lock`` needs nothing here: the store's lock is held for the whole unit.
+        waiting = sorted(i for i, m in self._t.outbox.items() if m.delivered_at is None)
+        return [self._t.outbox[i] for i in waiting[: max(limit, 0)]]
+
+    def mark_delivered(self, ids: Collection[int], at: datetime) -> int:
+        marked = 0
+        for message_id in set(ids):
+            message = self._t.outbox.get(message_id)
+            if message is not None and message.delivered_at is None:
+                self._j.put(self._t.outbox, message_id, attrs.evolve(message, delivered_at=at))
+                marked += 1
+        return marked
+
+    def count_pending(self) -> int:
+        return sum(1 for m in self._t.outbox.values() if m.delivered_at is None)
+
+    def purge_delivered(self, *, before: datetime) -> int:
+        old = [
+            m
+            for m in self._t.outbox.values()
+            if m.delivered_at is not None and m.delivered_at < before
+        ]
+        for message in old:
+            self._j.delete(self._t.outbox, message.id)
+            self._j.delete(self._t.outbox_by_event_id, message.event_id)
+        return len(old)
+
+
 class MemoryUnitOfWork:
     """A unit of work over the in-memory tables; see :class:`socialcrm.ports.UnitOfWork`."""
 
@@ -612,6 +671,7 @@ class MemoryUnitOfWork:
         self.posts = _Posts(self._journal)
         self.votes = _Votes(self._journal)
         self.ledger = _Ledger(self._journal)
+        self.outbox = _Outbox(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

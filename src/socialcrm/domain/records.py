@@ -10,6 +10,9 @@ from datetime import date, datetime
 
 import attrs
 
+from socialcrm.domain.events import Event
+from socialcrm.domain.serialization import event_from_json
+
 ROLES = ("member", "moderator", "staff", "admin")
 #: Roles that bypass reputation privileges and moderate content.
 MODERATING_ROLES = frozenset({"moderator", "staff", "admin"})
@@ -177,6 +180,37 @@ class LedgerEntry:
 
 
 @attrs.frozen
+class OutboxMessage:
+    """A domain event written to the transactional outbox for other systems.
+
+    ``id`` is the message's position: a number that grows with every message
+    written (see :class:`socialcrm.ports.OutboxRepository` for exactly what its
+    order promises). ``event_id`` is a UUID string given to the event when it was
+    recorded, unique across the outbox: consumers de-duplicate on it, since the
+    relay delivers at least once. ``payload`` is the event as JSON
+    (:func:`socialcrm.domain.serialization.event_to_json`); :meth:`event` turns it
+    back into the event. ``delivered_at`` is ``None`` until a relay published it.
+    """
+
+    id: int
+    event_id: str
+    name: str
+    payload: str
+    occurred_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+    @property
+    def is_delivered(self) -> bool:
+        """True once a relay published the message."""
+        return self.delivered_at is not None
+
+    def event(self) -> Event:
+        """The domain event this message carries (an instance of one of ``EVENT_TYPES``)."""
+        return event_from_json(self.payload)
+
+
+@attrs.frozen
 class LeaderboardRow:
     """A leaderboard line: ``score`` is total reputation or the period's gain."""
 
@@ -215,6 +249,7 @@ __all__ = [
     "Comment",
     "Vote",
     "LedgerEntry",
+    "OutboxMessage",
     "LeaderboardRow",
     "ReputationChange",
 ]

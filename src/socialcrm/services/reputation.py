@@ -8,6 +8,8 @@ from socialcrm.domain import validation
 from socialcrm.domain.events import ReputationRecomputed
 from socialcrm.domain.records import LeaderboardRow, LedgerEntry
 from socialcrm.errors import NotFound
+from socialcrm.leaderboards.base import LeaderboardBackend
+from socialcrm.leaderboards.storage import StorageLeaderboard
 from socialcrm.plugins.context import HookContext
 from socialcrm.services.access import (
     has_privilege,
@@ -40,6 +42,19 @@ class Reputation:
 
     def __init__(self, runtime: Runtime) -> None:
         self._rt = runtime
+        self._storage_board = StorageLeaderboard()
+        self._storage_board.attach(runtime.community)
+
+    def _backend(self) -> LeaderboardBackend | None:
+        """The configured backend, unless a host unit of work is open.
+
+        Inside ``community.unit_of_work()`` queries must see the block's own
+        uncommitted writes, which only the storage knows.
+        """
+        backend: LeaderboardBackend | None = getattr(self._rt.community, "leaderboard", None)
+        if backend is None or self._rt.in_group():
+            return None
+        return backend
 
     def of(self, member: int) -> int:
         """The member's current reputation."""
@@ -73,29 +88,31 @@ class Reputation:
         there), or the current UTC ``day``, ``week`` (from Monday), ``month`` or
         ``year``. With ``space``, only reputation earned in that space and its
         subgroups counts, and ``actor`` must be able to see it. Ties share a rank.
+
+        With a leaderboard backend (``Community(..., leaderboard=...)``), the backend
+        answers the queries it supports and the storage the others, with the same rows.
         """
         period = validation.choice(period, "period", PERIODS)
         limit, _ = validation.page(limit, 0, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
-            if period == "all" and space is None:
-                members = uow.members.top(limit=limit)
-                scored = [(m.id, m.display_name, m.reputation) for m in members]
-            else:
-                space_ids = None
-                if space is not None:
-                    viewer = optional_actor(uow, actor)
-                    root = resolve_space(uow, viewer, space)
-                    space_ids = space_and_descendants(readable_spaces(uow, viewer), root.id)
-                rows = uow.ledger.gains(
-                    since=period_start(period, self._rt.clock.now()),
-                    until=None,
-                    space_ids=space_ids,
-                    limit=limit,
+            space_ids = None
+            if space is not None:
+                viewer = optional_actor(uow, actor)
+                root = resolve_space(uow, viewer, space)
+                space_ids = space_and_descendants(readable_spaces(uow, viewer), root.id)
+            since = period_start(period, self._rt.clock.now())
+            rows = None
+            backend = self._backend()
+            if backend is not None:
+                rows = backend.top(
+                    uow, period=period, since=since, space_ids=space_ids, limit=limit
                 )
-                names = uow.members.get_many([mid for mid, _ in rows])
-                scored = [
-                    (mid, names[mid].display_name, total) for mid, total in rows if mid in names
-                ]
+            if rows is None:
+                rows = self._storage_board.top(
+                    uow, period=period, since=since, space_ids=space_ids, limit=limit
+                )
+            names = uow.members.get_many([mid for mid, _ in rows])
+            scored = [(mid, names[mid].display_name, total) for mid, total in rows if mid in names]
         board: list[LeaderboardRow] = []
         for index, (mid, name, score) in enumerate(scored):
             rank = board[-1].rank if board and board[-1].score == score else index + 1
@@ -104,9 +121,17 @@ class Reputation:
 
     def rank(self, member: int) -> int:
         """The member's all-time rank by reputation (1 is first; ties share a rank)."""
-        reputation = self.of(member)
+        mid = validation.identifier(member, "member")
+        backend = self._backend()
+        if backend is not None:
+            found = backend.rank(mid)
+            if found is not None:
+                return found
         with self._rt.query() as uow:
-            return uow.members.count_above(reputation) + 1
+            found = self._storage_board.rank_in(uow, mid)
+        if found is None:
+            raise NotFound(f"no member {mid}", code="member_not_found")
+        return found
 
     @retry_transient
     def recompute(self, *, actor: int | None = None) -> dict[int, tuple[int, int]]:

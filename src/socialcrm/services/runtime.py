@@ -4,6 +4,11 @@ Every command follows the same path (DESIGN.md §2): authorize → check content
 write in a unit of work → in-transaction hooks (reward rules, ``socialcrm_on_event``)
 → commit → blinker signals. A host may group several commands into one unit with
 :meth:`socialcrm.Community.unit_of_work`.
+
+Every event is also written to the transactional outbox (``uow.outbox``) the moment
+it is recorded, in the command's own transaction, with a fresh UUID as its event id
+(time-ordered, see :func:`~socialcrm.domain.serialization.new_event_id`): a committed
+command leaves exactly its events there, a rolled-back one none.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pluggy
 
 from socialcrm.clock import Clock
 from socialcrm.domain.events import Event
+from socialcrm.domain.serialization import event_to_json, new_event_id
 from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
@@ -58,16 +64,28 @@ class Transaction:
         self.now = now
         self.context = attrs.evolve(self.context, now=now)
 
+    def _write_outbox(self, event: Event) -> None:
+        event_id = new_event_id()
+        self.uow.outbox.add(
+            event_id=event_id,
+            name=event.name,
+            payload=event_to_json(event, event_id),
+            occurred_at=event.at,
+            created_at=self.now,
+        )
+
     def record(self, event: Event) -> None:
-        """Record an event: run the in-transaction hooks, then apply its reputation."""
+        """Record an event: write it to the outbox, run the hooks, then apply its reputation."""
         self.events.append(event)
+        self._write_outbox(event)
         self.runtime.on_event_hook(event=event, context=self.context)
         if event.cause is not None or event.reversed_causes or event.reversed_cause_prefixes:
             apply_event_reputation(self, event)
 
     def record_side_effect(self, event: Event) -> None:
-        """Record an event the ledger produced: hooks run, reward rules do not."""
+        """Record an event the ledger produced: outbox and hooks, but no reward rules."""
         self.events.append(event)
+        self._write_outbox(event)
         self.runtime.on_event_hook(event=event, context=self.context)
 
 

@@ -22,10 +22,12 @@ from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_err
 from socialcrm.adapters.sqlalchemy.repositories import (
     LedgerStatements,
     MemberStatements,
+    OutboxStatements,
     PostStatements,
     SpaceStatements,
     SQLLedgerRepository,
     SQLMemberRepository,
+    SQLOutboxRepository,
     SQLPostRepository,
     SQLSpaceRepository,
     SQLThreadRepository,
@@ -55,7 +57,7 @@ class _Statements:
     here once and run directly (see :mod:`.prepared`).
     """
 
-    __slots__ = ("members", "spaces", "threads", "posts", "votes", "ledger")
+    __slots__ = ("members", "spaces", "threads", "posts", "votes", "ledger", "outbox")
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         self.members = MemberStatements(tables, prepare)
@@ -64,6 +66,7 @@ class _Statements:
         self.posts = PostStatements(tables, prepare)
         self.votes = VoteStatements(tables, prepare)
         self.ledger = LedgerStatements(tables, prepare)
+        self.outbox = OutboxStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -84,6 +87,7 @@ class SQLAlchemyUnitOfWork:
         "posts",
         "votes",
         "ledger",
+        "outbox",
     )
 
     def __init__(
@@ -103,6 +107,7 @@ class SQLAlchemyUnitOfWork:
         self.posts = SQLPostRepository(connection, statements.posts, savepoints=savepoints)
         self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
         self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
+        self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

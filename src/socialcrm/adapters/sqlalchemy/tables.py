@@ -26,6 +26,11 @@ Design notes:
   implicit indexes that Alembic comparisons then report.
 * The ledger is an audit log: only ``member_id`` is a foreign key, so entries
   never block changes to the content they mention.
+* ``outbox`` holds every recorded domain event as a JSON payload. Its ``id`` is
+  the message's position (autoincrement, never reused, so purging delivered
+  rows cannot hand a position out again); ``event_id`` (a UUID string) is
+  unique; the index on ``(delivered_at, id)`` serves the relay's "pending by
+  position" query and the purge of old delivered rows. It has no foreign keys.
 """
 
 from __future__ import annotations
@@ -74,6 +79,8 @@ PROFILE_FIELD_LENGTH = 500
 CODE_LENGTH = 32
 RULE_LENGTH = 64
 CAUSE_LENGTH = 255
+EVENT_ID_LENGTH = 36
+EVENT_NAME_LENGTH = 64
 
 
 @attrs.frozen
@@ -93,6 +100,7 @@ class Tables:
     comments: Table
     votes: Table
     ledger: Table
+    outbox: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -271,6 +279,21 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    outbox = Table(
+        f"{p}outbox",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("event_id", case_sensitive_string(EVENT_ID_LENGTH), nullable=False),
+        Column("name", String(EVENT_NAME_LENGTH), nullable=False),
+        Column("payload", long_text(), nullable=False),
+        Column("occurred_at", UTCDateTime, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("delivered_at", UTCDateTime, nullable=True),
+        UniqueConstraint("event_id"),
+        Index(None, "delivered_at", "id"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -285,6 +308,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         comments=comments,
         votes=votes,
         ledger=ledger,
+        outbox=outbox,
     )
 
 

@@ -2,6 +2,7 @@
 
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
+from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
 from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SpaceStatements, SQLSpaceRepository
 from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadRepository, ThreadStatements
@@ -10,12 +11,14 @@ from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, 
 __all__ = [
     "LedgerStatements",
     "MemberStatements",
+    "OutboxStatements",
     "PostStatements",
     "SpaceStatements",
     "ThreadStatements",
     "VoteStatements",
     "SQLLedgerRepository",
     "SQLMemberRepository",
+    "SQLOutboxRepository",
     "SQLPostRepository",
     "SQLSpaceRepository",
     "SQLThreadRepository",

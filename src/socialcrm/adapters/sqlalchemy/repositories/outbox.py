@@ -1,0 +1,162 @@
+"""The transactional outbox: one row per recorded domain event, until a relay delivered it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import OutboxMessage
+from socialcrm.errors import Conflict
+
+#: Column order of every outbox query; ``_message_from_row`` unpacks in this order.
+OUTBOX_FIELDS = (
+    "id",
+    "event_id",
+    "name",
+    "payload",
+    "occurred_at",
+    "created_at",
+    "delivered_at",
+)
+
+#: The columns every insert supplies (``id`` is generated, ``delivered_at`` starts NULL).
+_INSERTED = OUTBOX_FIELDS[1:-1]
+
+
+def _message_from_row(row: Sequence[Any]) -> OutboxMessage:
+    id_, event_id, name, payload, occurred_at, created_at, delivered_at = row
+    return OutboxMessage(
+        id=id_,
+        event_id=event_id,
+        name=name,
+        payload=payload,
+        occurred_at=occurred_at,
+        created_at=created_at,
+        delivered_at=delivered_at,
+    )
+
+
+class OutboxStatements:
+    """The outbox statements, built once per storage so the compiled cache is hit.
+
+    The insert is on every command's path (a vote writes two messages): on
+    pysqlite it runs directly on the driver connection; on PostgreSQL it is an
+    ``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id``, so a duplicate
+    event id needs no SAVEPOINT to leave the transaction usable.
+    """
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        o = tables.outbox
+        columns = [o.c[name] for name in OUTBOX_FIELDS]
+        waiting = o.c.delivered_at.is_(None)
+        self.returning_insert: CoreStatement | None = None
+        if prepare.dialect.name == "postgresql":
+            self.returning_insert = prepare.core(
+                postgresql.insert(o)
+                .values({name: bindparam(name) for name in _INSERTED})
+                .on_conflict_do_nothing(index_elements=[o.c.event_id])
+                .returning(o.c.id)
+            )
+        self.insert = prepare.hot(insert(o), column_keys=_INSERTED)
+        self.by_event_id = prepare.core(select(o.c.id).where(o.c.event_id == bindparam("event_id")))
+        pending = select(*columns).where(waiting).order_by(o.c.id).limit(bindparam("limit"))
+        self.pending = prepare.core(pending)
+        # Ignored by SQLite, which has no row locks (its writers take turns instead).
+        self.pending_locked = prepare.core(pending.with_for_update(skip_locked=True))
+        self.mark_delivered = prepare.core(
+            update(o)
+            .where(o.c.id.in_(bindparam("ids", expanding=True)), waiting)
+            .values(delivered_at=bindparam("at"))
+        )
+        self.count_pending = prepare.core(select(func.count()).select_from(o).where(waiting))
+        self.purge = prepare.core(
+            delete(o).where(o.c.delivered_at.is_not(None), o.c.delivered_at < bindparam("before"))
+        )
+
+
+class SQLOutboxRepository(SQLRepository):
+    """:class:`socialcrm.ports.OutboxRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: OutboxStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def _conflict(self, event_id: str) -> Conflict:
+        return Conflict(
+            f"an outbox message with event id {event_id!r} already exists",
+            code="duplicate_event_id",
+        )
+
+    def add(
+        self,
+        *,
+        event_id: str,
+        name: str,
+        payload: str,
+        occurred_at: datetime,
+        created_at: datetime,
+    ) -> OutboxMessage:
+        """Append a pending message; ``Conflict`` (``duplicate_event_id``) if the id is taken."""
+        params = {
+            "event_id": event_id,
+            "name": name,
+            "payload": payload,
+            "occurred_at": occurred_at,
+            "created_at": created_at,
+        }
+        if self._q.returning_insert is not None:
+            message_id = self._q.returning_insert.scalar(self._conn, params)
+            if message_id is None:
+                raise self._conflict(event_id)
+        else:
+            message_id = self._insert_unique(
+                self._q.insert,
+                params,
+                already_exists=lambda: (
+                    self._q.by_event_id.first(self._conn, {"event_id": event_id}) is not None
+                ),
+                conflict=lambda: self._conflict(event_id),
+            )
+        return OutboxMessage(
+            id=message_id,
+            event_id=event_id,
+            name=name,
+            payload=payload,
+            occurred_at=occurred_at,
+            created_at=created_at,
+        )
+
+    def pending(self, *, limit: int, lock: bool = False) -> list[OutboxMessage]:
+        """Up to ``limit`` pending messages by position; ``lock``: ``FOR UPDATE SKIP LOCKED``."""
+        statement = self._q.pending_locked if lock else self._q.pending
+        rows = statement.all(self._conn, {"limit": max(limit, 0)})
+        return [_message_from_row(row) for row in rows]
+
+    def mark_delivered(self, ids: Collection[int], at: datetime) -> int:
+        """Set ``delivered_at`` on those of the messages still pending; return how many."""
+        if not ids:
+            return 0
+        return self._q.mark_delivered.write(self._conn, {"ids": sorted(set(ids)), "at": at})
+
+    def count_pending(self) -> int:
+        """How many messages are not delivered yet."""
+        return int(self._q.count_pending.scalar(self._conn, {}))
+
+    def purge_delivered(self, *, before: datetime) -> int:
+        """Delete the messages delivered before ``before``; return how many."""
+        return self._q.purge.write(self._conn, {"before": before})
+
+
+__all__ = ["OUTBOX_FIELDS", "OutboxStatements", "SQLOutboxRepository"]

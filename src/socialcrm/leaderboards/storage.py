@@ -1,0 +1,57 @@
+"""The default leaderboard backend: answer from the community's storage."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from socialcrm.leaderboards.base import Scored
+from socialcrm.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from socialcrm.community import Community
+
+
+class StorageLeaderboard:
+    """Leaderboards and ranks straight from storage (what socialcrm does without a backend).
+
+    All-time: ``members.top`` (the ``(reputation, id)`` index in SQL) and
+    ``members.count_above``; periods and spaces: ``ledger.gains``, a sum over the
+    period's ledger entries. It supports every query.
+    """
+
+    def __init__(self) -> None:
+        self._community: Community | None = None
+
+    def attach(self, community: Community) -> None:
+        """Remember the community (``rank`` opens its own query unit on it)."""
+        self._community = community
+
+    def top(
+        self,
+        uow: UnitOfWork,
+        *,
+        period: str,
+        since: datetime | None,
+        space_ids: Collection[int] | None,
+        limit: int,
+    ) -> Scored:
+        """See :meth:`LeaderboardBackend.top`; never ``None``."""
+        if period == "all" and space_ids is None:
+            return [(m.id, m.reputation) for m in uow.members.top(limit=limit)]
+        return uow.ledger.gains(since=since, until=None, space_ids=space_ids, limit=limit)
+
+    def rank_in(self, uow: UnitOfWork, member_id: int) -> int | None:
+        """The member's rank read through ``uow``; ``None`` for an unknown member."""
+        found = uow.members.get(member_id)
+        if found is None:
+            return None
+        return uow.members.count_above(found.reputation) + 1
+
+    def rank(self, member_id: int) -> int | None:
+        """See :meth:`LeaderboardBackend.rank`; ``None`` only for an unknown member."""
+        if self._community is None:
+            raise RuntimeError("StorageLeaderboard.rank needs attach(community) first")
+        with self._community._runtime.query() as uow:
+            return self.rank_in(uow, member_id)
