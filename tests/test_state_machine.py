@@ -902,39 +902,25 @@ class MariaDBCommunityMachine(CommunityMachine):
     make_storage = staticmethod(lambda: server_storage("mariadb"))
 
 
-# Memory runs are cheap, so they get more examples; the whole file stays under ~30 s.
+def _runs(examples: int, steps: int) -> Any:
+    return settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+# Memory runs are cheap, so they get more examples; server runs cost network round trips
+# on every step and invariant check, so they get fewer.
 TestRandomCommandsKeepInvariantsOnMemoryStorage = MemoryCommunityMachine.TestCase
-TestRandomCommandsKeepInvariantsOnMemoryStorage.settings = settings(
-    max_examples=150,
-    stateful_step_count=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
+TestRandomCommandsKeepInvariantsOnMemoryStorage.settings = _runs(150, 40)
 TestRandomCommandsKeepInvariantsOnSQLiteStorage = SQLiteCommunityMachine.TestCase
-TestRandomCommandsKeepInvariantsOnSQLiteStorage.settings = settings(
-    max_examples=40,
-    stateful_step_count=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
-# Server runs cost network round trips on every step and invariant check: fewer examples.
+TestRandomCommandsKeepInvariantsOnSQLiteStorage.settings = _runs(40, 40)
 TestRandomCommandsKeepInvariantsOnPostgreSQL = PostgresCommunityMachine.TestCase
-TestRandomCommandsKeepInvariantsOnPostgreSQL.settings = settings(
-    max_examples=12,
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-
+TestRandomCommandsKeepInvariantsOnPostgreSQL.settings = _runs(12, 30)
 TestRandomCommandsKeepInvariantsOnMariaDB = MariaDBCommunityMachine.TestCase
-TestRandomCommandsKeepInvariantsOnMariaDB.settings = settings(
-    max_examples=12,
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+TestRandomCommandsKeepInvariantsOnMariaDB.settings = _runs(12, 30)
 
 # ---------------------------------------------------------------- one program, two adapters
 
