@@ -106,7 +106,10 @@ class Community:
             yield
 
     def close(self) -> None:
-        """Close the storage."""
+        """Close the storage, and the leaderboard backend if it has a ``close()``."""
+        closer = getattr(self.leaderboard, "close", None)
+        if callable(closer):
+            closer()
         self.storage.close()
 
     def __enter__(self) -> Community:
