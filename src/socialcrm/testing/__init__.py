@@ -10,7 +10,23 @@ import pytest
 
 # Pytest only rewrites asserts in test modules; registering the suite before it is
 # imported gives adapter authors full assertion diffs instead of a bare AssertionError.
-pytest.register_assert_rewrite("socialcrm.testing.contract")
+# Every module of the package is listed; a new contract module must be added here too.
+pytest.register_assert_rewrite(
+    "socialcrm.testing.contract",
+    "socialcrm.testing.contract._support",
+    "socialcrm.testing.contract.units",
+    "socialcrm.testing.contract.conflicts",
+    "socialcrm.testing.contract.unknown_ids",
+    "socialcrm.testing.contract.datetimes",
+    "socialcrm.testing.contract.members",
+    "socialcrm.testing.contract.spaces",
+    "socialcrm.testing.contract.threads",
+    "socialcrm.testing.contract.posts",
+    "socialcrm.testing.contract.votes",
+    "socialcrm.testing.contract.ledger",
+    "socialcrm.testing.contract.outbox",
+    "socialcrm.testing.contract.properties",
+)
 
 from socialcrm.testing.contract import StorageContract  # noqa: E402
 

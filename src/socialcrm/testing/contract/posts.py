@@ -1,0 +1,159 @@
+"""Contract tests for the posts repository: posts, revisions and comments."""
+
+from __future__ import annotations
+
+import attrs
+
+from socialcrm.domain.records import (
+    Comment,
+    Post,
+    Revision,
+)
+from socialcrm.ports import Storage
+from socialcrm.testing.contract._support import (
+    _UNICODE_BODY,
+    ContractBase,
+    _add_member,
+    _add_post,
+    _add_space,
+    _add_thread,
+    _add_topic,
+    _at,
+)
+
+
+class PostContract(ContractBase):
+    """Posts, revisions, comments: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    def test_new_post_has_score_zero_and_round_trips(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            thread = _add_thread(uow, space.id, member.id)
+            post = uow.posts.add(
+                thread_id=thread.id,
+                author_id=member.id,
+                body=_UNICODE_BODY,
+                is_opening=True,
+                created_at=_at(2),
+            )
+            uow.commit()
+        assert post == Post(
+            id=post.id,
+            thread_id=thread.id,
+            author_id=member.id,
+            body=_UNICODE_BODY,
+            score=0,
+            is_opening=True,
+            created_at=_at(2),
+        )
+        with storage.unit_of_work() as uow:
+            assert uow.posts.get(post.id) == post
+
+    def test_list_for_thread_puts_the_opening_post_first_then_ids(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            thread = _add_thread(uow, space.id, member.id)
+            early_reply = _add_post(uow, thread.id, member.id)
+            opening = _add_post(uow, thread.id, member.id, is_opening=True)
+            uow.threads.set_opening_post(thread.id, opening.id)
+            reply = _add_post(uow, thread.id, member.id)
+            elsewhere = _add_thread(uow, space.id, member.id)
+            _add_post(uow, elsewhere.id, member.id, is_opening=True)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.posts.list_for_thread(thread.id) == [opening, early_reply, reply]
+
+    def test_deleted_posts_are_listed_only_on_request_and_still_found_by_get(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            thread, opening = _add_topic(uow, space.id, member.id)
+            gone = _add_post(uow, thread.id, member.id)
+            kept = _add_post(uow, thread.id, member.id)
+            uow.posts.mark_deleted(gone.id, by=member.id, at=_at(5))
+            uow.commit()
+        deleted = attrs.evolve(gone, deleted_at=_at(5), deleted_by=member.id)
+        with storage.unit_of_work() as uow:
+            assert uow.posts.get(gone.id) == deleted
+            assert uow.posts.list_for_thread(thread.id) == [opening, kept]
+            assert uow.posts.list_for_thread(thread.id, include_deleted=True) == [
+                opening,
+                deleted,
+                kept,
+            ]
+
+    def test_update_body_sets_body_and_edited_at(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            uow.posts.update_body(graph.reply.id, body="Better answer", edited_at=_at(8))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.posts.get(graph.reply.id)
+        assert loaded == attrs.evolve(graph.reply, body="Better answer", edited_at=_at(8))
+
+    def test_add_score_adds_positive_and_negative_deltas(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            uow.posts.add_score(graph.reply.id, 3)
+            uow.posts.add_score(graph.reply.id, -5)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.posts.get(graph.reply.id)
+        assert loaded is not None and loaded.score == -2
+
+    def test_revisions_come_oldest_first_and_round_trip(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            second = uow.posts.add_revision(
+                post_id=graph.opening.id,
+                editor_id=graph.voter.id,
+                edited_at=_at(10),
+                previous_body="second draft",
+                previous_title=None,
+            )
+            on_reply = uow.posts.add_revision(
+                post_id=graph.reply.id,
+                editor_id=graph.voter.id,
+                edited_at=_at(11),
+                previous_body="reply draft",
+                previous_title=None,
+            )
+            uow.commit()
+        assert second == Revision(
+            id=second.id,
+            post_id=graph.opening.id,
+            editor_id=graph.voter.id,
+            edited_at=_at(10),
+            previous_body="second draft",
+            previous_title=None,
+        )
+        with storage.unit_of_work() as uow:
+            first, latest = uow.posts.revisions(graph.opening.id)
+            assert uow.posts.revisions(graph.reply.id) == [on_reply]
+            assert uow.posts.revisions(987654) == []
+        assert (first.previous_body, first.previous_title) == ("first draft", "First title")
+        assert latest == second
+
+    def test_comments_come_oldest_first_and_round_trip(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            later = uow.posts.add_comment(
+                post_id=graph.opening.id,
+                author_id=graph.author.id,
+                body="Thanks!",
+                created_at=_at(12),
+            )
+            uow.commit()
+        assert later == Comment(
+            id=later.id,
+            post_id=graph.opening.id,
+            author_id=graph.author.id,
+            body="Thanks!",
+            created_at=_at(12),
+        )
+        with storage.unit_of_work() as uow:
+            first, second = uow.posts.comments(graph.opening.id)
+            assert uow.posts.comments(graph.reply.id) == []
+        assert (first.body, first.created_at) == ("Nice", _at(4))
+        assert second == later

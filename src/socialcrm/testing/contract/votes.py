@@ -1,0 +1,70 @@
+"""Contract tests for the votes repository."""
+
+from __future__ import annotations
+
+import attrs
+
+from socialcrm.domain.records import (
+    Vote,
+)
+from socialcrm.ports import Storage
+from socialcrm.testing.contract._support import (
+    ContractBase,
+    _add_member,
+    _at,
+)
+
+
+class VoteContract(ContractBase):
+    """Votes: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    def test_vote_round_trips_and_is_found_by_post_and_member(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            vote = uow.votes.add(
+                post_id=graph.reply.id, member_id=graph.author.id, value=-1, cast_at=_at(6)
+            )
+            uow.commit()
+        assert vote == Vote(
+            id=vote.id, post_id=graph.reply.id, member_id=graph.author.id, value=-1, cast_at=_at(6)
+        )
+        with storage.unit_of_work() as uow:
+            assert uow.votes.get(graph.reply.id, graph.author.id) == vote
+            assert uow.votes.get(graph.reply.id, graph.voter.id) is None
+
+    def test_change_updates_value_and_cast_at(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            uow.votes.change(graph.vote.id, value=-1, cast_at=_at(20))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.votes.get(graph.opening.id, graph.voter.id)
+        assert loaded == attrs.evolve(graph.vote, value=-1, cast_at=_at(20))
+
+    def test_removed_vote_is_gone_and_the_member_may_vote_again(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            uow.votes.remove(graph.vote.id)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.votes.get(graph.opening.id, graph.voter.id) is None
+            assert uow.votes.for_post(graph.opening.id) == []
+            again = uow.votes.add(
+                post_id=graph.opening.id, member_id=graph.voter.id, value=-1, cast_at=_at(30)
+            )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.votes.for_post(graph.opening.id) == [again]
+
+    def test_for_post_lists_the_post_votes_by_id(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            others = [_add_member(uow) for _ in range(3)]
+            votes = [
+                uow.votes.add(post_id=graph.reply.id, member_id=m.id, value=v, cast_at=_at(9 - i))
+                for i, (m, v) in enumerate(zip(others, (1, -1, 1), strict=True))
+            ]
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.votes.for_post(graph.reply.id) == votes
+            assert uow.votes.for_post(graph.opening.id) == [graph.vote]
