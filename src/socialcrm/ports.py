@@ -266,6 +266,14 @@ class PostRepository(Protocol):
         """The post with this id (deleted ones included), or ``None``."""
         ...
 
+    def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
+        """The post with its thread and that thread's space, in one read, or ``None``.
+
+        Deleted posts and threads are included. Every command on a post starts here,
+        so SQL adapters answer it with one joined query.
+        """
+        ...
+
     def list_for_thread(
         self, thread_id: int, *, include_deleted: bool = False
     ) -> builtins.list[Post]:

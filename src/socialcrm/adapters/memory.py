@@ -404,6 +404,14 @@ class _Posts(_Repository):
     def get(self, post_id: int) -> Post | None:
         return self._t.posts.get(post_id)
 
+    def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
+        post = self._t.posts.get(post_id)
+        thread = None if post is None else self._t.threads.get(post.thread_id)
+        space = None if thread is None else self._t.spaces.get(thread.space_id)
+        if post is None or thread is None or space is None:
+            return None
+        return post, thread, space
+
     def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
         posts = [
             p

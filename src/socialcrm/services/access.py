@@ -118,13 +118,14 @@ def visible_post(
 ) -> tuple[Post, Thread, Space]:
     """A post (not deleted) in a visible thread, with its thread and space."""
     pid = validation.identifier(post_id, "post")
-    post = uow.posts.get(pid)
-    if post is not None and post.deleted_at is None:
-        try:
-            thread, space = visible_thread(uow, member, post.thread_id)
-        except NotFound:
-            pass
-        else:
+    located = uow.posts.locate(pid)
+    if located is not None:
+        post, thread, space = located
+        if (
+            post.deleted_at is None
+            and thread.deleted_at is None
+            and can_read_space(uow, member, space)
+        ):
             return post, thread, space
     raise NotFound(f"no post {pid}", code="post_not_found")
 

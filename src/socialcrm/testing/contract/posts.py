@@ -49,6 +49,33 @@ class PostContract(ContractBase):
         with storage.unit_of_work() as uow:
             assert uow.posts.get(post.id) == post
 
+    def test_locate_returns_the_post_its_thread_and_its_space(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            thread = _add_thread(uow, space.id, member.id)
+            post = uow.posts.add(
+                thread_id=thread.id,
+                author_id=member.id,
+                body="located",
+                is_opening=True,
+                created_at=_at(2),
+            )
+            uow.threads.set_opening_post(thread.id, post.id)
+            uow.posts.add_score(post.id, 3)
+            uow.posts.mark_deleted(post.id, by=member.id, at=_at(3))
+            uow.threads.mark_deleted(thread.id, _at(3))
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            expected = (
+                uow.posts.get(post.id),
+                uow.threads.get(thread.id),
+                uow.spaces.get(space.id),
+            )
+            assert uow.posts.locate(post.id) == expected
+            located = uow.posts.locate(post.id)
+            assert located is not None and located[0].score == 3 and located[1].is_deleted
+            assert uow.posts.locate(post.id + 10_000) is None
+
     def test_list_for_thread_puts_the_opening_post_first_then_ids(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             member, space = _add_member(uow), _add_space(uow)

@@ -11,8 +11,10 @@ from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
+from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, _thread_from_row
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Comment, Post, Revision
+from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
 
 #: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
 POST_FIELDS = (
@@ -85,6 +87,16 @@ class PostStatements:
         by_id = p.c.id == bindparam("pid")
         self.insert = prepare.core(insert(p))
         self.get = prepare.hot(select(*columns).where(by_id))
+        t, s = tables.threads, tables.spaces
+        self.locate = prepare.hot(
+            select(
+                *columns,
+                *[t.c[name] for name in THREAD_FIELDS],
+                *[s.c[name] for name in SPACE_FIELDS],
+            )
+            .select_from(p.join(t, t.c.id == p.c.thread_id).join(s, s.c.id == t.c.space_id))
+            .where(by_id)
+        )
         thread_posts = select(*columns).where(p.c.thread_id == bindparam("thread_id"))
         opening_first = (p.c.is_opening.desc(), p.c.id)
         self.for_thread_all = prepare.core(thread_posts.order_by(*opening_first))
@@ -165,6 +177,19 @@ class SQLPostRepository(SQLRepository):
         """The post with this id (deleted ones included), or ``None``."""
         row = self._q.get.first(self._conn, {"pid": post_id})
         return None if row is None else _post_from_row(row)
+
+    def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
+        """The post, its thread and the thread's space in one joined query, or ``None``."""
+        row = self._q.locate.first(self._conn, {"pid": post_id})
+        if row is None:
+            return None
+        post_end = len(POST_FIELDS)
+        thread_end = post_end + len(THREAD_FIELDS)
+        return (
+            _post_from_row(row[:post_end]),
+            _thread_from_row(row[post_end:thread_end]),
+            _space_from_row(row[thread_end:]),
+        )
 
     def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
         """The thread's posts, opening post first, then by id ascending."""
