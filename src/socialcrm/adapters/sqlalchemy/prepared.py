@@ -95,7 +95,9 @@ class CoreStatement:
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
 
-    def _run(self, conn: Connection, params: Mapping[str, Any] | None) -> Any:
+    def _run(
+        self, conn: Connection, params: Mapping[str, Any] | list[Mapping[str, Any]] | None
+    ) -> Any:
         try:
             return conn.execute(self.statement, params)
         except sa_exc.IntegrityError as error:
@@ -130,6 +132,10 @@ class CoreStatement:
     def insert(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Run a single-row INSERT; return its (first) primary key value."""
         return self._run(conn, params).inserted_primary_key[0]
+
+    def write_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run an INSERT, UPDATE or DELETE once per parameter set, in order (executemany)."""
+        self._run(conn, list(rows))
 
 
 def _constant(value: Any) -> Callable[[Mapping[str, Any]], Any]:
@@ -229,6 +235,11 @@ class DirectStatement:
     def insert(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Run a single-row INSERT; return its rowid (the new surrogate id)."""
         return self._run(conn, params).lastrowid
+
+    def write_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run an INSERT, UPDATE or DELETE once per parameter set, in order."""
+        for params in rows:
+            self._run(conn, params)
 
 
 Prepared = CoreStatement | DirectStatement

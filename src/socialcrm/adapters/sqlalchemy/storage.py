@@ -34,8 +34,13 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SQLVoteRepository,
     ThreadStatements,
     VoteStatements,
+    reputation_counts,
 )
 from socialcrm.adapters.sqlalchemy.repositories.base import needs_savepoint_for_conflicts
+from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import (
+    ReputationCounts,
+    ReputationCountStatements,
+)
 from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, Tables, build_tables
 from socialcrm.errors import RetryableStorageError, StorageError
 
@@ -57,10 +62,20 @@ class _Statements:
     here once and run directly (see :mod:`.prepared`).
     """
 
-    __slots__ = ("members", "spaces", "threads", "posts", "votes", "ledger", "outbox")
+    __slots__ = (
+        "members",
+        "reputation_counts",
+        "spaces",
+        "threads",
+        "posts",
+        "votes",
+        "ledger",
+        "outbox",
+    )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         self.members = MemberStatements(tables, prepare)
+        self.reputation_counts = ReputationCountStatements(tables, prepare)
         self.spaces = SpaceStatements(tables, prepare)
         self.threads = ThreadStatements(tables, prepare)
         self.posts = PostStatements(tables, prepare)
@@ -101,7 +116,12 @@ class SQLAlchemyUnitOfWork:
         self._conn = connection
         self._savepoint = savepoint
         self.after_commit: list[Callable[[], None]] = []
-        self.members = SQLMemberRepository(connection, statements.members, savepoints=savepoints)
+        self.members = SQLMemberRepository(
+            connection,
+            statements.members,
+            ReputationCounts(connection, statements.reputation_counts),
+            savepoints=savepoints,
+        )
         self.spaces = SQLSpaceRepository(connection, statements.spaces, savepoints=savepoints)
         self.threads = SQLThreadRepository(connection, statements.threads, savepoints=savepoints)
         self.posts = SQLPostRepository(connection, statements.posts, savepoints=savepoints)
@@ -115,8 +135,14 @@ class SQLAlchemyUnitOfWork:
         return self._conn
 
     def commit(self) -> None:
-        """Make every write of this unit durable (joined: hand them to the host's transaction)."""
+        """Make every write of this unit durable (joined: hand them to the host's transaction).
+
+        The rank index's pending moves are written first, as the transaction's last
+        statements (see :mod:`.repositories.reputation_counts`).
+        """
         try:
+            self.members.counts.flush()
+            self.members.end_transaction()
             if self._savepoint is not None:
                 if self._savepoint.is_active:
                     self._savepoint.commit()
@@ -127,6 +153,8 @@ class SQLAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         """Undo every write of this unit (also done on leaving the block uncommitted)."""
+        self.members.counts.discard()
+        self.members.end_transaction()
         try:
             if self._savepoint is not None:
                 if self._savepoint.is_active:
@@ -290,6 +318,21 @@ class SQLAlchemyStorage:
             except Exception:  # noqa: BLE001 - the block's own error matters more
                 pass
         host.defer(uow.after_commit)
+
+    def rebuild_rank_index(self) -> int:
+        """Recount the rank index from the members table; return the index rows written.
+
+        Only needed after writing the members table's ``reputation`` column other
+        than through socialcrm (a bulk load, a manual fix): socialcrm's own
+        commands keep the index in step, and migration 0003 fills it. Runs in a
+        transaction of its own on the engine (also for a storage joined to a host's
+        transaction); ranks read meanwhile see the old index.
+        """
+        try:
+            with self._engine.begin() as connection:
+                return reputation_counts.rebuild(connection, self.tables)
+        except sa_exc.SQLAlchemyError as error:
+            raise storage_error(error) from error
 
     def current_revision(self) -> str | None:
         """The schema's Alembic revision (``None`` if it was never migrated)."""

@@ -31,6 +31,9 @@ Design notes:
   rows cannot hand a position out again); ``event_id`` (a UUID string) is
   unique; the index on ``(delivered_at, id)`` serves the relay's "pending by
   position" query and the purge of old delivered rows. It has no foreign keys.
+* ``reputation_counts`` is the rank index: how many members hold a reputation
+  in each ``(level, bucket)``, kept in step by the member repository (see
+  :mod:`.repositories.reputation_counts`). It has no foreign keys either.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class Tables:
     votes: Table
     ledger: Table
     outbox: Table
+    reputation_counts: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -294,6 +298,15 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    reputation_counts = Table(
+        f"{p}reputation_counts",
+        md,
+        Column("level", Integer, nullable=False),
+        Column("bucket", Integer, nullable=False),
+        Column("members", Integer, nullable=False),
+        PrimaryKeyConstraint("level", "bucket"),
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -309,6 +322,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         votes=votes,
         ledger=ledger,
         outbox=outbox,
+        reputation_counts=reputation_counts,
     )
 
 

@@ -26,6 +26,13 @@ from socialcrm.testing.contract._support import (
     _seed_graph,
 )
 
+#: Reputations and deltas: small ones, the rank index's bucket edges, and large ones.
+_REPUTATIONS = st.one_of(
+    st.integers(-70, 70),
+    st.sampled_from([63, 64, 65, 4095, 4096, 4097, 262143, 262144, 262145, -64, -65, -4097]),
+    st.integers(-(2**27), 2**27),
+)
+
 
 class PropertyContract(ContractBase):
     """Properties: part of :class:`~socialcrm.testing.StorageContract`."""
@@ -124,6 +131,62 @@ class PropertyContract(ContractBase):
         expected = sorted(everyone.items(), key=lambda item: (-item[1], item[0]))
         assert [(m.id, m.reputation) for m in top] == expected
         assert above == sum(1 for r in everyone.values() if r > reputations[0])
+
+    @_property_settings
+    @given(
+        units=st.lists(
+            st.tuples(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(["join", "add", "set", "lock"]),
+                        st.integers(0, 3),  # which member (of those joined so far)
+                        _REPUTATIONS,  # the new member's or the set total, or the delta
+                    ),
+                    min_size=1,
+                    max_size=5,
+                ),
+                st.booleans(),  # commit, or leave the unit uncommitted
+                st.booleans(),  # ask count_above inside the unit, before it ends
+            ),
+            max_size=5,
+        ),
+        probes=st.lists(_REPUTATIONS, min_size=1, max_size=4),
+    )
+    def test_count_above_agrees_with_the_totals_after_any_changes(
+        self,
+        storage: Storage,
+        units: list[tuple[list[tuple[str, int, int]], bool, bool]],
+        probes: list[int],
+    ) -> None:
+        joined: list[int] = []
+        for operations, keep, ask_inside in units:
+            with storage.unit_of_work() as uow:
+                added: list[int] = []
+                for operation, which, value in operations:
+                    members = joined + added
+                    if operation == "join" or not members:
+                        added.append(_add_member(uow, reputation=value).id)
+                        continue
+                    member_id = members[which % len(members)]
+                    if operation == "add":
+                        uow.members.add_reputation(member_id, value // 4)
+                    elif operation == "set":
+                        uow.members.set_reputation(member_id, value)
+                    else:
+                        uow.members.lock(member_id)
+                if ask_inside:
+                    everyone = uow.members.reputations().values()
+                    for probe in probes:
+                        expected = sum(1 for r in everyone if r > probe)
+                        assert uow.members.count_above(probe) == expected
+                if keep:
+                    uow.commit()
+                    joined += added
+        with storage.unit_of_work(read_only=True) as uow:
+            everyone = uow.members.reputations().values()
+            for probe in [*probes, *everyone]:
+                expected = sum(1 for r in everyone if r > probe)
+                assert uow.members.count_above(probe) == expected
 
     @_property_settings
     @given(

@@ -1,4 +1,8 @@
-"""Members: profile columns, roles as sorted text, the cached reputation total."""
+"""Members: profile columns, roles as sorted text, the cached reputation total.
+
+Every change of a cached total is also recorded in the rank index
+(:mod:`.reputation_counts`), which answers :meth:`SQLMemberRepository.count_above`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Member, Profile
 from socialcrm.errors import Conflict
@@ -111,22 +116,37 @@ class MemberStatements:
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
         )
-        self.count_above = prepare.core(
-            select(func.count()).select_from(m).where(m.c.reputation > bindparam("reputation"))
-        )
         self.reputations = prepare.core(select(m.c.id, m.c.reputation))
 
 
 class SQLMemberRepository(SQLRepository):
     """:class:`socialcrm.ports.MemberRepository` over SQL."""
 
-    __slots__ = ("_q",)
+    __slots__ = ("_q", "counts", "_locked")
 
     def __init__(
-        self, connection: Connection, statements: MemberStatements, *, savepoints: bool
+        self,
+        connection: Connection,
+        statements: MemberStatements,
+        counts: ReputationCounts,
+        *,
+        savepoints: bool,
     ) -> None:
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
+        #: The unit's rank index (its pending moves are written before each commit).
+        self.counts = counts
+        #: Current totals of the members this transaction holds locked, by id.
+        self._locked: dict[int, int] = {}
+
+    def end_transaction(self) -> None:
+        """Forget the locked totals: the transaction ended, and its locks with it."""
+        self._locked.clear()
+
+    def _total_before_change(self, member_id: int) -> int | None:
+        """The member's total, read under its row lock unless already held."""
+        known = self._locked.get(member_id)
+        return known if known is not None else self.lock(member_id)
 
     def add(
         self,
@@ -156,6 +176,7 @@ class SQLMemberRepository(SQLRepository):
             ),
         )
         assert member_id is not None
+        self.counts.move(None, reputation)
         return Member(
             id=member_id,
             external_id=external_id,
@@ -185,7 +206,10 @@ class SQLMemberRepository(SQLRepository):
 
     def lock(self, member_id: int) -> int | None:
         """Lock the member's row until the unit ends (``FOR UPDATE``); return its reputation."""
-        return self._q.lock.scalar(self._conn, {"member_id": member_id})  # type: ignore[no-any-return]
+        reputation: int | None = self._q.lock.scalar(self._conn, {"member_id": member_id})
+        if reputation is not None:
+            self._locked[member_id] = reputation
+        return reputation
 
     def update_profile(self, member_id: int, *, display_name: str, profile: Profile) -> None:
         """Replace the display name and profile."""
@@ -200,12 +224,22 @@ class SQLMemberRepository(SQLRepository):
 
     def add_reputation(self, member_id: int, delta: int) -> None:
         """Atomically add ``delta`` to the cached reputation total."""
+        before = self._total_before_change(member_id)
+        if before is None:
+            return
         self._q.add_reputation.write(self._conn, {"member_id": member_id, "delta": delta})
+        self._locked[member_id] = before + delta
+        self.counts.move(before, before + delta)
 
     def set_reputation(self, member_id: int, reputation: int) -> None:
         """Overwrite the cached reputation total (used by ``recompute``)."""
+        before = self._total_before_change(member_id)
+        if before is None:
+            return
         params = {"member_id": member_id, "new_reputation": reputation}
         self._q.set_reputation.write(self._conn, params)
+        self._locked[member_id] = reputation
+        self.counts.move(before, reputation)
 
     def list(self, *, limit: int, offset: int = 0) -> list[Member]:
         """Members by id ascending."""
@@ -228,8 +262,11 @@ class SQLMemberRepository(SQLRepository):
         return [_member_from_row(row) for row in CoreStatement(query).all(self._conn)]
 
     def count_above(self, reputation: int) -> int:
-        """How many members have a reputation strictly greater than ``reputation``."""
-        return int(self._q.count_above.scalar(self._conn, {"reputation": reputation}))
+        """How many members have a reputation strictly greater than ``reputation``.
+
+        Answered by the rank index in a bounded number of rows, whatever the rank.
+        """
+        return self.counts.count_above(reputation)
 
     def reputations(self) -> dict[int, int]:
         """Every member's cached reputation, keyed by id."""
