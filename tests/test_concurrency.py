@@ -94,7 +94,7 @@ def _no_errors(outcomes: list[dict[str, Any]]) -> None:
 
 
 def _check_books(url: str, prefix: str) -> Any:
-    """Scores equal their votes and reputations equal start + ledger; return the community."""
+    """Scores equal their votes, reputations start + ledger, ranks the totals; return it."""
     community = open_community(url, prefix)
     with community.storage.unit_of_work(read_only=True) as uow:
         thread = uow.threads.list(space_ids=[s.id for s in uow.spaces.list()], limit=10)[0]
@@ -104,6 +104,10 @@ def _check_books(url: str, prefix: str) -> Any:
         for member_id, reputation in uow.members.reputations().items():
             assert reputation == SETTINGS.reputation_start + totals.get(member_id, 0)
             assert reputation >= SETTINGS.reputation_floor
+        # The rank index, written by every process at its commits, agrees with the totals.
+        everyone = list(uow.members.reputations().values())
+        for probe in {*everyone, *(r - 1 for r in everyone)}:
+            assert uow.members.count_above(probe) == sum(1 for r in everyone if r > probe)
     assert community.reputation.recompute() == {}
     return community
 

@@ -210,3 +210,37 @@ def test_postgres_keeps_timestamps_with_time_zone(postgres_url: str) -> None:
     finally:
         databases.drop_prefixed_tables(engine, prefix)
         engine.dispose()
+
+
+def test_revision_0003_counts_the_existing_members_into_the_rank_index(
+    engine: Engine, prefix: str
+) -> None:
+    upgrade(engine, prefix, revision="0002")
+    members = build_metadata(prefix).tables[f"{prefix}members"]
+    reputations = [1, 1, 1, 7, 64, 65, 5000, 300_000]
+    with engine.begin() as connection:
+        connection.execute(
+            members.insert(),
+            [
+                {
+                    "external_id": f"m{index}",
+                    "display_name": f"M{index}",
+                    "roles": "",
+                    "reputation": reputation,
+                    "joined_at": T0,
+                    "bio": "",
+                    "company": "",
+                    "job_title": "",
+                    "country": "",
+                    "interests": "[]",
+                }
+                for index, reputation in enumerate(reputations)
+            ],
+        )
+    upgrade(engine, prefix)
+    store = SQLAlchemyStorage(engine, table_prefix=prefix, migrate=False)
+    with store.unit_of_work(read_only=True) as uow:
+        for probe in (-1, 0, 1, 6, 7, 63, 64, 65, 4999, 5000, 299_999, 300_000):
+            expected = sum(1 for r in reputations if r > probe)
+            assert uow.members.count_above(probe) == expected, probe
+    store.close()

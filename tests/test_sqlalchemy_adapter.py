@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, func, inspect, select
 
 from socialcrm.adapters.sqlalchemy import (
     SQLAlchemyStorage,
@@ -414,3 +414,27 @@ def test_close_leaves_a_host_engine_usable(db_url: str) -> None:
     with host.connect() as connection:
         assert connection.exec_driver_sql("SELECT 1").scalar() == 1
     host.dispose()
+
+
+def test_rebuild_rank_index_recounts_members_written_behind_socialcrms_back(
+    storage: SQLAlchemyStorage,
+) -> None:
+    with storage.unit_of_work() as uow:
+        ids = [add_member(uow, f"r{n}", reputation=r).id for n, r in enumerate((1, 5, 90))]
+        uow.commit()
+    members = storage.tables.members
+    with storage.engine.begin() as connection:  # a host's bulk fix, bypassing the port
+        connection.execute(members.update().where(members.c.id == ids[0]).values(reputation=500))
+    with storage.unit_of_work(read_only=True) as uow:
+        assert uow.members.count_above(100) == 0  # the index has not seen the change
+    assert storage.rebuild_rank_index() > 0
+    with storage.unit_of_work(read_only=True) as uow:
+        assert uow.members.count_above(100) == 1
+        assert uow.members.count_above(4) == 3
+        assert uow.members.count_above(5) == 2
+    counts = storage.tables.reputation_counts
+    with storage.engine.connect() as connection:
+        zero_rows = connection.execute(
+            select(func.count()).select_from(counts).where(counts.c.members == 0)
+        ).scalar()
+    assert zero_rows == 0

@@ -192,15 +192,18 @@ class DirectStatement:
         self._driver_error = dbapi.Error
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        return self._execute(conn, "execute", [argument(params) for _, argument in self._binds])
+
+    def _execute(self, conn: Connection, method: str, args: list[Any]) -> Any:
         if not conn.in_transaction():
             # Let SQLAlchemy begin (BEGIN IMMEDIATE) so its commit and rollback apply.
             try:
                 conn.begin()
             except sa_exc.SQLAlchemyError as error:
                 raise storage_error(error) from error
-        args = [argument(params) for _name, argument in self._binds]
+        driver = conn.connection.driver_connection
         try:
-            return conn.connection.driver_connection.execute(self.sql, args)  # type: ignore[union-attr]
+            return getattr(driver, method)(self.sql, args)
         except self._integrity_error as error:
             raise DuplicateKey(str(error)) from error
         except self._driver_error as error:
@@ -237,9 +240,9 @@ class DirectStatement:
         return self._run(conn, params).lastrowid
 
     def write_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run an INSERT, UPDATE or DELETE once per parameter set, in order."""
-        for params in rows:
-            self._run(conn, params)
+        """Run an INSERT, UPDATE or DELETE once per parameter set, in order (executemany)."""
+        batch = [[argument(params) for _, argument in self._binds] for params in rows]
+        self._execute(conn, "executemany", batch)
 
 
 Prepared = CoreStatement | DirectStatement
