@@ -23,12 +23,13 @@ checks them):
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from socialcrm.domain.records import (
+    AuditEntry,
     Comment,
     LedgerEntry,
     Member,
@@ -36,6 +37,7 @@ from socialcrm.domain.records import (
     Post,
     Profile,
     Revision,
+    Sanction,
     Space,
     Thread,
     Vote,
@@ -458,6 +460,117 @@ class OutboxRepository(Protocol):
         ...
 
 
+class SanctionRepository(Protocol):
+    """Silences, suspensions and bans of members.
+
+    Writes check their input with :func:`socialcrm.domain.sanctions.check_sanction`
+    (and ``check_lift``) before touching storage, so a bad row raises
+    ``ValidationError`` and writes nothing.
+    """
+
+    def add(
+        self,
+        *,
+        member_id: int,
+        kind: str,
+        reason: str,
+        imposed_by: int,
+        imposed_at: datetime,
+        ends_at: datetime | None,
+    ) -> Sanction:
+        """Insert a sanction in force from ``imposed_at``; return it with its id.
+
+        ``NotFound`` (code ``member_not_found``) for an unknown member;
+        ``ValidationError`` for an unknown kind, a naive datetime, or ``ends_at`` not
+        after ``imposed_at``.
+        """
+        ...
+
+    def get(self, sanction_id: int) -> Sanction | None:
+        """The sanction with this id, or ``None``."""
+        ...
+
+    def in_force(self, member_id: int, at: datetime) -> builtins.list[Sanction]:
+        """The member's sanctions not lifted and not ended at ``at``, by id ascending.
+
+        Every command reads this for its actor, so SQL adapters answer it from an
+        index on ``(member_id, id)``.
+        """
+        ...
+
+    def lift(self, sanction_id: int, *, at: datetime, by: int | None, reason: str | None) -> bool:
+        """Mark the sanction lifted at ``at`` by ``by`` (``None``: it expired).
+
+        A compare-and-set: returns ``False`` and changes nothing when it was already
+        lifted (another writer got there first). ``NotFound`` (code
+        ``sanction_not_found``) for an unknown id.
+        """
+        ...
+
+    def due_to_expire(self, at: datetime, *, limit: int) -> builtins.list[Sanction]:
+        """Sanctions not lifted whose ``ends_at`` is at or before ``at``, earliest end first.
+
+        Ties by id ascending; at most ``limit``.
+        """
+        ...
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> builtins.list[Sanction]:
+        """Every sanction of the member, lifted ones included, newest first (id descending)."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The append-only log of moderator and admin actions.
+
+    Entries are never changed or deleted. ``before`` and ``after`` are small JSON
+    objects (stored as JSON text by SQL adapters) and come back as read-only
+    mappings equal to what was given.
+    """
+
+    def append(
+        self,
+        *,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        reason: str = "",
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append an entry and return it with its id.
+
+        ``ValidationError`` (nothing written) for a naive ``at``, an empty action or
+        one longer than 64 characters, or ``before``/``after`` that are not JSON
+        objects.
+        """
+        ...
+
+    def entries(
+        self,
+        *,
+        actor_id: int | None = None,
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        actions: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: int | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> builtins.list[AuditEntry]:
+        """Entries matching every filter given, newest first (id descending).
+
+        ``since <= at < until`` (``None`` bounds are open); ``actions`` ``None``
+        means any action; ``before_id`` keeps only entries with a smaller id (a
+        cursor: pass the last id of the previous page).
+        """
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -494,6 +607,16 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """The unit's outbox repository."""
+        ...
+
+    @property
+    def sanctions(self) -> SanctionRepository:
+        """The unit's sanctions repository."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The unit's audit log repository."""
         ...
 
     def commit(self) -> None:
@@ -543,4 +666,6 @@ __all__ = [
     "VoteRepository",
     "LedgerRepository",
     "OutboxRepository",
+    "SanctionRepository",
+    "AuditRepository",
 ]

@@ -53,6 +53,10 @@ reputation_changed = _namespace.signal("reputation_changed", doc="A ledger entry
 reputation_recomputed = _namespace.signal(
     "reputation_recomputed", doc="A cached reputation total was corrected."
 )
+sanction_imposed = _namespace.signal(
+    "sanction_imposed", doc="A member was silenced, suspended or banned."
+)
+sanction_lifted = _namespace.signal("sanction_lifted", doc="A sanction was lifted or expired.")
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from socialcrm.domain.records import (
+    AuditEntry,
     Comment,
     LedgerEntry,
     Member,
@@ -25,11 +26,13 @@ from socialcrm.domain.records import (
     Post,
     Profile,
     Revision,
+    Sanction,
     Space,
     Thread,
     Vote,
 )
-from socialcrm.errors import Conflict
+from socialcrm.domain.sanctions import check_audit_entry, check_lift, check_sanction
+from socialcrm.errors import Conflict, NotFound
 
 
 class _Tables:
@@ -54,6 +57,8 @@ class _Tables:
         self.ledger_by_cap_day: dict[tuple[int, date], tuple[int, ...]] = {}
         self.outbox: dict[int, OutboxMessage] = {}
         self.outbox_by_event_id: dict[str, int] = {}
+        self.sanctions: dict[int, Sanction] = {}
+        self.audit: dict[int, AuditEntry] = {}
         self.sequences: dict[str, int] = {}
 
 
@@ -667,6 +672,134 @@ class _Outbox(_Repository):
         return len(old)
 
 
+class _Sanctions(_Repository):
+    def add(
+        self,
+        *,
+        member_id: int,
+        kind: str,
+        reason: str,
+        imposed_by: int,
+        imposed_at: datetime,
+        ends_at: datetime | None,
+    ) -> Sanction:
+        check_sanction(kind=kind, imposed_at=imposed_at, ends_at=ends_at)
+        if member_id not in self._t.members:
+            raise NotFound(f"no member {member_id}", code="member_not_found")
+        sanction = Sanction(
+            id=self._j.next_id("sanctions"),
+            member_id=member_id,
+            kind=kind,
+            reason=reason,
+            imposed_by=imposed_by,
+            imposed_at=imposed_at,
+            ends_at=ends_at,
+        )
+        self._j.put(self._t.sanctions, sanction.id, sanction)
+        return sanction
+
+    def get(self, sanction_id: int) -> Sanction | None:
+        return self._t.sanctions.get(sanction_id)
+
+    def in_force(self, member_id: int, at: datetime) -> list[Sanction]:
+        return sorted(
+            (
+                s
+                for s in self._t.sanctions.values()
+                if s.member_id == member_id
+                and s.lifted_at is None
+                and (s.ends_at is None or s.ends_at > at)
+            ),
+            key=lambda s: s.id,
+        )
+
+    def lift(self, sanction_id: int, *, at: datetime, by: int | None, reason: str | None) -> bool:
+        check_lift(at=at)
+        sanction = self._t.sanctions.get(sanction_id)
+        if sanction is None:
+            raise NotFound(f"no sanction {sanction_id}", code="sanction_not_found")
+        if sanction.lifted_at is not None:
+            return False
+        lifted = attrs.evolve(sanction, lifted_at=at, lifted_by=by, lift_reason=reason)
+        self._j.put(self._t.sanctions, sanction_id, lifted)
+        return True
+
+    def due_to_expire(self, at: datetime, *, limit: int) -> list[Sanction]:
+        due = [
+            s
+            for s in self._t.sanctions.values()
+            if s.lifted_at is None and s.ends_at is not None and s.ends_at <= at
+        ]
+        due.sort(key=lambda s: (s.ends_at, s.id))
+        return due[: max(limit, 0)]
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[Sanction]:
+        found = [s for s in self._t.sanctions.values() if s.member_id == member_id]
+        found.sort(key=lambda s: s.id, reverse=True)
+        return found[offset : offset + limit]
+
+
+class _Audit(_Repository):
+    def append(
+        self,
+        *,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        reason: str = "",
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        check_audit_entry(at=at, action=action, before=before, after=after)
+        entry = AuditEntry(
+            id=self._j.next_id("audit"),
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            reason=reason,
+            member_id=member_id,
+            post_id=post_id,
+            thread_id=thread_id,
+            before=before,
+            after=after,
+        )
+        self._j.put(self._t.audit, entry.id, entry)
+        return entry
+
+    def entries(
+        self,
+        *,
+        actor_id: int | None = None,
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        actions: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: int | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        wanted = None if actions is None else set(actions)
+        found = [
+            e
+            for e in self._t.audit.values()
+            if (actor_id is None or e.actor_id == actor_id)
+            and (member_id is None or e.member_id == member_id)
+            and (post_id is None or e.post_id == post_id)
+            and (thread_id is None or e.thread_id == thread_id)
+            and (wanted is None or e.action in wanted)
+            and (since is None or e.at >= since)
+            and (until is None or e.at < until)
+            and (before_id is None or e.id < before_id)
+        ]
+        found.sort(key=lambda e: e.id, reverse=True)
+        return found[offset : offset + limit]
+
+
 class MemoryUnitOfWork:
     """A unit of work over the in-memory tables; see :class:`socialcrm.ports.UnitOfWork`."""
 
@@ -680,6 +813,8 @@ class MemoryUnitOfWork:
         self.votes = _Votes(self._journal)
         self.ledger = _Ledger(self._journal)
         self.outbox = _Outbox(self._journal)
+        self.sanctions = _Sanctions(self._journal)
+        self.audit = _Audit(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

@@ -351,6 +351,43 @@ class ReputationRecomputed(Event):
     reputation: int
 
 
+# ---------------------------------------------------------------- moderation
+
+
+@attrs.frozen(kw_only=True)
+class SanctionImposed(Event):
+    """A moderator silenced, suspended or banned a member.
+
+    ``ends_at`` is when the sanction lifts by itself (``None``: only when lifted).
+    """
+
+    name: ClassVar[str] = "sanction_imposed"
+    sanction_id: int
+    member_id: int
+    kind: str
+    reason: str
+    ends_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SanctionLifted(Event):
+    """A sanction stopped applying: lifted early by a moderator, or expired.
+
+    ``expired`` is ``True`` when it reached its end time and
+    ``expire_sanctions()`` recorded that (``actor_id`` is then ``None`` and ``at``
+    is when the job ran), ``False`` when a moderator lifted it. ``ended_at`` is
+    when it stopped applying.
+    """
+
+    name: ClassVar[str] = "sanction_lifted"
+    sanction_id: int
+    member_id: int
+    kind: str
+    expired: bool
+    ended_at: datetime
+    reason: str = ""
+
+
 #: Every concrete event class, in documentation order.
 EVENT_TYPES: tuple[type[Event], ...] = (
     MemberJoined,
@@ -374,4 +411,6 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     AnswerUnaccepted,
     ReputationChanged,
     ReputationRecomputed,
+    SanctionImposed,
+    SanctionLifted,
 )

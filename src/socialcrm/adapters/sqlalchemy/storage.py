@@ -20,15 +20,19 @@ from socialcrm.adapters.sqlalchemy.engines import (
 from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
+    AuditStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
     PostStatements,
+    SanctionStatements,
     SpaceStatements,
+    SQLAuditRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
     SQLPostRepository,
+    SQLSanctionRepository,
     SQLSpaceRepository,
     SQLThreadRepository,
     SQLVoteRepository,
@@ -71,6 +75,8 @@ class _Statements:
         "votes",
         "ledger",
         "outbox",
+        "sanctions",
+        "audit",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -82,6 +88,8 @@ class _Statements:
         self.votes = VoteStatements(tables, prepare)
         self.ledger = LedgerStatements(tables, prepare)
         self.outbox = OutboxStatements(tables, prepare)
+        self.sanctions = SanctionStatements(tables, prepare)
+        self.audit = AuditStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -103,6 +111,8 @@ class SQLAlchemyUnitOfWork:
         "votes",
         "ledger",
         "outbox",
+        "sanctions",
+        "audit",
     )
 
     def __init__(
@@ -128,6 +138,10 @@ class SQLAlchemyUnitOfWork:
         self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
         self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
         self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
+        self.sanctions = SQLSanctionRepository(
+            connection, statements.sanctions, savepoints=savepoints
+        )
+        self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

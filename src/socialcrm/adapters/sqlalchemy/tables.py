@@ -31,6 +31,14 @@ Design notes:
   rows cannot hand a position out again); ``event_id`` (a UUID string) is
   unique; the index on ``(delivered_at, id)`` serves the relay's "pending by
   position" query and the purge of old delivered rows. It has no foreign keys.
+* ``sanctions`` holds silences, suspensions and bans; only ``member_id`` is a
+  foreign key (like the ledger, it is history). ``(member_id, id)`` serves the
+  sanctions-in-force read every command makes for its actor, and a member's
+  history; ``(lifted_at, ends_at)`` the expiry job.
+* ``audit_log`` is the append-only moderation log. It has no foreign keys (it
+  names members, posts and threads that may later be deleted); ``before_state``
+  and ``after_state`` are JSON objects as text. Each filter of the audit query
+  leads an index with ``id``, so "newest first" pages read the index in order.
 * ``reputation_counts`` is the rank index: how many members hold a reputation
   in each ``(level, bucket)``, kept in step by the member repository (see
   :mod:`.repositories.reputation_counts`). It has no foreign keys either.
@@ -84,6 +92,7 @@ RULE_LENGTH = 64
 CAUSE_LENGTH = 255
 EVENT_ID_LENGTH = 36
 EVENT_NAME_LENGTH = 64
+AUDIT_ACTION_LENGTH = 64
 
 
 @attrs.frozen
@@ -105,6 +114,8 @@ class Tables:
     ledger: Table
     outbox: Table
     reputation_counts: Table
+    sanctions: Table
+    audit_log: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -307,6 +318,46 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         PrimaryKeyConstraint("level", "bucket"),
         **MYSQL_TABLE_OPTIONS,
     )
+    sanctions = Table(
+        f"{p}sanctions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("kind", String(CODE_LENGTH), nullable=False),
+        Column("reason", long_text(), nullable=False),
+        Column("imposed_by", Integer, nullable=False),
+        Column("imposed_at", UTCDateTime, nullable=False),
+        Column("ends_at", UTCDateTime, nullable=True),
+        Column("lifted_at", UTCDateTime, nullable=True),
+        Column("lifted_by", Integer, nullable=True),
+        Column("lift_reason", long_text(), nullable=True),
+        Index(None, "member_id", "id"),
+        Index(None, "lifted_at", "ends_at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    audit_log = Table(
+        f"{p}audit_log",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("at", UTCDateTime, nullable=False),
+        Column("actor_id", Integer, nullable=True),
+        Column("action", String(AUDIT_ACTION_LENGTH), nullable=False),
+        Column("reason", long_text(), nullable=False),
+        Column("member_id", Integer, nullable=True),
+        Column("post_id", Integer, nullable=True),
+        Column("thread_id", Integer, nullable=True),
+        Column("before_state", long_text(), nullable=False),
+        Column("after_state", long_text(), nullable=False),
+        Index(None, "actor_id", "id"),
+        Index(None, "member_id", "id"),
+        Index(None, "post_id", "id"),
+        Index(None, "thread_id", "id"),
+        Index(None, "action", "id"),
+        Index(None, "at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -323,6 +374,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         ledger=ledger,
         outbox=outbox,
         reputation_counts=reputation_counts,
+        sanctions=sanctions,
+        audit_log=audit_log,
     )
 
 

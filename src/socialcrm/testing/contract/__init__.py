@@ -2,9 +2,10 @@
 
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
-soft deletes, the ledger queries and the timezone of every datetime. socialcrm
-runs it against its in-memory and SQLAlchemy adapters; host applications run it
-against the adapters they write themselves.
+soft deletes, the ledger queries, the outbox, sanctions, the audit log and the
+timezone of every datetime. socialcrm runs it against its in-memory and
+SQLAlchemy adapters; host applications run it against the adapters they write
+themselves.
 
 Subclass it once per adapter and provide a ``storage`` fixture that yields a
 fresh, empty storage and closes it afterwards::
@@ -44,6 +45,7 @@ from collections.abc import Iterator
 import pytest
 
 from socialcrm.ports import Storage
+from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
 from socialcrm.testing.contract.ledger import LedgerContract
@@ -51,6 +53,7 @@ from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
+from socialcrm.testing.contract.sanctions import SanctionContract
 from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
 from socialcrm.testing.contract.units import UnitOfWorkContract
@@ -72,6 +75,8 @@ class StorageContract(
     VoteContract,
     LedgerContract,
     OutboxContract,
+    SanctionContract,
+    AuditContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

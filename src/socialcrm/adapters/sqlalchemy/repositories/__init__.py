@@ -1,14 +1,23 @@
 """SQL repositories: one module per port repository, each with its prebuilt statements."""
 
+from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
 from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
+from socialcrm.adapters.sqlalchemy.repositories.sanctions import (
+    SanctionStatements,
+    SQLSanctionRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SpaceStatements, SQLSpaceRepository
 from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadRepository, ThreadStatements
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
 
 __all__ = [
+    "AuditStatements",
+    "SanctionStatements",
+    "SQLAuditRepository",
+    "SQLSanctionRepository",
     "LedgerStatements",
     "MemberStatements",
     "OutboxStatements",
