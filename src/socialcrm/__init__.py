@@ -11,6 +11,7 @@ The public surface::
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
 from socialcrm.domain.records import (
+    AuditEntry,
     Comment,
     LeaderboardRow,
     LedgerEntry,
@@ -20,6 +21,7 @@ from socialcrm.domain.records import (
     Profile,
     ReputationChange,
     Revision,
+    Sanction,
     Space,
     Thread,
     Vote,
@@ -31,6 +33,7 @@ from socialcrm.errors import (
     PermissionDenied,
     RateLimited,
     RetryableStorageError,
+    Sanctioned,
     SocialCRMError,
     StorageError,
     ValidationError,
@@ -42,6 +45,7 @@ from socialcrm.settings import RewardSettings, Settings
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AuditEntry",
     "Clock",
     "Comment",
     "Community",
@@ -62,6 +66,8 @@ __all__ = [
     "ReputationChange",
     "RewardSettings",
     "Revision",
+    "Sanction",
+    "Sanctioned",
     "Settings",
     "SocialCRMError",
     "Space",

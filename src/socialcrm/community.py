@@ -13,7 +13,9 @@ from socialcrm.errors import ValidationError
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
+from socialcrm.services.audit import Audit
 from socialcrm.services.members import Members
+from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
 from socialcrm.services.posts import Posts
 from socialcrm.services.reputation import Privileges, Reputation
@@ -72,6 +74,8 @@ class Community:
         self.reputation = Reputation(runtime)
         self.privileges = Privileges(runtime)
         self.outbox = Outbox(runtime)
+        self.moderation = Moderation(runtime)
+        self.audit = Audit(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

@@ -79,6 +79,9 @@ class Settings:
     new_tags_need_privilege: bool = False
     page_size_limit: int = 200
     transient_retries: int = 8
+    moderation_reason_max_length: int = 1000
+    sanction_max_days: int | None = None
+    expire_sanctions_batch: int = 500
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""

@@ -13,7 +13,7 @@ from socialcrm.leaderboards.storage import StorageLeaderboard
 from socialcrm.plugins.context import HookContext
 from socialcrm.services.access import (
     has_privilege,
-    optional_actor,
+    optional_viewer,
     readable_spaces,
     resolve_space,
 )
@@ -97,7 +97,7 @@ class Reputation:
         with self._rt.query() as uow:
             space_ids = None
             if space is not None:
-                viewer = optional_actor(uow, actor)
+                viewer = optional_viewer(uow, actor)
                 root = resolve_space(uow, viewer, space)
                 space_ids = space_and_descendants(readable_spaces(uow, viewer), root.id)
             since = period_start(period, self._rt.clock.now())
