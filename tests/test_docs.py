@@ -44,7 +44,17 @@ HOOK_NAMES = sorted(
     if callable(value) and hasattr(value, f"{hookspecs.PROJECT_NAME}_spec")
 )
 SIGNAL_NAMES = sorted([*signals.SIGNALS, "event_committed"])
-FACADE_APIS = ("members", "spaces", "threads", "posts", "votes", "reputation", "privileges")
+FACADE_APIS = (
+    "members",
+    "spaces",
+    "threads",
+    "posts",
+    "votes",
+    "reputation",
+    "privileges",
+    "moderation",
+    "audit",
+)
 
 
 def _h2_headings(path: Path) -> set[str]:

@@ -592,3 +592,18 @@ def test_only_moderators_staff_and_admins_read_the_audit_log(world: Any) -> None
         c.audit.entries(actor=987654)
     for reader in (world.mod.id, _staff(world), world.admin.id):
         assert [e.action for e in c.audit.entries(actor=reader)] == ["space_created"]
+
+
+def test_the_moderation_guide_runs() -> None:
+    from pathlib import Path
+
+    from test_docs import _fenced_blocks
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "moderation.md"
+    namespace: dict[str, Any] = {"__name__": "moderation_guide"}
+    blocks = [(line, code) for info, line, code in _fenced_blocks(path) if info == "python"]
+    assert len(blocks) >= 2
+    for line, code in blocks:
+        exec(compile("\n" * (line - 1) + code, str(path), "exec"), namespace)
+    assert [e.action for e in namespace["entries"]] == ["sanction_imposed"]
+    namespace["community"].close()
