@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from socialcrm.domain.records import SANCTION_KINDS, Member, Sanction
@@ -146,7 +146,7 @@ def duration_until(
             raise ValidationError("duration is too long", field="duration") from None
     if until is None:
         return None
-    return aware(until, "until")
+    return aware(until, "until").astimezone(timezone.utc)
 
 
 __all__ = [

@@ -8,7 +8,7 @@ leaves none.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -99,7 +99,7 @@ class Audit:
         member: int | None = None,
         post: int | None = None,
         thread: int | None = None,
-        action: str | Iterable[str] | None = None,
+        action: str | Collection[str] | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         cursor: int | None = None,
@@ -122,7 +122,14 @@ class Audit:
         before_id = _optional_id(cursor, "cursor")
         actions: builtins.list[str] | None = None
         if action is not None:
-            names = [action] if isinstance(action, str) else list(action)
+            if isinstance(action, str):
+                names = [action]
+            elif isinstance(action, (list, tuple, set, frozenset)):
+                names = list(action)
+            else:
+                raise ValidationError(
+                    "action must be an action name or a list of them", field="action"
+                )
             if not names:
                 raise ValidationError("action must name at least one action", field="action")
             actions = [validation.choice(name, "action", AUDIT_ACTIONS) for name in names]
