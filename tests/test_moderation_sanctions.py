@@ -607,3 +607,68 @@ def test_the_moderation_guide_runs() -> None:
         exec(compile("\n" * (line - 1) + code, str(path), "exec"), namespace)
     assert [e.action for e in namespace["entries"]] == ["sanction_imposed"]
     namespace["community"].close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "postgres", "mariadb"])
+def test_concurrent_expiry_jobs_record_each_sanction_once(kind: str, tmp_path: Any) -> None:
+    import threading
+    import time
+
+    from conftest import make_storage
+    from socialcrm import ManualClock
+
+    clock = ManualClock()
+    first_inside = threading.Event()
+
+    class HoldTheFirstExpiry:
+        """Keeps the first job's transaction open while the second job runs."""
+
+        @hookimpl
+        def socialcrm_on_event(self, event: Any, context: Any) -> None:
+            if event.name == "sanction_lifted" and not first_inside.is_set():
+                first_inside.set()
+                time.sleep(0.5)
+
+    storage = make_storage(kind, tmp_path)
+    jobs = [
+        Community(storage, clock=clock, entry_points=False, plugins=[HoldTheFirstExpiry()])
+        for _ in range(2)
+    ]
+    c = jobs[0]
+    admin = c.members.join(external_id="admin", display_name="Admin", roles=["admin"])
+    members = [c.members.join(external_id=f"m{i}", display_name=f"M{i}").id for i in range(3)]
+    imposed = [
+        c.moderation.silence(actor=admin.id, member=m, reason="x", duration=timedelta(hours=1))
+        for m in members
+    ]
+    clock.advance(hours=2)
+    results: list[list[Any]] = [[], []]
+    errors: list[BaseException] = []
+    received: list[Any] = []
+
+    def run(index: int) -> None:
+        try:
+            results[index] = jobs[index].moderation.expire_sanctions()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def record(sender: object, event: Any) -> None:
+        received.append(event)
+
+    with signals.sanction_lifted.connected_to(record):
+        first = threading.Thread(target=run, args=(0,))
+        first.start()
+        assert first_inside.wait(30)
+        second = threading.Thread(target=run, args=(1,))
+        second.start()
+        first.join(60)
+        second.join(60)
+    try:
+        assert errors == []
+        recorded = sorted(s.id for result in results for s in result)
+        assert recorded == sorted(s.id for s in imposed)
+        assert sorted(e.sanction_id for e in received) == recorded
+        expired = c.audit.entries(actor=admin.id, action="sanction_expired")
+        assert sorted(e.member_id for e in expired if e.member_id is not None) == members
+    finally:
+        storage.close()
