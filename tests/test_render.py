@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import socialcrm.render as render_package
 from socialcrm import ValidationError
 from socialcrm.render import (
     ContentStats,
@@ -523,3 +524,32 @@ def test_bare_urls_and_raw_html_links_are_not_counted_as_links() -> None:
 
 def test_content_stats_of_plain_text_is_empty() -> None:
     assert content_stats("nothing here") == ContentStats()
+
+
+# ---------------------------------------------------------------- documentation
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.parametrize("name", render_package.__all__)
+def test_public_render_names_have_docstrings(name: str) -> None:
+    value = getattr(render_package, name)
+    if not callable(value):
+        return  # constants are documented by a #: comment and in docs/rendering.md
+    assert (value.__doc__ or "").strip(), f"socialcrm.render.{name} has no docstring"
+
+
+@pytest.mark.parametrize("name", [n for n in vars(Renderer) if not n.startswith("_")])
+def test_renderer_members_have_docstrings(name: str) -> None:
+    assert (getattr(Renderer, name).__doc__ or "").strip(), f"Renderer.{name} has no docstring"
+
+
+@pytest.mark.parametrize("option", [f.name for f in attrs.fields(RenderOptions)])
+def test_every_render_option_is_documented(option: str) -> None:
+    assert f"`{option}`" in (DOCS / "rendering.md").read_text(encoding="utf-8")
+
+
+def test_every_content_stats_field_is_documented() -> None:
+    text = (DOCS / "rendering.md").read_text(encoding="utf-8")
+    for field in attrs.fields(ContentStats):
+        assert f"stats.{field.name}" in text, field.name
