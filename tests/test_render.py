@@ -403,7 +403,7 @@ def test_default_limit_is_above_the_default_body_length() -> None:
 def test_text_must_be_a_string(value: object) -> None:
     with pytest.raises(ValidationError):
         render_markdown(value)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(ValidationError):
         render_plain(value)  # type: ignore[arg-type]
 
 

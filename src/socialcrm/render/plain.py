@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from socialcrm.errors import ValidationError
 from socialcrm.render.safe_html import SafeHTML
 
 _NEWLINES = re.compile(r"\r\n?")
@@ -15,11 +16,13 @@ def render_plain(text: str) -> SafeHTML:
     """Escape ``text`` for HTML: each run of blank lines starts a new ``<p>``, each other
     newline becomes ``<br>``. No markup is interpreted; ``@mentions`` and URLs stay text.
 
+    :raises ValidationError: ``text`` is not a string.
+
     >>> render_plain("a < b\\nc\\n\\nnew paragraph")
     SafeHTML('<p>a &lt; b<br>\\nc</p>\\n<p>new paragraph</p>')
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a string, got {type(text).__name__}")
+        raise ValidationError(f"text must be a string, got {type(text).__name__}", field="text")
     text = _NEWLINES.sub("\n", text).replace("\x00", "\ufffd").strip()
     if not text:
         return SafeHTML("")
