@@ -20,11 +20,13 @@ from socialcrm.adapters.sqlalchemy.engines import (
 from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
+    ImportStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
     PostStatements,
     SpaceStatements,
+    SQLImportRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
@@ -57,7 +59,7 @@ class _Statements:
     here once and run directly (see :mod:`.prepared`).
     """
 
-    __slots__ = ("members", "spaces", "threads", "posts", "votes", "ledger", "outbox")
+    __slots__ = ("members", "spaces", "threads", "posts", "votes", "ledger", "outbox", "imports")
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         self.members = MemberStatements(tables, prepare)
@@ -67,6 +69,7 @@ class _Statements:
         self.votes = VoteStatements(tables, prepare)
         self.ledger = LedgerStatements(tables, prepare)
         self.outbox = OutboxStatements(tables, prepare)
+        self.imports = ImportStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -88,6 +91,7 @@ class SQLAlchemyUnitOfWork:
         "votes",
         "ledger",
         "outbox",
+        "imports",
     )
 
     def __init__(
@@ -108,6 +112,7 @@ class SQLAlchemyUnitOfWork:
         self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
         self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
         self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
+        self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

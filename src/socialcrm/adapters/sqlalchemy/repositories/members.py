@@ -8,18 +8,27 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, not_, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Member, Profile
+from socialcrm.domain.records import PLACEHOLDER_ROLE, Member, Profile
 from socialcrm.errors import Conflict
 
 
 def _roles_to_text(roles: Collection[str]) -> str:
     return ",".join(sorted(roles))
+
+
+def listed_members(members: Table) -> ColumnElement[bool]:
+    """The condition of members that lists and leaderboards show: not placeholders.
+
+    Roles are sorted comma-separated names and no other role contains the word, so a
+    ``LIKE`` on it is exact.
+    """
+    return not_(members.c.roles.contains(PLACEHOLDER_ROLE))
 
 
 #: Column order of every member query; ``_member_from_row`` unpacks in this order.
@@ -105,14 +114,19 @@ class MemberStatements:
         self.set_reputation = prepare.core(
             update(m).where(by_id).values(reputation=bindparam("new_reputation"))
         )
+        listed = listed_members(m)
+        self.listed = listed
         self.page = prepare.core(
             select(*self.columns)
+            .where(listed)
             .order_by(m.c.id)
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
         )
         self.count_above = prepare.core(
-            select(func.count()).select_from(m).where(m.c.reputation > bindparam("reputation"))
+            select(func.count())
+            .select_from(m)
+            .where(m.c.reputation > bindparam("reputation"), listed)
         )
         self.reputations = prepare.core(select(m.c.id, m.c.reputation))
 
@@ -219,6 +233,7 @@ class SQLMemberRepository(SQLRepository):
         m = self._q.table
         query = (
             select(*self._q.columns)
+            .where(self._q.listed)
             .order_by(m.c.reputation.desc(), m.c.id)
             .limit(limit)
             .offset(offset)
@@ -236,4 +251,4 @@ class SQLMemberRepository(SQLRepository):
         return {member_id: rep for member_id, rep in self._q.reputations.all(self._conn)}
 
 
-__all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository"]
+__all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository", "listed_members"]
