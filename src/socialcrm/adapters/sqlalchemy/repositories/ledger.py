@@ -207,7 +207,8 @@ class SQLLedgerRepository(SQLRepository):
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry,
         otherwise only entries whose ``space_id`` is in it. Members whose sum is
-        0 or less, and placeholder members, are left out. Highest sum first, then member id ascending.
+        0 or less, and placeholder members, are left out. Highest sum first, then
+        member id ascending.
         """
         if space_ids is not None and not space_ids:
             return []
