@@ -48,7 +48,8 @@ class ImportReport:
 
     def merge(self, stage: str, counts: Counter[str]) -> None:
         """Add a batch's counts once it committed."""
-        self.counts.setdefault(stage, Counter()).update(counts)
+        if counts:
+            self.counts.setdefault(stage, Counter()).update(counts)
 
     def count(self, stage: str, outcome: str) -> int:
         """How many rows of ``stage`` had ``outcome``."""
