@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from socialcrm.importers.stackexchange.compare import ASSOCIATION_BONUS, compare_reputation
+from socialcrm.importers.stackexchange.configuration import ImportPrivileges, import_settings
 from socialcrm.importers.stackexchange.progress import (
     ImportProgress,
     NoProgress,
@@ -28,9 +29,7 @@ from socialcrm.importers.stackexchange.progress import (
 from socialcrm.importers.stackexchange.replay import (
     DEFAULT_BATCH_SIZE,
     STAGES,
-    ImportPrivileges,
     StackExchangeImporter,
-    import_settings,
     source_name,
 )
 from socialcrm.importers.stackexchange.report import (

@@ -28,13 +28,12 @@ import attrs
 
 from socialcrm.clock import ManualClock
 from socialcrm.community import Community
-from socialcrm.domain.records import Member
+from socialcrm.domain.records import PLACEHOLDER_ROLE
 from socialcrm.errors import DumpError, NotFound, SocialCRMError
 from socialcrm.importers.stackexchange import dump
+from socialcrm.importers.stackexchange.configuration import ImportPrivileges, import_settings
 from socialcrm.importers.stackexchange.progress import ImportProgress, NoProgress
 from socialcrm.importers.stackexchange.report import VOTE_TYPES, ImportReport
-from socialcrm.plugins.context import HookContext
-from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.plugins.stackexchange import PLUGIN_NAME, StackExchangePreset
 from socialcrm.ports import Storage
 from socialcrm.settings import Settings
@@ -45,42 +44,7 @@ STAGES = ("users", "posts", "comments", "votes", "closures")
 #: Rows committed per unit of work.
 DEFAULT_BATCH_SIZE = 1000
 
-_PLACEHOLDER_ROLES = ("placeholder",)
 _EPOCH = datetime(2008, 1, 1, tzinfo=timezone.utc)
-
-
-class ImportPrivileges:
-    """Grants every privilege while history is replayed: Stack Exchange checked them then.
-
-    Registered only on the importer's own ``Community``, never on the host's.
-    """
-
-    @hookimpl
-    def socialcrm_privilege_check(
-        self, member: Member, privilege: str, required: int, context: HookContext
-    ) -> bool | None:
-        """``True``: the dump's actions were allowed when they happened."""
-        return True
-
-
-def import_settings(base: Settings | None = None) -> Settings:
-    """``base`` with the limits that Stack Exchange's own data may exceed lifted.
-
-    Reward amounts, the cap and the floor stay ``base``'s. Lifted: the vote lock
-    (dumps hold only the final vote), text lengths (bodies are rendered HTML,
-    titles may be shorter than socialcrm's minimum), and the tag privilege.
-    """
-    return attrs.evolve(
-        base or Settings(),
-        vote_lock_seconds=0,
-        title_min_length=1,
-        title_max_length=500,
-        body_max_length=1_000_000,
-        comment_max_length=10_000,
-        display_name_max_length=255,
-        max_tags=10,
-        new_tags_need_privilege=False,
-    )
 
 
 def source_name(directory: Path) -> str:
@@ -267,7 +231,7 @@ class StackExchangeImporter:
         member = self.community.members.join(
             external_id=f"se:{kind}:{external_id}",
             display_name=name,
-            roles=[*_PLACEHOLDER_ROLES, *roles],
+            roles=[PLACEHOLDER_ROLE, *roles],
         )
         self._map(batch, kind, external_id, member.id)
         return member.id
