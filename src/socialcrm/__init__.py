@@ -27,6 +27,7 @@ from socialcrm.domain.records import (
 from socialcrm.errors import (
     Conflict,
     ContentRejected,
+    DumpError,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -47,6 +48,7 @@ __all__ = [
     "Community",
     "Conflict",
     "ContentRejected",
+    "DumpError",
     "HookContext",
     "LeaderboardRow",
     "LedgerEntry",

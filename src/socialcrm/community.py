@@ -13,6 +13,7 @@ from socialcrm.errors import ValidationError
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
+from socialcrm.services.imports import ImportState
 from socialcrm.services.members import Members
 from socialcrm.services.outbox import Outbox
 from socialcrm.services.posts import Posts
@@ -72,6 +73,7 @@ class Community:
         self.reputation = Reputation(runtime)
         self.privileges = Privileges(runtime)
         self.outbox = Outbox(runtime)
+        self.imports = ImportState(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

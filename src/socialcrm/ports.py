@@ -94,17 +94,17 @@ class MemberRepository(Protocol):
         ...
 
     def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
-        """Members by id ascending."""
+        """Members by id ascending, placeholder members left out."""
         ...
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
     ) -> builtins.list[Member]:
-        """Members by reputation descending, then id ascending."""
+        """Members by reputation descending, then id ascending, placeholder members left out."""
         ...
 
     def count_above(self, reputation: int) -> int:
-        """How many members have a reputation strictly greater than ``reputation``."""
+        """How many members (placeholders left out) have a reputation above ``reputation``."""
         ...
 
     def reputations(self) -> dict[int, int]:
@@ -258,6 +258,7 @@ class PostRepository(Protocol):
         body: str,
         is_opening: bool,
         created_at: datetime,
+        community_wiki: bool = False,
     ) -> Post:
         """Insert a post with score 0."""
         ...
@@ -397,8 +398,8 @@ class LedgerRepository(Protocol):
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
-        only entries whose ``space_id`` is in it. Members whose sum is 0 or less are
-        left out. Highest sum first, then member id ascending.
+        only entries whose ``space_id`` is in it. Members whose sum is 0 or less, and
+        placeholder members, are left out. Highest sum first, then member id ascending.
         """
         ...
 
@@ -458,6 +459,34 @@ class OutboxRepository(Protocol):
         ...
 
 
+class ImportRepository(Protocol):
+    """What a history import remembers, so that re-running or resuming it is safe.
+
+    ``source`` names one imported community (``"stackexchange:<site>"``); ``kind``
+    the sort of row (``"user"``, ``"post"``). Checkpoints hold how far each stage
+    of the import got; they commit with the rows they count.
+    """
+
+    def map_id(self, *, source: str, kind: str, external_id: str, local_id: int) -> None:
+        """Record that the source's ``external_id`` became ``local_id``.
+
+        ``Conflict`` (code ``duplicate_import_id``) if that external id is mapped already.
+        """
+        ...
+
+    def local_ids(self, *, source: str, kind: str) -> dict[str, int]:
+        """Every mapped id of ``kind`` in ``source``: external id to local id."""
+        ...
+
+    def checkpoint(self, *, source: str, stage: str) -> int:
+        """The position saved for ``stage`` of ``source``; 0 if none was saved."""
+        ...
+
+    def set_checkpoint(self, *, source: str, stage: str, position: int) -> None:
+        """Save ``position`` for ``stage`` of ``source``, replacing any earlier one."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -494,6 +523,11 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """The unit's outbox repository."""
+        ...
+
+    @property
+    def imports(self) -> ImportRepository:
+        """The unit's import-state repository."""
         ...
 
     def commit(self) -> None:
@@ -543,4 +577,5 @@ __all__ = [
     "VoteRepository",
     "LedgerRepository",
     "OutboxRepository",
+    "ImportRepository",
 ]

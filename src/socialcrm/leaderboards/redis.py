@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialcrm import _redis
 from socialcrm.domain.events import Event, MemberJoined, ReputationChanged, ReputationRecomputed
+from socialcrm.domain.records import PLACEHOLDER_ROLE
 from socialcrm.leaderboards.base import Scored
 from socialcrm.ports import UnitOfWork
 
@@ -233,6 +234,8 @@ class RedisLeaderboard:
         community = self._community
         if community is None:  # pragma: no cover - detached while a signal was in flight
             return
+        if PLACEHOLDER_ROLE in event.roles:
+            return  # placeholders are never ranked
         start = community.settings.reputation_start
         member = self.member_key(event.member_id)
         self._guard(event, lambda: self.client.zadd(self.all_key, {member: -start}, nx=True))

@@ -8,7 +8,7 @@ import attrs
 
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
-from socialcrm.domain.records import ROLES, Member, Profile
+from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
 from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
@@ -203,7 +203,9 @@ class Members:
 
     def _change_role(self, actor: int, member: int, role: str, *, grant: bool) -> Member:
         target_id = validation.identifier(member, "member")
-        role = validation.choice(role, "role", [r for r in ROLES if r != "member"])
+        # "member" is everyone's; "placeholder" is given at join only (imports).
+        grantable = [r for r in ROLES if r not in ("member", PLACEHOLDER_ROLE)]
+        role = validation.choice(role, "role", grantable)
         with self._rt.command() as tx:
             acting = require_actor(tx.uow, actor)
             require_role(acting, frozenset({"admin"}), "grant or revoke roles")

@@ -88,6 +88,7 @@ class Votes:
                         post_author_id=found.author_id,
                         post_kind=kind,
                         value=value,
+                        post_wiki=found.community_wiki,
                     )
                 )
                 return vote
@@ -110,6 +111,7 @@ class Votes:
                     post_kind=kind,
                     value=value,
                     previous_value=existing.value,
+                    post_wiki=found.community_wiki,
                 )
             )
             return attrs.evolve(existing, value=value, cast_at=tx.now)
@@ -142,6 +144,7 @@ class Votes:
                     post_kind=post_kind(thread, found),
                     value=0,
                     previous_value=existing.value,
+                    post_wiki=found.community_wiki,
                 )
             )
 

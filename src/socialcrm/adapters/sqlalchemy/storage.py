@@ -20,11 +20,13 @@ from socialcrm.adapters.sqlalchemy.engines import (
 from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
+    ImportStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
     PostStatements,
     SpaceStatements,
+    SQLImportRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
@@ -37,6 +39,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     reputation_counts,
 )
 from socialcrm.adapters.sqlalchemy.repositories.base import needs_savepoint_for_conflicts
+from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import (
     ReputationCounts,
     ReputationCountStatements,
@@ -71,6 +74,7 @@ class _Statements:
         "votes",
         "ledger",
         "outbox",
+        "imports",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -82,6 +86,7 @@ class _Statements:
         self.votes = VoteStatements(tables, prepare)
         self.ledger = LedgerStatements(tables, prepare)
         self.outbox = OutboxStatements(tables, prepare)
+        self.imports = ImportStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -103,6 +108,7 @@ class SQLAlchemyUnitOfWork:
         "votes",
         "ledger",
         "outbox",
+        "imports",
     )
 
     def __init__(
@@ -128,6 +134,7 @@ class SQLAlchemyUnitOfWork:
         self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
         self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
         self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
+        self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:
@@ -330,7 +337,8 @@ class SQLAlchemyStorage:
         """
         try:
             with self._engine.begin() as connection:
-                return reputation_counts.rebuild(connection, self.tables)
+                ranked = listed_members(self.tables.members)
+                return reputation_counts.rebuild(connection, self.tables, ranked)
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
 

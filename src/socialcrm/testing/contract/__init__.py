@@ -46,6 +46,7 @@ import pytest
 from socialcrm.ports import Storage
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
+from socialcrm.testing.contract.imports import ImportContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
@@ -72,6 +73,7 @@ class StorageContract(
     VoteContract,
     LedgerContract,
     OutboxContract,
+    ImportContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

@@ -262,6 +262,8 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
         "ledger": [uow.ledger.history(m, limit=1000) for m in people],
         "outbox": uow.outbox.pending(limit=1000),
         "outbox_pending": uow.outbox.count_pending(),
+        "import_ids": uow.imports.local_ids(source="contract", kind="post"),
+        "import_checkpoint": uow.imports.checkpoint(source="contract", stage="posts"),
     }
 
 
@@ -321,6 +323,12 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
     "ledger.append": lambda uow, g: _append(uow, g.voter.id, 5, at=_at(30)),
     "outbox.add": lambda uow, g: _add_message(uow, created_at=_at(30)),
     "outbox.mark_delivered": lambda uow, g: uow.outbox.mark_delivered([g.message.id], _at(30)),
+    "imports.map_id": lambda uow, g: uow.imports.map_id(
+        source="contract", kind="post", external_id="1", local_id=g.opening.id
+    ),
+    "imports.set_checkpoint": lambda uow, g: uow.imports.set_checkpoint(
+        source="contract", stage="posts", position=7
+    ),
 }
 
 

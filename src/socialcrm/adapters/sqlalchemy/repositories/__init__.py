@@ -1,5 +1,9 @@
 """SQL repositories: one module per port repository, each with its prebuilt statements."""
 
+from socialcrm.adapters.sqlalchemy.repositories.imports import (
+    ImportStatements,
+    SQLImportRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
@@ -9,6 +13,8 @@ from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadReposito
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
 
 __all__ = [
+    "ImportStatements",
+    "SQLImportRepository",
     "LedgerStatements",
     "MemberStatements",
     "OutboxStatements",
