@@ -111,6 +111,10 @@ class MemberRepository(Protocol):
         """Every member's cached reputation, keyed by id."""
         ...
 
+    def ranked_reputations(self) -> dict[int, int]:
+        """The cached reputation of every ranked member (placeholders left out), by id."""
+        ...
+
 
 class SpaceRepository(Protocol):
     """Spaces and explicit space membership."""

@@ -196,6 +196,9 @@ class _Members(_Repository):
     def reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._t.members.values()}
 
+    def ranked_reputations(self) -> dict[int, int]:
+        return {m.id: m.reputation for m in self._listed()}
+
 
 class _Spaces(_Repository):
     def add(

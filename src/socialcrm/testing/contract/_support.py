@@ -250,6 +250,8 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
     return {
         "members": uow.members.list(limit=1000),
         "reputations": uow.members.reputations(),
+        "ranked": uow.members.ranked_reputations(),
+        "above 0": uow.members.count_above(0),
         "spaces": uow.spaces.list(),
         "memberships": [uow.spaces.memberships(m) for m in people],
         "thread": uow.threads.get(g.thread.id),

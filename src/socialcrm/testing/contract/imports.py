@@ -39,6 +39,7 @@ class ImportContract(ContractBase):
             assert uow.members.top(limit=10) == [high, low]
             assert uow.members.count_above(4) == 2
             assert uow.members.reputations() == {low.id: 5, hidden.id: 50, high.id: 20}
+            assert uow.members.ranked_reputations() == {low.id: 5, high.id: 20}
             gains = uow.ledger.gains(since=None, until=None, space_ids=None, limit=10)
             assert gains == [(low.id, 2)]
             assert uow.ledger.totals() == {hidden.id: 30, low.id: 2}

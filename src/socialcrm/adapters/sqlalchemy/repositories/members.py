@@ -129,6 +129,7 @@ class MemberStatements:
             .offset(bindparam("offset"))
         )
         self.reputations = prepare.core(select(m.c.id, m.c.reputation))
+        self.ranked_reputations = prepare.core(select(m.c.id, m.c.reputation).where(listed))
 
 
 class SQLMemberRepository(SQLRepository):
@@ -304,6 +305,11 @@ class SQLMemberRepository(SQLRepository):
     def reputations(self) -> dict[int, int]:
         """Every member's cached reputation, keyed by id."""
         return {member_id: rep for member_id, rep in self._q.reputations.all(self._conn)}
+
+    def ranked_reputations(self) -> dict[int, int]:
+        """The cached reputation of every ranked member (placeholders left out), by id."""
+        rows = self._q.ranked_reputations.all(self._conn)
+        return {member_id: rep for member_id, rep in rows}
 
 
 __all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository", "listed_members"]
