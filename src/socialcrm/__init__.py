@@ -29,6 +29,7 @@ from socialcrm.domain.records import (
 from socialcrm.errors import (
     Conflict,
     ContentRejected,
+    DumpError,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -51,6 +52,7 @@ __all__ = [
     "Community",
     "Conflict",
     "ContentRejected",
+    "DumpError",
     "HookContext",
     "LeaderboardRow",
     "LedgerEntry",

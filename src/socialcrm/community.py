@@ -14,6 +14,7 @@ from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
+from socialcrm.services.imports import ImportState
 from socialcrm.services.members import Members
 from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
@@ -76,6 +77,7 @@ class Community:
         self.outbox = Outbox(runtime)
         self.moderation = Moderation(runtime)
         self.audit = Audit(runtime)
+        self.imports = ImportState(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

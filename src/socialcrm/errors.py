@@ -136,6 +136,32 @@ class RetryableStorageError(StorageError):
     code = "retryable"
 
 
+class DumpError(SocialCRMError):
+    """A file of an imported dump is missing, malformed or truncated.
+
+    ``file`` names it and ``line``/``column`` say where reading stopped (``None``
+    when unknown). Everything an import committed before the error stays, and is
+    consistent; run the import again to resume once the file is fixed.
+    """
+
+    code = "malformed_dump"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {message}", code=code)
+        self.file = file
+        self.line = line
+        self.column = column
+
+
 __all__ = [
     "SocialCRMError",
     "NotFound",
@@ -147,4 +173,5 @@ __all__ = [
     "ContentRejected",
     "StorageError",
     "RetryableStorageError",
+    "DumpError",
 ]

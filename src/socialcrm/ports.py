@@ -96,21 +96,25 @@ class MemberRepository(Protocol):
         ...
 
     def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
-        """Members by id ascending."""
+        """Members by id ascending, placeholder members left out."""
         ...
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
     ) -> builtins.list[Member]:
-        """Members by reputation descending, then id ascending."""
+        """Members by reputation descending, then id ascending, placeholder members left out."""
         ...
 
     def count_above(self, reputation: int) -> int:
-        """How many members have a reputation strictly greater than ``reputation``."""
+        """How many members (placeholders left out) have a reputation above ``reputation``."""
         ...
 
     def reputations(self) -> dict[int, int]:
         """Every member's cached reputation, keyed by id."""
+        ...
+
+    def ranked_reputations(self) -> dict[int, int]:
+        """The cached reputation of every ranked member (placeholders left out), by id."""
         ...
 
 
@@ -260,6 +264,7 @@ class PostRepository(Protocol):
         body: str,
         is_opening: bool,
         created_at: datetime,
+        community_wiki: bool = False,
     ) -> Post:
         """Insert a post with score 0."""
         ...
@@ -399,8 +404,8 @@ class LedgerRepository(Protocol):
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
-        only entries whose ``space_id`` is in it. Members whose sum is 0 or less are
-        left out. Highest sum first, then member id ascending.
+        only entries whose ``space_id`` is in it. Members whose sum is 0 or less, and
+        placeholder members, are left out. Highest sum first, then member id ascending.
         """
         ...
 
@@ -571,6 +576,34 @@ class AuditRepository(Protocol):
         ...
 
 
+class ImportRepository(Protocol):
+    """What a history import remembers, so that re-running or resuming it is safe.
+
+    ``source`` names one imported community (``"stackexchange:<site>"``); ``kind``
+    the sort of row (``"user"``, ``"post"``). Checkpoints hold how far each stage
+    of the import got; they commit with the rows they count.
+    """
+
+    def map_id(self, *, source: str, kind: str, external_id: str, local_id: int) -> None:
+        """Record that the source's ``external_id`` became ``local_id``.
+
+        ``Conflict`` (code ``duplicate_import_id``) if that external id is mapped already.
+        """
+        ...
+
+    def local_ids(self, *, source: str, kind: str) -> dict[str, int]:
+        """Every mapped id of ``kind`` in ``source``: external id to local id."""
+        ...
+
+    def checkpoint(self, *, source: str, stage: str) -> int:
+        """The position saved for ``stage`` of ``source``; 0 if none was saved."""
+        ...
+
+    def set_checkpoint(self, *, source: str, stage: str, position: int) -> None:
+        """Save ``position`` for ``stage`` of ``source``, replacing any earlier one."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -617,6 +650,11 @@ class UnitOfWork(Protocol):
     @property
     def audit(self) -> AuditRepository:
         """The unit's audit log repository."""
+        ...
+
+    @property
+    def imports(self) -> ImportRepository:
+        """The unit's import-state repository."""
         ...
 
     def commit(self) -> None:
@@ -668,4 +706,5 @@ __all__ = [
     "OutboxRepository",
     "SanctionRepository",
     "AuditRepository",
+    "ImportRepository",
 ]

@@ -60,6 +60,8 @@ class _Tables:
         self.sanctions: dict[int, Sanction] = {}
         self.audit: dict[int, AuditEntry] = {}
         self.sequences: dict[str, int] = {}
+        self.import_ids: dict[tuple[str, str, str], int] = {}
+        self.import_checkpoints: dict[tuple[str, str], int] = {}
 
 
 class _Journal:
@@ -176,8 +178,11 @@ class _Members(_Repository):
     def set_reputation(self, member_id: int, reputation: int) -> None:
         self._evolve(member_id, reputation=reputation)
 
+    def _listed(self) -> Iterator[Member]:
+        return (m for m in self._t.members.values() if not m.is_placeholder)
+
     def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
-        ordered = sorted(self._t.members)
+        ordered = sorted(m.id for m in self._listed())
         return [self._t.members[i] for i in ordered[offset : offset + limit]]
 
     def top(
@@ -185,16 +190,19 @@ class _Members(_Repository):
     ) -> builtins.list[Member]:
         excluded = set(exclude_ids)
         ranked = sorted(
-            (m for m in self._t.members.values() if m.id not in excluded),
+            (m for m in self._listed() if m.id not in excluded),
             key=lambda m: (-m.reputation, m.id),
         )
         return ranked[offset : offset + limit]
 
     def count_above(self, reputation: int) -> int:
-        return sum(1 for m in self._t.members.values() if m.reputation > reputation)
+        return sum(1 for m in self._listed() if m.reputation > reputation)
 
     def reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._t.members.values()}
+
+    def ranked_reputations(self) -> dict[int, int]:
+        return {m.id: m.reputation for m in self._listed()}
 
 
 class _Spaces(_Repository):
@@ -393,6 +401,7 @@ class _Posts(_Repository):
         body: str,
         is_opening: bool,
         created_at: datetime,
+        community_wiki: bool = False,
     ) -> Post:
         post = Post(
             id=self._j.next_id("posts"),
@@ -402,6 +411,7 @@ class _Posts(_Repository):
             score=0,
             is_opening=is_opening,
             created_at=created_at,
+            community_wiki=community_wiki,
         )
         self._j.put(self._t.posts, post.id, post)
         return post
@@ -601,6 +611,7 @@ class _Ledger(_Repository):
     ) -> list[tuple[int, int]]:
         spaces = None if space_ids is None else set(space_ids)
         excluded = set(exclude_member_ids)
+        excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
         sums: dict[int, int] = {}
         for e in self._t.ledger.values():
             if since is not None and e.at < since:
@@ -800,6 +811,30 @@ class _Audit(_Repository):
         return found[offset : offset + limit]
 
 
+class _Imports(_Repository):
+    def map_id(self, *, source: str, kind: str, external_id: str, local_id: int) -> None:
+        key = (source, kind, external_id)
+        if key in self._t.import_ids:
+            raise Conflict(
+                f"{source} {kind} {external_id!r} was imported already",
+                code="duplicate_import_id",
+            )
+        self._j.put(self._t.import_ids, key, local_id)
+
+    def local_ids(self, *, source: str, kind: str) -> dict[str, int]:
+        return {
+            ext: local
+            for (src, knd, ext), local in self._t.import_ids.items()
+            if src == source and knd == kind
+        }
+
+    def checkpoint(self, *, source: str, stage: str) -> int:
+        return self._t.import_checkpoints.get((source, stage), 0)
+
+    def set_checkpoint(self, *, source: str, stage: str, position: int) -> None:
+        self._j.put(self._t.import_checkpoints, (source, stage), position)
+
+
 class MemoryUnitOfWork:
     """A unit of work over the in-memory tables; see :class:`socialcrm.ports.UnitOfWork`."""
 
@@ -815,6 +850,7 @@ class MemoryUnitOfWork:
         self.outbox = _Outbox(self._journal)
         self.sanctions = _Sanctions(self._journal)
         self.audit = _Audit(self._journal)
+        self.imports = _Imports(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

@@ -236,6 +236,7 @@ class _VoteEvent(Event):
     post_author_id: int
     post_kind: str  # "question", "answer", "opening" or "reply"
     value: int  # the vote's value now; 0 once retracted
+    post_wiki: bool = False  # a community-wiki post: it earns its author nothing
 
     @property
     def vote_cause(self) -> str:
@@ -296,6 +297,7 @@ class AnswerAccepted(Event):
     answer_author_id: int
     asker_id: int
     previous_answer_id: int | None = None
+    answer_wiki: bool = False  # a community-wiki answer: its author earns nothing
 
     @property
     def cause(self) -> str | None:

@@ -17,7 +17,10 @@ import attrs
 from socialcrm.domain.events import Event
 from socialcrm.domain.serialization import event_from_json
 
-ROLES = ("member", "moderator", "staff", "admin")
+ROLES = ("member", "moderator", "staff", "admin", "placeholder")
+#: The role of placeholder members: stand-ins for people a history import cannot name
+#: (anonymised voters). Storage leaves them out of the member list, leaderboards and ranks.
+PLACEHOLDER_ROLE = "placeholder"
 #: Roles that bypass reputation privileges and moderate content.
 MODERATING_ROLES = frozenset({"moderator", "staff", "admin"})
 VISIBILITIES = ("public", "members", "private")
@@ -65,6 +68,11 @@ class Member:
         """True for admins."""
         return "admin" in self.roles
 
+    @property
+    def is_placeholder(self) -> bool:
+        """True for placeholder members (stand-ins of an import, never listed or ranked)."""
+        return PLACEHOLDER_ROLE in self.roles
+
 
 @attrs.frozen
 class Space:
@@ -106,7 +114,11 @@ class Thread:
 
 @attrs.frozen
 class Post:
-    """The opening post of a thread or a reply to it."""
+    """The opening post of a thread or a reply to it.
+
+    ``community_wiki`` posts belong to the community: votes on them and their
+    acceptance earn their author no reputation (the built-in reward rules).
+    """
 
     id: int
     thread_id: int
@@ -118,6 +130,7 @@ class Post:
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
     deleted_by: int | None = None
+    community_wiki: bool = False
 
     @property
     def is_deleted(self) -> bool:
@@ -319,6 +332,7 @@ class ReputationChange:
 
 __all__ = [
     "ROLES",
+    "PLACEHOLDER_ROLE",
     "MODERATING_ROLES",
     "VISIBILITIES",
     "POSTING_POLICIES",

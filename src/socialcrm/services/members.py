@@ -8,7 +8,7 @@ import attrs
 
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
-from socialcrm.domain.records import ROLES, Member, Profile
+from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
 from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.audit import reason_text, record_audit
@@ -229,7 +229,9 @@ class Members:
         self, actor: int, member: int, role: str, reason: str, *, grant: bool
     ) -> Member:
         target_id = validation.identifier(member, "member")
-        role = validation.choice(role, "role", [r for r in ROLES if r != "member"])
+        # "member" is everyone's; "placeholder" is given at join only (imports).
+        grantable = [r for r in ROLES if r not in ("member", PLACEHOLDER_ROLE)]
+        role = validation.choice(role, "role", grantable)
         why = reason_text(reason, self._rt, required=False)
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)

@@ -35,8 +35,12 @@ class Posts:
         self._rt = runtime
 
     @retry_transient
-    def reply(self, *, actor: int, thread: int, body: str) -> Post:
-        """Reply to an open thread (an answer, for questions)."""
+    def reply(self, *, actor: int, thread: int, body: str, community_wiki: bool = False) -> Post:
+        """Reply to an open thread (an answer, for questions).
+
+        ``community_wiki`` makes it a community-wiki post, which earns its author
+        no reputation.
+        """
         settings = self._rt.settings
         body = validation.body(body, settings)
         with self._rt.command() as tx:
@@ -51,6 +55,7 @@ class Posts:
                 body=body,
                 is_opening=False,
                 created_at=tx.now,
+                community_wiki=bool(community_wiki),
             )
             tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
             tx.record(

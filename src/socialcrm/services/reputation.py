@@ -112,7 +112,12 @@ class Reputation:
                     uow, period=period, since=since, space_ids=space_ids, limit=limit
                 )
             names = uow.members.get_many([mid for mid, _ in rows])
-            scored = [(mid, names[mid].display_name, total) for mid, total in rows if mid in names]
+            # Storage never ranks placeholders; this also keeps them off a backend's board.
+            scored = [
+                (mid, names[mid].display_name, total)
+                for mid, total in rows
+                if mid in names and not names[mid].is_placeholder
+            ]
         board: list[LeaderboardRow] = []
         for index, (mid, name, score) in enumerate(scored):
             rank = board[-1].rank if board and board[-1].score == score else index + 1

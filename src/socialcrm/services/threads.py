@@ -106,12 +106,15 @@ class Threads:
         title: str,
         body: str,
         tags: Iterable[str] = (),
+        community_wiki: bool = False,
     ) -> Thread:
         """Start a thread and its opening post in ``space``.
 
         ``kind`` is question, discussion, idea or announcement (announcements and
         spaces whose ``posting`` is ``moderators`` need a moderator). New tags need
         the ``create_tags`` privilege when ``Settings.new_tags_need_privilege``.
+        ``community_wiki`` makes the opening post a community-wiki post, which
+        earns its author no reputation.
         """
         settings = self._rt.settings
         kind = validation.choice(kind, "kind", THREAD_KINDS)
@@ -148,6 +151,7 @@ class Threads:
                 body=body,
                 is_opening=True,
                 created_at=tx.now,
+                community_wiki=bool(community_wiki),
             )
             tx.uow.threads.set_opening_post(thread.id, post.id)
             tx.record(
@@ -228,6 +232,7 @@ class Threads:
                     answer_author_id=post.author_id,
                     asker_id=thread.author_id,
                     previous_answer_id=previous,
+                    answer_wiki=post.community_wiki,
                 )
             )
             if acting.id != thread.author_id:

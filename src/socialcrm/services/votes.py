@@ -89,6 +89,7 @@ class Votes:
                         post_author_id=found.author_id,
                         post_kind=kind,
                         value=value,
+                        post_wiki=found.community_wiki,
                     )
                 )
                 return vote
@@ -111,6 +112,7 @@ class Votes:
                     post_kind=kind,
                     value=value,
                     previous_value=existing.value,
+                    post_wiki=found.community_wiki,
                 )
             )
             return attrs.evolve(existing, value=value, cast_at=tx.now)
@@ -143,6 +145,7 @@ class Votes:
                     post_kind=post_kind(thread, found),
                     value=0,
                     previous_value=existing.value,
+                    post_wiki=found.community_wiki,
                 )
             )
 

@@ -21,6 +21,7 @@ from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
     AuditStatements,
+    ImportStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
@@ -28,6 +29,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SanctionStatements,
     SpaceStatements,
     SQLAuditRepository,
+    SQLImportRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
@@ -41,6 +43,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     reputation_counts,
 )
 from socialcrm.adapters.sqlalchemy.repositories.base import needs_savepoint_for_conflicts
+from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import (
     ReputationCounts,
     ReputationCountStatements,
@@ -77,6 +80,7 @@ class _Statements:
         "outbox",
         "sanctions",
         "audit",
+        "imports",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -90,6 +94,7 @@ class _Statements:
         self.outbox = OutboxStatements(tables, prepare)
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
+        self.imports = ImportStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -113,6 +118,7 @@ class SQLAlchemyUnitOfWork:
         "outbox",
         "sanctions",
         "audit",
+        "imports",
     )
 
     def __init__(
@@ -142,6 +148,7 @@ class SQLAlchemyUnitOfWork:
             connection, statements.sanctions, savepoints=savepoints
         )
         self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
+        self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:
@@ -344,7 +351,8 @@ class SQLAlchemyStorage:
         """
         try:
             with self._engine.begin() as connection:
-                return reputation_counts.rebuild(connection, self.tables)
+                ranked = listed_members(self.tables.members)
+                return reputation_counts.rebuild(connection, self.tables, ranked)
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
 

@@ -42,6 +42,12 @@ Design notes:
 * ``reputation_counts`` is the rank index: how many members hold a reputation
   in each ``(level, bucket)``, kept in step by the member repository (see
   :mod:`.repositories.reputation_counts`). It has no foreign keys either.
+* ``import_ids`` and ``import_checkpoints`` are the state of history imports
+  (which source row became which local row, how far each stage got). Keys are
+  at most 191 characters so a three-column primary key stays within InnoDB's
+  3072-byte limit in utf8mb4. No foreign keys: the state outlives nothing.
+* ``posts.community_wiki`` marks posts owned by the community (they earn their
+  author nothing under the built-in reward rules).
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 
 from socialcrm.adapters.sqlalchemy.column_types import (
@@ -93,6 +100,7 @@ CAUSE_LENGTH = 255
 EVENT_ID_LENGTH = 36
 EVENT_NAME_LENGTH = 64
 AUDIT_ACTION_LENGTH = 64
+IMPORT_KEY_LENGTH = 191
 
 
 @attrs.frozen
@@ -116,6 +124,8 @@ class Tables:
     reputation_counts: Table
     sanctions: Table
     audit_log: Table
+    import_ids: Table
+    import_checkpoints: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -224,6 +234,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("edited_at", UTCDateTime, nullable=True),
         Column("deleted_at", UTCDateTime, nullable=True),
         Column("deleted_by", Integer, fk("members"), nullable=True),
+        Column("community_wiki", Boolean, nullable=False, server_default=false()),
         Index(None, "thread_id"),
         Index(None, "author_id"),
         Index(None, "deleted_by"),
@@ -358,6 +369,25 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    import_ids = Table(
+        f"{p}import_ids",
+        md,
+        Column("source", case_sensitive_string(IMPORT_KEY_LENGTH), nullable=False),
+        Column("kind", case_sensitive_string(CODE_LENGTH), nullable=False),
+        Column("external_id", case_sensitive_string(IMPORT_KEY_LENGTH), nullable=False),
+        Column("local_id", Integer, nullable=False),
+        PrimaryKeyConstraint("source", "kind", "external_id"),
+        **MYSQL_TABLE_OPTIONS,
+    )
+    import_checkpoints = Table(
+        f"{p}import_checkpoints",
+        md,
+        Column("source", case_sensitive_string(IMPORT_KEY_LENGTH), nullable=False),
+        Column("stage", case_sensitive_string(CODE_LENGTH), nullable=False),
+        Column("position", Integer, nullable=False),
+        PrimaryKeyConstraint("source", "stage"),
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -376,6 +406,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         reputation_counts=reputation_counts,
         sanctions=sanctions,
         audit_log=audit_log,
+        import_ids=import_ids,
+        import_checkpoints=import_checkpoints,
     )
 
 

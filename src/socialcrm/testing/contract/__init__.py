@@ -48,6 +48,7 @@ from socialcrm.ports import Storage
 from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
+from socialcrm.testing.contract.imports import ImportContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
@@ -77,6 +78,7 @@ class StorageContract(
     OutboxContract,
     SanctionContract,
     AuditContract,
+    ImportContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

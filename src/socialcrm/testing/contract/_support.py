@@ -316,6 +316,8 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
     return {
         "members": uow.members.list(limit=1000),
         "reputations": uow.members.reputations(),
+        "ranked": uow.members.ranked_reputations(),
+        "above 0": uow.members.count_above(0),
         "spaces": uow.spaces.list(),
         "memberships": [uow.spaces.memberships(m) for m in people],
         "thread": uow.threads.get(g.thread.id),
@@ -330,6 +332,8 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
         "outbox_pending": uow.outbox.count_pending(),
         "sanctions": [uow.sanctions.history(m, limit=1000) for m in people],
         "audit": uow.audit.entries(limit=1000),
+        "import_ids": uow.imports.local_ids(source="contract", kind="post"),
+        "import_checkpoint": uow.imports.checkpoint(source="contract", stage="posts"),
     }
 
 
@@ -394,6 +398,12 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
         g.sanction.id, at=_at(30), by=g.author.id, reason="lifted early"
     ),
     "audit.append": lambda uow, g: _add_audit(uow, actor_id=g.voter.id, at=_at(30)),
+    "imports.map_id": lambda uow, g: uow.imports.map_id(
+        source="contract", kind="post", external_id="1", local_id=g.opening.id
+    ),
+    "imports.set_checkpoint": lambda uow, g: uow.imports.set_checkpoint(
+        source="contract", stage="posts", position=7
+    ),
 }
 
 

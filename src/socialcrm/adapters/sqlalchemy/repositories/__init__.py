@@ -1,6 +1,10 @@
 """SQL repositories: one module per port repository, each with its prebuilt statements."""
 
 from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
+from socialcrm.adapters.sqlalchemy.repositories.imports import (
+    ImportStatements,
+    SQLImportRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
@@ -18,6 +22,8 @@ __all__ = [
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",
+    "ImportStatements",
+    "SQLImportRepository",
     "LedgerStatements",
     "MemberStatements",
     "OutboxStatements",

@@ -1,7 +1,7 @@
 """Sanctions and the moderation audit log.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 
 Two tables: ``<prefix>sanctions`` (silences, suspensions and bans, with when they
@@ -22,7 +22,7 @@ from alembic import op
 from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime, long_text
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
