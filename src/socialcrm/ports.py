@@ -341,12 +341,26 @@ class VoteRepository(Protocol):
         """Change a vote's value and ``cast_at``."""
         ...
 
-    def remove(self, vote_id: int) -> None:
-        """Delete the vote."""
+    def remove(self, vote_id: int) -> bool:
+        """Delete the vote; ``False`` if it was already gone (a concurrent writer removed it).
+
+        Callers adjust the post's score only when this returns ``True``.
+        """
         ...
 
     def for_post(self, post_id: int) -> builtins.list[Vote]:
         """Every vote on the post, by id ascending."""
+        ...
+
+    def repeated_pairs(
+        self, *, since: datetime, until: datetime, min_votes: int
+    ) -> builtins.list[tuple[int, Vote]]:
+        """Votes cast in ``since <= cast_at < until`` by a voter who cast at least
+        ``min_votes`` of them on posts of the same author, as ``(post author id, vote)``.
+
+        Ordered by voter, author, ``cast_at``, then vote id. The serial-voting job
+        reads this; SQL adapters answer it from an index on ``cast_at``.
+        """
         ...
 
 

@@ -82,6 +82,9 @@ class Settings:
     moderation_reason_max_length: int = 1000
     sanction_max_days: int | None = None
     expire_sanctions_batch: int = 500
+    serial_vote_threshold: int = 10
+    serial_vote_window_seconds: int = 86_400
+    serial_vote_lookback_days: int = 7
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""

@@ -520,16 +520,35 @@ class _Votes(_Repository):
         if vote is not None:
             self._j.put(self._t.votes, vote_id, attrs.evolve(vote, value=value, cast_at=cast_at))
 
-    def remove(self, vote_id: int) -> None:
+    def remove(self, vote_id: int) -> bool:
         vote = self._t.votes.get(vote_id)
-        if vote is not None:
-            self._j.delete(self._t.votes, vote_id)
-            self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))
+        if vote is None:
+            return False
+        self._j.delete(self._t.votes, vote_id)
+        self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))
+        return True
 
     def for_post(self, post_id: int) -> list[Vote]:
         return sorted(
             (v for v in self._t.votes.values() if v.post_id == post_id), key=lambda v: v.id
         )
+
+    def repeated_pairs(
+        self, *, since: datetime, until: datetime, min_votes: int
+    ) -> list[tuple[int, Vote]]:
+        pairs: dict[tuple[int, int], list[Vote]] = {}
+        for vote in self._t.votes.values():
+            post = self._t.posts.get(vote.post_id)
+            if post is not None and since <= vote.cast_at < until:
+                pairs.setdefault((vote.member_id, post.author_id), []).append(vote)
+        found = [
+            (author_id, vote)
+            for (_voter, author_id), votes in pairs.items()
+            if len(votes) >= min_votes
+            for vote in votes
+        ]
+        found.sort(key=lambda pair: (pair[1].member_id, pair[0], pair[1].cast_at, pair[1].id))
+        return found
 
 
 class _Ledger(_Repository):

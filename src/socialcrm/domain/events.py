@@ -283,6 +283,23 @@ class VoteRetracted(_VoteEvent):
         return (self.vote_cause,)
 
 
+@attrs.frozen(kw_only=True)
+class VoteReversed(_VoteEvent):
+    """The serial-voting job removed a vote of ``voter_id`` (``previous_value``).
+
+    ``actor_id`` is ``None``: a job did it. ``value`` is 0. What the vote earned or
+    cost is taken back by compensating ledger entries, as for a retraction.
+    """
+
+    name: ClassVar[str] = "vote_reversed"
+    voter_id: int
+    previous_value: int
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        return (self.vote_cause,)
+
+
 # ---------------------------------------------------------------- accepted answers
 
 
@@ -409,6 +426,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     VoteCast,
     VoteChanged,
     VoteRetracted,
+    VoteReversed,
     AnswerAccepted,
     AnswerUnaccepted,
     ReputationChanged,

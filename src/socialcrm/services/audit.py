@@ -36,6 +36,7 @@ AUDIT_ACTIONS = (
     "thread_reopened",
     "answer_accepted",
     "answer_unaccepted",
+    "serial_votes_reversed",
 )
 
 

@@ -41,6 +41,7 @@ from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import require_actor, require_moderator, require_viewer
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
+from socialcrm.services.serial_votes import SerialVoteReversal, reverse_serial_votes
 
 _WHO_MAY = {1: "moderators, staff and admins", 2: "staff and admins"}
 
@@ -273,6 +274,20 @@ class Moderation:
                 )
                 done.append(ended)
         return done
+
+    @retry_transient
+    def reverse_serial_votes(self) -> builtins.list[SerialVoteReversal]:
+        """Take back serial votes; a periodic host job (daily is typical).
+
+        Finds voters who cast ``Settings.serial_vote_threshold`` or more votes on one
+        author's posts within ``serial_vote_window_seconds``, among the votes of the
+        last ``serial_vote_lookback_days``, and removes those votes: scores and
+        reputation go back (compensating ledger entries), each removal sends
+        ``vote_reversed``, and each voter and author gets a ``serial_votes_reversed``
+        audit entry. Thresholds appear in no output. Running it again changes
+        nothing; concurrent runs remove each vote once. Returns what it took back.
+        """
+        return reverse_serial_votes(self._rt)
 
     # ------------------------------------------------------------ queries
 

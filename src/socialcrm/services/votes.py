@@ -131,7 +131,9 @@ class Votes:
                     "the vote is locked; it can change only after the post is edited",
                     code="vote_locked",
                 )
-            tx.uow.votes.remove(existing.id)
+            if not tx.uow.votes.remove(existing.id):
+                # A concurrent retraction removed it first; a fresh attempt finds no vote.
+                raise RetryableStorageError("a concurrent request retracted the same vote")
             tx.uow.posts.add_score(found.id, -existing.value)
             tx.record(
                 VoteRetracted(

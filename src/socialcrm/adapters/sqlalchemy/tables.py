@@ -279,6 +279,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         # The storage-level guarantee of one vote per member and post.
         UniqueConstraint("post_id", "member_id"),
         Index(None, "member_id"),
+        Index(None, "cast_at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
