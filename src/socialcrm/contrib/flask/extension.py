@@ -1,0 +1,320 @@
+"""The :class:`SocialCRM` Flask extension: one community per app, the actor per request."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy.engine import make_url
+from werkzeug.local import LocalProxy
+from werkzeug.utils import import_string
+
+from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_engine
+from socialcrm.clock import Clock
+from socialcrm.community import Community
+from socialcrm.contrib.flask.actors import MemberProfile, default_member_profile, flask_login_actor
+from socialcrm.contrib.flask.errors import register_error_handlers
+from socialcrm.contrib.flask.storage import SessionJoiningStorage
+from socialcrm.errors import PermissionDenied, ValidationError
+from socialcrm.settings import Settings
+
+#: Key of the extension's state in ``app.extensions``.
+EXTENSION_KEY = "socialcrm"
+
+#: Loads the acting member's id for the current request (``None``: anonymous).
+ActorLoader = Callable[[], "int | None"]
+
+_UNSET: Any = object()
+
+#: Option name → (config key, default). Options given to :class:`SocialCRM` win over config.
+CONFIG_KEYS: dict[str, tuple[str, Any]] = {
+    "database_url": ("SOCIALCRM_DATABASE_URL", "sqlite:///socialcrm.db"),
+    "table_prefix": ("SOCIALCRM_TABLE_PREFIX", "socialcrm_"),
+    "plugins": ("SOCIALCRM_PLUGINS", ()),
+    "settings": ("SOCIALCRM_SETTINGS", None),
+    "clock": ("SOCIALCRM_CLOCK", None),
+    "migrate": ("SOCIALCRM_MIGRATE", True),
+    "share_session": ("SOCIALCRM_SHARE_SESSION", False),
+    "join_on_first_use": ("SOCIALCRM_JOIN_ON_FIRST_USE", False),
+    "register_error_handlers": ("SOCIALCRM_REGISTER_ERROR_HANDLERS", False),
+}
+
+
+def resolve_plugin(plugin: object) -> object:
+    """A plugin object from an object or an import string (``"pkg.module:name"``).
+
+    An imported class is instantiated with no arguments; a module or any other
+    object is used as it is.
+    """
+    if isinstance(plugin, str):
+        plugin = import_string(plugin)
+    if inspect.isclass(plugin):
+        plugin = plugin()
+    return plugin
+
+
+def database_url_in_instance(url: str, instance_path: str) -> str:
+    """``url``, with a relative SQLite file path made relative to the instance folder.
+
+    ``sqlite:///socialcrm.db`` becomes ``sqlite:////<instance folder>/socialcrm.db``
+    (the folder is created), like Flask-SQLAlchemy does; other URLs are unchanged.
+    """
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    if database.startswith("file:") or os.path.isabs(database):
+        return url
+    os.makedirs(instance_path, exist_ok=True)
+    return parsed.set(database=os.path.join(instance_path, database)).render_as_string(
+        hide_password=False
+    )
+
+
+class SocialCRMState:
+    """What the extension keeps for one app, as ``app.extensions["socialcrm"]``.
+
+    The community is made on first use of :attr:`community` and lives as long as
+    the app (or until :meth:`close`); it is never closed per request.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        options: Mapping[str, Any],
+        *,
+        db: Any,
+        actor_loader: ActorLoader | None,
+        member_profile: MemberProfile,
+        community_options: Mapping[str, Any],
+    ) -> None:
+        self.options = dict(options)
+        self.db = db
+        self.member_profile = member_profile
+        self.community_options = dict(community_options)
+        self.actor_loader: ActorLoader = actor_loader or self._load_flask_login_actor
+        self._app_ref = weakref.ref(app)
+        self._community: Community | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        settings = self.options["settings"]
+        if settings is not None and not isinstance(settings, Settings):
+            raise ValidationError(
+                "SOCIALCRM_SETTINGS must be a socialcrm.Settings", field="settings"
+            )
+        if self.options["share_session"] and self.db is None:
+            self.db = app.extensions.get("sqlalchemy")
+            if self.db is None:
+                raise ValidationError(
+                    "SOCIALCRM_SHARE_SESSION needs Flask-SQLAlchemy set up on the app first "
+                    "(or SocialCRM(db=db))",
+                    field="share_session",
+                )
+        if not self.share_session:
+            self.options["database_url"] = database_url_in_instance(
+                str(self.options["database_url"]), app.instance_path
+            )
+
+    @property
+    def share_session(self) -> bool:
+        """Whether community writes join the host's Flask-SQLAlchemy session."""
+        return self.db is not None
+
+    @property
+    def community(self) -> Community:
+        """The app's community (made, and its schema migrated, on first use)."""
+        community = self._community
+        if community is not None:
+            return community
+        with self._lock:
+            if self._community is None:
+                if self._closed:
+                    raise RuntimeError("this app's socialcrm community was closed")
+                self._community = self._make_community()
+            return self._community
+
+    def _make_community(self) -> Community:
+        options = self.options
+        plugins = options["plugins"]
+        if isinstance(plugins, (str, bytes)) or not isinstance(plugins, Iterable):
+            plugins = [plugins]
+        clock: Clock | None = options["clock"]
+        kwargs: dict[str, Any] = {
+            "plugins": [resolve_plugin(p) for p in plugins],
+            "settings": options["settings"],
+            "clock": clock,
+            **self.community_options,
+        }
+        prefix = str(options["table_prefix"])
+        if not self.share_session:
+            return Community.from_url(
+                str(options["database_url"]),
+                table_prefix=prefix,
+                migrate=bool(options["migrate"]),
+                **kwargs,
+            )
+        app = self._app_ref()
+        if app is None:  # pragma: no cover - only after the app is gone
+            raise RuntimeError("the app of this socialcrm community is gone")
+        with app.app_context():
+            engine = self.db.engine
+        if engine.dialect.name == "sqlite" and not getattr(engine, "_socialcrm_configured", False):
+            # Savepoints need pysqlite's own transaction handling off (docs/storage.md).
+            configure_sqlite_engine(engine)
+            engine._socialcrm_configured = True
+            engine.dispose()  # pooled connections predate the new settings
+        base = SQLAlchemyStorage(engine, table_prefix=prefix, migrate=bool(options["migrate"]))
+        return Community(SessionJoiningStorage(base, self.db.session), **kwargs)
+
+    def _load_flask_login_actor(self) -> int | None:
+        return flask_login_actor(
+            self.community,
+            join=bool(self.options["join_on_first_use"]),
+            profile=self.member_profile,
+        )
+
+    def release_app_context(self, error: BaseException | None = None) -> None:
+        """End this app context's use of the community (the community itself stays open)."""
+        community = self._community
+        if community is not None and isinstance(community.storage, SessionJoiningStorage):
+            community.storage.release()
+
+    def close(self) -> None:
+        """Close the community (idempotent); later use raises ``RuntimeError``."""
+        with self._lock:
+            self._closed = True
+            community, self._community = self._community, None
+        if community is not None:
+            community.close()
+
+
+class SocialCRM:
+    """A socialcrm community inside a Flask app.
+
+    ``SocialCRM(app)``, or ``ext = SocialCRM()`` then ``ext.init_app(app)`` in an
+    app factory. Options given here win over the app's ``SOCIALCRM_*`` config
+    (see :data:`CONFIG_KEYS` and docs/flask.md).
+
+    :param db: the app's Flask-SQLAlchemy object: community writes then join
+        ``db.session`` and commit, or roll back, with the host's own writes.
+    :param actor_loader: a callable that returns the acting member's id for the
+        current request, or ``None``. By default Flask-Login's ``current_user`` is
+        looked up by external id (its ``get_id()``), joining on first use if
+        ``join_on_first_use``.
+    :param member_profile: ``user → members.join keywords`` for that join.
+    :param community_options: more keywords for :class:`~socialcrm.Community`
+        (``builtin_plugins``, ``entry_points``, ``leaderboard``).
+    :param options: ``database_url``, ``table_prefix``, ``plugins``, ``settings``,
+        ``clock``, ``migrate``, ``share_session``, ``join_on_first_use``,
+        ``register_error_handlers``.
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        db: Any = None,
+        actor_loader: ActorLoader | None = None,
+        member_profile: MemberProfile = default_member_profile,
+        community_options: Mapping[str, Any] | None = None,
+        **options: Any,
+    ) -> None:
+        unknown = sorted(set(options) - set(CONFIG_KEYS))
+        if unknown:
+            raise TypeError(f"unknown SocialCRM options: {', '.join(unknown)}")
+        self.db = db
+        self.actor_loader = actor_loader
+        self.member_profile = member_profile
+        self.community_options = dict(community_options or {})
+        self.options = options
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> SocialCRMState:
+        """Set the extension up on ``app``; returns its state (``app.extensions["socialcrm"]``)."""
+        options = {
+            name: self.options.get(name, app.config.get(key, default))
+            for name, (key, default) in CONFIG_KEYS.items()
+        }
+        state = SocialCRMState(
+            app,
+            options,
+            db=self.db,
+            actor_loader=self.actor_loader,
+            member_profile=self.member_profile,
+            community_options=self.community_options,
+        )
+        app.extensions[EXTENSION_KEY] = state
+        app.teardown_appcontext(state.release_app_context)
+        if options["register_error_handlers"]:
+            register_error_handlers(app)
+        # Closes the community when the app is garbage collected or the interpreter exits.
+        weakref.finalize(app, state.close)
+        return state
+
+    @staticmethod
+    def state(app: Flask | None = None) -> SocialCRMState:
+        """The extension's state on ``app`` (the current app by default)."""
+        target = app if app is not None else current_app
+        try:
+            state: SocialCRMState = target.extensions[EXTENSION_KEY]
+        except KeyError:
+            raise RuntimeError("SocialCRM is not set up on this app (call init_app)") from None
+        return state
+
+    def community_for(self, app: Flask | None = None) -> Community:
+        """The community of ``app`` (the current app by default)."""
+        return self.state(app).community
+
+    @property
+    def community(self) -> Community:
+        """The current app's community."""
+        return self.state().community
+
+    def close(self, app: Flask | None = None) -> None:
+        """Close the community of ``app`` (the current app by default)."""
+        self.state(app).close()
+
+
+def _current_community() -> Community:
+    return SocialCRM.state().community
+
+
+#: The current app's :class:`~socialcrm.Community` (a proxy, like ``flask.current_app``).
+current_community: Community = LocalProxy(_current_community)  # type: ignore[assignment]
+
+
+def current_actor() -> int | None:
+    """The acting member's id for this request (``None``: anonymous); loaded once per request."""
+    key = "_socialcrm_actor"
+    if key not in g:
+        setattr(g, key, SocialCRM.state().actor_loader())
+    actor: int | None = g.get(key)
+    return actor
+
+
+def require_actor() -> int:
+    """The acting member's id; ``PermissionDenied`` (code ``not_signed_in``, HTTP 401) if none."""
+    actor = current_actor()
+    if actor is None:
+        raise PermissionDenied("sign in to do this", code="not_signed_in")
+    return actor
+
+
+__all__ = [
+    "CONFIG_KEYS",
+    "EXTENSION_KEY",
+    "ActorLoader",
+    "SocialCRM",
+    "SocialCRMState",
+    "current_actor",
+    "current_community",
+    "database_url_in_instance",
+    "require_actor",
+    "resolve_plugin",
+]

@@ -1,0 +1,562 @@
+"""The Flask extension: configuration, the actor, errors as HTTP answers, the host's session."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import types
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+flask = pytest.importorskip("flask")
+flask_login = pytest.importorskip("flask_login")
+flask_sqlalchemy = pytest.importorskip("flask_sqlalchemy")
+
+from flask import Blueprint, Flask, jsonify  # noqa: E402
+from sqlalchemy import inspect as sa_inspect  # noqa: E402
+
+from socialcrm import (  # noqa: E402
+    Conflict,
+    ContentRejected,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Settings,
+    SocialCRMError,
+    ValidationError,
+    hookimpl,
+    signals,
+)
+from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage  # noqa: E402
+from socialcrm.clock import ManualClock  # noqa: E402
+from socialcrm.contrib.flask import (  # noqa: E402
+    SocialCRM,
+    current_actor,
+    current_community,
+    error_response,
+    register_error_handlers,
+    require_actor,
+)
+from socialcrm.errors import Sanctioned, StorageError  # noqa: E402
+
+
+def make_app(tmp_path: Path, **config: object) -> Flask:
+    app = Flask("host", instance_path=str(tmp_path / "instance"))
+    app.config.update(TESTING=True, SECRET_KEY="test", **config)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def test_the_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    ext = SocialCRM(app)
+    with app.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+    ext.close(app)
+    assert (tmp_path / "instance" / "socialcrm.db").exists()
+
+
+def test_table_prefix_comes_from_config(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'prefixed.db'}"
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL=url, SOCIALCRM_TABLE_PREFIX="forum_")
+    ext = SocialCRM(app)
+    community = app.extensions["socialcrm"].community
+    tables = sa_inspect(community.storage.engine).get_table_names()
+    ext.close(app)
+    assert "forum_members" in tables
+    assert not [t for t in tables if t.startswith("socialcrm_")]
+
+
+class NoShouting:
+    """Reject titles in capitals."""
+
+    @hookimpl
+    def socialcrm_check_content(self, field, text):
+        if field == "title" and text.isupper():
+            return ["no shouting"]
+        return None
+
+
+def test_plugins_are_objects_or_import_strings(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("host_plugins")
+    module.NoShouting = NoShouting  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "host_plugins", module)
+    app.config["SOCIALCRM_PLUGINS"] = ["host_plugins:NoShouting"]
+    ext = SocialCRM(app)
+    community = ext.community_for(app)
+    ada = community.members.join(external_id="1", display_name="Ada", roles=["staff"])
+    community.spaces.create(actor=ada.id, slug="help", name="Help")
+    with pytest.raises(ContentRejected):
+        community.threads.start(
+            actor=ada.id, space="help", kind="question", title="HELP ME WITH BILLING", body="please"
+        )
+    ext.close(app)
+
+
+def test_settings_and_clock_come_from_config(app: Flask) -> None:
+    moment = datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    app.config["SOCIALCRM_SETTINGS"] = Settings(reputation_start=7)
+    app.config["SOCIALCRM_CLOCK"] = ManualClock(moment)
+    ext = SocialCRM(app)
+    member = ext.community_for(app).members.join(external_id="1", display_name="Ada")
+    ext.close(app)
+    assert member.reputation == 7
+    assert member.joined_at == moment
+
+
+def test_options_win_over_config(app: Flask) -> None:
+    app.config["SOCIALCRM_SETTINGS"] = Settings(reputation_start=7)
+    ext = SocialCRM(app, settings=Settings(reputation_start=3))
+    member = ext.community_for(app).members.join(external_id="1", display_name="Ada")
+    ext.close(app)
+    assert member.reputation == 3
+
+
+def test_settings_of_the_wrong_type_are_refused(app: Flask) -> None:
+    app.config["SOCIALCRM_SETTINGS"] = {"reputation_start": 7}
+    with pytest.raises(ValidationError):
+        SocialCRM(app)
+
+
+def test_unknown_options_are_refused() -> None:
+    with pytest.raises(TypeError, match="databse_url"):
+        SocialCRM(databse_url="sqlite://")
+
+
+def test_init_app_serves_several_apps_from_one_extension(tmp_path: Path) -> None:
+    ext = SocialCRM()
+    first = make_app(tmp_path / "a", SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    second = make_app(tmp_path / "b", SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    ext.init_app(first)
+    ext.init_app(second)
+    with first.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+        assert ext.community is current_community._get_current_object()  # type: ignore[attr-defined]
+    with second.app_context():
+        assert current_community.members.list() == []
+    ext.close(first)
+    ext.close(second)
+
+
+def test_current_community_outside_an_app_needs_the_extension(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    with app.app_context(), pytest.raises(RuntimeError, match="init_app"):
+        current_community.members.list()
+
+
+# ---------------------------------------------------------------- lifetime
+
+
+def test_the_community_lives_across_requests_and_closes_with_the_app(app: Flask) -> None:
+    ext = SocialCRM(app)
+    seen = []
+
+    @app.get("/")
+    def index():
+        seen.append(current_community._get_current_object())  # type: ignore[attr-defined]
+        return "ok"
+
+    client = app.test_client()
+    client.get("/")
+    client.get("/")
+    assert seen[0] is seen[1]
+    closed = []
+    seen[0].storage.close = lambda: closed.append(True)
+    ext.close(app)
+    ext.close(app)  # idempotent
+    assert closed == [True]
+    with pytest.raises(RuntimeError, match="closed"):
+        ext.community_for(app)
+
+
+def test_an_app_that_is_garbage_collected_closes_its_community(tmp_path: Path) -> None:
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    SocialCRM(app)
+    community = app.extensions["socialcrm"].community
+    closed = []
+    community.storage.close = lambda: closed.append(True)
+    del app
+    gc.collect()
+    assert closed == [True]
+
+
+# ---------------------------------------------------------------- the actor
+
+
+class User(flask_login.UserMixin):
+    def __init__(self, user_id: str, name: str) -> None:
+        self.id = user_id
+        self.name = name
+
+
+USERS = {"7": User("7", "Grace"), "8": User("8", "Linus")}
+
+
+def login_app(app: Flask) -> Flask:
+    manager = flask_login.LoginManager(app)
+    manager.user_loader(USERS.get)
+
+    @app.post("/login/<user_id>")
+    def login(user_id: str):
+        flask_login.login_user(USERS[user_id])
+        return "ok"
+
+    @app.get("/me")
+    def me():
+        return jsonify(actor=current_actor())
+
+    return app
+
+
+def test_flask_login_user_is_the_member_with_their_id_as_external_id(app: Flask) -> None:
+    ext = SocialCRM(login_app(app))
+    grace = ext.community_for(app).members.join(external_id="7", display_name="Grace")
+    client = app.test_client()
+    assert client.get("/me").json == {"actor": None}  # anonymous
+    client.post("/login/7")
+    assert client.get("/me").json == {"actor": grace.id}
+    client.post("/login/8")  # signed in, but not a member
+    assert client.get("/me").json == {"actor": None}
+    ext.close(app)
+
+
+def test_join_on_first_use_makes_the_signed_in_user_a_member(app: Flask) -> None:
+    app.config["SOCIALCRM_JOIN_ON_FIRST_USE"] = True
+    ext = SocialCRM(login_app(app))
+    client = app.test_client()
+    client.post("/login/8")
+    actor = client.get("/me").json["actor"]
+    assert client.get("/me").json["actor"] == actor
+    member = ext.community_for(app).members.get(actor)
+    assert (member.external_id, member.display_name, member.roles) == (
+        "8",
+        "Linus",
+        frozenset({"member"}),
+    )
+    ext.close(app)
+
+
+def test_member_profile_shapes_the_join(app: Flask) -> None:
+    app.config["SOCIALCRM_JOIN_ON_FIRST_USE"] = True
+    ext = SocialCRM(
+        login_app(app), member_profile=lambda user: {"display_name": user.name, "company": "Acme"}
+    )
+    client = app.test_client()
+    client.post("/login/7")
+    actor = client.get("/me").json["actor"]
+    assert ext.community_for(app).members.get(actor).profile.company == "Acme"
+    ext.close(app)
+
+
+def test_without_flask_login_set_up_everyone_is_anonymous(app: Flask) -> None:
+    ext = SocialCRM(app)
+
+    @app.get("/me")
+    def me():
+        return jsonify(actor=current_actor())
+
+    assert app.test_client().get("/me").json == {"actor": None}
+    ext.close(app)
+
+
+def test_a_custom_actor_loader_is_called_once_per_request(app: Flask) -> None:
+    calls = []
+
+    def from_header() -> int | None:
+        calls.append(1)
+        value = flask.request.headers.get("X-Member")
+        return int(value) if value else None
+
+    ext = SocialCRM(app, actor_loader=from_header)
+
+    @app.get("/me")
+    def me():
+        return jsonify(actor=current_actor(), again=current_actor())
+
+    client = app.test_client()
+    assert client.get("/me", headers={"X-Member": "5"}).json == {"actor": 5, "again": 5}
+    assert client.get("/me").json == {"actor": None, "again": None}
+    assert len(calls) == 2
+    ext.close(app)
+
+
+# ---------------------------------------------------------------- errors
+
+
+ERRORS = {
+    "not-found": (NotFound("no thread 9", code="thread_not_found"), 404),
+    "denied": (PermissionDenied("needs vote_up", privilege="vote_up", required_reputation=15), 403),
+    "sanctioned": (
+        Sanctioned("you are silenced", kind="silence", until=None, reason="spam", sanction_id=1),
+        403,
+    ),
+    "invalid": (ValidationError("title is empty", field="title"), 422),
+    "rejected": (ContentRejected(["no shouting"]), 422),
+    "conflict": (Conflict("already accepted", code="already_accepted"), 409),
+    "limited": (RateLimited("slow down", retry_after=2.2), 429),
+    "storage": (StorageError("database is down"), 503),
+    "other": (SocialCRMError("odd", code="odd"), 400),
+}
+
+
+@pytest.fixture
+def json_app(app: Flask) -> Flask:
+    SocialCRM(app, register_error_handlers=True)
+
+    @app.get("/raise/<name>")
+    def raise_error(name: str):
+        raise ERRORS[name][0]
+
+    @app.get("/whoami")
+    def whoami():
+        return jsonify(actor=require_actor())
+
+    return app
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_errors_become_json_answers_with_their_status(json_app: Flask, name: str) -> None:
+    error, status = ERRORS[name]
+    response = json_app.test_client().get(f"/raise/{name}")
+    assert response.status_code == status
+    assert response.json["error"] == error.code
+    assert response.json["message"] == error.message
+
+
+def test_error_bodies_carry_the_details(json_app: Flask) -> None:
+    client = json_app.test_client()
+    assert client.get("/raise/denied").json == {
+        "error": "permission_denied",
+        "message": "needs vote_up",
+        "privilege": "vote_up",
+        "required_reputation": 15,
+    }
+    assert client.get("/raise/invalid").json["field"] == "title"
+    assert client.get("/raise/rejected").json["reasons"] == ["no shouting"]
+    sanctioned = client.get("/raise/sanctioned").json
+    assert (sanctioned["error"], sanctioned["until"]) == ("silenced", None)
+
+
+def test_rate_limited_answers_carry_retry_after_rounded_up(json_app: Flask) -> None:
+    response = json_app.test_client().get("/raise/limited")
+    assert response.headers["Retry-After"] == "3"
+    assert response.json["retry_after"] == 2.2
+
+
+def test_any_error_with_retry_after_is_answered_429() -> None:
+    class Throttled(SocialCRMError):
+        code = "throttled"
+
+    error = Throttled("later")
+    error.retry_after = 0.2  # type: ignore[attr-defined]
+    app = Flask("bare")
+    with app.app_context():
+        response = error_response(error)
+    assert (response.status_code, response.headers["Retry-After"]) == (429, "1")
+
+
+def test_require_actor_answers_401_when_nobody_is_signed_in(json_app: Flask) -> None:
+    response = json_app.test_client().get("/whoami")
+    assert (response.status_code, response.json["error"]) == (401, "not_signed_in")
+
+
+def test_error_handlers_are_opt_in_so_html_views_keep_their_own(app: Flask) -> None:
+    SocialCRM(app)
+
+    @app.errorhandler(NotFound)
+    def html_not_found(error):
+        return "<h1>Nothing here</h1>", 404
+
+    @app.get("/raise")
+    def raise_error():
+        raise NotFound("gone")
+
+    @app.get("/conflict")
+    def conflict():
+        raise Conflict("clash")
+
+    app.config["TESTING"] = False  # let unhandled errors become 500 pages
+    client = app.test_client()
+    response = client.get("/raise")
+    assert (response.status_code, response.text) == (404, "<h1>Nothing here</h1>")
+    assert client.get("/conflict").status_code == 500
+
+
+def test_error_handlers_can_cover_one_blueprint_of_json_views(app: Flask) -> None:
+    SocialCRM(app)
+    api = Blueprint("api", __name__, url_prefix="/api")
+    register_error_handlers(api)
+
+    @api.get("/thread")
+    def api_thread():
+        raise NotFound("no thread")
+
+    app.register_blueprint(api)
+    app.config["TESTING"] = False
+
+    @app.get("/thread")
+    def html_thread():
+        raise NotFound("no thread")
+
+    client = app.test_client()
+    assert client.get("/api/thread").status_code == 404
+    assert client.get("/api/thread").json["error"] == "not_found"
+    assert client.get("/thread").status_code == 500
+
+
+# ---------------------------------------------------------------- the host's session
+
+
+@pytest.fixture
+def host(tmp_path: Path):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'host.db'}")
+    db = flask_sqlalchemy.SQLAlchemy(app)
+
+    class Order(db.Model):  # type: ignore[name-defined]
+        id = db.Column(db.Integer, primary_key=True)
+        item = db.Column(db.String(50), nullable=False)
+
+    with app.app_context():
+        db.create_all()
+    ext = SocialCRM(app, db=db)
+    yield types.SimpleNamespace(app=app, db=db, Order=Order, ext=ext)
+    ext.close(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def counts(host) -> tuple[int, int]:
+    with host.app.app_context():
+        orders = host.db.session.query(host.Order).count()
+        members = len(current_community.members.list())
+    return orders, members
+
+
+def test_a_host_row_and_a_community_write_commit_together(host) -> None:
+    with host.app.app_context():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        host.db.session.commit()
+    assert counts(host) == (1, 1)
+
+
+def test_a_host_row_and_a_community_write_roll_back_together(host) -> None:
+    with host.app.app_context():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        host.db.session.rollback()
+    assert counts(host) == (0, 0)
+
+
+def test_community_writes_the_host_never_commits_are_dropped(host) -> None:
+    @host.app.post("/join")
+    def join():
+        current_community.members.join(external_id="1", display_name="Ada")
+        return "joined, never committed"
+
+    assert host.app.test_client().post("/join").status_code == 200
+    assert counts(host) == (0, 0)
+
+
+def test_a_rejected_command_keeps_the_host_rows(host) -> None:
+    with host.app.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+        host.db.session.add(host.Order(item="invoice pack"))
+        with pytest.raises(Conflict):
+            current_community.members.join(external_id="1", display_name="Ada again")
+        host.db.session.commit()
+    assert counts(host) == (1, 1)
+
+
+def test_signals_wait_for_the_host_commit(host) -> None:
+    heard = []
+    community = host.ext.community_for(host.app)
+
+    def receiver(sender, event):
+        heard.append(event.display_name)
+
+    signals.member_joined.connect(receiver, sender=community)
+    try:
+        with host.app.app_context():
+            current_community.members.join(external_id="1", display_name="Ada")
+            assert heard == []
+            host.db.session.commit()
+            assert heard == ["Ada"]
+            current_community.members.join(external_id="2", display_name="Bob")
+            host.db.session.rollback()
+        assert heard == ["Ada"]
+    finally:
+        signals.member_joined.disconnect(receiver, sender=community)
+
+
+def test_requests_commit_through_the_host_session(host) -> None:
+    @host.app.post("/order")
+    def order():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        host.db.session.commit()
+        return "ok"
+
+    @host.app.post("/failing-order")
+    def failing_order():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="2", display_name="Bob")
+        raise RuntimeError("payment failed")
+
+    client = host.app.test_client()
+    assert client.post("/order").status_code == 200
+    host.app.config["TESTING"] = False
+    assert client.post("/failing-order").status_code == 500
+    assert counts(host) == (1, 1)
+
+
+def test_outside_an_app_context_commands_commit_on_their_own(host) -> None:
+    community = host.ext.community_for(host.app)
+    community.members.join(external_id="1", display_name="Ada")
+    assert counts(host) == (0, 1)
+
+
+def test_share_session_config_finds_flask_sqlalchemy(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'host.db'}",
+        SOCIALCRM_SHARE_SESSION=True,
+    )
+    db = flask_sqlalchemy.SQLAlchemy(app)
+    ext = SocialCRM(app)
+    assert app.extensions["socialcrm"].share_session
+    with app.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+        db.session.commit()
+    with app.app_context():
+        assert [m.display_name for m in current_community.members.list()] == ["Ada"]
+    ext.close(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_share_session_without_flask_sqlalchemy_is_refused(app: Flask) -> None:
+    app.config["SOCIALCRM_SHARE_SESSION"] = True
+    with pytest.raises(ValidationError, match="Flask-SQLAlchemy"):
+        SocialCRM(app)
+
+
+def test_a_joined_storage_must_be_on_the_same_engine(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    storage = SQLAlchemyStorage(f"sqlite:///{tmp_path / 'a.db'}")
+    other = create_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    with Session(other) as session, pytest.raises(StorageError, match="engine"):
+        storage.joined(session)
+    storage.close()
+    other.dispose()
