@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= socialcrm-demo.db
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench clean browser example-flask
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,18 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/socialcrm demo --db $(DEMO_DB) --overwrite
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser test drives Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	  else echo "chromium is missing and this is not root: the browser test will be skipped (or fail with CI=true); install it with: apt-get install -y chromium"; fi; }
+
+# The Flask example: a support community on SQLite, seeded, on 127.0.0.1:$${PORT:-5000}.
+example-flask: $(STAMP)
+	cd examples && PYTHONPATH=. $(abspath $(BIN))/python -m flask_support
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks
