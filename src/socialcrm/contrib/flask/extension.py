@@ -79,8 +79,9 @@ def database_url_in_instance(url: str, instance_path: str) -> str:
 class SocialCRMState:
     """What the extension keeps for one app, as ``app.extensions["socialcrm"]``.
 
-    The community is made on first use of :attr:`community` and lives as long as
-    the app (or until :meth:`close`); it is never closed per request.
+    The community is made on first use of :attr:`community` (at ``init_app`` when
+    it shares the host's session) and lives as long as the app (or until
+    :meth:`close`); it is never closed per request.
     """
 
     def __init__(
@@ -253,6 +254,11 @@ class SocialCRM:
         app.teardown_appcontext(state.release_app_context)
         if options["register_error_handlers"]:
             register_error_handlers(app)
+        if state.share_session:
+            # At once, not on first use: the host's engine must get socialcrm's SQLite
+            # settings before it opens connections, and migrations must not wait for
+            # the lock of a request's open transaction.
+            state.community  # noqa: B018
         # Closes the community when the app is garbage collected or the interpreter exits.
         weakref.finalize(app, state.close)
         return state
