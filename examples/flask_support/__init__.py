@@ -35,9 +35,15 @@ def load_user(user_id: str):
     return USERS_BY_ID.get(user_id)
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The support site; ``config`` overrides the defaults (and the environment)."""
-    app = Flask(__name__, instance_path=os.environ.get("SUPPORT_INSTANCE_PATH"))
+def create_app(
+    config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    """The support site; ``config`` overrides the defaults (and the environment).
+
+    :param instance_path: where ``support.db`` goes (default ``SUPPORT_INSTANCE_PATH``,
+        else Flask's instance folder).
+    """
+    app = Flask(__name__, instance_path=instance_path or os.environ.get("SUPPORT_INSTANCE_PATH"))
     app.config.update(
         SECRET_KEY=os.environ.get("SUPPORT_SECRET_KEY") or secrets.token_hex(16),
         SOCIALCRM_DATABASE_URL=os.environ.get("SOCIALCRM_DATABASE_URL", "sqlite:///support.db"),

@@ -107,7 +107,9 @@ def thread(thread_id: int):
     posts = current_community.posts.list(actor=actor, thread=thread_id)
     my_votes = {}
     can_accept = False
+    privileges: dict[str, bool] = {}
     if actor is not None:
+        privileges = current_community.privileges.of(actor)
         for post in posts:
             vote = current_community.votes.get(actor=actor, post=post.id)
             my_votes[post.id] = vote.value if vote is not None else 0
@@ -120,6 +122,9 @@ def thread(thread_id: int):
         answers=posts[1:],
         my_votes=my_votes,
         can_accept=can_accept,
+        can_vote_up=privileges.get("vote_up", False),
+        can_vote_down=privileges.get("vote_down", False),
+        vote_up_needs=current_community.privileges.required("vote_up"),
         names=Names(),
     )
 
