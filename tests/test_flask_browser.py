@@ -87,9 +87,18 @@ def signed_in(browser, site: str, user: str):
     page = browser.new_context().new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{site}/login")
-    page.click(f"button[data-user='{user}']")
-    page.wait_for_url(f"{site}/")
+    submit(page, f"button[data-user='{user}']")
+    assert page.url == f"{site}/"
     return page
+
+
+def submit(page, target) -> None:
+    """Click a link or form button (a selector or a locator); wait for the page it leads to."""
+    with page.expect_navigation():
+        if isinstance(target, str):
+            page.click(target)
+        else:
+            target.click()
 
 
 def post(page, post_id: str):
@@ -103,14 +112,14 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     # Alice asks, with some Markdown and a script that must not run.
     alice = signed_in(browser, site, "alice")
     alice.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    alice.click("text=Billing")
+    submit(alice, "text=Billing")
     alice.fill("input[name=title]", "Where can I download my invoices?")
     alice.fill(
         "textarea[name=body]",
         "I paid last month but cannot find the **invoice**.<script>alert('x')</script>",
     )
-    alice.click("button:has-text('Ask')")
-    alice.wait_for_url(re.compile(r"/t/\d+$"))
+    submit(alice, "button:has-text('Ask')")
+    assert re.search(r"/t/\d+$", alice.url)
     thread_url = alice.url
     assert alice.locator("h1").inner_text() == "Where can I download my invoices?"
     assert alice.locator("article strong").first.inner_text() == "invoice"
@@ -120,8 +129,8 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     bob = signed_in(browser, site, "bob")
     bob.goto(thread_url)
     bob.fill("textarea[name=body]", "Open *Account*, then **Billing**: each invoice has a PDF.")
-    bob.click("button:has-text('Post your answer')")
-    bob.wait_for_url(re.compile(r"/t/\d+#post-\d+$"))
+    submit(bob, "button:has-text('Post your answer')")
+    assert re.search(r"/t/\d+#post-\d+$", bob.url)
     answer_id = bob.url.rsplit("-", 1)[1]
     assert "each invoice has a PDF" in post(bob, answer_id).inner_text()
 
@@ -129,8 +138,8 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     dave = signed_in(browser, site, "dave")
     dave.goto(thread_url)
     dave.fill("textarea[name=body]", "Cheap followers at [spam](https://spam.example)!")
-    dave.click("button:has-text('Post your answer')")
-    dave.wait_for_url(re.compile(r"#post-\d+$"))
+    submit(dave, "button:has-text('Post your answer')")
+    assert re.search(r"#post-\d+$", dave.url)
     spam_id = dave.url.rsplit("-", 1)[1]
     assert post(dave, spam_id).locator("a[href='https://spam.example']").get_attribute("rel") == (
         "nofollow ugc noopener"
@@ -139,19 +148,17 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     # Carol, who earned enough reputation to vote, upvotes Bob's answer.
     carol = signed_in(browser, site, "carol")
     carol.goto(thread_url)
-    post(carol, answer_id).locator("button:has-text('Upvote')").click()
-    carol.wait_for_load_state()
+    submit(carol, post(carol, answer_id).locator("button:has-text('Upvote')"))
     assert post(carol, answer_id).locator(".votes").inner_text() == "1"
 
     # Alice accepts it.
     alice.goto(thread_url)
-    post(alice, answer_id).locator("button:has-text('Accept this answer')").click()
-    alice.wait_for_load_state()
+    submit(alice, post(alice, answer_id).locator("button:has-text('Accept this answer')"))
     assert "Answer accepted" in alice.locator(".flash").inner_text()
     assert "accepted answer" in post(alice, answer_id).inner_text()
 
     # The leaderboard shows Bob's new reputation: 1 + 10 (upvote) + 15 (accepted).
-    alice.click("text=Leaderboard")
+    submit(alice, "text=Leaderboard")
     bob_row = alice.locator("table[data-board='1'] tr", has_text="Bob")
     assert bob_row.locator("td.score").inner_text() == "26"
 
@@ -160,17 +167,15 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     grace.goto(thread_url)
     spam = post(grace, spam_id)
     spam.locator("input[name=reason]").fill("spam")
-    spam.locator("button:has-text('Delete')").click()
-    grace.wait_for_load_state()
+    submit(grace, spam.locator("button:has-text('Delete')"))
     assert "Post deleted" in grace.locator(".flash").inner_text()
     assert post(grace, spam_id).count() == 0
-    grace.click("text=Leaderboard")
-    grace.locator("table[data-board='1'] a", has_text="Dave").click()
+    submit(grace, "text=Leaderboard")
+    submit(grace, grace.locator("table[data-board='1'] a", has_text="Dave"))
     grace.fill("input[name=reason]", "posting spam")
-    grace.click("button:has-text('Silence this member')")
-    grace.wait_for_load_state()
+    submit(grace, "button:has-text('Silence this member')")
     assert "Member silenced" in grace.locator(".flash").first.inner_text()
-    grace.click("text=Audit log")
+    submit(grace, "text=Audit log")
     audit = grace.locator("table.audit").inner_text()
     assert "post deleted" in audit and "sanction imposed" in audit
 
@@ -180,8 +185,7 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     assert post(alice, answer_id).count() == 1
     dave.goto(thread_url)
     dave.fill("textarea[name=body]", "Even cheaper followers, only today!")
-    dave.click("button:has-text('Post your answer')")
-    dave.wait_for_load_state()
+    submit(dave, "button:has-text('Post your answer')")
     assert "silenced" in dave.locator(".flash.error").inner_text()
 
     ARTIFACTS.mkdir(exist_ok=True)
