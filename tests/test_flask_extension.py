@@ -560,3 +560,12 @@ def test_a_joined_storage_must_be_on_the_same_engine(tmp_path: Path) -> None:
         storage.joined(session)
     storage.close()
     other.dispose()
+
+
+def test_a_session_replaced_mid_request_is_joined_afresh(host) -> None:
+    with host.app.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+        host.db.session.remove()  # drops Ada: never committed
+        current_community.members.join(external_id="2", display_name="Bob")
+        host.db.session.commit()
+    assert counts(host) == (0, 1)

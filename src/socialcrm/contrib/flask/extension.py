@@ -164,7 +164,8 @@ class SocialCRMState:
             raise RuntimeError("the app of this socialcrm community is gone")
         with app.app_context():
             engine = self.db.engine
-        if engine.dialect.name == "sqlite" and not getattr(engine, "_socialcrm_configured", False):
+        pysqlite = (engine.dialect.name, engine.dialect.driver) == ("sqlite", "pysqlite")
+        if pysqlite and not getattr(engine, "_socialcrm_configured", False):
             # Savepoints need pysqlite's own transaction handling off (docs/storage.md).
             configure_sqlite_engine(engine)
             engine._socialcrm_configured = True

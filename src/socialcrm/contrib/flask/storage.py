@@ -36,13 +36,21 @@ class SessionJoiningStorage:
         self._key = f"_socialcrm_joined_storage_{id(self)}"
 
     def joined(self) -> SQLAlchemyStorage | None:
-        """The storage joined to this app context's session (``None`` outside a context)."""
+        """The storage joined to this app context's session (``None`` outside a context).
+
+        If the host replaced the context's session (``db.session.remove()`` in the
+        middle of a request), the next unit joins the new one.
+        """
         if not has_app_context():
             return None
-        joined: SQLAlchemyStorage | None = g.get(self._key)
-        if joined is None:
-            joined = self.base.joined(self._session())
-            setattr(g, self._key, joined)
+        session = self._session()
+        current: tuple[Any, SQLAlchemyStorage] | None = g.get(self._key)
+        if current is not None:
+            if current[0] is session:
+                return current[1]
+            current[1].close()
+        joined = self.base.joined(session)
+        setattr(g, self._key, (session, joined))
         return joined
 
     @contextmanager
@@ -58,9 +66,9 @@ class SessionJoiningStorage:
         Signals of community writes the host never committed are dropped.
         """
         if has_app_context():
-            joined: SQLAlchemyStorage | None = g.pop(self._key, None)
-            if joined is not None:
-                joined.close()
+            current: tuple[Any, SQLAlchemyStorage] | None = g.pop(self._key, None)
+            if current is not None:
+                current[1].close()
 
     @property
     def engine(self) -> Any:
