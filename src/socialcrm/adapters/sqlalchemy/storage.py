@@ -20,11 +20,13 @@ from socialcrm.adapters.sqlalchemy.engines import (
 from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
+    ActivityStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
     PostStatements,
     SpaceStatements,
+    SQLActivityRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
@@ -71,6 +73,7 @@ class _Statements:
         "votes",
         "ledger",
         "outbox",
+        "activity",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -82,6 +85,7 @@ class _Statements:
         self.votes = VoteStatements(tables, prepare)
         self.ledger = LedgerStatements(tables, prepare)
         self.outbox = OutboxStatements(tables, prepare)
+        self.activity = ActivityStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -103,6 +107,7 @@ class SQLAlchemyUnitOfWork:
         "votes",
         "ledger",
         "outbox",
+        "activity",
     )
 
     def __init__(
@@ -128,6 +133,9 @@ class SQLAlchemyUnitOfWork:
         self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
         self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
         self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
+        self.activity = SQLActivityRepository(
+            connection, statements.activity, savepoints=savepoints
+        )
 
     @property
     def connection(self) -> Connection:

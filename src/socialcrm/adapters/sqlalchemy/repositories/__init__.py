@@ -1,5 +1,9 @@
 """SQL repositories: one module per port repository, each with its prebuilt statements."""
 
+from socialcrm.adapters.sqlalchemy.repositories.activity import (
+    ActivityStatements,
+    SQLActivityRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
@@ -9,6 +13,8 @@ from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadReposito
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
 
 __all__ = [
+    "ActivityStatements",
+    "SQLActivityRepository",
     "LedgerStatements",
     "MemberStatements",
     "OutboxStatements",
