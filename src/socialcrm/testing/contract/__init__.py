@@ -2,9 +2,9 @@
 
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
-soft deletes, the ledger queries and the timezone of every datetime. socialcrm
-runs it against its in-memory and SQLAlchemy adapters; host applications run it
-against the adapters they write themselves.
+soft deletes, the ledger queries, the trust-level activity and the timezone
+of every datetime. socialcrm runs it against its in-memory and SQLAlchemy
+adapters; host applications run it against the adapters they write themselves.
 
 Subclass it once per adapter and provide a ``storage`` fixture that yields a
 fresh, empty storage and closes it afterwards::
@@ -44,6 +44,7 @@ from collections.abc import Iterator
 import pytest
 
 from socialcrm.ports import Storage
+from socialcrm.testing.contract.activity import ActivityContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
 from socialcrm.testing.contract.ledger import LedgerContract
@@ -72,6 +73,7 @@ class StorageContract(
     VoteContract,
     LedgerContract,
     OutboxContract,
+    ActivityContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

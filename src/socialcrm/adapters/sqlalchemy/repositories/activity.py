@@ -35,9 +35,10 @@ class ActivityStatements:
         d, mt = tables.member_days, tables.member_topics
         th, po = tables.threads, tables.posts
         self.days, self.topics, self.threads, self.posts = d, mt, th, po
-        day_key = and_(d.c.member_id == bindparam("member_id"), d.c.day == bindparam("day"))
+        # Bind names differ from column names: UPDATE reserves those for its SET clause.
+        day_key = and_(d.c.member_id == bindparam("for_member"), d.c.day == bindparam("for_day"))
         topic_key = and_(
-            mt.c.member_id == bindparam("member_id"), mt.c.thread_id == bindparam("thread_id")
+            mt.c.member_id == bindparam("for_member"), mt.c.thread_id == bindparam("for_thread")
         )
         self.mark_visited = prepare.hot(
             update(d).where(day_key, d.c.visited == sql_false()).values(visited=sql_true())
@@ -56,17 +57,17 @@ class ActivityStatements:
             update(mt)
             .where(
                 topic_key,
-                or_(mt.c.entered_on.is_(None), mt.c.entered_on > bindparam("day")),
+                or_(mt.c.entered_on.is_(None), mt.c.entered_on > bindparam("for_day")),
             )
-            .values(entered_on=bindparam("day"))
+            .values(entered_on=bindparam("for_day"))
         )
         self.reply_in_topic = prepare.hot(
             update(mt)
             .where(
                 topic_key,
-                or_(mt.c.replied_on.is_(None), mt.c.replied_on < bindparam("day")),
+                or_(mt.c.replied_on.is_(None), mt.c.replied_on < bindparam("for_day")),
             )
-            .values(replied_on=bindparam("day"))
+            .values(replied_on=bindparam("for_day"))
         )
         self.insert_topic = prepare.hot(
             insert(mt), column_keys=["member_id", "thread_id", "entered_on", "replied_on"]
@@ -89,10 +90,10 @@ class ActivityStatements:
             func.sum(case((mt.c.replied_on >= since, 1), else_=0)),
         ]
         self.day_totals = prepare.hot(
-            select(*self.day_columns).where(d.c.member_id == bindparam("member_id"))
+            select(*self.day_columns).where(d.c.member_id == bindparam("for_member"))
         )
         self.topic_totals = prepare.hot(
-            select(*self.topic_columns).where(mt.c.member_id == bindparam("member_id"))
+            select(*self.topic_columns).where(mt.c.member_id == bindparam("for_member"))
         )
         many: BindParameter[list[int]] = bindparam("ids", expanding=True)
         self.many_day_totals = prepare.core(
@@ -187,12 +188,13 @@ class SQLActivityRepository(SQLRepository):
 
     def mark_visited(self, member_id: int, day: date) -> bool:
         """Mark the member's day as visited; ``True`` if it was not marked yet."""
-        key = {"member_id": member_id, "day": day}
+        key = {"for_member": member_id, "for_day": day}
         if self._q.mark_visited.write(self._conn, key) > 0:
             return True
         if self._q.day_exists.first(self._conn, key) is not None:
             return False
-        row = {**key, "visited": True, **{name: 0 for name in _DAY_COUNTS}}
+        row = {"member_id": member_id, "day": day, "visited": True}
+        row.update({name: 0 for name in _DAY_COUNTS})
         return self._insert_or_retry(
             self._q.insert_day, row, self._q.day_exists, self._q.mark_visited, key
         )
@@ -215,14 +217,14 @@ class SQLActivityRepository(SQLRepository):
             "likes_given": likes_given,
             "likes_received": likes_received,
         }
-        key = {"member_id": member_id, "day": day}
+        key = {"for_member": member_id, "for_day": day}
         params = {**key, **{f"add_{name}": value for name, value in counts.items()}}
         statement = self._q.add_visited_day if visited else self._q.add_day
         if statement.write(self._conn, params) > 0:
             return
         inserted = self._insert_unique(
             self._q.insert_day,
-            {**key, "visited": visited, **counts},
+            {"member_id": member_id, "day": day, "visited": visited, **counts},
             already_exists=lambda: self._q.day_exists.first(self._conn, key) is not None,
             conflict=None,
         )
@@ -231,7 +233,7 @@ class SQLActivityRepository(SQLRepository):
 
     def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
         """Record an entry; the row keeps the earliest day."""
-        key = {"member_id": member_id, "thread_id": thread_id, "day": day}
+        key = {"for_member": member_id, "for_thread": thread_id, "for_day": day}
         if self._q.enter_topic.write(self._conn, key) > 0:
             return True
         if self._q.topic_exists.first(self._conn, key) is not None:
@@ -248,7 +250,7 @@ class SQLActivityRepository(SQLRepository):
 
     def record_topic_reply(self, member_id: int, thread_id: int, day: date) -> bool:
         """Record a reply; the row keeps the latest day."""
-        key = {"member_id": member_id, "thread_id": thread_id, "day": day}
+        key = {"for_member": member_id, "for_thread": thread_id, "for_day": day}
         if self._q.reply_in_topic.write(self._conn, key) > 0:
             return True
         if self._q.topic_exists.first(self._conn, key) is not None:
@@ -265,7 +267,7 @@ class SQLActivityRepository(SQLRepository):
 
     def activity(self, member_id: int, *, since: date) -> MemberActivity:
         """The member's totals since joining and since ``since``: two index range reads."""
-        params = {"member_id": member_id, "since": since}
+        params = {"for_member": member_id, "since": since}
         days = self._q.day_totals.first(self._conn, params)
         topics = self._q.topic_totals.first(self._conn, params)
         pair = _totals(days, topics)
