@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.clock import ensure_utc
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
 from socialcrm.domain.records import ROLES, Member, Profile
@@ -154,7 +155,8 @@ class Members:
             raise ValidationError("at must be timezone-aware", field="at")
         if at > now:
             raise ValidationError("at must not be in the future", field="at")
-        return at
+        # The day is the UTC day: a visit at 00:30 in Paris counts for the day before.
+        return ensure_utc(at)
 
     def _posts_read(self, posts_read: object) -> int | frozenset[int]:
         limit = self._rt.settings.trust.max_posts_per_read
