@@ -180,9 +180,18 @@ def test_reputation_changed_event_reports_the_new_total(make_community, world_of
 
 
 def _free_trust_levels() -> Settings:
-    """TL1 and TL2 need nothing: a member's first visit asks for TL2."""
+    """TL1 and TL2 need nothing: a member's first read asks for TL2."""
     free = {f.name: 0 for f in attrs.fields(TrustSettings) if f.name.startswith(("tl1_", "tl2_"))}
     return attrs.evolve(Settings(), trust=TrustSettings(**free))
+
+
+def _a_thread(c):
+    admin = c.members.join(external_id="admin", display_name="Admin", roles=["admin"])
+    c.spaces.create(actor=admin.id, slug="help", name="Help")
+    thread = c.threads.start(
+        actor=admin.id, space="help", kind="question", title="How do I start?", body="?"
+    )
+    return thread.id
 
 
 def test_hook_socialcrm_trust_level(make_community):
@@ -197,10 +206,11 @@ def test_hook_socialcrm_trust_level(make_community):
             return None
 
     c = make_community(plugins=[CustomersOnlyPastTL1()], settings=_free_trust_levels())
+    thread = _a_thread(c)
     guest = c.members.join(external_id="guest", display_name="Guest")
     customer = c.members.join(external_id="cust", display_name="Cust", company="Acme")
-    assert c.members.record_visit(guest.id).trust_level == 1
-    assert c.members.record_visit(customer.id).trust_level == 2
+    assert c.members.record_read(guest.id, thread=thread, posts_read=1).trust_level == 1
+    assert c.members.record_read(customer.id, thread=thread, posts_read=1).trust_level == 2
     assert asked == [(guest.id, 0, 2, guest.id), (customer.id, 0, 2, customer.id)]
     # The veto holds at the next check and in the review: asked again, still TL1.
     c.trust.review()
@@ -215,8 +225,9 @@ def test_trust_level_hook_cannot_give_tl4_and_rolls_back(make_community):
             return 4
 
     c = make_community(plugins=[Generous()], settings=_free_trust_levels())
+    thread = _a_thread(c)
     guest = c.members.join(external_id="guest", display_name="Guest")
     with pytest.raises(ValueError):
-        c.members.record_visit(guest.id)
+        c.members.record_read(guest.id, thread=thread, posts_read=1)
     assert c.trust.activity(guest.id).all_time.days_visited == 0
     assert c.members.get(guest.id).trust_level == 0

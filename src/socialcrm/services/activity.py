@@ -6,8 +6,9 @@ levels look at: likes (upvotes) given and received, net of retractions, on the
 day of the command, and replies per thread. When a count rose for a member below
 TL2 who is not locked, :func:`promote_after_activity` checks them at once;
 members at TL2 and above are left to ``community.trust.review()``, which alone
-looks at the TL3 window. So the per-command cost for most members is the
-counter writes and one member read.
+looks at the TL3 window. Inputs only TL2 asks for (visits, likes, replies) check
+TL1 members only: TL0 members need reads for TL1 first. So a vote between
+members at TL0 or TL2 and above costs the counter writes and two member reads.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ TRUST_INPUT_EVENTS = frozenset(
 
 #: The level up to which the checks after each command promote.
 EVENT_PROMOTION_LIMIT = 2
+
+#: Levels whose members a read can promote (reads count for TL1 and TL2).
+AFTER_READS = frozenset({0, 1})
+#: Levels whose members a visit, like or reply can promote (only TL2 counts them).
+AFTER_TL2_INPUTS = frozenset({1})
 
 
 def shared_space_ids(uow: UnitOfWork) -> list[int]:
@@ -149,9 +155,18 @@ def change_automatically(
     return attrs.evolve(member, trust_level=proposed, trust_level_changed_at=now)
 
 
-def promote_after_activity(tx: Transaction, member: Member, *, actor_id: int | None) -> Member:
-    """Check a member below TL2 after their activity grew (TL1/TL2 only, all-time counts)."""
-    if member.trust_level_locked or member.trust_level >= EVENT_PROMOTION_LIMIT:
+def promote_after_activity(
+    tx: Transaction, member: Member, *, actor_id: int | None, levels: frozenset[int]
+) -> Member:
+    """Check a member whose activity grew, if their level is in ``levels`` (below TL2).
+
+    Looks at all-time counts only and promotes at most to TL2.
+    """
+    if (
+        member.trust_level_locked
+        or member.trust_level >= EVENT_PROMOTION_LIMIT
+        or member.trust_level not in levels
+    ):
         return member
     since = window_start(tx.now, tx.runtime.settings.trust)
     found = tx.uow.activity.activity(member.id, since=since)
@@ -164,7 +179,7 @@ def promote_after_activity(tx: Transaction, member: Member, *, actor_id: int | N
 def _check(tx: Transaction, member_id: int, actor_id: int | None) -> None:
     member = tx.uow.members.get(member_id)
     if member is not None:
-        promote_after_activity(tx, member, actor_id=actor_id)
+        promote_after_activity(tx, member, actor_id=actor_id, levels=AFTER_TL2_INPUTS)
 
 
 def _like_delta(event: Event) -> int:
@@ -197,6 +212,8 @@ def track_trust_inputs(tx: Transaction, event: Event) -> None:
 
 
 __all__ = [
+    "AFTER_READS",
+    "AFTER_TL2_INPUTS",
     "EVENT_PROMOTION_LIMIT",
     "TRUST_INPUT_EVENTS",
     "change_automatically",

@@ -13,7 +13,7 @@ from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, R
 from socialcrm.domain.records import ROLES, Member, Profile
 from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role, visible_thread
-from socialcrm.services.activity import promote_after_activity
+from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PROFILE_FIELDS = ("bio", "company", "job_title", "country")
@@ -181,8 +181,8 @@ class Members:
 
         Trusted host call, e.g. from a middleware once per session or request.
         ``at`` (aware, not in the future; the clock's now by default) picks the
-        day, for imports. A member below TL2 is checked for promotion when the day
-        is new. Returns the member, with the level after any promotion.
+        day, for imports. A TL1 member is checked for promotion when the day is new
+        (visits count for TL2 only). Returns the member, with the level after any promotion.
         """
         mid = validation.identifier(member, "member")
         moment = self._activity_time(at)
@@ -193,7 +193,7 @@ class Members:
             if not self._rt.settings.trust.enabled:
                 return found
             if tx.uow.activity.mark_visited(mid, moment.date()):
-                found = promote_after_activity(tx, found, actor_id=mid)
+                found = promote_after_activity(tx, found, actor_id=mid, levels=AFTER_TL2_INPUTS)
             return found
 
     @retry_transient
@@ -248,7 +248,7 @@ class Members:
                 changed = True
             changed = activity.enter_topic(mid, topic.id, day) or changed
             if changed:
-                found = promote_after_activity(tx, found, actor_id=mid)
+                found = promote_after_activity(tx, found, actor_id=mid, levels=AFTER_READS)
             return found
 
     @retry_transient
