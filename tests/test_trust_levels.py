@@ -18,6 +18,7 @@ from socialcrm import (
     ManualClock,
     NotFound,
     PermissionDenied,
+    Profile,
     Settings,
     ValidationError,
     signals,
@@ -771,3 +772,49 @@ def test_servers_promote_from_commands_and_the_review(
         assert (totals.days_visited, totals.topics_entered, totals.posts_read) == (10, 1, 1)
     finally:
         community.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres", "mariadb"])
+def test_concurrent_units_lose_no_activity_count(kind: str, tmp_path: Any) -> None:
+    import threading
+
+    from conftest import make_storage
+
+    storage = make_storage(kind, tmp_path)
+    try:
+        with storage.unit_of_work() as uow:
+            member = uow.members.add(
+                external_id="busy",
+                display_name="Busy",
+                profile=Profile(),
+                roles=frozenset({"member"}),
+                reputation=1,
+                joined_at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+            )
+            uow.commit()
+        day = datetime(2026, 1, 5, tzinfo=timezone.utc).date()
+        start = threading.Barrier(4, timeout=60)
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                start.wait()
+                for _ in range(15):
+                    with storage.unit_of_work() as uow:
+                        uow.activity.add_day(member.id, day, likes_given=1, posts_read=2)
+                        uow.activity.mark_visited(member.id, day)
+                        uow.commit()
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        workers = [threading.Thread(target=work) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(120)
+        assert errors == []
+        with storage.unit_of_work(read_only=True) as uow:
+            totals = uow.activity.activity(member.id, since=day).all_time
+        assert (totals.likes_given, totals.posts_read, totals.days_visited) == (60, 120, 1)
+    finally:
+        storage.close()
