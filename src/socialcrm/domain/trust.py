@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import attrs
 
+from socialcrm.domain.events import TrustLevelChanged
 from socialcrm.domain.records import ActivityTotals, Member
 from socialcrm.settings import TrustSettings
 
@@ -47,6 +48,25 @@ class TrustActivity:
     window_start: date
     topics_created_in_window: int | None = None
     posts_created_in_window: int | None = None
+
+
+@attrs.frozen
+class TrustReview:
+    """What one ``community.trust.review()`` did: members looked at and the changes made."""
+
+    at: datetime
+    checked: int
+    changes: tuple[TrustLevelChanged, ...] = ()
+
+    @property
+    def promoted(self) -> tuple[int, ...]:
+        """Ids of the members promoted."""
+        return tuple(c.member_id for c in self.changes if c.reason == "promoted")
+
+    @property
+    def demoted(self) -> tuple[int, ...]:
+        """Ids of the members demoted."""
+        return tuple(c.member_id for c in self.changes if c.reason == "demoted")
 
 
 def window_start(now: datetime, settings: TrustSettings) -> date:
@@ -181,6 +201,7 @@ __all__ = [
     "MAX_AUTOMATIC_LEVEL",
     "MAX_TRUST_LEVEL",
     "TrustActivity",
+    "TrustReview",
     "automatic_level",
     "day_start",
     "in_tl3_grace",

@@ -15,7 +15,13 @@ from socialcrm.clock import ensure_utc
 from socialcrm.domain import validation
 from socialcrm.domain.events import TrustLevelChanged
 from socialcrm.domain.records import Member
-from socialcrm.domain.trust import MAX_TRUST_LEVEL, TrustActivity, day_start, window_start
+from socialcrm.domain.trust import (
+    MAX_TRUST_LEVEL,
+    TrustActivity,
+    TrustReview,
+    day_start,
+    window_start,
+)
 from socialcrm.errors import NotFound, RetryableStorageError, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.activity import change_automatically, shared_space_ids, trust_activity
@@ -23,25 +29,6 @@ from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: Roles that may set and lock trust levels.
 TRUST_STAFF_ROLES = frozenset({"staff", "admin"})
-
-
-@attrs.frozen
-class TrustReview:
-    """What one ``community.trust.review()`` did: members looked at and the changes made."""
-
-    at: datetime
-    checked: int
-    changes: tuple[TrustLevelChanged, ...] = ()
-
-    @property
-    def promoted(self) -> tuple[int, ...]:
-        """Ids of the members promoted."""
-        return tuple(c.member_id for c in self.changes if c.reason == "promoted")
-
-    @property
-    def demoted(self) -> tuple[int, ...]:
-        """Ids of the members demoted."""
-        return tuple(c.member_id for c in self.changes if c.reason == "demoted")
 
 
 def _moment(value: object, field: str) -> datetime:
@@ -211,4 +198,4 @@ class Trust:
         return trust_activity(found, since, topics_created=topics, posts_created=posts)
 
 
-__all__ = ["TRUST_STAFF_ROLES", "Trust", "TrustReview"]
+__all__ = ["TRUST_STAFF_ROLES", "Trust"]
