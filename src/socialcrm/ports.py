@@ -130,6 +130,14 @@ class MemberRepository(Protocol):
         """
         ...
 
+    def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
+        """Up to ``limit`` members with an id above ``after_id``, by id ascending, that the
+        trust review looks at: not locked, and below TL4.
+
+        Paging by id (not by offset) keeps every batch of a large review one index seek.
+        """
+        ...
+
 
 class SpaceRepository(Protocol):
     """Spaces and explicit space membership."""

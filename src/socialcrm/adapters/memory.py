@@ -206,6 +206,14 @@ class _Members(_Repository):
     def reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._t.members.values()}
 
+    def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
+        found = sorted(
+            m.id
+            for m in self._t.members.values()
+            if m.id > after_id and not m.trust_level_locked and m.trust_level < 4
+        )
+        return [self._t.members[i] for i in found[:limit]]
+
     def compare_and_set_trust_level(
         self,
         member_id: int,

@@ -131,12 +131,15 @@ class Trust:
     def review(self, *, now: datetime | None = None) -> TrustReview:
         """Promote and demote every unlocked member below TL4 as their activity says.
 
+        ``checked`` in the result counts those members (locked ones and TL4 are not
+        looked at).
+
         The job for the TL3 window (promotions to TL3, demotions from it after the
         grace period) that also catches up TL1/TL2 promotions the per-command checks
         missed (after a settings change, say). Run it daily. It is idempotent: a
         second run at the same time changes nothing. Members are reviewed in
-        batches of ``TrustSettings.review_batch_size``, each batch in its own unit
-        of work (inside ``community.unit_of_work()``, all in the host's).
+        batches of ``TrustSettings.review_batch_size`` by id, each batch in its own
+        unit of work (inside ``community.unit_of_work()``, all in the host's).
 
         :param now: the review's time (aware); the community clock's by default.
         """
@@ -147,36 +150,35 @@ class Trust:
         since = window_start(moment, settings)
         with self._rt.query() as uow:
             topics, posts = uow.activity.created_since(day_start(since), shared_space_ids(uow))
-        checked, changes, offset = 0, [], 0
+        checked, changes, after_id = 0, [], 0
         while True:
-            seen, made = self._review_batch(offset, moment, topics, posts)
+            seen, last_id, made = self._review_batch(after_id, moment, topics, posts)
             checked += seen
             changes.extend(made)
             if seen < settings.review_batch_size:
                 break
-            offset += settings.review_batch_size
+            after_id = last_id
         return TrustReview(at=moment, checked=checked, changes=tuple(changes))
 
     @retry_transient
     def _review_batch(
-        self, offset: int, moment: datetime, topics: int, posts: int
-    ) -> tuple[int, list[TrustLevelChanged]]:
+        self, after_id: int, moment: datetime, topics: int, posts: int
+    ) -> tuple[int, int, list[TrustLevelChanged]]:
         settings = self._rt.settings.trust
         since = window_start(moment, settings)
         with self._rt.command() as tx:
             first = len(tx.events)
-            batch = tx.uow.members.list(limit=settings.review_batch_size, offset=offset)
-            candidates = [
-                m for m in batch if not m.trust_level_locked and m.trust_level < MAX_TRUST_LEVEL
-            ]
-            found = tx.uow.activity.activities([m.id for m in candidates], since=since)
-            for member in candidates:
+            batch = tx.uow.members.trust_review_batch(
+                after_id=after_id, limit=settings.review_batch_size
+            )
+            found = tx.uow.activity.activities([m.id for m in batch], since=since)
+            for member in batch:
                 activity = trust_activity(
                     found[member.id], since, topics_created=topics, posts_created=posts
                 )
                 change_automatically(tx, member, activity, now=moment, actor_id=None)
             made = [e for e in tx.events[first:] if isinstance(e, TrustLevelChanged)]
-        return len(batch), made
+        return len(batch), batch[-1].id if batch else after_id, made
 
     # ------------------------------------------------------------ queries
 

@@ -114,6 +114,33 @@ class ActivityContract(ContractBase):
         assert (loaded.trust_level, loaded.trust_level_locked) == (2, True)
         assert loaded.trust_level_changed_at is None
 
+    def test_trust_review_batch_pages_unlocked_members_below_tl4_by_id(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            members = [_add_member(uow) for _ in range(6)]
+            for member, (level, locked) in zip(
+                members[1:4], [(4, False), (2, True), (3, False)], strict=True
+            ):
+                uow.members.compare_and_set_trust_level(
+                    member.id,
+                    expected_level=0,
+                    expected_locked=False,
+                    level=level,
+                    locked=locked,
+                    changed_at=_at(1),
+                )
+            uow.commit()
+        wanted = [members[0].id, members[3].id, members[4].id, members[5].id]
+        with storage.unit_of_work() as uow:
+            first = uow.members.trust_review_batch(after_id=members[0].id - 1, limit=2)
+            rest = uow.members.trust_review_batch(after_id=first[-1].id, limit=10)
+            ours = {m.id for m in members}
+            seen = [m.id for m in first + rest if m.id in ours]
+            assert uow.members.trust_review_batch(after_id=members[5].id, limit=10) == []
+            assert first[1] == uow.members.get(members[3].id)
+        assert seen == wanted
+
     # ------------------------------------------------------------ days
 
     def test_a_day_is_marked_visited_once(self, storage: Storage) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, insert, select, update
+from sqlalchemy import Boolean, bindparam, false, insert, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
@@ -129,6 +129,16 @@ class MemberStatements:
             .offset(bindparam("offset"))
         )
         self.reputations = prepare.core(select(m.c.id, m.c.reputation))
+        self.trust_review_batch = prepare.core(
+            select(*self.columns)
+            .where(
+                m.c.id > bindparam("after_id"),
+                m.c.trust_level_locked == false(),
+                m.c.trust_level < 4,
+            )
+            .order_by(m.c.id)
+            .limit(bindparam("limit"))
+        )
         self.set_trust_level = prepare.core(
             update(m)
             .where(
@@ -296,6 +306,11 @@ class SQLMemberRepository(SQLRepository):
     def reputations(self) -> dict[int, int]:
         """Every member's cached reputation, keyed by id."""
         return {member_id: rep for member_id, rep in self._q.reputations.all(self._conn)}
+
+    def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
+        """Unlocked members below TL4 with an id above ``after_id``, by id (a primary-key seek)."""
+        rows = self._q.trust_review_batch.all(self._conn, {"after_id": after_id, "limit": limit})
+        return [_member_from_row(row) for row in rows]
 
     def compare_and_set_trust_level(
         self,
