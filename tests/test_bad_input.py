@@ -66,6 +66,9 @@ COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
     ("votes", "cast", {"actor": "asker", "post": "post", "value": 1}),
     ("reputation", "leaderboard", {"period": "week", "limit": 5}),
     ("reputation", "history", {"member": "asker", "limit": 5}),
+    ("moderation", "silence", {"actor": "admin", "member": "asker", "reason": "spam"}),
+    ("moderation", "history", {"actor": "admin", "member": "asker", "limit": 5}),
+    ("audit", "entries", {"actor": "admin", "moderator": "admin", "action": "role_granted"}),
 ]
 
 
@@ -74,7 +77,9 @@ def _snapshot(c: Community) -> Any:
         members = uow.members.list(limit=1000)
         threads = uow.threads.list(space_ids=[s.id for s in uow.spaces.list()], limit=1000)
         posts = [p for t in threads for p in uow.posts.list_for_thread(t.id, include_deleted=True)]
-        return members, uow.spaces.list(), threads, posts, uow.ledger.totals()
+        sanctions = [uow.sanctions.history(m.id, limit=1000) for m in members]
+        audit = uow.audit.entries(limit=1000)
+        return members, uow.spaces.list(), threads, posts, uow.ledger.totals(), sanctions, audit
 
 
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])

@@ -53,6 +53,8 @@ FACADE_APIS = (
     "reputation",
     "privileges",
     "trust",
+    "moderation",
+    "audit",
 )
 
 

@@ -523,3 +523,30 @@ def test_socialcrm_never_imports_redis_unless_a_backend_is_made():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_placeholder_members_never_reach_redis(redis_client, prefix, clock):
+    community = make(redis_client, prefix, clock, settings=reputation_service_settings())
+    board = backend(community)
+    ids = seed(community, {"ann": 40, "bob": 16}, at=clock.now())
+    ghost = community.members.join(
+        external_id="se:ghost:1", display_name="Ghost", roles=["placeholder"]
+    )
+    asker = community.members.join(external_id="asker", display_name="Asker")
+    thread = community.threads.start(
+        actor=asker.id, space=_space(community), kind="question", title="Who knows?", body="?"
+    )
+    answer = community.posts.reply(actor=ghost.id, thread=thread.id, body="A ghost's answer")
+    community.votes.cast(actor=ids["ann"], post=answer.id, value=1)  # before the rebuild
+    with community.storage.unit_of_work(read_only=True) as uow:
+        everyone = uow.members.reputations()
+    assert board.rebuild() == len(everyone) - 1  # everyone but the ghost
+    later = community.posts.reply(actor=ghost.id, thread=thread.id, body="Another answer")
+    community.votes.cast(actor=ids["bob"], post=later.id, value=1)  # after it
+    assert community.reputation.of(ghost.id) == 21  # it earned, but is never ranked
+    member = board.member_key(ghost.id)
+    sets = [k for k in redis_client.keys(f"{prefix}lb:*") if redis_client.type(k) == b"zset"]
+    assert all(redis_client.zscore(key, member) is None for key in sets)
+    for name in ("ann", "bob"):
+        assert board.rank(ids[name]) == storage_rank(community, ids[name])
+    assert redis_top(community, "all", 10) == storage_top(community, "all", 10)

@@ -421,6 +421,14 @@ def test_rebuild_rank_index_recounts_members_written_behind_socialcrms_back(
 ) -> None:
     with storage.unit_of_work() as uow:
         ids = [add_member(uow, f"r{n}", reputation=r).id for n, r in enumerate((1, 5, 90))]
+        uow.members.add(  # never ranked, before or after the rebuild
+            external_id="stand-in",
+            display_name="Stand-in",
+            profile=Profile(),
+            roles=frozenset({"member", "placeholder"}),
+            reputation=10_000,
+            joined_at=T0,
+        )
         uow.commit()
     members = storage.tables.members
     with storage.engine.begin() as connection:  # a host's bulk fix, bypassing the port

@@ -12,6 +12,7 @@ from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
 from socialcrm.domain.records import (
     ActivityTotals,
+    AuditEntry,
     Comment,
     LeaderboardRow,
     LedgerEntry,
@@ -22,6 +23,7 @@ from socialcrm.domain.records import (
     Profile,
     ReputationChange,
     Revision,
+    Sanction,
     Space,
     Thread,
     Vote,
@@ -30,10 +32,12 @@ from socialcrm.domain.trust import TrustActivity
 from socialcrm.errors import (
     Conflict,
     ContentRejected,
+    DumpError,
     NotFound,
     PermissionDenied,
     RateLimited,
     RetryableStorageError,
+    Sanctioned,
     SocialCRMError,
     StorageError,
     ValidationError,
@@ -47,11 +51,13 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActivityTotals",
+    "AuditEntry",
     "Clock",
     "Comment",
     "Community",
     "Conflict",
     "ContentRejected",
+    "DumpError",
     "HookContext",
     "LeaderboardRow",
     "LedgerEntry",
@@ -68,6 +74,8 @@ __all__ = [
     "ReputationChange",
     "RewardSettings",
     "Revision",
+    "Sanction",
+    "Sanctioned",
     "Settings",
     "SocialCRMError",
     "Space",

@@ -13,7 +13,10 @@ from socialcrm.errors import ValidationError
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
+from socialcrm.services.audit import Audit
+from socialcrm.services.imports import ImportState
 from socialcrm.services.members import Members
+from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
 from socialcrm.services.posts import Posts
 from socialcrm.services.reputation import Privileges, Reputation
@@ -74,6 +77,9 @@ class Community:
         self.privileges = Privileges(runtime)
         self.outbox = Outbox(runtime)
         self.trust = Trust(runtime)
+        self.moderation = Moderation(runtime)
+        self.audit = Audit(runtime)
+        self.imports = ImportState(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

@@ -7,6 +7,7 @@ A command that raises one of these leaves storage exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 
 class SocialCRMError(Exception):
@@ -50,6 +51,37 @@ class PermissionDenied(SocialCRMError):
         super().__init__(message, code=code)
         self.privilege = privilege
         self.required_reputation = required_reputation
+
+
+class Sanctioned(PermissionDenied):
+    """The actor is silenced, suspended or banned, so this command is refused.
+
+    ``code`` is ``silenced``, ``suspended`` or ``banned`` (``kind`` is the
+    sanction's kind: ``silence``, ``suspend`` or ``ban``); ``until`` is when the
+    actor may do this again (``None``: not until a moderator lifts it),
+    ``reason`` the reason the moderator gave and ``sanction_id`` the sanction's
+    id. Reading is never refused this way.
+    """
+
+    code = "sanctioned"
+
+    #: The error code for each sanction kind.
+    CODES = {"silence": "silenced", "suspend": "suspended", "ban": "banned"}
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        until: datetime | None,
+        reason: str,
+        sanction_id: int,
+    ) -> None:
+        super().__init__(message, code=self.CODES.get(kind, "sanctioned"))
+        self.kind = kind
+        self.until = until
+        self.reason = reason
+        self.sanction_id = sanction_id
 
 
 class ValidationError(SocialCRMError):
@@ -104,14 +136,42 @@ class RetryableStorageError(StorageError):
     code = "retryable"
 
 
+class DumpError(SocialCRMError):
+    """A file of an imported dump is missing, malformed or truncated.
+
+    ``file`` names it and ``line``/``column`` say where reading stopped (``None``
+    when unknown). Everything an import committed before the error stays, and is
+    consistent; run the import again to resume once the file is fixed.
+    """
+
+    code = "malformed_dump"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {message}", code=code)
+        self.file = file
+        self.line = line
+        self.column = column
+
+
 __all__ = [
     "SocialCRMError",
     "NotFound",
     "PermissionDenied",
+    "Sanctioned",
     "ValidationError",
     "Conflict",
     "RateLimited",
     "ContentRejected",
     "StorageError",
     "RetryableStorageError",
+    "DumpError",
 ]

@@ -23,12 +23,13 @@ checks them):
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from socialcrm.domain.records import (
+    AuditEntry,
     Comment,
     LedgerEntry,
     Member,
@@ -37,6 +38,7 @@ from socialcrm.domain.records import (
     Post,
     Profile,
     Revision,
+    Sanction,
     Space,
     Thread,
     Vote,
@@ -95,17 +97,17 @@ class MemberRepository(Protocol):
         ...
 
     def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
-        """Members by id ascending."""
+        """Members by id ascending, placeholder members left out."""
         ...
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
     ) -> builtins.list[Member]:
-        """Members by reputation descending, then id ascending."""
+        """Members by reputation descending, then id ascending, placeholder members left out."""
         ...
 
     def count_above(self, reputation: int) -> int:
-        """How many members have a reputation strictly greater than ``reputation``."""
+        """How many members (placeholders left out) have a reputation above ``reputation``."""
         ...
 
     def reputations(self) -> dict[int, int]:
@@ -136,6 +138,10 @@ class MemberRepository(Protocol):
 
         Paging by id (not by offset) keeps every batch of a large review one index seek.
         """
+        ...
+
+    def ranked_reputations(self) -> dict[int, int]:
+        """The cached reputation of every ranked member (placeholders left out), by id."""
         ...
 
 
@@ -285,6 +291,7 @@ class PostRepository(Protocol):
         body: str,
         is_opening: bool,
         created_at: datetime,
+        community_wiki: bool = False,
     ) -> Post:
         """Insert a post with score 0."""
         ...
@@ -361,12 +368,26 @@ class VoteRepository(Protocol):
         """Change a vote's value and ``cast_at``."""
         ...
 
-    def remove(self, vote_id: int) -> None:
-        """Delete the vote."""
+    def remove(self, vote_id: int) -> bool:
+        """Delete the vote; ``False`` if it was already gone (a concurrent writer removed it).
+
+        Callers adjust the post's score only when this returns ``True``.
+        """
         ...
 
     def for_post(self, post_id: int) -> builtins.list[Vote]:
         """Every vote on the post, by id ascending."""
+        ...
+
+    def repeated_pairs(
+        self, *, since: datetime, until: datetime, min_votes: int
+    ) -> builtins.list[tuple[int, Vote]]:
+        """Votes cast in ``since <= cast_at < until`` by a voter who cast at least
+        ``min_votes`` of them on posts of the same author, as ``(post author id, vote)``.
+
+        Ordered by voter, author, ``cast_at``, then vote id. The serial-voting job
+        reads this; SQL adapters answer it from an index on ``cast_at``.
+        """
         ...
 
 
@@ -424,8 +445,8 @@ class LedgerRepository(Protocol):
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
-        only entries whose ``space_id`` is in it. Members whose sum is 0 or less are
-        left out. Highest sum first, then member id ascending.
+        only entries whose ``space_id`` is in it. Members whose sum is 0 or less, and
+        placeholder members, are left out. Highest sum first, then member id ascending.
         """
         ...
 
@@ -554,6 +575,145 @@ class ActivityRepository(Protocol):
         ...
 
 
+class SanctionRepository(Protocol):
+    """Silences, suspensions and bans of members.
+
+    Writes check their input with :func:`socialcrm.domain.sanctions.check_sanction`
+    (and ``check_lift``) before touching storage, so a bad row raises
+    ``ValidationError`` and writes nothing.
+    """
+
+    def add(
+        self,
+        *,
+        member_id: int,
+        kind: str,
+        reason: str,
+        imposed_by: int,
+        imposed_at: datetime,
+        ends_at: datetime | None,
+    ) -> Sanction:
+        """Insert a sanction in force from ``imposed_at``; return it with its id.
+
+        ``NotFound`` (code ``member_not_found``) for an unknown member;
+        ``ValidationError`` for an unknown kind, a naive datetime, or ``ends_at`` not
+        after ``imposed_at``.
+        """
+        ...
+
+    def get(self, sanction_id: int) -> Sanction | None:
+        """The sanction with this id, or ``None``."""
+        ...
+
+    def in_force(self, member_id: int, at: datetime) -> builtins.list[Sanction]:
+        """The member's sanctions not lifted and not ended at ``at``, by id ascending.
+
+        Every command reads this for its actor, so SQL adapters answer it from an
+        index on ``(member_id, id)``.
+        """
+        ...
+
+    def lift(self, sanction_id: int, *, at: datetime, by: int | None, reason: str | None) -> bool:
+        """Mark the sanction lifted at ``at`` by ``by`` (``None``: it expired).
+
+        A compare-and-set: returns ``False`` and changes nothing when it was already
+        lifted (another writer got there first). ``NotFound`` (code
+        ``sanction_not_found``) for an unknown id.
+        """
+        ...
+
+    def due_to_expire(self, at: datetime, *, limit: int) -> builtins.list[Sanction]:
+        """Sanctions not lifted whose ``ends_at`` is at or before ``at``, earliest end first.
+
+        Ties by id ascending; at most ``limit``.
+        """
+        ...
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> builtins.list[Sanction]:
+        """Every sanction of the member, lifted ones included, newest first (id descending)."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The append-only log of moderator and admin actions.
+
+    Entries are never changed or deleted. ``before`` and ``after`` are small JSON
+    objects (stored as JSON text by SQL adapters) and come back as read-only
+    mappings equal to what was given.
+    """
+
+    def append(
+        self,
+        *,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        reason: str = "",
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append an entry and return it with its id.
+
+        ``ValidationError`` (nothing written) for a naive ``at``, an empty action or
+        one longer than 64 characters, or ``before``/``after`` that are not JSON
+        objects.
+        """
+        ...
+
+    def entries(
+        self,
+        *,
+        actor_id: int | None = None,
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        actions: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: int | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> builtins.list[AuditEntry]:
+        """Entries matching every filter given, newest first (id descending).
+
+        ``since <= at < until`` (``None`` bounds are open); ``actions`` ``None``
+        means any action; ``before_id`` keeps only entries with a smaller id (a
+        cursor: pass the last id of the previous page).
+        """
+        ...
+
+
+class ImportRepository(Protocol):
+    """What a history import remembers, so that re-running or resuming it is safe.
+
+    ``source`` names one imported community (``"stackexchange:<site>"``); ``kind``
+    the sort of row (``"user"``, ``"post"``). Checkpoints hold how far each stage
+    of the import got; they commit with the rows they count.
+    """
+
+    def map_id(self, *, source: str, kind: str, external_id: str, local_id: int) -> None:
+        """Record that the source's ``external_id`` became ``local_id``.
+
+        ``Conflict`` (code ``duplicate_import_id``) if that external id is mapped already.
+        """
+        ...
+
+    def local_ids(self, *, source: str, kind: str) -> dict[str, int]:
+        """Every mapped id of ``kind`` in ``source``: external id to local id."""
+        ...
+
+    def checkpoint(self, *, source: str, stage: str) -> int:
+        """The position saved for ``stage`` of ``source``; 0 if none was saved."""
+        ...
+
+    def set_checkpoint(self, *, source: str, stage: str, position: int) -> None:
+        """Save ``position`` for ``stage`` of ``source``, replacing any earlier one."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -595,6 +755,21 @@ class UnitOfWork(Protocol):
     @property
     def activity(self) -> ActivityRepository:
         """The unit's activity repository (trust-level inputs)."""
+        ...
+
+    @property
+    def sanctions(self) -> SanctionRepository:
+        """The unit's sanctions repository."""
+        ...
+
+    @property
+    def audit(self) -> AuditRepository:
+        """The unit's audit log repository."""
+        ...
+
+    @property
+    def imports(self) -> ImportRepository:
+        """The unit's import-state repository."""
         ...
 
     def commit(self) -> None:
@@ -645,4 +820,7 @@ __all__ = [
     "LedgerRepository",
     "OutboxRepository",
     "ActivityRepository",
+    "SanctionRepository",
+    "AuditRepository",
+    "ImportRepository",
 ]

@@ -118,6 +118,12 @@ class Settings:
     new_tags_need_privilege: bool = False
     page_size_limit: int = 200
     transient_retries: int = 8
+    moderation_reason_max_length: int = 1000
+    sanction_max_days: int | None = None
+    expire_sanctions_batch: int = 500
+    serial_vote_threshold: int = 10
+    serial_vote_window_seconds: int = 86_400
+    serial_vote_lookback_days: int = 7
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""

@@ -47,6 +47,7 @@ comment_added = _namespace.signal("comment_added", doc="A comment was added.")
 vote_cast = _namespace.signal("vote_cast", doc="A vote was cast.")
 vote_changed = _namespace.signal("vote_changed", doc="A vote was changed.")
 vote_retracted = _namespace.signal("vote_retracted", doc="A vote was retracted.")
+vote_reversed = _namespace.signal("vote_reversed", doc="The serial-voting job removed a vote.")
 answer_accepted = _namespace.signal("answer_accepted", doc="An answer was accepted.")
 answer_unaccepted = _namespace.signal("answer_unaccepted", doc="An acceptance was withdrawn.")
 reputation_changed = _namespace.signal("reputation_changed", doc="A ledger entry was written.")
@@ -56,6 +57,10 @@ reputation_recomputed = _namespace.signal(
 trust_level_changed = _namespace.signal(
     "trust_level_changed", doc="A trust level or its lock changed."
 )
+sanction_imposed = _namespace.signal(
+    "sanction_imposed", doc="A member was silenced, suspended or banned."
+)
+sanction_lifted = _namespace.signal("sanction_lifted", doc="A sanction was lifted or expired.")
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +19,7 @@ import attrs
 
 from socialcrm.domain.records import (
     ActivityTotals,
+    AuditEntry,
     Comment,
     LedgerEntry,
     Member,
@@ -27,11 +28,13 @@ from socialcrm.domain.records import (
     Post,
     Profile,
     Revision,
+    Sanction,
     Space,
     Thread,
     Vote,
 )
-from socialcrm.errors import Conflict
+from socialcrm.domain.sanctions import check_audit_entry, check_lift, check_sanction
+from socialcrm.errors import Conflict, NotFound
 
 
 class _Tables:
@@ -56,11 +59,15 @@ class _Tables:
         self.ledger_by_cap_day: dict[tuple[int, date], tuple[int, ...]] = {}
         self.outbox: dict[int, OutboxMessage] = {}
         self.outbox_by_event_id: dict[str, int] = {}
+        self.sanctions: dict[int, Sanction] = {}
+        self.audit: dict[int, AuditEntry] = {}
         self.sequences: dict[str, int] = {}
         # member id -> UTC day -> that day's activity
         self.member_days: dict[int, dict[date, _Day]] = {}
         # member id -> thread id -> (first entered day, last reply day)
         self.member_topics: dict[int, dict[int, tuple[date | None, date | None]]] = {}
+        self.import_ids: dict[tuple[str, str, str], int] = {}
+        self.import_checkpoints: dict[tuple[str, str], int] = {}
 
 
 @attrs.frozen
@@ -186,8 +193,11 @@ class _Members(_Repository):
     def set_reputation(self, member_id: int, reputation: int) -> None:
         self._evolve(member_id, reputation=reputation)
 
+    def _listed(self) -> Iterator[Member]:
+        return (m for m in self._t.members.values() if not m.is_placeholder)
+
     def list(self, *, limit: int, offset: int = 0) -> builtins.list[Member]:
-        ordered = sorted(self._t.members)
+        ordered = sorted(m.id for m in self._listed())
         return [self._t.members[i] for i in ordered[offset : offset + limit]]
 
     def top(
@@ -195,13 +205,13 @@ class _Members(_Repository):
     ) -> builtins.list[Member]:
         excluded = set(exclude_ids)
         ranked = sorted(
-            (m for m in self._t.members.values() if m.id not in excluded),
+            (m for m in self._listed() if m.id not in excluded),
             key=lambda m: (-m.reputation, m.id),
         )
         return ranked[offset : offset + limit]
 
     def count_above(self, reputation: int) -> int:
-        return sum(1 for m in self._t.members.values() if m.reputation > reputation)
+        return sum(1 for m in self._listed() if m.reputation > reputation)
 
     def reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._t.members.values()}
@@ -238,6 +248,9 @@ class _Members(_Repository):
             trust_level_changed_at=changed_at,
         )
         return True
+
+    def ranked_reputations(self) -> dict[int, int]:
+        return {m.id: m.reputation for m in self._listed()}
 
 
 class _Spaces(_Repository):
@@ -436,6 +449,7 @@ class _Posts(_Repository):
         body: str,
         is_opening: bool,
         created_at: datetime,
+        community_wiki: bool = False,
     ) -> Post:
         post = Post(
             id=self._j.next_id("posts"),
@@ -445,6 +459,7 @@ class _Posts(_Repository):
             score=0,
             is_opening=is_opening,
             created_at=created_at,
+            community_wiki=community_wiki,
         )
         self._j.put(self._t.posts, post.id, post)
         return post
@@ -553,16 +568,35 @@ class _Votes(_Repository):
         if vote is not None:
             self._j.put(self._t.votes, vote_id, attrs.evolve(vote, value=value, cast_at=cast_at))
 
-    def remove(self, vote_id: int) -> None:
+    def remove(self, vote_id: int) -> bool:
         vote = self._t.votes.get(vote_id)
-        if vote is not None:
-            self._j.delete(self._t.votes, vote_id)
-            self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))
+        if vote is None:
+            return False
+        self._j.delete(self._t.votes, vote_id)
+        self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))
+        return True
 
     def for_post(self, post_id: int) -> list[Vote]:
         return sorted(
             (v for v in self._t.votes.values() if v.post_id == post_id), key=lambda v: v.id
         )
+
+    def repeated_pairs(
+        self, *, since: datetime, until: datetime, min_votes: int
+    ) -> list[tuple[int, Vote]]:
+        pairs: dict[tuple[int, int], list[Vote]] = {}
+        for vote in self._t.votes.values():
+            post = self._t.posts.get(vote.post_id)
+            if post is not None and since <= vote.cast_at < until:
+                pairs.setdefault((vote.member_id, post.author_id), []).append(vote)
+        found = [
+            (author_id, vote)
+            for (_voter, author_id), votes in pairs.items()
+            if len(votes) >= min_votes
+            for vote in votes
+        ]
+        found.sort(key=lambda pair: (pair[1].member_id, pair[0], pair[1].cast_at, pair[1].id))
+        return found
 
 
 class _Ledger(_Repository):
@@ -644,6 +678,7 @@ class _Ledger(_Repository):
     ) -> list[tuple[int, int]]:
         spaces = None if space_ids is None else set(space_ids)
         excluded = set(exclude_member_ids)
+        excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
         sums: dict[int, int] = {}
         for e in self._t.ledger.values():
             if since is not None and e.at < since:
@@ -828,6 +863,158 @@ class _Activity(_Repository):
         )
 
 
+class _Sanctions(_Repository):
+    def add(
+        self,
+        *,
+        member_id: int,
+        kind: str,
+        reason: str,
+        imposed_by: int,
+        imposed_at: datetime,
+        ends_at: datetime | None,
+    ) -> Sanction:
+        check_sanction(kind=kind, imposed_at=imposed_at, ends_at=ends_at)
+        if member_id not in self._t.members:
+            raise NotFound(f"no member {member_id}", code="member_not_found")
+        sanction = Sanction(
+            id=self._j.next_id("sanctions"),
+            member_id=member_id,
+            kind=kind,
+            reason=reason,
+            imposed_by=imposed_by,
+            imposed_at=imposed_at,
+            ends_at=ends_at,
+        )
+        self._j.put(self._t.sanctions, sanction.id, sanction)
+        return sanction
+
+    def get(self, sanction_id: int) -> Sanction | None:
+        return self._t.sanctions.get(sanction_id)
+
+    def in_force(self, member_id: int, at: datetime) -> list[Sanction]:
+        return sorted(
+            (
+                s
+                for s in self._t.sanctions.values()
+                if s.member_id == member_id
+                and s.lifted_at is None
+                and (s.ends_at is None or s.ends_at > at)
+            ),
+            key=lambda s: s.id,
+        )
+
+    def lift(self, sanction_id: int, *, at: datetime, by: int | None, reason: str | None) -> bool:
+        check_lift(at=at)
+        sanction = self._t.sanctions.get(sanction_id)
+        if sanction is None:
+            raise NotFound(f"no sanction {sanction_id}", code="sanction_not_found")
+        if sanction.lifted_at is not None:
+            return False
+        lifted = attrs.evolve(sanction, lifted_at=at, lifted_by=by, lift_reason=reason)
+        self._j.put(self._t.sanctions, sanction_id, lifted)
+        return True
+
+    def due_to_expire(self, at: datetime, *, limit: int) -> list[Sanction]:
+        due = [
+            s
+            for s in self._t.sanctions.values()
+            if s.lifted_at is None and s.ends_at is not None and s.ends_at <= at
+        ]
+        due.sort(key=lambda s: (s.ends_at, s.id))
+        return due[: max(limit, 0)]
+
+    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[Sanction]:
+        found = [s for s in self._t.sanctions.values() if s.member_id == member_id]
+        found.sort(key=lambda s: s.id, reverse=True)
+        return found[offset : offset + limit]
+
+
+class _Audit(_Repository):
+    def append(
+        self,
+        *,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        reason: str = "",
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        check_audit_entry(at=at, action=action, before=before, after=after)
+        entry = AuditEntry(
+            id=self._j.next_id("audit"),
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            reason=reason,
+            member_id=member_id,
+            post_id=post_id,
+            thread_id=thread_id,
+            before=before,
+            after=after,
+        )
+        self._j.put(self._t.audit, entry.id, entry)
+        return entry
+
+    def entries(
+        self,
+        *,
+        actor_id: int | None = None,
+        member_id: int | None = None,
+        post_id: int | None = None,
+        thread_id: int | None = None,
+        actions: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: int | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        wanted = None if actions is None else set(actions)
+        found = [
+            e
+            for e in self._t.audit.values()
+            if (actor_id is None or e.actor_id == actor_id)
+            and (member_id is None or e.member_id == member_id)
+            and (post_id is None or e.post_id == post_id)
+            and (thread_id is None or e.thread_id == thread_id)
+            and (wanted is None or e.action in wanted)
+            and (since is None or e.at >= since)
+            and (until is None or e.at < until)
+            and (before_id is None or e.id < before_id)
+        ]
+        found.sort(key=lambda e: e.id, reverse=True)
+        return found[offset : offset + limit]
+
+
+class _Imports(_Repository):
+    def map_id(self, *, source: str, kind: str, external_id: str, local_id: int) -> None:
+        key = (source, kind, external_id)
+        if key in self._t.import_ids:
+            raise Conflict(
+                f"{source} {kind} {external_id!r} was imported already",
+                code="duplicate_import_id",
+            )
+        self._j.put(self._t.import_ids, key, local_id)
+
+    def local_ids(self, *, source: str, kind: str) -> dict[str, int]:
+        return {
+            ext: local
+            for (src, knd, ext), local in self._t.import_ids.items()
+            if src == source and knd == kind
+        }
+
+    def checkpoint(self, *, source: str, stage: str) -> int:
+        return self._t.import_checkpoints.get((source, stage), 0)
+
+    def set_checkpoint(self, *, source: str, stage: str, position: int) -> None:
+        self._j.put(self._t.import_checkpoints, (source, stage), position)
+
+
 class MemoryUnitOfWork:
     """A unit of work over the in-memory tables; see :class:`socialcrm.ports.UnitOfWork`."""
 
@@ -842,6 +1029,9 @@ class MemoryUnitOfWork:
         self.ledger = _Ledger(self._journal)
         self.outbox = _Outbox(self._journal)
         self.activity = _Activity(self._journal)
+        self.sanctions = _Sanctions(self._journal)
+        self.audit = _Audit(self._journal)
+        self.imports = _Imports(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

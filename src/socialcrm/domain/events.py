@@ -236,6 +236,7 @@ class _VoteEvent(Event):
     post_author_id: int
     post_kind: str  # "question", "answer", "opening" or "reply"
     value: int  # the vote's value now; 0 once retracted
+    post_wiki: bool = False  # a community-wiki post: it earns its author nothing
 
     @property
     def vote_cause(self) -> str:
@@ -282,6 +283,23 @@ class VoteRetracted(_VoteEvent):
         return (self.vote_cause,)
 
 
+@attrs.frozen(kw_only=True)
+class VoteReversed(_VoteEvent):
+    """The serial-voting job removed a vote of ``voter_id`` (``previous_value``).
+
+    ``actor_id`` is ``None``: a job did it. ``value`` is 0. What the vote earned or
+    cost is taken back by compensating ledger entries, as for a retraction.
+    """
+
+    name: ClassVar[str] = "vote_reversed"
+    voter_id: int
+    previous_value: int
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        return (self.vote_cause,)
+
+
 # ---------------------------------------------------------------- accepted answers
 
 
@@ -296,6 +314,7 @@ class AnswerAccepted(Event):
     answer_author_id: int
     asker_id: int
     previous_answer_id: int | None = None
+    answer_wiki: bool = False  # a community-wiki answer: its author earns nothing
 
     @property
     def cause(self) -> str | None:
@@ -374,6 +393,43 @@ class TrustLevelChanged(Event):
     locked: bool
 
 
+# ---------------------------------------------------------------- moderation
+
+
+@attrs.frozen(kw_only=True)
+class SanctionImposed(Event):
+    """A moderator silenced, suspended or banned a member.
+
+    ``ends_at`` is when the sanction lifts by itself (``None``: only when lifted).
+    """
+
+    name: ClassVar[str] = "sanction_imposed"
+    sanction_id: int
+    member_id: int
+    kind: str
+    reason: str
+    ends_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SanctionLifted(Event):
+    """A sanction stopped applying: lifted early by a moderator, or expired.
+
+    ``expired`` is ``True`` when it reached its end time and
+    ``expire_sanctions()`` recorded that (``actor_id`` is then ``None`` and ``at``
+    is when the job ran), ``False`` when a moderator lifted it. ``ended_at`` is
+    when it stopped applying.
+    """
+
+    name: ClassVar[str] = "sanction_lifted"
+    sanction_id: int
+    member_id: int
+    kind: str
+    expired: bool
+    ended_at: datetime
+    reason: str = ""
+
+
 #: Every concrete event class, in documentation order.
 EVENT_TYPES: tuple[type[Event], ...] = (
     MemberJoined,
@@ -393,9 +449,12 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     VoteCast,
     VoteChanged,
     VoteRetracted,
+    VoteReversed,
     AnswerAccepted,
     AnswerUnaccepted,
     ReputationChanged,
     ReputationRecomputed,
     TrustLevelChanged,
+    SanctionImposed,
+    SanctionLifted,
 )

@@ -6,20 +6,29 @@ with the named constructors or keyword arguments, never ``Cls(**row)``.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from socialcrm.domain.events import Event
 from socialcrm.domain.serialization import event_from_json
 
-ROLES = ("member", "moderator", "staff", "admin")
+ROLES = ("member", "moderator", "staff", "admin", "placeholder")
+#: The role of placeholder members: stand-ins for people a history import cannot name
+#: (anonymised voters). Storage leaves them out of the member list, leaderboards and ranks.
+PLACEHOLDER_ROLE = "placeholder"
 #: Roles that bypass reputation privileges and moderate content.
 MODERATING_ROLES = frozenset({"moderator", "staff", "admin"})
 VISIBILITIES = ("public", "members", "private")
 POSTING_POLICIES = ("members", "moderators")
 THREAD_KINDS = ("question", "discussion", "idea", "announcement")
 THREAD_STATUSES = ("open", "closed")
+#: Sanction kinds, mildest first: ``silence`` stops posting, ``suspend`` and ``ban`` every command.
+SANCTION_KINDS = ("silence", "suspend", "ban")
 
 
 def _tuple_of_str(value: object) -> tuple[str, ...]:
@@ -65,6 +74,11 @@ class Member:
         """True for admins."""
         return "admin" in self.roles
 
+    @property
+    def is_placeholder(self) -> bool:
+        """True for placeholder members (stand-ins of an import, never listed or ranked)."""
+        return PLACEHOLDER_ROLE in self.roles
+
 
 @attrs.frozen
 class Space:
@@ -106,7 +120,11 @@ class Thread:
 
 @attrs.frozen
 class Post:
-    """The opening post of a thread or a reply to it."""
+    """The opening post of a thread or a reply to it.
+
+    ``community_wiki`` posts belong to the community: votes on them and their
+    acceptance earn their author no reputation (the built-in reward rules).
+    """
 
     id: int
     thread_id: int
@@ -118,6 +136,7 @@ class Post:
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
     deleted_by: int | None = None
+    community_wiki: bool = False
 
     @property
     def is_deleted(self) -> bool:
@@ -247,6 +266,84 @@ class MemberActivity:
 
 
 @attrs.frozen
+class Sanction:
+    """A moderator's sanction on a member: a silence, a suspension or a ban.
+
+    It applies from ``imposed_at`` until ``ends_at`` (``None``: until lifted) unless
+    it was lifted: ``lifted_at`` is when it stopped applying, ``lifted_by`` who
+    lifted it early (``None`` when it simply expired and
+    ``community.moderation.expire_sanctions()`` recorded that), ``lift_reason``
+    why. An expired sanction no longer applies even before that job has run:
+    use :meth:`applies_at`, never ``lifted_at is None``, to decide.
+    """
+
+    id: int
+    member_id: int
+    kind: str
+    reason: str
+    imposed_by: int
+    imposed_at: datetime
+    ends_at: datetime | None = None
+    lifted_at: datetime | None = None
+    lifted_by: int | None = None
+    lift_reason: str | None = None
+
+    def applies_at(self, moment: datetime) -> bool:
+        """Whether the sanction is in force at ``moment`` (not lifted, not yet ended)."""
+        if self.lifted_at is not None and self.lifted_at <= moment:
+            return False
+        if moment < self.imposed_at:
+            return False
+        return self.ends_at is None or moment < self.ends_at
+
+    @property
+    def is_lifted(self) -> bool:
+        """True once the sanction was lifted early or its expiry was recorded."""
+        return self.lifted_at is not None
+
+    @property
+    def expired(self) -> bool:
+        """True when it ended at ``ends_at`` by itself rather than lifted by a moderator."""
+        return self.lifted_at is not None and self.lifted_by is None
+
+
+def _frozen_json(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy of a JSON object (``None``: empty); ``TypeError`` if not JSON-able."""
+    if value is None:
+        return MappingProxyType({})
+    if isinstance(value, MappingProxyType):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a mapping of JSON values, got {type(value).__name__}")
+    copied = json.loads(json.dumps(dict(value), allow_nan=False))
+    return MappingProxyType(copied)
+
+
+@attrs.frozen
+class AuditEntry:
+    """One line of the append-only moderation audit log.
+
+    ``actor_id`` is the moderator, staff member or admin who acted (``None`` for a
+    host job, such as recording expired sanctions). ``action`` says what they did
+    (``sanction_imposed``, ``role_granted``, ``post_deleted``...); ``member_id``,
+    ``post_id`` and ``thread_id`` name what it was done to, where that applies.
+    ``before`` and ``after`` are small read-only JSON objects describing the state
+    the action changed.
+    """
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    reason: str = ""
+    member_id: int | None = None
+    post_id: int | None = None
+    thread_id: int | None = None
+    before: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
+    after: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
+
+
+@attrs.frozen
 class LeaderboardRow:
     """A leaderboard line: ``score`` is total reputation or the period's gain."""
 
@@ -271,11 +368,13 @@ class ReputationChange:
 
 __all__ = [
     "ROLES",
+    "PLACEHOLDER_ROLE",
     "MODERATING_ROLES",
     "VISIBILITIES",
     "POSTING_POLICIES",
     "THREAD_KINDS",
     "THREAD_STATUSES",
+    "SANCTION_KINDS",
     "Profile",
     "Member",
     "Space",
@@ -288,6 +387,8 @@ __all__ = [
     "OutboxMessage",
     "ActivityTotals",
     "MemberActivity",
+    "Sanction",
+    "AuditEntry",
     "LeaderboardRow",
     "ReputationChange",
 ]

@@ -9,7 +9,8 @@ A payload is one flat JSON object::
 * ``id`` is the event id the outbox gave it (a UUID string; consumers
   de-duplicate on it),
 * ``at`` is ISO-8601 in UTC with an explicit ``+00:00`` offset (microseconds
-  only when they are not zero),
+  only when they are not zero), and so is every other datetime field (an
+  optional one, such as a sanction's ``ends_at``, may be ``null``),
 * then every field of the event in declaration order: integers, strings,
   booleans and ``null`` as they are; frozensets (``roles``) as sorted lists;
   tuples (``tags``) as lists in their order.
@@ -57,6 +58,8 @@ def _kind_of(cls: type[Event], field: str, hint: Any) -> int:
     if origin is tuple:
         return _TUPLE
     members = typing.get_args(hint) if origin in (typing.Union, UnionType) else (hint,)
+    if set(members) == {datetime, NoneType}:
+        return _DATETIME  # an optional moment (a sanction's end); None stays null
     if all(member in _JSON_SCALARS for member in members):
         return _PLAIN
     raise TypeError(f"{cls.__name__}.{field}: no JSON encoding for {hint!r}")

@@ -3,7 +3,7 @@
 Install with ``pip install 'socialcrm[redis]'``; see ``docs/redis.md`` for the setup, the
 consistency model and what is supported. Summary:
 
-* **What is kept.** One sorted set of every member's total reputation (the all-time
+* **What is kept.** One sorted set of every ranked member's total reputation (the all-time
   board and ranks) and one per UTC calendar ``day``, ``week`` (from Monday), ``month``
   and ``year`` holding what each member gained in it (expiring once the period is over,
   plus ``period_grace``). Per-space boards are **not** kept: ``ReputationChanged`` does
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialcrm import _redis
 from socialcrm.domain.events import Event, MemberJoined, ReputationChanged, ReputationRecomputed
+from socialcrm.domain.records import PLACEHOLDER_ROLE
 from socialcrm.leaderboards.base import Scored
 from socialcrm.ports import UnitOfWork
 
@@ -61,19 +62,18 @@ _FROM_THE_BEGINNING = -(10**18)
 #: Seconds a rebuild's temporary key lives if the rebuild dies before renaming it.
 _REBUILD_KEY_TTL = 3600
 
-# Add an applied delta to the total and to the four period sets (negated scores).
-# KEYS: all, day, week, month, year. ARGV: member, delta, negated new total, 4 TTLs.
+# Add an applied delta to the total and to the four period sets (negated scores),
+# only for members the all-time set holds: placeholders are never in it (nor in any
+# period set), and a member Redis missed waits for the next rebuild.
+# KEYS: all, day, week, month, year. ARGV: member, delta, 4 TTLs.
 _APPLY = """
 local member = ARGV[1]
+if not redis.call('ZSCORE', KEYS[1], member) then return 0 end
 local negated = -tonumber(ARGV[2])
-if redis.call('ZSCORE', KEYS[1], member) then
-  redis.call('ZINCRBY', KEYS[1], negated, member)
-else
-  redis.call('ZADD', KEYS[1], ARGV[3], member)
-end
+redis.call('ZINCRBY', KEYS[1], negated, member)
 for i = 2, 5 do
   redis.call('ZINCRBY', KEYS[i], negated, member)
-  redis.call('EXPIRE', KEYS[i], ARGV[i + 2])
+  redis.call('EXPIRE', KEYS[i], ARGV[i + 1])
 end
 return 1
 """
@@ -233,6 +233,8 @@ class RedisLeaderboard:
         community = self._community
         if community is None:  # pragma: no cover - detached while a signal was in flight
             return
+        if PLACEHOLDER_ROLE in event.roles:
+            return  # placeholders are never ranked
         start = community.settings.reputation_start
         member = self.member_key(event.member_id)
         self._guard(event, lambda: self.client.zadd(self.all_key, {member: -start}, nx=True))
@@ -247,12 +249,15 @@ class RedisLeaderboard:
             keys.append(self.period_key(period, start))
             remaining = (period_end(period, start) - event.at) + self.period_grace
             ttls.append(max(1, math.ceil(remaining.total_seconds())))
-        args = [self.member_key(event.member_id), event.delta, -event.reputation, *ttls]
+        args = [self.member_key(event.member_id), event.delta, *ttls]
         self._guard(event, lambda: self._apply(keys=keys, args=args))
 
     def _on_reputation_recomputed(self, sender: object, *, event: ReputationRecomputed) -> None:
         member = self.member_key(event.member_id)
-        self._guard(event, lambda: self.client.zadd(self.all_key, {member: -event.reputation}))
+        # xx: only members already ranked (never a placeholder).
+        self._guard(
+            event, lambda: self.client.zadd(self.all_key, {member: -event.reputation}, xx=True)
+        )
 
     # ------------------------------------------------------------------ queries
 
@@ -301,7 +306,7 @@ class RedisLeaderboard:
     def rebuild(self, community: Community | None = None) -> int:
         """Recompute every set from storage; return how many members the all-time set holds.
 
-        Reads every member's cached total in one read-only unit of work, writes them to a
+        Reads every ranked member's cached total in one read-only unit of work, writes them to a
         temporary key in pipelined ``ZADD`` chunks of ``chunk_size``, then in one
         ``MULTI``: renames it over the all-time set, deletes every period set and marks
         Redis ready. Queries use storage while it runs. Period boards become answerable
@@ -317,7 +322,7 @@ class RedisLeaderboard:
         now = community.clock.now()
         self.client.delete(self.meta_key)
         with community.storage.unit_of_work(read_only=True) as uow:
-            totals = uow.members.reputations()
+            totals = uow.members.ranked_reputations()
             ledger_empty = not uow.ledger.totals()
         complete_from = _FROM_THE_BEGINNING if ledger_empty else _redis.micros(now)
 

@@ -4,7 +4,9 @@
   daily cap;
 * downvote received: −2; downvoting an answer costs the voter −1;
 * accepted answer: +15 to its author and +2 to the asker, exempt from the cap;
-  nothing for accepting one's own answer.
+  nothing for accepting one's own answer;
+* community-wiki posts earn their author nothing (votes and acceptance); the
+  voter's downvote cost and the accepter's +2 still apply.
 
 Undoing a vote or an accept is not a rule: the core writes compensating entries
 equal to what was applied. Replace this plugin to change how reputation is earned.
@@ -34,12 +36,16 @@ class StackExchangeRewards:
         rewards = context.settings.rewards
         if isinstance(event, (VoteCast, VoteChanged)):
             if event.value > 0:
+                if event.post_wiki:
+                    return None
                 setting, rule = _UPVOTE_RULES.get(event.post_kind, ("post_upvote", "post_upvoted"))
-                amount = getattr(rewards, setting)
+                amount = self.upvote_amount(event, getattr(rewards, setting), context)
                 return [ReputationChange(event.post_author_id, amount, rule, capped=True)]
-            changes = [
-                ReputationChange(event.post_author_id, rewards.downvote_received, "downvoted")
-            ]
+            changes = []
+            if not event.post_wiki:
+                changes.append(
+                    ReputationChange(event.post_author_id, rewards.downvote_received, "downvoted")
+                )
             if event.post_kind == "answer" and event.actor_id is not None:
                 changes.append(
                     ReputationChange(event.actor_id, rewards.answer_downvote_cost, "downvote_cost")
@@ -48,10 +54,19 @@ class StackExchangeRewards:
         if isinstance(event, AnswerAccepted):
             if event.answer_author_id == event.asker_id:
                 return None
-            return [
-                ReputationChange(
-                    event.answer_author_id, rewards.accepted_answer, "answer_accepted"
-                ),
-                ReputationChange(event.asker_id, rewards.accepter, "accepted_an_answer"),
-            ]
+            accepted = [ReputationChange(event.asker_id, rewards.accepter, "accepted_an_answer")]
+            if not event.answer_wiki:
+                accepted.insert(
+                    0,
+                    ReputationChange(
+                        event.answer_author_id, rewards.accepted_answer, "answer_accepted"
+                    ),
+                )
+            return accepted
         return None
+
+    def upvote_amount(
+        self, event: VoteCast | VoteChanged, amount: int, context: HookContext
+    ) -> int:
+        """What an upvote is worth; the setting's ``amount`` here (presets override it)."""
+        return amount

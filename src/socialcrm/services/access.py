@@ -1,10 +1,24 @@
-"""Authorization: who may see a space and who holds a privilege. Deny by default."""
+"""Authorization: who may act, who may see a space, who holds a privilege. Deny by default.
+
+Two ways of resolving the member behind ``actor``, kept apart on purpose:
+
+* :func:`require_actor` is the chokepoint of every **command**. It takes the
+  command's :class:`Transaction` (queries have none, so a query cannot call it by
+  mistake) and refuses unknown actors and sanctioned ones: a suspension or ban
+  refuses every command, a silence every command that publishes content. A
+  command is assumed to publish unless it says ``posts=False``.
+* :func:`require_viewer` and :func:`optional_viewer` resolve the member behind a
+  **query**. Sanctions never stop anyone from reading.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from socialcrm.domain import validation
-from socialcrm.domain.records import Member, Post, Space, Thread
-from socialcrm.errors import NotFound, PermissionDenied
+from socialcrm.domain.records import Member, Post, Sanction, Space, Thread
+from socialcrm.domain.sanctions import blocking, describe
+from socialcrm.errors import NotFound, PermissionDenied, Sanctioned
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.runtime import Runtime, Transaction
@@ -13,8 +27,8 @@ from socialcrm.services.runtime import Runtime, Transaction
 ALL_SPACES_ROLES = frozenset({"staff", "admin"})
 
 
-def require_actor(uow: UnitOfWork, actor: object) -> Member:
-    """The acting member; an unknown actor is refused, never guessed."""
+def require_viewer(uow: UnitOfWork, actor: object) -> Member:
+    """The member looking (in a query); an unknown actor is refused, never guessed."""
     actor_id = validation.identifier(actor, "actor")
     member = uow.members.get(actor_id)
     if member is None:
@@ -22,9 +36,41 @@ def require_actor(uow: UnitOfWork, actor: object) -> Member:
     return member
 
 
-def optional_actor(uow: UnitOfWork, actor: object) -> Member | None:
+def optional_viewer(uow: UnitOfWork, actor: object) -> Member | None:
     """The member looking, or ``None`` for an anonymous visitor."""
-    return None if actor is None else require_actor(uow, actor)
+    return None if actor is None else require_viewer(uow, actor)
+
+
+def blocking_sanction(
+    uow: UnitOfWork, member: Member, at: datetime, *, posts: bool
+) -> Sanction | None:
+    """The sanction that keeps ``member`` from a command at ``at`` (``None``: nothing does)."""
+    return blocking(uow.sanctions.in_force(member.id, at), at, posts=posts)
+
+
+def require_actor(tx: Transaction, actor: object, *, posts: bool = True) -> Member:
+    """The member acting in a command; unknown and sanctioned actors are refused.
+
+    :param posts: whether the command publishes content, which a silence forbids.
+        Leave it ``True`` unless the command publishes nothing (a vote, an accept,
+        a moderation action): a new command is then refused to silenced members
+        until someone decides otherwise.
+    :raises Sanctioned: (a ``PermissionDenied``) with the sanction's kind, end
+        time and reason.
+    """
+    if not isinstance(tx, Transaction):
+        raise TypeError("require_actor takes the command's Transaction; queries use require_viewer")
+    member = require_viewer(tx.uow, actor)
+    sanction = blocking_sanction(tx.uow, member, tx.now, posts=posts)
+    if sanction is not None:
+        raise Sanctioned(
+            describe(sanction),
+            kind=sanction.kind,
+            until=sanction.ends_at,
+            reason=sanction.reason,
+            sanction_id=sanction.id,
+        )
+    return member
 
 
 def require_moderator(member: Member, action: str) -> None:

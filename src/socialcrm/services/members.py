@@ -10,10 +10,11 @@ import attrs
 from socialcrm.clock import ensure_utc
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
-from socialcrm.domain.records import ROLES, Member, Profile
+from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
 from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role, visible_thread
 from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
+from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PROFILE_FIELDS = ("bio", "company", "job_title", "country")
@@ -268,7 +269,7 @@ class Members:
         target_id = validation.identifier(member, "member")
         settings = self._rt.settings
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor)
             target = tx.uow.members.get(target_id)
             if target is None:
                 raise NotFound(f"no member {target_id}", code="member_not_found")
@@ -300,23 +301,51 @@ class Members:
             check_content(tx, acting, fields, None)
             tx.uow.members.update_profile(target.id, display_name=name, profile=profile)
             tx.record(ProfileUpdated(at=tx.now, actor_id=acting.id, member_id=target.id))
+            if acting.id != target.id:
+                # Names of the changed fields only: a bio may be long, the log stays small.
+                changed = [
+                    k
+                    for k in (*_PROFILE_FIELDS, "interests")
+                    if getattr(profile, k) != getattr(target.profile, k)
+                ]
+                if name != target.display_name:
+                    changed.insert(0, "display_name")
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="profile_updated",
+                    member_id=target.id,
+                    before={"display_name": target.display_name, "changed": changed},
+                    after={"display_name": name, "changed": changed},
+                )
             return attrs.evolve(target, display_name=name, profile=profile)
 
     @retry_transient
-    def grant_role(self, *, actor: int, member: int, role: str) -> Member:
-        """Give a member a role (moderator, staff or admin); admins only."""
-        return self._change_role(actor, member, role, grant=True)
+    def grant_role(self, *, actor: int, member: int, role: str, reason: str = "") -> Member:
+        """Give a member a role (moderator, staff or admin); admins only.
+
+        The change and ``reason`` go to the audit log.
+        """
+        return self._change_role(actor, member, role, reason, grant=True)
 
     @retry_transient
-    def revoke_role(self, *, actor: int, member: int, role: str) -> Member:
-        """Take a role back; admins only, and an admin cannot revoke their own admin role."""
-        return self._change_role(actor, member, role, grant=False)
+    def revoke_role(self, *, actor: int, member: int, role: str, reason: str = "") -> Member:
+        """Take a role back; admins only, and an admin cannot revoke their own admin role.
 
-    def _change_role(self, actor: int, member: int, role: str, *, grant: bool) -> Member:
+        The change and ``reason`` go to the audit log.
+        """
+        return self._change_role(actor, member, role, reason, grant=False)
+
+    def _change_role(
+        self, actor: int, member: int, role: str, reason: str, *, grant: bool
+    ) -> Member:
         target_id = validation.identifier(member, "member")
-        role = validation.choice(role, "role", [r for r in ROLES if r != "member"])
+        # "member" is everyone's; "placeholder" is given at join only (imports).
+        grantable = [r for r in ROLES if r not in ("member", PLACEHOLDER_ROLE)]
+        role = validation.choice(role, "role", grantable)
+        why = reason_text(reason, self._rt, required=False)
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             require_role(acting, frozenset({"admin"}), "grant or revoke roles")
             target = tx.uow.members.get(target_id)
             if target is None:
@@ -339,4 +368,13 @@ class Members:
                 event = RoleRevoked(at=tx.now, actor_id=acting.id, member_id=target.id, role=role)
             tx.uow.members.set_roles(target.id, frozenset(roles))
             tx.record(event)
+            record_audit(
+                tx,
+                actor_id=acting.id,
+                action="role_granted" if grant else "role_revoked",
+                reason=why,
+                member_id=target.id,
+                before={"roles": sorted(target.roles)},
+                after={"roles": sorted(roles)},
+            )
             return attrs.evolve(target, roles=frozenset(roles))

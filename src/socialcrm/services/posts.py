@@ -16,12 +16,13 @@ from socialcrm.domain.events import (
 from socialcrm.domain.records import Comment, Post, Revision
 from socialcrm.errors import Conflict, PermissionDenied, ValidationError
 from socialcrm.services.access import (
-    optional_actor,
+    optional_viewer,
     require_actor,
     require_privilege,
     visible_post,
     visible_thread,
 )
+from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
@@ -34,12 +35,16 @@ class Posts:
         self._rt = runtime
 
     @retry_transient
-    def reply(self, *, actor: int, thread: int, body: str) -> Post:
-        """Reply to an open thread (an answer, for questions)."""
+    def reply(self, *, actor: int, thread: int, body: str, community_wiki: bool = False) -> Post:
+        """Reply to an open thread (an answer, for questions).
+
+        ``community_wiki`` makes it a community-wiki post, which earns its author
+        no reputation.
+        """
         settings = self._rt.settings
         body = validation.body(body, settings)
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor)
             found, space = visible_thread(tx.uow, acting, thread)
             if found.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
@@ -50,6 +55,7 @@ class Posts:
                 body=body,
                 is_opening=False,
                 created_at=tx.now,
+                community_wiki=bool(community_wiki),
             )
             tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
             tx.record(
@@ -95,7 +101,7 @@ class Posts:
                 tags, max_count=settings.max_tags, max_length=settings.tag_max_length
             )
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor)
             found, thread, space = visible_post(tx.uow, acting, post)
             if found.author_id != acting.id:
                 require_privilege(self._rt, tx, acting, "edit")
@@ -139,17 +145,41 @@ class Posts:
                     revision_id=revision.id,
                 )
             )
+            if acting.is_moderator and found.author_id != acting.id:
+                changed = [
+                    name
+                    for name, did in (
+                        ("body", body_changed),
+                        ("title", title_changed),
+                        ("tags", tags_changed),
+                    )
+                    if did
+                ]
+                # Bodies stay in the revision history; the log names the revision.
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="post_edited",
+                    member_id=found.author_id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    before={"changed": changed, "revision_id": revision.id},
+                    after={"changed": changed, "edited_at": tx.now.isoformat()},
+                )
             return attrs.evolve(found, body=final_body, edited_at=tx.now)
 
     @retry_transient
-    def delete(self, *, actor: int, post: int) -> Post:
+    def delete(self, *, actor: int, post: int, reason: str = "") -> Post:
         """Soft-delete a post: its author or a moderator.
 
         Deleting an opening post deletes the thread. Reputation the post (or the
         thread) earned is taken back; a deleted accepted answer is unaccepted first.
+        A moderator deleting someone else's post is written to the audit log, with
+        ``reason``.
         """
+        why = reason_text(reason, self._rt, required=False)
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             found, thread, space = visible_post(tx.uow, acting, post)
             if found.author_id != acting.id and not acting.is_moderator:
                 raise PermissionDenied(
@@ -175,6 +205,18 @@ class Posts:
                     was_opening=found.is_opening,
                 )
             )
+            if found.author_id != acting.id:
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="post_deleted",
+                    reason=why,
+                    member_id=found.author_id,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    before={"deleted": False, "was_opening": found.is_opening},
+                    after={"deleted": True, "was_opening": found.is_opening},
+                )
             return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
 
     @retry_transient
@@ -192,7 +234,7 @@ class Posts:
             max_length=settings.comment_max_length,
         )
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor)
             found, thread, space = visible_post(tx.uow, acting, post)
             if acting.id not in (found.author_id, thread.author_id):
                 require_privilege(self._rt, tx, acting, "comment")
@@ -217,22 +259,22 @@ class Posts:
     def get(self, *, actor: int | None, post: int) -> Post:
         """A post ``actor`` may see (not deleted)."""
         with self._rt.query() as uow:
-            return visible_post(uow, optional_actor(uow, actor), post)[0]
+            return visible_post(uow, optional_viewer(uow, actor), post)[0]
 
     def list(self, *, actor: int | None, thread: int) -> list[Post]:
         """A thread's posts that are not deleted: the opening post, then replies oldest first."""
         with self._rt.query() as uow:
-            found, _ = visible_thread(uow, optional_actor(uow, actor), thread)
+            found, _ = visible_thread(uow, optional_viewer(uow, actor), thread)
             return uow.posts.list_for_thread(found.id)
 
     def revisions(self, *, actor: int | None, post: int) -> builtins.list[Revision]:
         """The post's earlier versions, oldest first."""
         with self._rt.query() as uow:
-            found = visible_post(uow, optional_actor(uow, actor), post)[0]
+            found = visible_post(uow, optional_viewer(uow, actor), post)[0]
             return uow.posts.revisions(found.id)
 
     def comments(self, *, actor: int | None, post: int) -> builtins.list[Comment]:
         """The comments under a post, oldest first."""
         with self._rt.query() as uow:
-            found = visible_post(uow, optional_actor(uow, actor), post)[0]
+            found = visible_post(uow, optional_viewer(uow, actor), post)[0]
             return uow.posts.comments(found.id)

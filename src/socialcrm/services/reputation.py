@@ -13,7 +13,7 @@ from socialcrm.leaderboards.storage import StorageLeaderboard
 from socialcrm.plugins.context import HookContext
 from socialcrm.services.access import (
     has_privilege,
-    optional_actor,
+    optional_viewer,
     readable_spaces,
     resolve_space,
 )
@@ -97,7 +97,7 @@ class Reputation:
         with self._rt.query() as uow:
             space_ids = None
             if space is not None:
-                viewer = optional_actor(uow, actor)
+                viewer = optional_viewer(uow, actor)
                 root = resolve_space(uow, viewer, space)
                 space_ids = space_and_descendants(readable_spaces(uow, viewer), root.id)
             since = period_start(period, self._rt.clock.now())
@@ -112,7 +112,12 @@ class Reputation:
                     uow, period=period, since=since, space_ids=space_ids, limit=limit
                 )
             names = uow.members.get_many([mid for mid, _ in rows])
-            scored = [(mid, names[mid].display_name, total) for mid, total in rows if mid in names]
+            # Storage never ranks placeholders; this also keeps them off a backend's board.
+            scored = [
+                (mid, names[mid].display_name, total)
+                for mid, total in rows
+                if mid in names and not names[mid].is_placeholder
+            ]
         board: list[LeaderboardRow] = []
         for index, (mid, name, score) in enumerate(scored):
             rank = board[-1].rank if board and board[-1].score == score else index + 1

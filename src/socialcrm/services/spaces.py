@@ -8,12 +8,13 @@ from socialcrm.domain.records import POSTING_POLICIES, VISIBILITIES, Space
 from socialcrm.errors import NotFound
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,
-    optional_actor,
+    optional_viewer,
     readable_spaces,
     require_actor,
     require_role,
     resolve_space,
 )
+from socialcrm.services.audit import record_audit
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that create spaces and manage their membership.
@@ -57,7 +58,7 @@ class Spaces:
         visibility = validation.choice(visibility, "visibility", VISIBILITIES)
         posting = validation.choice(posting, "posting", POSTING_POLICIES)
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor)
             require_role(acting, SPACE_MANAGERS, "create spaces")
             parent_id = None
             if parent is not None:
@@ -81,17 +82,29 @@ class Spaces:
                     parent_id=parent_id,
                 )
             )
+            record_audit(
+                tx,
+                actor_id=acting.id,
+                action="space_created",
+                after={
+                    "space_id": space.id,
+                    "slug": slug,
+                    "visibility": visibility,
+                    "posting": posting,
+                    "parent_id": parent_id,
+                },
+            )
             return space
 
     def get(self, *, actor: int | None, space: str | int) -> Space:
         """A space by slug or id, if ``actor`` (``None``: anonymous) may see it."""
         with self._rt.query() as uow:
-            return resolve_space(uow, optional_actor(uow, actor), space)
+            return resolve_space(uow, optional_viewer(uow, actor), space)
 
     def list(self, *, actor: int | None, parent: str | int | None = None) -> list[Space]:
         """The spaces ``actor`` may see, by id; with ``parent``, only its direct subgroups."""
         with self._rt.query() as uow:
-            member = optional_actor(uow, actor)
+            member = optional_viewer(uow, actor)
             visible = readable_spaces(uow, member)
             if parent is None:
                 return list(visible.values())
@@ -101,7 +114,7 @@ class Spaces:
     def thread_counts(self, *, actor: int | None) -> dict[str, int]:
         """Threads per visible space, keyed by slug (spaces without threads give 0)."""
         with self._rt.query() as uow:
-            visible = readable_spaces(uow, optional_actor(uow, actor))
+            visible = readable_spaces(uow, optional_viewer(uow, actor))
             counts = uow.threads.count_by_space(list(visible))
             return {s.slug: counts.get(sid, 0) for sid, s in visible.items()}
 
@@ -121,7 +134,7 @@ class Spaces:
     def _membership(self, actor: int, space: str | int, member: int, *, add: bool) -> bool:
         target_id = validation.identifier(member, "member")
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             require_role(acting, SPACE_MANAGERS, "manage space membership")
             found = resolve_space(tx.uow, acting, space)
             if tx.uow.members.get(target_id) is None:
@@ -142,4 +155,13 @@ class Spaces:
                             at=tx.now, actor_id=acting.id, space_id=found.id, member_id=target_id
                         )
                     )
+            if changed:
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="space_member_added" if add else "space_member_removed",
+                    member_id=target_id,
+                    before={"space_id": found.id, "member": not add},
+                    after={"space_id": found.id, "member": add},
+                )
             return changed

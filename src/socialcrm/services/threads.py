@@ -24,14 +24,17 @@ from socialcrm.errors import (
     ValidationError,
 )
 from socialcrm.services.access import (
-    optional_actor,
+    blocking_sanction,
+    optional_viewer,
     readable_spaces,
     require_actor,
     require_privilege,
+    require_viewer,
     resolve_space,
     visible_post,
     visible_thread,
 )
+from socialcrm.services.audit import record_audit
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
@@ -103,12 +106,15 @@ class Threads:
         title: str,
         body: str,
         tags: Iterable[str] = (),
+        community_wiki: bool = False,
     ) -> Thread:
         """Start a thread and its opening post in ``space``.
 
         ``kind`` is question, discussion, idea or announcement (announcements and
         spaces whose ``posting`` is ``moderators`` need a moderator). New tags need
         the ``create_tags`` privilege when ``Settings.new_tags_need_privilege``.
+        ``community_wiki`` makes the opening post a community-wiki post, which
+        earns its author no reputation.
         """
         settings = self._rt.settings
         kind = validation.choice(kind, "kind", THREAD_KINDS)
@@ -120,7 +126,7 @@ class Threads:
             max_length=settings.tag_max_length,
         )
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor)
             found = resolve_space(tx.uow, acting, space)
             if (
                 found.posting == "moderators" or kind == "announcement"
@@ -145,6 +151,7 @@ class Threads:
                 body=body,
                 is_opening=True,
                 created_at=tx.now,
+                community_wiki=bool(community_wiki),
             )
             tx.uow.threads.set_opening_post(thread.id, post.id)
             tx.record(
@@ -173,7 +180,7 @@ class Threads:
 
     def _set_status(self, actor: int, thread_id: int, status: str) -> Thread:
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             thread, space = visible_thread(tx.uow, acting, thread_id)
             if thread.author_id != acting.id:
                 require_privilege(self._rt, tx, acting, "close")
@@ -182,6 +189,17 @@ class Threads:
             tx.uow.threads.set_status(thread.id, status)
             cls = ThreadClosed if status == "closed" else ThreadReopened
             tx.record(cls(at=tx.now, actor_id=acting.id, thread_id=thread.id, space_id=space.id))
+            if acting.is_moderator and thread.author_id != acting.id:
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="thread_closed" if status == "closed" else "thread_reopened",
+                    member_id=thread.author_id,
+                    post_id=thread.opening_post_id,
+                    thread_id=thread.id,
+                    before={"status": thread.status},
+                    after={"status": status},
+                )
             return attrs.evolve(thread, status=status)
 
     @retry_transient
@@ -192,7 +210,7 @@ class Threads:
         one's own answer is allowed and earns nothing.
         """
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             post, thread, space = visible_post(tx.uow, acting, answer)
             self._check_accept_rights(acting, thread)
             if post.is_opening:
@@ -214,20 +232,42 @@ class Threads:
                     answer_author_id=post.author_id,
                     asker_id=thread.author_id,
                     previous_answer_id=previous,
+                    answer_wiki=post.community_wiki,
                 )
             )
+            if acting.id != thread.author_id:
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="answer_accepted",
+                    member_id=post.author_id,
+                    post_id=post.id,
+                    thread_id=thread.id,
+                    before={"accepted_answer_id": previous},
+                    after={"accepted_answer_id": post.id},
+                )
             return attrs.evolve(thread, accepted_answer_id=post.id)
 
     @retry_transient
     def unaccept(self, *, actor: int, thread: int) -> Thread:
         """Withdraw the acceptance (same rights as accepting); no-op if nothing is accepted."""
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             found, space = visible_thread(tx.uow, acting, thread)
             self._check_accept_rights(acting, found)
             if found.accepted_answer_id is None:
                 return found
             withdraw_acceptance(tx, acting.id, found, space)
+            if acting.id != found.author_id:
+                record_audit(
+                    tx,
+                    actor_id=acting.id,
+                    action="answer_unaccepted",
+                    post_id=found.accepted_answer_id,
+                    thread_id=found.id,
+                    before={"accepted_answer_id": found.accepted_answer_id},
+                    after={"accepted_answer_id": None},
+                )
             return attrs.evolve(found, accepted_answer_id=None)
 
     @staticmethod
@@ -246,7 +286,7 @@ class Threads:
     def get(self, *, actor: int | None, thread: int) -> Thread:
         """A thread ``actor`` (``None``: anonymous) may see; ``NotFound`` otherwise."""
         with self._rt.query() as uow:
-            return visible_thread(uow, optional_actor(uow, actor), thread)[0]
+            return visible_thread(uow, optional_viewer(uow, actor), thread)[0]
 
     def _filters(
         self,
@@ -260,7 +300,7 @@ class Threads:
             validation.choice(kind, "kind", THREAD_KINDS)
         if status is not None:
             validation.choice(status, "status", THREAD_STATUSES)
-        member = optional_actor(uow, actor)  # type: ignore[arg-type]
+        member = optional_viewer(uow, actor)  # type: ignore[arg-type]
         visible = readable_spaces(uow, member)  # type: ignore[arg-type]
         if space is None:
             return list(visible)
@@ -319,9 +359,12 @@ class Threads:
 
     def can_accept(self, *, actor: int, thread: int) -> bool:
         """Whether ``actor`` may accept answers in the thread now."""
+        now = self._rt.clock.now()
         with self._rt.query() as uow:
-            acting = require_actor(uow, actor)
+            acting = require_viewer(uow, actor)
             found, _ = visible_thread(uow, acting, thread)
+            if blocking_sanction(uow, acting, now, posts=False) is not None:
+                return False
             try:
                 self._check_accept_rights(acting, found)
             except (PermissionDenied, Conflict, ValidationError):

@@ -25,6 +25,7 @@ from socialcrm.domain.trust import (
 from socialcrm.errors import NotFound, RetryableStorageError, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.activity import change_automatically, shared_space_ids, trust_activity
+from socialcrm.services.audit import record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: Roles that may set and lock trust levels.
@@ -59,7 +60,7 @@ class Trust:
     ) -> Member:
         target_id = validation.identifier(member, "member")
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             require_role(acting, TRUST_STAFF_ROLES, "set trust levels")
             target = _target(tx, target_id)
             new_level = target.trust_level if level is None else level
@@ -90,6 +91,14 @@ class Trust:
                     reason=reason,
                     locked=new_lock,
                 )
+            )
+            record_audit(
+                tx,
+                actor_id=acting.id,
+                action="trust_level_changed",
+                member_id=target.id,
+                before={"level": target.trust_level, "locked": target.trust_level_locked},
+                after={"level": new_level, "locked": new_lock, "reason": reason},
             )
             return attrs.evolve(
                 target,

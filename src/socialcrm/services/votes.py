@@ -19,6 +19,7 @@ from socialcrm.services.access import (
     require_actor,
     require_moderator,
     require_privilege,
+    require_viewer,
     visible_post,
 )
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
@@ -56,7 +57,7 @@ class Votes:
         if type(value) is not int or value not in (1, -1):
             raise ValidationError(f"value must be 1 or -1, got {value!r}", field="value")
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             found, thread, space = visible_post(tx.uow, acting, post)
             if found.author_id == acting.id:
                 raise PermissionDenied("members cannot vote on their own posts", code="own_post")
@@ -88,6 +89,7 @@ class Votes:
                         post_author_id=found.author_id,
                         post_kind=kind,
                         value=value,
+                        post_wiki=found.community_wiki,
                     )
                 )
                 return vote
@@ -110,6 +112,7 @@ class Votes:
                     post_kind=kind,
                     value=value,
                     previous_value=existing.value,
+                    post_wiki=found.community_wiki,
                 )
             )
             return attrs.evolve(existing, value=value, cast_at=tx.now)
@@ -118,7 +121,7 @@ class Votes:
     def retract(self, *, actor: int, post: int) -> None:
         """Take back one's vote (subject to the vote lock); ``NotFound`` if there is none."""
         with self._rt.command() as tx:
-            acting = require_actor(tx.uow, actor)
+            acting = require_actor(tx, actor, posts=False)
             found, thread, space = visible_post(tx.uow, acting, post)
             existing = tx.uow.votes.get(found.id, acting.id)
             if existing is None:
@@ -128,7 +131,9 @@ class Votes:
                     "the vote is locked; it can change only after the post is edited",
                     code="vote_locked",
                 )
-            tx.uow.votes.remove(existing.id)
+            if not tx.uow.votes.remove(existing.id):
+                # A concurrent retraction removed it first; a fresh attempt finds no vote.
+                raise RetryableStorageError("a concurrent request retracted the same vote")
             tx.uow.posts.add_score(found.id, -existing.value)
             tx.record(
                 VoteRetracted(
@@ -142,20 +147,21 @@ class Votes:
                     post_kind=post_kind(thread, found),
                     value=0,
                     previous_value=existing.value,
+                    post_wiki=found.community_wiki,
                 )
             )
 
     def get(self, *, actor: int, post: int) -> Vote | None:
         """``actor``'s vote on the post, or ``None``."""
         with self._rt.query() as uow:
-            acting = require_actor(uow, actor)
+            acting = require_viewer(uow, actor)
             found = visible_post(uow, acting, post)[0]
             return uow.votes.get(found.id, acting.id)
 
     def for_post(self, *, actor: int, post: int) -> list[Vote]:
         """Every vote on a post; moderators only, since who voted is private."""
         with self._rt.query() as uow:
-            acting = require_actor(uow, actor)
+            acting = require_viewer(uow, actor)
             require_moderator(acting, "see who voted")
             found = visible_post(uow, acting, post)[0]
             return uow.votes.for_post(found.id)

@@ -25,6 +25,8 @@ pytest.register_assert_rewrite(
     "socialcrm.testing.contract.votes",
     "socialcrm.testing.contract.ledger",
     "socialcrm.testing.contract.outbox",
+    "socialcrm.testing.contract.sanctions",
+    "socialcrm.testing.contract.audit",
     "socialcrm.testing.contract.properties",
 )
 

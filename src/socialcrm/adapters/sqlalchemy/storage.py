@@ -21,16 +21,22 @@ from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
+    AuditStatements,
+    ImportStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
     PostStatements,
+    SanctionStatements,
     SpaceStatements,
     SQLActivityRepository,
+    SQLAuditRepository,
+    SQLImportRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
     SQLPostRepository,
+    SQLSanctionRepository,
     SQLSpaceRepository,
     SQLThreadRepository,
     SQLVoteRepository,
@@ -39,6 +45,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     reputation_counts,
 )
 from socialcrm.adapters.sqlalchemy.repositories.base import needs_savepoint_for_conflicts
+from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import (
     ReputationCounts,
     ReputationCountStatements,
@@ -74,6 +81,9 @@ class _Statements:
         "ledger",
         "outbox",
         "activity",
+        "sanctions",
+        "audit",
+        "imports",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -86,6 +96,9 @@ class _Statements:
         self.ledger = LedgerStatements(tables, prepare)
         self.outbox = OutboxStatements(tables, prepare)
         self.activity = ActivityStatements(tables, prepare)
+        self.sanctions = SanctionStatements(tables, prepare)
+        self.audit = AuditStatements(tables, prepare)
+        self.imports = ImportStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -108,6 +121,9 @@ class SQLAlchemyUnitOfWork:
         "ledger",
         "outbox",
         "activity",
+        "sanctions",
+        "audit",
+        "imports",
     )
 
     def __init__(
@@ -136,6 +152,11 @@ class SQLAlchemyUnitOfWork:
         self.activity = SQLActivityRepository(
             connection, statements.activity, savepoints=savepoints
         )
+        self.sanctions = SQLSanctionRepository(
+            connection, statements.sanctions, savepoints=savepoints
+        )
+        self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
+        self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:
@@ -338,7 +359,8 @@ class SQLAlchemyStorage:
         """
         try:
             with self._engine.begin() as connection:
-                return reputation_counts.rebuild(connection, self.tables)
+                ranked = listed_members(self.tables.members)
+                return reputation_counts.rebuild(connection, self.tables, ranked)
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
 

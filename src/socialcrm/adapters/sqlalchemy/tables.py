@@ -38,11 +38,25 @@ Design notes:
   member's totals, all time and over the TL3 window, are one index range each.
   ``members.trust_level``, ``trust_level_locked`` and ``trust_level_changed_at``
   hold the level itself (server defaults 0, false and NULL, so rows written before
-  revision 0006 read as TL0, unlocked). ``posts.created_at`` is indexed for the
+  revision 0007 read as TL0, unlocked). ``posts.created_at`` is indexed for the
   TL3 window's "posts created" count.
+* ``sanctions`` holds silences, suspensions and bans; only ``member_id`` is a
+  foreign key (like the ledger, it is history). ``(member_id, id)`` serves the
+  sanctions-in-force read every command makes for its actor, and a member's
+  history; ``(lifted_at, ends_at)`` the expiry job.
+* ``audit_log`` is the append-only moderation log. It has no foreign keys (it
+  names members, posts and threads that may later be deleted); ``before_state``
+  and ``after_state`` are JSON objects as text. Each filter of the audit query
+  leads an index with ``id``, so "newest first" pages read the index in order.
 * ``reputation_counts`` is the rank index: how many members hold a reputation
   in each ``(level, bucket)``, kept in step by the member repository (see
   :mod:`.repositories.reputation_counts`). It has no foreign keys either.
+* ``import_ids`` and ``import_checkpoints`` are the state of history imports
+  (which source row became which local row, how far each stage got). Keys are
+  at most 191 characters so a three-column primary key stays within InnoDB's
+  3072-byte limit in utf8mb4. No foreign keys: the state outlives nothing.
+* ``posts.community_wiki`` marks posts owned by the community (they earn their
+  author nothing under the built-in reward rules).
 """
 
 from __future__ import annotations
@@ -95,6 +109,8 @@ RULE_LENGTH = 64
 CAUSE_LENGTH = 255
 EVENT_ID_LENGTH = 36
 EVENT_NAME_LENGTH = 64
+AUDIT_ACTION_LENGTH = 64
+IMPORT_KEY_LENGTH = 191
 
 
 @attrs.frozen
@@ -118,6 +134,10 @@ class Tables:
     reputation_counts: Table
     member_days: Table
     member_topics: Table
+    sanctions: Table
+    audit_log: Table
+    import_ids: Table
+    import_checkpoints: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -229,6 +249,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("edited_at", UTCDateTime, nullable=True),
         Column("deleted_at", UTCDateTime, nullable=True),
         Column("deleted_by", Integer, fk("members"), nullable=True),
+        Column("community_wiki", Boolean, nullable=False, server_default=false()),
         Index(None, "thread_id"),
         Index(None, "author_id"),
         Index(None, "deleted_by"),
@@ -274,6 +295,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         # The storage-level guarantee of one vote per member and post.
         UniqueConstraint("post_id", "member_id"),
         Index(None, "member_id"),
+        Index(None, "cast_at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
@@ -348,6 +370,65 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "thread_id"),
         **MYSQL_TABLE_OPTIONS,
     )
+    sanctions = Table(
+        f"{p}sanctions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("kind", String(CODE_LENGTH), nullable=False),
+        Column("reason", long_text(), nullable=False),
+        Column("imposed_by", Integer, nullable=False),
+        Column("imposed_at", UTCDateTime, nullable=False),
+        Column("ends_at", UTCDateTime, nullable=True),
+        Column("lifted_at", UTCDateTime, nullable=True),
+        Column("lifted_by", Integer, nullable=True),
+        Column("lift_reason", long_text(), nullable=True),
+        Index(None, "member_id", "id"),
+        Index(None, "lifted_at", "ends_at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    audit_log = Table(
+        f"{p}audit_log",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("at", UTCDateTime, nullable=False),
+        Column("actor_id", Integer, nullable=True),
+        Column("action", String(AUDIT_ACTION_LENGTH), nullable=False),
+        Column("reason", long_text(), nullable=False),
+        Column("member_id", Integer, nullable=True),
+        Column("post_id", Integer, nullable=True),
+        Column("thread_id", Integer, nullable=True),
+        Column("before_state", long_text(), nullable=False),
+        Column("after_state", long_text(), nullable=False),
+        Index(None, "actor_id", "id"),
+        Index(None, "member_id", "id"),
+        Index(None, "post_id", "id"),
+        Index(None, "thread_id", "id"),
+        Index(None, "action", "id"),
+        Index(None, "at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    import_ids = Table(
+        f"{p}import_ids",
+        md,
+        Column("source", case_sensitive_string(IMPORT_KEY_LENGTH), nullable=False),
+        Column("kind", case_sensitive_string(CODE_LENGTH), nullable=False),
+        Column("external_id", case_sensitive_string(IMPORT_KEY_LENGTH), nullable=False),
+        Column("local_id", Integer, nullable=False),
+        PrimaryKeyConstraint("source", "kind", "external_id"),
+        **MYSQL_TABLE_OPTIONS,
+    )
+    import_checkpoints = Table(
+        f"{p}import_checkpoints",
+        md,
+        Column("source", case_sensitive_string(IMPORT_KEY_LENGTH), nullable=False),
+        Column("stage", case_sensitive_string(CODE_LENGTH), nullable=False),
+        Column("position", Integer, nullable=False),
+        PrimaryKeyConstraint("source", "stage"),
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -366,6 +447,10 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         reputation_counts=reputation_counts,
         member_days=member_days,
         member_topics=member_topics,
+        sanctions=sanctions,
+        audit_log=audit_log,
+        import_ids=import_ids,
+        import_checkpoints=import_checkpoints,
     )
 
 

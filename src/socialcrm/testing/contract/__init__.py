@@ -2,9 +2,10 @@
 
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
-soft deletes, the ledger queries, the trust-level activity and the timezone
-of every datetime. socialcrm runs it against its in-memory and SQLAlchemy
-adapters; host applications run it against the adapters they write themselves.
+soft deletes, the ledger queries, the outbox, sanctions, the audit log, the
+trust-level activity and the timezone of every datetime. socialcrm runs it
+against its in-memory and SQLAlchemy adapters; host applications run it against
+the adapters they write themselves.
 
 Subclass it once per adapter and provide a ``storage`` fixture that yields a
 fresh, empty storage and closes it afterwards::
@@ -45,13 +46,16 @@ import pytest
 
 from socialcrm.ports import Storage
 from socialcrm.testing.contract.activity import ActivityContract
+from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
+from socialcrm.testing.contract.imports import ImportContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
+from socialcrm.testing.contract.sanctions import SanctionContract
 from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
 from socialcrm.testing.contract.units import UnitOfWorkContract
@@ -74,6 +78,9 @@ class StorageContract(
     LedgerContract,
     OutboxContract,
     ActivityContract,
+    SanctionContract,
+    AuditContract,
+    ImportContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

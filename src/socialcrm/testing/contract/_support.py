@@ -16,11 +16,13 @@ import attrs
 from hypothesis import HealthCheck, settings
 
 from socialcrm.domain.records import (
+    AuditEntry,
     LedgerEntry,
     Member,
     OutboxMessage,
     Post,
     Profile,
+    Sanction,
     Space,
     Thread,
     Vote,
@@ -202,6 +204,52 @@ def _add_message(
     )
 
 
+def _add_sanction(
+    uow: UnitOfWork,
+    member_id: int,
+    imposed_by: int,
+    *,
+    kind: str = "silence",
+    imposed_at: datetime = T0,
+    ends_at: datetime | None = None,
+    reason: str = "contract reason",
+) -> Sanction:
+    return uow.sanctions.add(
+        member_id=member_id,
+        kind=kind,
+        reason=reason,
+        imposed_by=imposed_by,
+        imposed_at=imposed_at,
+        ends_at=ends_at,
+    )
+
+
+def _add_audit(
+    uow: UnitOfWork,
+    *,
+    actor_id: int | None = 1,
+    action: str = "contract_action",
+    at: datetime = T0,
+    member_id: int | None = None,
+    post_id: int | None = None,
+    thread_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    return uow.audit.append(
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        reason=reason,
+        member_id=member_id,
+        post_id=post_id,
+        thread_id=thread_id,
+        before=before,
+        after=after,
+    )
+
+
 @attrs.frozen
 class _Graph:
     """A small community with one of everything, for the rollback tests."""
@@ -215,6 +263,8 @@ class _Graph:
     vote: Vote
     entry: LedgerEntry
     message: OutboxMessage
+    sanction: Sanction
+    audit_entry: AuditEntry
 
 
 def _seed_graph(uow: UnitOfWork) -> _Graph:
@@ -238,9 +288,25 @@ def _seed_graph(uow: UnitOfWork) -> _Graph:
     )
     uow.posts.add_comment(post_id=opening.id, author_id=voter.id, body="Nice", created_at=_at(4))
     message = _add_message(uow, created_at=_at(4))
+    sanction = _add_sanction(uow, voter.id, author.id, imposed_at=_at(5), ends_at=_at(60))
+    audit_entry = _add_audit(
+        uow, actor_id=author.id, member_id=voter.id, at=_at(5), after={"kind": "silence"}
+    )
     refreshed = uow.threads.get(thread.id)
     assert refreshed is not None
-    return _Graph(author, voter, space, refreshed, opening, reply, vote, entry, message)
+    return _Graph(
+        author,
+        voter,
+        space,
+        refreshed,
+        opening,
+        reply,
+        vote,
+        entry,
+        message,
+        sanction,
+        audit_entry,
+    )
 
 
 def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
@@ -250,6 +316,8 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
     return {
         "members": uow.members.list(limit=1000),
         "reputations": uow.members.reputations(),
+        "ranked": uow.members.ranked_reputations(),
+        "above 0": uow.members.count_above(0),
         "spaces": uow.spaces.list(),
         "memberships": [uow.spaces.memberships(m) for m in people],
         "thread": uow.threads.get(g.thread.id),
@@ -262,6 +330,10 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
         "ledger": [uow.ledger.history(m, limit=1000) for m in people],
         "outbox": uow.outbox.pending(limit=1000),
         "outbox_pending": uow.outbox.count_pending(),
+        "sanctions": [uow.sanctions.history(m, limit=1000) for m in people],
+        "audit": uow.audit.entries(limit=1000),
+        "import_ids": uow.imports.local_ids(source="contract", kind="post"),
+        "import_checkpoint": uow.imports.checkpoint(source="contract", stage="posts"),
     }
 
 
@@ -321,6 +393,17 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
     "ledger.append": lambda uow, g: _append(uow, g.voter.id, 5, at=_at(30)),
     "outbox.add": lambda uow, g: _add_message(uow, created_at=_at(30)),
     "outbox.mark_delivered": lambda uow, g: uow.outbox.mark_delivered([g.message.id], _at(30)),
+    "sanctions.add": lambda uow, g: _add_sanction(uow, g.author.id, g.voter.id, kind="ban"),
+    "sanctions.lift": lambda uow, g: uow.sanctions.lift(
+        g.sanction.id, at=_at(30), by=g.author.id, reason="lifted early"
+    ),
+    "audit.append": lambda uow, g: _add_audit(uow, actor_id=g.voter.id, at=_at(30)),
+    "imports.map_id": lambda uow, g: uow.imports.map_id(
+        source="contract", kind="post", external_id="1", local_id=g.opening.id
+    ),
+    "imports.set_checkpoint": lambda uow, g: uow.imports.set_checkpoint(
+        source="contract", stage="posts", position=7
+    ),
 }
 
 

@@ -9,11 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialcrm.domain.records import (
+    PLACEHOLDER_ROLE,
     Member,
     OutboxMessage,
 )
 from socialcrm.errors import Conflict
-from socialcrm.ports import Storage
+from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     T0,
     ContractBase,
@@ -138,7 +139,9 @@ class PropertyContract(ContractBase):
             st.tuples(
                 st.lists(
                     st.tuples(
-                        st.sampled_from(["join", "add", "set", "lock"]),
+                        st.sampled_from(
+                            ["join", "join_placeholder", "add", "set", "lock", "roles"]
+                        ),
                         st.integers(0, 3),  # which member (of those joined so far)
                         _REPUTATIONS,  # the new member's or the set total, or the delta
                     ),
@@ -159,23 +162,36 @@ class PropertyContract(ContractBase):
         probes: list[int],
     ) -> None:
         joined: list[int] = []
+
+        def ranked(uow: UnitOfWork) -> list[int]:
+            """Every total but placeholders' (which are never ranked), from the records."""
+            everyone = uow.members.get_many(list(uow.members.reputations()))
+            return [m.reputation for m in everyone.values() if not m.is_placeholder]
+
         for operations, keep, ask_inside in units:
             with storage.unit_of_work() as uow:
                 added: list[int] = []
                 for operation, which, value in operations:
                     members = joined + added
-                    if operation == "join" or not members:
-                        added.append(_add_member(uow, reputation=value).id)
+                    if operation.startswith("join") or not members:
+                        roles = {"member"}
+                        if operation == "join_placeholder":
+                            roles.add(PLACEHOLDER_ROLE)
+                        added.append(_add_member(uow, reputation=value, roles=frozenset(roles)).id)
                         continue
                     member_id = members[which % len(members)]
                     if operation == "add":
                         uow.members.add_reputation(member_id, value // 4)
                     elif operation == "set":
                         uow.members.set_reputation(member_id, value)
+                    elif operation == "roles":  # the port may take or give the role
+                        member = uow.members.get(member_id)
+                        assert member is not None
+                        uow.members.set_roles(member_id, member.roles ^ {PLACEHOLDER_ROLE})
                     else:
                         uow.members.lock(member_id)
                 if ask_inside:
-                    everyone = uow.members.reputations().values()
+                    everyone = ranked(uow)
                     for probe in probes:
                         expected = sum(1 for r in everyone if r > probe)
                         assert uow.members.count_above(probe) == expected
@@ -183,7 +199,7 @@ class PropertyContract(ContractBase):
                     uow.commit()
                     joined += added
         with storage.unit_of_work(read_only=True) as uow:
-            everyone = uow.members.reputations().values()
+            everyone = ranked(uow)
             for probe in [*probes, *everyone]:
                 expected = sum(1 for r in everyone if r > probe)
                 assert uow.members.count_above(probe) == expected

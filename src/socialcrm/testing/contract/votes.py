@@ -11,6 +11,9 @@ from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
     _add_member,
+    _add_post,
+    _add_space,
+    _add_topic,
     _at,
 )
 
@@ -68,3 +71,49 @@ class VoteContract(ContractBase):
         with storage.unit_of_work() as uow:
             assert uow.votes.for_post(graph.reply.id) == votes
             assert uow.votes.for_post(graph.opening.id) == [graph.vote]
+
+    def test_remove_says_whether_it_removed_the_vote(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            assert uow.votes.remove(graph.vote.id) is True
+            assert uow.votes.remove(graph.vote.id) is False
+            assert uow.votes.remove(987654) is False
+            uow.commit()
+
+    def test_repeated_pairs_finds_voters_with_enough_votes_for_one_author(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            space = _add_space(uow)
+            authors = [_add_member(uow) for _ in range(2)]
+            fan, other = _add_member(uow), _add_member(uow)
+            posts = {}
+            for author in authors:
+                thread, _opening = _add_topic(uow, space.id, author.id)
+                posts[author.id] = [_add_post(uow, thread.id, author.id).id for _ in range(4)]
+            first, second = authors
+            fan_votes = [
+                uow.votes.add(post_id=p, member_id=fan.id, value=1, cast_at=_at(10 + n))
+                for n, p in enumerate(reversed(posts[first.id][:3]))
+            ]
+            late = uow.votes.add(
+                post_id=posts[first.id][3], member_id=fan.id, value=-1, cast_at=_at(90)
+            )
+            uow.votes.add(post_id=posts[second.id][0], member_id=fan.id, value=1, cast_at=_at(11))
+            other_votes = [
+                uow.votes.add(post_id=p, member_id=other.id, value=1, cast_at=_at(12 + n))
+                for n, p in enumerate(posts[first.id][:2])
+            ]
+            uow.commit()
+        with storage.unit_of_work(read_only=True) as uow:
+            found = uow.votes.repeated_pairs(since=_at(10), until=_at(90), min_votes=3)
+            assert found == [(first.id, vote) for vote in fan_votes]
+            wider = uow.votes.repeated_pairs(since=_at(0), until=_at(91), min_votes=2)
+            # By voter, then author, then time: the fan's second-author vote is alone.
+            expected = (
+                [*fan_votes, late, *other_votes]
+                if fan.id < other.id
+                else [*other_votes, *fan_votes, late]
+            )
+            assert wider == [(first.id, vote) for vote in expected]
+            assert uow.votes.repeated_pairs(since=_at(10), until=_at(90), min_votes=4) == []

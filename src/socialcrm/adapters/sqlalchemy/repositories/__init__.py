@@ -4,10 +4,19 @@ from socialcrm.adapters.sqlalchemy.repositories.activity import (
     ActivityStatements,
     SQLActivityRepository,
 )
+from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
+from socialcrm.adapters.sqlalchemy.repositories.imports import (
+    ImportStatements,
+    SQLImportRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
 from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
+from socialcrm.adapters.sqlalchemy.repositories.sanctions import (
+    SanctionStatements,
+    SQLSanctionRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SpaceStatements, SQLSpaceRepository
 from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadRepository, ThreadStatements
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
@@ -15,6 +24,12 @@ from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, 
 __all__ = [
     "ActivityStatements",
     "SQLActivityRepository",
+    "AuditStatements",
+    "SanctionStatements",
+    "SQLAuditRepository",
+    "SQLSanctionRepository",
+    "ImportStatements",
+    "SQLImportRepository",
     "LedgerStatements",
     "MemberStatements",
     "OutboxStatements",

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import LedgerEntry
 
@@ -69,6 +70,8 @@ class LedgerStatements:
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         lg = tables.ledger
         self.table = lg
+        members = tables.members
+        self.placeholder_ids = select(members.c.id).where(~listed_members(members))
         self.columns = [lg.c[name] for name in LEDGER_FIELDS]
         self.insert = prepare.hot(insert(lg), column_keys=LEDGER_FIELDS[1:])
         self.cap_used = prepare.hot(
@@ -204,7 +207,8 @@ class SQLLedgerRepository(SQLRepository):
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry,
         otherwise only entries whose ``space_id`` is in it. Members whose sum is
-        0 or less are left out. Highest sum first, then member id ascending.
+        0 or less, and placeholder members, are left out. Highest sum first, then
+        member id ascending.
         """
         if space_ids is not None and not space_ids:
             return []
@@ -219,6 +223,7 @@ class SQLLedgerRepository(SQLRepository):
             query = query.where(lg.c.space_id.in_(list(space_ids)))
         if exclude_member_ids:
             query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
+        query = query.where(lg.c.member_id.not_in(self._q.placeholder_ids))
         query = query.having(total > 0).order_by(total.desc(), lg.c.member_id).limit(limit)
         rows = CoreStatement(query).all(self._conn)
         return [(member_id, int(gain)) for member_id, gain in rows]

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, false, insert, select, update
+from sqlalchemy import Boolean, ColumnElement, Table, bindparam, false, insert, not_, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
@@ -20,12 +20,21 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Member, Profile
+from socialcrm.domain.records import PLACEHOLDER_ROLE, Member, Profile
 from socialcrm.errors import Conflict
 
 
 def _roles_to_text(roles: Collection[str]) -> str:
     return ",".join(sorted(roles))
+
+
+def listed_members(members: Table) -> ColumnElement[bool]:
+    """The condition of members that lists and leaderboards show: not placeholders.
+
+    Roles are sorted comma-separated names and no other role contains the word, so a
+    ``LIKE`` on it is exact.
+    """
+    return not_(members.c.roles.contains(PLACEHOLDER_ROLE))
 
 
 #: Column order of every member query; ``_member_from_row`` unpacks in this order.
@@ -113,7 +122,7 @@ class MemberStatements:
         self.by_external_id = prepare.hot(
             select(*self.columns).where(m.c.external_id == bindparam("external_id"))
         )
-        self.lock = prepare.hot(select(m.c.reputation).where(by_id).with_for_update())
+        self.lock = prepare.hot(select(m.c.reputation, m.c.roles).where(by_id).with_for_update())
         self.update_profile = prepare.core(update(m).where(by_id))
         self.set_roles = prepare.core(update(m).where(by_id).values(roles=bindparam("new_roles")))
         self.add_reputation = prepare.hot(
@@ -122,8 +131,11 @@ class MemberStatements:
         self.set_reputation = prepare.core(
             update(m).where(by_id).values(reputation=bindparam("new_reputation"))
         )
+        listed = listed_members(m)
+        self.listed = listed
         self.page = prepare.core(
             select(*self.columns)
+            .where(listed)
             .order_by(m.c.id)
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
@@ -152,6 +164,7 @@ class MemberStatements:
                 trust_level_changed_at=bindparam("new_changed_at", type_=UTCDateTime),
             )
         )
+        self.ranked_reputations = prepare.core(select(m.c.id, m.c.reputation).where(listed))
 
 
 class SQLMemberRepository(SQLRepository):
@@ -171,17 +184,28 @@ class SQLMemberRepository(SQLRepository):
         self._q = statements
         #: The unit's rank index (its pending moves are written before each commit).
         self.counts = counts
-        #: Current totals of the members this transaction holds locked, by id.
-        self._locked: dict[int, int] = {}
+        #: Members this transaction holds locked, by id: their current total, and
+        #: whether they are ranked (placeholders are not, so the index leaves them out).
+        self._locked: dict[int, tuple[int, bool]] = {}
 
     def end_transaction(self) -> None:
         """Forget the locked totals: the transaction ended, and its locks with it."""
         self._locked.clear()
 
-    def _total_before_change(self, member_id: int) -> int | None:
-        """The member's total, read under its row lock unless already held."""
+    def _locked_state(self, member_id: int) -> tuple[int, bool] | None:
+        """The member's total and whether it is ranked, read under its row lock unless held."""
         known = self._locked.get(member_id)
-        return known if known is not None else self.lock(member_id)
+        if known is None:
+            self.lock(member_id)
+            known = self._locked.get(member_id)
+        return known
+
+    def _change_total(self, member_id: int, before: tuple[int, bool], after: int) -> None:
+        """Remember the new total of a locked member and move it in the rank index."""
+        total, ranked = before
+        self._locked[member_id] = (after, ranked)
+        if ranked:
+            self.counts.move(total, after)
 
     def add(
         self,
@@ -211,7 +235,8 @@ class SQLMemberRepository(SQLRepository):
             ),
         )
         assert member_id is not None
-        self.counts.move(None, reputation)
+        if PLACEHOLDER_ROLE not in roles:
+            self.counts.move(None, reputation)
         return Member(
             id=member_id,
             external_id=external_id,
@@ -241,10 +266,12 @@ class SQLMemberRepository(SQLRepository):
 
     def lock(self, member_id: int) -> int | None:
         """Lock the member's row until the unit ends (``FOR UPDATE``); return its reputation."""
-        reputation: int | None = self._q.lock.scalar(self._conn, {"member_id": member_id})
-        if reputation is not None:
-            self._locked[member_id] = reputation
-        return reputation
+        row = self._q.lock.first(self._conn, {"member_id": member_id})
+        if row is None:
+            return None
+        reputation, roles = row
+        self._locked[member_id] = (reputation, PLACEHOLDER_ROLE not in roles.split(","))
+        return reputation  # type: ignore[no-any-return]
 
     def update_profile(self, member_id: int, *, display_name: str, profile: Profile) -> None:
         """Replace the display name and profile."""
@@ -253,28 +280,34 @@ class SQLMemberRepository(SQLRepository):
         self._q.update_profile.write(self._conn, values)
 
     def set_roles(self, member_id: int, roles: frozenset[str]) -> None:
-        """Replace the member's roles."""
+        """Replace the member's roles (taking or giving the placeholder role re-ranks them)."""
+        before = self._locked_state(member_id)
+        if before is None:
+            return
         params = {"member_id": member_id, "new_roles": _roles_to_text(roles)}
         self._q.set_roles.write(self._conn, params)
+        total, was_ranked = before
+        ranked = PLACEHOLDER_ROLE not in roles
+        self._locked[member_id] = (total, ranked)
+        if ranked != was_ranked:
+            self.counts.move(None if ranked else total, total if ranked else None)
 
     def add_reputation(self, member_id: int, delta: int) -> None:
         """Atomically add ``delta`` to the cached reputation total."""
-        before = self._total_before_change(member_id)
+        before = self._locked_state(member_id)
         if before is None:
             return
         self._q.add_reputation.write(self._conn, {"member_id": member_id, "delta": delta})
-        self._locked[member_id] = before + delta
-        self.counts.move(before, before + delta)
+        self._change_total(member_id, before, before[0] + delta)
 
     def set_reputation(self, member_id: int, reputation: int) -> None:
         """Overwrite the cached reputation total (used by ``recompute``)."""
-        before = self._total_before_change(member_id)
+        before = self._locked_state(member_id)
         if before is None:
             return
         params = {"member_id": member_id, "new_reputation": reputation}
         self._q.set_reputation.write(self._conn, params)
-        self._locked[member_id] = reputation
-        self.counts.move(before, reputation)
+        self._change_total(member_id, before, reputation)
 
     def list(self, *, limit: int, offset: int = 0) -> list[Member]:
         """Members by id ascending."""
@@ -288,6 +321,7 @@ class SQLMemberRepository(SQLRepository):
         m = self._q.table
         query = (
             select(*self._q.columns)
+            .where(self._q.listed)
             .order_by(m.c.reputation.desc(), m.c.id)
             .limit(limit)
             .offset(offset)
@@ -336,5 +370,10 @@ class SQLMemberRepository(SQLRepository):
         }
         return self._q.set_trust_level.write(self._conn, params) == 1
 
+    def ranked_reputations(self) -> dict[int, int]:
+        """The cached reputation of every ranked member (placeholders left out), by id."""
+        rows = self._q.ranked_reputations.all(self._conn)
+        return {member_id: rep for member_id, rep in rows}
 
-__all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository"]
+
+__all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository", "listed_members"]

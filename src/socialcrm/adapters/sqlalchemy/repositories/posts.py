@@ -28,6 +28,7 @@ POST_FIELDS = (
     "edited_at",
     "deleted_at",
     "deleted_by",
+    "community_wiki",
 )
 REVISION_FIELDS = ("id", "post_id", "editor_id", "edited_at", "previous_body", "previous_title")
 COMMENT_FIELDS = ("id", "post_id", "author_id", "body", "created_at")
@@ -45,6 +46,7 @@ def _post_from_row(row: Sequence[Any]) -> Post:
         edited_at,
         deleted_at,
         deleted_by,
+        community_wiki,
     ) = row
     return Post(
         id=id_,
@@ -57,6 +59,7 @@ def _post_from_row(row: Sequence[Any]) -> Post:
         edited_at=edited_at,
         deleted_at=deleted_at,
         deleted_by=deleted_by,
+        community_wiki=bool(community_wiki),
     )
 
 
@@ -147,6 +150,7 @@ class SQLPostRepository(SQLRepository):
         body: str,
         is_opening: bool,
         created_at: datetime,
+        community_wiki: bool = False,
     ) -> Post:
         """Insert a post with score 0."""
         post_id = self._q.insert.insert(
@@ -161,6 +165,7 @@ class SQLPostRepository(SQLRepository):
                 "edited_at": None,
                 "deleted_at": None,
                 "deleted_by": None,
+                "community_wiki": community_wiki,
             },
         )
         return Post(
@@ -171,6 +176,7 @@ class SQLPostRepository(SQLRepository):
             score=0,
             is_opening=is_opening,
             created_at=created_at,
+            community_wiki=community_wiki,
         )
 
     def get(self, post_id: int) -> Post | None:

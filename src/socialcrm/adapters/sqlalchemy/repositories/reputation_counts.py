@@ -8,6 +8,7 @@ rank, some 90 ms for a median member of a million on PostgreSQL. The table
 * each row is ``(level, bucket, members)``: at level ``k`` the bucket of a
   reputation ``r`` is ``r >> LEVEL_SHIFTS[k]`` (floor division by 1, 64, 4,096 and
   262,144), and ``members`` is how many members have a reputation in it;
+* placeholder members (stand-ins of a history import) are not counted;
 * the members above ``r`` are those in the level-3 buckets above ``r``'s, plus at
   each lower level the buckets above ``r``'s inside ``r``'s bucket of the level
   above: at most 63 rows a level, one indexed query (see :func:`ranges_above`);
@@ -192,16 +193,19 @@ class ReputationCounts:
         return int(statement.scalar(self._conn, params))
 
 
-def rebuild(connection: Connection, tables: Tables) -> int:
+def rebuild(connection: Connection, tables: Tables, ranked: ColumnElement[bool]) -> int:
     """Recreate the whole index from the members table; return the rows written.
 
-    Runs in the caller's transaction. One ``GROUP BY`` over the members, then the
-    sums per level computed here, so no dialect's integer division is relied on.
+    Runs in the caller's transaction. One ``GROUP BY`` over the members matching
+    ``ranked`` (placeholders are not), then the sums per level computed here, so no
+    dialect's integer division is relied on.
     """
     members = tables.members
     counts = tables.reputation_counts
     totals: Counter[Key] = Counter()
-    grouped = select(members.c.reputation, func.count()).group_by(members.c.reputation)
+    grouped = (
+        select(members.c.reputation, func.count()).where(ranked).group_by(members.c.reputation)
+    )
     for reputation, how_many in connection.execute(grouped):
         for key in keys_of(int(reputation)):
             totals[key] += int(how_many)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
@@ -45,6 +45,26 @@ class VoteStatements:
         self.remove = prepare.core(delete(v).where(by_id))
         self.for_post = prepare.core(
             select(*columns).where(v.c.post_id == bindparam("post_id")).order_by(v.c.id)
+        )
+        p = tables.posts
+        in_window = (v.c.cast_at >= bindparam("since"), v.c.cast_at < bindparam("until"))
+        pairs = (
+            select(v.c.member_id.label("voter_id"), p.c.author_id.label("author_id"))
+            .join(p, p.c.id == v.c.post_id)
+            .where(*in_window)
+            .group_by(v.c.member_id, p.c.author_id)
+            .having(func.count() >= bindparam("min_votes"))
+            .subquery("pairs")
+        )
+        self.repeated_pairs = prepare.core(
+            select(p.c.author_id, *columns)
+            .join(p, p.c.id == v.c.post_id)
+            .join(
+                pairs,
+                (pairs.c.voter_id == v.c.member_id) & (pairs.c.author_id == p.c.author_id),
+            )
+            .where(*in_window)
+            .order_by(v.c.member_id, p.c.author_id, v.c.cast_at, v.c.id)
         )
 
 
@@ -88,14 +108,22 @@ class SQLVoteRepository(SQLRepository):
         params = {"vote_id": vote_id, "new_value": value, "new_cast_at": cast_at}
         self._q.change.write(self._conn, params)
 
-    def remove(self, vote_id: int) -> None:
-        """Delete the vote."""
-        self._q.remove.write(self._conn, {"vote_id": vote_id})
+    def remove(self, vote_id: int) -> bool:
+        """Delete the vote; ``False`` if no row was deleted (already gone)."""
+        return self._q.remove.write(self._conn, {"vote_id": vote_id}) > 0
 
     def for_post(self, post_id: int) -> list[Vote]:
         """Every vote on the post, by id ascending."""
         rows = self._q.for_post.all(self._conn, {"post_id": post_id})
         return [_vote_from_row(row) for row in rows]
+
+    def repeated_pairs(
+        self, *, since: datetime, until: datetime, min_votes: int
+    ) -> list[tuple[int, Vote]]:
+        """See :meth:`socialcrm.ports.VoteRepository.repeated_pairs`."""
+        params = {"since": since, "until": until, "min_votes": min_votes}
+        rows = self._q.repeated_pairs.all(self._conn, params)
+        return [(row[0], _vote_from_row(row[1:])) for row in rows]
 
 
 __all__ = ["VOTE_FIELDS", "VoteStatements", "SQLVoteRepository"]

@@ -1,7 +1,7 @@
 """Trust levels: the level on members, and the activity it is computed from.
 
-Revision ID: 0006
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 
 * ``<prefix>members`` gains ``trust_level`` (server default 0),
@@ -30,8 +30,8 @@ from alembic import op
 
 from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
 
-revision: str = "0006"
-down_revision: str | None = "0003"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

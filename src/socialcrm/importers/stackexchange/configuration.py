@@ -1,0 +1,53 @@
+"""How the importer's own community is configured: what history may do that members may not.
+
+Stack Exchange enforced its privileges, vote locks and text limits when the history
+happened; replaying it must not apply them a second time, against members whose
+reputation is still being rebuilt. Reward amounts, the cap and the floor are never
+changed: they are what the import is for.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from socialcrm.domain.records import Member
+from socialcrm.plugins.context import HookContext
+from socialcrm.plugins.hookspecs import hookimpl
+from socialcrm.settings import Settings
+
+
+class ImportPrivileges:
+    """Grants every privilege while history is replayed: Stack Exchange checked them then.
+
+    Registered only on the importer's own ``Community``, never on the host's.
+    """
+
+    @hookimpl
+    def socialcrm_privilege_check(
+        self, member: Member, privilege: str, required: int, context: HookContext
+    ) -> bool | None:
+        """``True``: the dump's actions were allowed when they happened."""
+        return True
+
+
+def import_settings(base: Settings | None = None) -> Settings:
+    """``base`` with the limits that Stack Exchange's own data may exceed lifted.
+
+    Reward amounts, the cap and the floor stay ``base``'s. Lifted: the vote lock
+    (dumps hold only the final vote), text lengths (bodies are rendered HTML,
+    titles may be shorter than socialcrm's minimum), and the tag privilege.
+    """
+    return attrs.evolve(
+        base or Settings(),
+        vote_lock_seconds=0,
+        title_min_length=1,
+        title_max_length=500,
+        body_max_length=1_000_000,
+        comment_max_length=10_000,
+        display_name_max_length=255,
+        max_tags=10,
+        new_tags_need_privilege=False,
+    )
+
+
+__all__ = ["ImportPrivileges", "import_settings"]

@@ -1,0 +1,116 @@
+"""Contract tests for the append-only moderation audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from socialcrm.domain.records import AuditEntry
+from socialcrm.errors import ValidationError
+from socialcrm.ports import Storage
+from socialcrm.testing.contract._support import (
+    _UNICODE_BODY,
+    ContractBase,
+    _add_audit,
+    _assert_utc,
+    _at,
+)
+
+
+class AuditContract(ContractBase):
+    """Audit log: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    def test_audit_entry_round_trips_with_its_json_states(self, storage: Storage) -> None:
+        before = {"roles": ["member"], "note": _UNICODE_BODY, "n": 3, "ok": True, "gone": None}
+        after = {"roles": ["member", "moderator"], "nested": {"a": [1, 2.5]}}
+        with storage.unit_of_work() as uow:
+            added = _add_audit(
+                uow,
+                actor_id=7,
+                action="role_granted",
+                at=_at(3),
+                member_id=8,
+                post_id=9,
+                thread_id=10,
+                before=before,
+                after=after,
+                reason=_UNICODE_BODY,
+            )
+            bare = _add_audit(uow, actor_id=None, at=_at(4))
+            uow.commit()
+        assert type(added) is AuditEntry and added.id >= 1
+        with storage.unit_of_work() as uow:
+            stored = uow.audit.entries(limit=10)
+        assert stored == [bare, added]
+        assert dict(stored[1].before) == before and dict(stored[1].after) == after
+        assert dict(stored[0].before) == {} and stored[0].actor_id is None
+        assert stored[1].reason == _UNICODE_BODY
+        _assert_utc(stored[1].at)
+        assert stored[1].at == _at(3)
+        with pytest.raises(TypeError):
+            stored[1].after["roles"] = []  # type: ignore[index]
+
+    def test_entries_filter_by_each_field_newest_first(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            a = _add_audit(uow, actor_id=1, action="post_deleted", post_id=5, at=_at(1))
+            b = _add_audit(uow, actor_id=2, action="role_granted", member_id=6, at=_at(2))
+            c = _add_audit(uow, actor_id=1, action="thread_closed", thread_id=7, at=_at(3))
+            d = _add_audit(uow, actor_id=None, action="post_deleted", member_id=6, at=_at(4))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            q = uow.audit.entries
+            assert q(limit=10) == [d, c, b, a]
+            assert q(actor_id=1, limit=10) == [c, a]
+            assert q(member_id=6, limit=10) == [d, b]
+            assert q(post_id=5, limit=10) == [a]
+            assert q(thread_id=7, limit=10) == [c]
+            assert q(actions=["post_deleted"], limit=10) == [d, a]
+            assert q(actions=["post_deleted", "thread_closed"], limit=10) == [d, c, a]
+            assert q(actions=[], limit=10) == []
+            assert q(actor_id=1, actions=["post_deleted"], limit=10) == [a]
+            # since is inclusive, until exclusive.
+            assert q(since=_at(2), until=_at(4), limit=10) == [c, b]
+            assert q(since=_at(4), limit=10) == [d]
+            assert q(until=_at(1), limit=10) == []
+
+    def test_entries_page_by_limit_offset_and_cursor(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            added = [_add_audit(uow, at=_at(i)) for i in range(5)]
+            uow.commit()
+        newest = list(reversed(added))
+        with storage.unit_of_work() as uow:
+            assert uow.audit.entries(limit=2) == newest[:2]
+            assert uow.audit.entries(limit=2, offset=2) == newest[2:4]
+            assert uow.audit.entries(before_id=newest[1].id, limit=2) == newest[2:4]
+            assert uow.audit.entries(before_id=newest[-1].id, limit=2) == []
+
+    def test_an_entry_left_uncommitted_is_gone(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            _add_audit(uow)
+        with storage.unit_of_work() as uow:
+            assert uow.audit.entries(limit=10) == []
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("at", {"at": datetime(2026, 1, 5, 9, 0)}),
+            ("action", {"action": ""}),
+            ("action", {"action": "x" * 65}),
+            ("before", {"before": {"when": {1, 2}}}),
+            ("after", {"after": ["not", "an", "object"]}),
+            ("after", {"after": {"n": float("nan")}}),
+        ],
+    )
+    def test_bad_entries_raise_validation_error_and_write_nothing(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            with pytest.raises(ValidationError) as raised:
+                _add_audit(uow, **changes)
+            assert raised.value.field == field
+            good = _add_audit(uow)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.audit.entries(limit=10) == [good]
