@@ -24,7 +24,7 @@ test: $(STAMP) browser
 # The browser test drives Debian's Chromium (Playwright's own browser download is not used).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "chromium is missing and this is not root: the browser test will be skipped (or fail with CI=true); install it with: apt-get install -y chromium"; fi; }
 
 # The Flask example: a support community on SQLite, seeded, on 127.0.0.1:$${PORT:-5000}.

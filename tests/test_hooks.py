@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
-from socialcrm import ContentRejected, PermissionDenied, ReputationChange, hookimpl
+from socialcrm import (
+    ContentRejected,
+    PermissionDenied,
+    ReputationChange,
+    Settings,
+    TrustSettings,
+    hookimpl,
+)
 from socialcrm.domain.events import ReplyPosted, ReputationChanged, ThreadStarted, VoteCast
 
 
@@ -169,3 +177,57 @@ def test_reputation_changed_event_reports_the_new_total(make_community, world_of
     a = c.posts.reply(actor=author, thread=q.id, body="x")
     c.votes.cast(actor=w.member("v", 20), post=a.id, value=1)
     assert totals == [(author, 10, 11)]
+
+
+def _free_trust_levels() -> Settings:
+    """TL1 and TL2 need nothing: a member's first read asks for TL2."""
+    free = {f.name: 0 for f in attrs.fields(TrustSettings) if f.name.startswith(("tl1_", "tl2_"))}
+    return attrs.evolve(Settings(), trust=TrustSettings(**free))
+
+
+def _a_thread(c):
+    admin = c.members.join(external_id="admin", display_name="Admin", roles=["admin"])
+    c.spaces.create(actor=admin.id, slug="help", name="Help")
+    thread = c.threads.start(
+        actor=admin.id, space="help", kind="question", title="How do I start?", body="?"
+    )
+    return thread.id
+
+
+def test_hook_socialcrm_trust_level(make_community):
+    asked = []
+
+    class CustomersOnlyPastTL1:
+        @hookimpl
+        def socialcrm_trust_level(self, member, proposed, activity, context):
+            asked.append((member.id, member.trust_level, proposed, activity.member_id))
+            if proposed >= 2 and not member.profile.company:
+                return 1
+            return None
+
+    c = make_community(plugins=[CustomersOnlyPastTL1()], settings=_free_trust_levels())
+    thread = _a_thread(c)
+    guest = c.members.join(external_id="guest", display_name="Guest")
+    customer = c.members.join(external_id="cust", display_name="Cust", company="Acme")
+    assert c.members.record_read(guest.id, thread=thread, posts_read=1).trust_level == 1
+    assert c.members.record_read(customer.id, thread=thread, posts_read=1).trust_level == 2
+    assert asked == [(guest.id, 0, 2, guest.id), (customer.id, 0, 2, customer.id)]
+    # The veto holds at the next check and in the review: asked again, still TL1.
+    c.trust.review()
+    assert c.members.get(guest.id).trust_level == 1
+    assert asked[-1] == (guest.id, 1, 2, guest.id)
+
+
+def test_trust_level_hook_cannot_give_tl4_and_rolls_back(make_community):
+    class Generous:
+        @hookimpl
+        def socialcrm_trust_level(self, member, proposed):
+            return 4
+
+    c = make_community(plugins=[Generous()], settings=_free_trust_levels())
+    thread = _a_thread(c)
+    guest = c.members.join(external_id="guest", display_name="Guest")
+    with pytest.raises(ValueError):
+        c.members.record_read(guest.id, thread=thread, posts_read=1)
+    assert c.trust.activity(guest.id).all_time.days_visited == 0
+    assert c.members.get(guest.id).trust_level == 0

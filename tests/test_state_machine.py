@@ -101,10 +101,18 @@ Expectation = tuple[type[SocialCRMError], str] | None
 REJECTED = object()
 
 
+#: Serial-vote thresholds low enough for short random programs to cross them.
+SERIAL_THRESHOLD = 2
+SERIAL_WINDOW = timedelta(hours=1)
+
+
 def make_settings(cap: int, vote_up: int, vote_down: int) -> Settings:
-    return attrs.evolve(Settings(), daily_reputation_cap=cap).with_privileges(
-        vote_up=vote_up, vote_down=vote_down
-    )
+    return attrs.evolve(
+        Settings(),
+        daily_reputation_cap=cap,
+        serial_vote_threshold=SERIAL_THRESHOLD,
+        serial_vote_window_seconds=int(SERIAL_WINDOW.total_seconds()),
+    ).with_privileges(vote_up=vote_up, vote_down=vote_down)
 
 
 class HostVeto:
@@ -569,6 +577,21 @@ class CommunityMachine(RuleBasedStateMachine):
         actor = data.draw(st.sampled_from(moderators), label="moderator")
         self.cast(actor, self.pick_post(data), value)
 
+    @precondition(lambda self: len(self.posts) >= 2)
+    @rule(data=st.data(), value=st.sampled_from([1, 1, -1]))
+    def vote_for_one_author(self, data: st.DataObject, value: int) -> None:
+        """A voter votes on several posts of one author in a row: serial voting's shape."""
+        author = data.draw(
+            st.sampled_from(sorted({p.author for p in self.posts.values()})), label="author"
+        )
+        voter = data.draw(
+            st.sampled_from(sorted({self.moderator, *self.members} - {author})), label="voter"
+        )
+        for post_id in sorted(p.id for p in self.posts.values() if p.author == author)[:4]:
+            self.cast(voter, post_id, value)
+            # The next cast's "rejected changes nothing" check compares with this state.
+            self.last = observe(self.community, self.admin, self.moderator)
+
     @precondition(lambda self: self.votes)
     @rule(data=st.data(), flip=st.integers(0, 4).map(lambda n: n > 0))
     def change_vote(self, data: st.DataObject, flip: bool) -> None:
@@ -711,6 +734,41 @@ class CommunityMachine(RuleBasedStateMachine):
             thread.accepted = None
         with pytest.raises(NotFound):
             self.community.posts.get(actor=self.admin, post=post_id)
+
+    @rule(run=st.integers(0, 2).map(lambda n: n == 0))
+    def reverse_serial_votes(self, run: bool) -> None:
+        """The moderation job: the model finds the serial votes its own way (brute force)."""
+        if not run:  # rarer than other commands: it ends the story of the votes it takes
+            return
+        lookback = self.now() - timedelta(days=self.settings.serial_vote_lookback_days)
+        recent = [
+            (voter, self.posts[post_id].author, vote)
+            for (post_id, voter), vote in self.votes.items()
+            if lookback <= vote.cast_at <= self.now()
+        ]
+        serial = set()
+        for voter, author, vote in recent:
+            pair = [v for m, a, v in recent if (m, a) == (voter, author)]
+            # Serial iff some window starting at one of the pair's votes holds the vote
+            # and at least the threshold of the pair's votes.
+            if any(
+                start.cast_at <= vote.cast_at < start.cast_at + SERIAL_WINDOW
+                and sum(start.cast_at <= v.cast_at < start.cast_at + SERIAL_WINDOW for v in pair)
+                >= SERIAL_THRESHOLD
+                for start in pair
+            ):
+                serial.add(vote.id)
+        expected_pairs = {(voter, author) for voter, author, vote in recent if vote.id in serial}
+        event(f"serial votes: {len(serial)}")
+        if self.veto.armed and serial:
+            self.attempt(
+                "reverse serial votes", None, self.community.moderation.reverse_serial_votes
+            )
+            return
+        done = self.community.moderation.reverse_serial_votes()
+        assert {v for r in done for v in r.vote_ids} == serial
+        assert {(r.voter_id, r.author_id) for r in done} == expected_pairs
+        self.votes = {key: v for key, v in self.votes.items() if v.id not in serial}
 
     @rule(step=CLOCK_STEPS)
     def advance_clock(self, step: timedelta) -> None:

@@ -11,11 +11,13 @@ The public surface::
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
 from socialcrm.domain.records import (
+    ActivityTotals,
     AuditEntry,
     Comment,
     LeaderboardRow,
     LedgerEntry,
     Member,
+    MemberActivity,
     OutboxMessage,
     Post,
     Profile,
@@ -26,6 +28,7 @@ from socialcrm.domain.records import (
     Thread,
     Vote,
 )
+from socialcrm.domain.trust import TrustActivity
 from socialcrm.errors import (
     Conflict,
     ContentRejected,
@@ -41,11 +44,13 @@ from socialcrm.errors import (
 )
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
-from socialcrm.settings import RewardSettings, Settings
+from socialcrm.services.trust import TrustReview
+from socialcrm.settings import RewardSettings, Settings, TrustSettings
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ActivityTotals",
     "AuditEntry",
     "Clock",
     "Comment",
@@ -58,6 +63,7 @@ __all__ = [
     "LedgerEntry",
     "ManualClock",
     "Member",
+    "MemberActivity",
     "NotFound",
     "OutboxMessage",
     "PermissionDenied",
@@ -76,6 +82,9 @@ __all__ = [
     "StorageError",
     "SystemClock",
     "Thread",
+    "TrustActivity",
+    "TrustReview",
+    "TrustSettings",
     "ValidationError",
     "Vote",
     "hookimpl",

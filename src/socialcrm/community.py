@@ -23,6 +23,7 @@ from socialcrm.services.reputation import Privileges, Reputation
 from socialcrm.services.runtime import Runtime
 from socialcrm.services.spaces import Spaces
 from socialcrm.services.threads import Threads
+from socialcrm.services.trust import Trust
 from socialcrm.services.votes import Votes
 from socialcrm.settings import Settings
 
@@ -75,6 +76,7 @@ class Community:
         self.reputation = Reputation(runtime)
         self.privileges = Privileges(runtime)
         self.outbox = Outbox(runtime)
+        self.trust = Trust(runtime)
         self.moderation = Moderation(runtime)
         self.audit = Audit(runtime)
         self.imports = ImportState(runtime)

@@ -33,6 +33,7 @@ from socialcrm.domain.records import (
     Comment,
     LedgerEntry,
     Member,
+    MemberActivity,
     OutboxMessage,
     Post,
     Profile,
@@ -111,6 +112,32 @@ class MemberRepository(Protocol):
 
     def reputations(self) -> dict[int, int]:
         """Every member's cached reputation, keyed by id."""
+        ...
+
+    def compare_and_set_trust_level(
+        self,
+        member_id: int,
+        *,
+        expected_level: int,
+        expected_locked: bool,
+        level: int,
+        locked: bool,
+        changed_at: datetime | None,
+    ) -> bool:
+        """Set the trust level, its lock and ``trust_level_changed_at`` only if unchanged.
+
+        Changes nothing and returns ``False`` when the member is absent or its level
+        or lock is no longer ``expected_level``/``expected_locked`` (another writer
+        got there first).
+        """
+        ...
+
+    def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
+        """Up to ``limit`` members with an id above ``after_id``, by id ascending, that the
+        trust review looks at: not locked, and below TL4.
+
+        Paging by id (not by offset) keeps every batch of a large review one index seek.
+        """
         ...
 
     def ranked_reputations(self) -> dict[int, int]:
@@ -479,6 +506,75 @@ class OutboxRepository(Protocol):
         ...
 
 
+class ActivityRepository(Protocol):
+    """What members do that trust levels count: visits, reads, likes, replies.
+
+    Two kinds of rows: one per member and UTC day (visited, posts read, reading
+    seconds, likes given and received, all changed by atomic increments) and one
+    per member and thread (the day the member first entered it, the day of their
+    last reply in it). Every write is an insert-or-update that concurrent units
+    may run for the same key without losing an increment or raising ``Conflict``.
+    """
+
+    def mark_visited(self, member_id: int, day: date) -> bool:
+        """Mark the member's day as visited; ``True`` if it was not marked yet."""
+        ...
+
+    def add_day(
+        self,
+        member_id: int,
+        day: date,
+        *,
+        visited: bool = False,
+        posts_read: int = 0,
+        reading_seconds: int = 0,
+        likes_given: int = 0,
+        likes_received: int = 0,
+    ) -> None:
+        """Add the counts (which may be negative) to the member's day; mark it visited if asked."""
+        ...
+
+    def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
+        """Record that the member entered the thread on ``day``.
+
+        The row keeps the earliest day given. Returns ``True`` if that changed
+        something (first entry, or an earlier day).
+        """
+        ...
+
+    def record_topic_reply(self, member_id: int, thread_id: int, day: date) -> bool:
+        """Record a reply by the member in the thread on ``day``; the row keeps the latest day.
+
+        Returns ``True`` if that changed something (first reply, or a later day).
+        """
+        ...
+
+    def activity(self, member_id: int, *, since: date) -> MemberActivity:
+        """The member's totals since joining and since ``since`` (that day included).
+
+        ``topics_entered`` counts threads first entered in the span,
+        ``topics_replied_to`` threads last replied to in it, ``days_visited`` days
+        marked visited; ``flagged_posts`` is 0. An unknown member gets zeros.
+        """
+        ...
+
+    def activities(self, member_ids: Collection[int], *, since: date) -> dict[int, MemberActivity]:
+        """:meth:`activity` for many members at once, keyed by id (every id given)."""
+        ...
+
+    def created_since(self, since: datetime, space_ids: Collection[int]) -> tuple[int, int]:
+        """``(threads, posts)`` created at or after ``since`` in those spaces.
+
+        Deleted threads and posts, and posts of deleted threads, are not counted;
+        opening posts are.
+        """
+        ...
+
+    def count_thread_posts(self, thread_id: int, post_ids: Collection[int]) -> int:
+        """How many of ``post_ids`` are posts of the thread that are not deleted."""
+        ...
+
+
 class SanctionRepository(Protocol):
     """Silences, suspensions and bans of members.
 
@@ -657,6 +753,11 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def activity(self) -> ActivityRepository:
+        """The unit's activity repository (trust-level inputs)."""
+        ...
+
+    @property
     def sanctions(self) -> SanctionRepository:
         """The unit's sanctions repository."""
         ...
@@ -718,6 +819,7 @@ __all__ = [
     "VoteRepository",
     "LedgerRepository",
     "OutboxRepository",
+    "ActivityRepository",
     "SanctionRepository",
     "AuditRepository",
     "ImportRepository",

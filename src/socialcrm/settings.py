@@ -47,6 +47,44 @@ class RewardSettings:
 
 
 @attrs.frozen
+class TrustSettings:
+    """Trust levels: Discourse's default promotion requirements and the bounds on activity.
+
+    TL1 and TL2 count activity since the member joined; TL3 counts it over the
+    last ``tl3_window_days`` UTC days (today included) and is lost below
+    ``tl3_keep_percent`` percent of a requirement, never within
+    ``tl3_grace_days`` days of reaching TL3. TL4 is only ever given by hand.
+    """
+
+    enabled: bool = True
+    tl1_topics_entered: int = 5
+    tl1_posts_read: int = 30
+    tl1_reading_seconds: int = 600
+    tl2_topics_entered: int = 20
+    tl2_posts_read: int = 100
+    tl2_reading_seconds: int = 3600
+    tl2_days_visited: int = 15
+    tl2_likes_given: int = 1
+    tl2_likes_received: int = 1
+    tl2_topics_replied_to: int = 3
+    tl3_window_days: int = 100
+    tl3_days_visited: int = 50
+    tl3_topics_replied_to: int = 10
+    tl3_topics_entered_percent: int = 25
+    tl3_topics_entered_cap: int = 500
+    tl3_posts_read_percent: int = 25
+    tl3_posts_read_cap: int = 20000
+    tl3_likes_given: int = 30
+    tl3_likes_received: int = 20
+    tl3_max_flagged_posts: int = 5
+    tl3_keep_percent: int = 90
+    tl3_grace_days: int = 14
+    max_reading_seconds_per_read: int = 3600
+    max_posts_per_read: int = 1000
+    review_batch_size: int = 500
+
+
+@attrs.frozen
 class Settings:
     """Every tunable number of a community. All have documented defaults.
 
@@ -61,6 +99,7 @@ class Settings:
         default=DEFAULT_PRIVILEGES, converter=_frozen_mapping
     )
     rewards: RewardSettings = attrs.field(factory=RewardSettings)
+    trust: TrustSettings = attrs.field(factory=TrustSettings)
     vote_lock_seconds: int = 300
     title_min_length: int = 10
     title_max_length: int = 150
@@ -96,5 +135,9 @@ class Settings:
         """Return a copy with some reward amounts changed."""
         return attrs.evolve(self, rewards=attrs.evolve(self.rewards, **amounts))
 
+    def with_trust(self, **thresholds: Any) -> Settings:
+        """Return a copy with some trust-level settings changed."""
+        return attrs.evolve(self, trust=attrs.evolve(self.trust, **thresholds))
 
-__all__ = ["DEFAULT_PRIVILEGES", "RewardSettings", "Settings"]
+
+__all__ = ["DEFAULT_PRIVILEGES", "RewardSettings", "Settings", "TrustSettings"]

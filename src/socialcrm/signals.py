@@ -54,6 +54,9 @@ reputation_changed = _namespace.signal("reputation_changed", doc="A ledger entry
 reputation_recomputed = _namespace.signal(
     "reputation_recomputed", doc="A cached reputation total was corrected."
 )
+trust_level_changed = _namespace.signal(
+    "trust_level_changed", doc="A trust level or its lock changed."
+)
 sanction_imposed = _namespace.signal(
     "sanction_imposed", doc="A member was silenced, suspended or banned."
 )

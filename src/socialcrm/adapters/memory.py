@@ -18,10 +18,12 @@ from typing import Any
 import attrs
 
 from socialcrm.domain.records import (
+    ActivityTotals,
     AuditEntry,
     Comment,
     LedgerEntry,
     Member,
+    MemberActivity,
     OutboxMessage,
     Post,
     Profile,
@@ -60,8 +62,21 @@ class _Tables:
         self.sanctions: dict[int, Sanction] = {}
         self.audit: dict[int, AuditEntry] = {}
         self.sequences: dict[str, int] = {}
+        # member id -> UTC day -> that day's activity
+        self.member_days: dict[int, dict[date, _Day]] = {}
+        # member id -> thread id -> (first entered day, last reply day)
+        self.member_topics: dict[int, dict[int, tuple[date | None, date | None]]] = {}
         self.import_ids: dict[tuple[str, str, str], int] = {}
         self.import_checkpoints: dict[tuple[str, str], int] = {}
+
+
+@attrs.frozen
+class _Day:
+    visited: bool = False
+    posts_read: int = 0
+    reading_seconds: int = 0
+    likes_given: int = 0
+    likes_received: int = 0
 
 
 class _Journal:
@@ -200,6 +215,39 @@ class _Members(_Repository):
 
     def reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._t.members.values()}
+
+    def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
+        found = sorted(
+            m.id
+            for m in self._t.members.values()
+            if m.id > after_id and not m.trust_level_locked and m.trust_level < 4
+        )
+        return [self._t.members[i] for i in found[:limit]]
+
+    def compare_and_set_trust_level(
+        self,
+        member_id: int,
+        *,
+        expected_level: int,
+        expected_locked: bool,
+        level: int,
+        locked: bool,
+        changed_at: datetime | None,
+    ) -> bool:
+        member = self._t.members.get(member_id)
+        if (
+            member is None
+            or member.trust_level != expected_level
+            or member.trust_level_locked != expected_locked
+        ):
+            return False
+        self._evolve(
+            member_id,
+            trust_level=level,
+            trust_level_locked=locked,
+            trust_level_changed_at=changed_at,
+        )
+        return True
 
     def ranked_reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._listed()}
@@ -702,6 +750,119 @@ class _Outbox(_Repository):
         return len(old)
 
 
+class _Activity(_Repository):
+    def _days(self, member_id: int) -> dict[date, _Day]:
+        return self._t.member_days.setdefault(member_id, {})
+
+    def _topics(self, member_id: int) -> dict[int, tuple[date | None, date | None]]:
+        return self._t.member_topics.setdefault(member_id, {})
+
+    def mark_visited(self, member_id: int, day: date) -> bool:
+        days = self._days(member_id)
+        row = days.get(day, _Day())
+        if row.visited:
+            return False
+        self._j.put(days, day, attrs.evolve(row, visited=True))
+        return True
+
+    def add_day(
+        self,
+        member_id: int,
+        day: date,
+        *,
+        visited: bool = False,
+        posts_read: int = 0,
+        reading_seconds: int = 0,
+        likes_given: int = 0,
+        likes_received: int = 0,
+    ) -> None:
+        days = self._days(member_id)
+        row = days.get(day, _Day())
+        self._j.put(
+            days,
+            day,
+            _Day(
+                visited=row.visited or visited,
+                posts_read=row.posts_read + posts_read,
+                reading_seconds=row.reading_seconds + reading_seconds,
+                likes_given=row.likes_given + likes_given,
+                likes_received=row.likes_received + likes_received,
+            ),
+        )
+
+    def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
+        topics = self._topics(member_id)
+        entered, replied = topics.get(thread_id, (None, None))
+        if entered is not None and entered <= day:
+            return False
+        self._j.put(topics, thread_id, (day, replied))
+        return True
+
+    def record_topic_reply(self, member_id: int, thread_id: int, day: date) -> bool:
+        topics = self._topics(member_id)
+        entered, replied = topics.get(thread_id, (None, None))
+        if replied is not None and replied >= day:
+            return False
+        self._j.put(topics, thread_id, (entered, day))
+        return True
+
+    def _totals(self, member_id: int, since: date | None) -> ActivityTotals:
+        days = [
+            row
+            for day, row in self._t.member_days.get(member_id, {}).items()
+            if since is None or day >= since
+        ]
+        topics = self._t.member_topics.get(member_id, {}).values()
+        return ActivityTotals(
+            days_visited=sum(1 for row in days if row.visited),
+            topics_entered=sum(
+                1
+                for entered, _ in topics
+                if entered is not None and (since is None or entered >= since)
+            ),
+            posts_read=sum(row.posts_read for row in days),
+            reading_seconds=sum(row.reading_seconds for row in days),
+            likes_given=sum(row.likes_given for row in days),
+            likes_received=sum(row.likes_received for row in days),
+            topics_replied_to=sum(
+                1
+                for _, replied in topics
+                if replied is not None and (since is None or replied >= since)
+            ),
+        )
+
+    def activity(self, member_id: int, *, since: date) -> MemberActivity:
+        return MemberActivity(
+            member_id=member_id,
+            all_time=self._totals(member_id, None),
+            recent=self._totals(member_id, since),
+        )
+
+    def activities(self, member_ids: Collection[int], *, since: date) -> dict[int, MemberActivity]:
+        return {member_id: self.activity(member_id, since=since) for member_id in member_ids}
+
+    def created_since(self, since: datetime, space_ids: Collection[int]) -> tuple[int, int]:
+        spaces = set(space_ids)
+        live = {
+            t.id: t
+            for t in self._t.threads.values()
+            if t.deleted_at is None and t.space_id in spaces
+        }
+        threads = sum(1 for t in live.values() if t.created_at >= since)
+        posts = sum(
+            1
+            for p in self._t.posts.values()
+            if p.thread_id in live and p.deleted_at is None and p.created_at >= since
+        )
+        return threads, posts
+
+    def count_thread_posts(self, thread_id: int, post_ids: Collection[int]) -> int:
+        found = (self._t.posts.get(i) for i in set(post_ids))
+        return sum(
+            1 for p in found if p is not None and p.thread_id == thread_id and p.deleted_at is None
+        )
+
+
 class _Sanctions(_Repository):
     def add(
         self,
@@ -867,6 +1028,7 @@ class MemoryUnitOfWork:
         self.votes = _Votes(self._journal)
         self.ledger = _Ledger(self._journal)
         self.outbox = _Outbox(self._journal)
+        self.activity = _Activity(self._journal)
         self.sanctions = _Sanctions(self._journal)
         self.audit = _Audit(self._journal)
         self.imports = _Imports(self._journal)

@@ -57,6 +57,12 @@ class Member:
     reputation: int
     joined_at: datetime
     profile: Profile = attrs.field(factory=Profile)
+    #: 0 to 4 (see ``docs/trust-levels.md``); new members start at 0.
+    trust_level: int = 0
+    #: A locked level is never promoted or demoted automatically.
+    trust_level_locked: bool = False
+    #: When the level last changed (``None``: never); TL3's grace period counts from it.
+    trust_level_changed_at: datetime | None = None
 
     @property
     def is_moderator(self) -> bool:
@@ -230,6 +236,36 @@ class OutboxMessage:
 
 
 @attrs.frozen
+class ActivityTotals:
+    """What a member did over a span of UTC days: the inputs of the trust levels.
+
+    ``days_visited`` counts UTC days with a visit or a read; ``topics_entered``
+    distinct threads read (first entered in the span); ``topics_replied_to``
+    distinct threads the member replied to (last reply in the span); likes are
+    upvotes given and received, net of retractions. ``flagged_posts`` is always
+    0 until flags exist.
+    """
+
+    days_visited: int = 0
+    topics_entered: int = 0
+    posts_read: int = 0
+    reading_seconds: int = 0
+    likes_given: int = 0
+    likes_received: int = 0
+    topics_replied_to: int = 0
+    flagged_posts: int = 0
+
+
+@attrs.frozen
+class MemberActivity:
+    """A member's activity since joining (``all_time``) and since a given day (``recent``)."""
+
+    member_id: int
+    all_time: ActivityTotals
+    recent: ActivityTotals
+
+
+@attrs.frozen
 class Sanction:
     """A moderator's sanction on a member: a silence, a suspension or a ban.
 
@@ -349,6 +385,8 @@ __all__ = [
     "Vote",
     "LedgerEntry",
     "OutboxMessage",
+    "ActivityTotals",
+    "MemberActivity",
     "Sanction",
     "AuditEntry",
     "LeaderboardRow",

@@ -19,6 +19,7 @@ import pluggy
 if TYPE_CHECKING:
     from socialcrm.domain.events import Event
     from socialcrm.domain.records import Member, ReputationChange, Space
+    from socialcrm.domain.trust import TrustActivity
     from socialcrm.plugins.context import HookContext
 
 PROJECT_NAME = "socialcrm"
@@ -110,4 +111,31 @@ def socialcrm_on_event(event: Event, context: HookContext) -> None:
 
     :param event: the domain event.
     :param context: the current transaction's context.
+    """
+
+
+# ---------------------------------------------------------------- trust levels
+
+
+@hookspec(firstresult=True)
+def socialcrm_trust_level(
+    member: Member, proposed: int, activity: TrustActivity, context: HookContext
+) -> int | None:
+    """Veto or adjust an automatic trust level change (stops at the first non-``None`` result).
+
+    Called only when automatic promotion or demotion is about to move an unlocked
+    member from ``member.trust_level`` to ``proposed``: after a command that
+    changed the member's activity (promotions up to TL2) and from
+    ``community.trust.review()`` (TL3 promotions and demotions too). Never called
+    for levels staff set by hand or for locked members.
+
+    Return ``None`` to accept ``proposed``, ``member.trust_level`` to veto the
+    change, or another level from 0 to 3 to use instead (TL4 is only given by
+    hand; anything else raises ``ValueError`` and rolls the command back).
+
+    :param member: the member, with the current level.
+    :param proposed: the level the built-in rules would give.
+    :param activity: the recorded activity the rules looked at.
+    :param context: the current transaction's context.
+    :returns: a level, or ``None``.
     """

@@ -37,6 +37,7 @@ AUDIT_ACTIONS = (
     "answer_accepted",
     "answer_unaccepted",
     "serial_votes_reversed",
+    "trust_level_changed",
 )
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from datetime import datetime
 
 import attrs
 
+from socialcrm.clock import ensure_utc
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
 from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
 from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
-from socialcrm.services.access import require_actor, require_role
+from socialcrm.services.access import require_actor, require_role, visible_thread
+from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
@@ -140,6 +143,114 @@ class Members:
         limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
             return uow.members.list(limit=limit, offset=offset)
+
+    # ------------------------------------------------------------ activity (trust levels)
+
+    def _activity_time(self, at: object) -> datetime:
+        now = self._rt.clock.now()
+        if at is None:
+            return now
+        if not isinstance(at, datetime):
+            raise ValidationError(f"at must be a datetime, got {at!r}", field="at")
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValidationError("at must be timezone-aware", field="at")
+        if at > now:
+            raise ValidationError("at must not be in the future", field="at")
+        # The day is the UTC day: a visit at 00:30 in Paris counts for the day before.
+        return ensure_utc(at)
+
+    def _posts_read(self, posts_read: object) -> int | frozenset[int]:
+        limit = self._rt.settings.trust.max_posts_per_read
+        if isinstance(posts_read, bool):
+            raise ValidationError("posts_read must be a count or post ids", field="posts_read")
+        if isinstance(posts_read, int):
+            if not 0 <= posts_read <= limit:
+                raise ValidationError(
+                    f"posts_read must be from 0 to {limit}, got {posts_read}", field="posts_read"
+                )
+            return posts_read
+        if isinstance(posts_read, (str, bytes)) or not isinstance(posts_read, Collection):
+            raise ValidationError("posts_read must be a count or post ids", field="posts_read")
+        ids = frozenset(validation.identifier(i, "posts_read") for i in posts_read)
+        if len(ids) > limit:
+            raise ValidationError(f"at most {limit} post ids per read", field="posts_read")
+        return ids
+
+    @retry_transient
+    def record_visit(self, member: int, *, at: datetime | None = None) -> Member:
+        """Record that the member visited the community (one visit per UTC day counts).
+
+        Trusted host call, e.g. from a middleware once per session or request.
+        ``at`` (aware, not in the future; the clock's now by default) picks the
+        day, for imports. A TL1 member is checked for promotion when the day is new
+        (visits count for TL2 only). Returns the member, with the level after any promotion.
+        """
+        mid = validation.identifier(member, "member")
+        moment = self._activity_time(at)
+        with self._rt.command() as tx:
+            found = tx.uow.members.get(mid)
+            if found is None:
+                raise NotFound(f"no member {mid}", code="member_not_found")
+            if not self._rt.settings.trust.enabled:
+                return found
+            if tx.uow.activity.mark_visited(mid, moment.date()):
+                found = promote_after_activity(tx, found, actor_id=mid, levels=AFTER_TL2_INPUTS)
+            return found
+
+    @retry_transient
+    def record_read(
+        self,
+        member: int,
+        *,
+        thread: int,
+        posts_read: int | Collection[int],
+        seconds: int = 0,
+        at: datetime | None = None,
+    ) -> Member:
+        """Record that the member read posts of a thread for ``seconds`` seconds.
+
+        ``posts_read`` is a count or the ids of the posts read (ids that are not
+        live posts of the thread are ignored); at most
+        ``TrustSettings.max_posts_per_read`` per call, and ``seconds`` at most
+        ``TrustSettings.max_reading_seconds_per_read``. Report each post once:
+        socialcrm does not remember which posts a member read. The thread counts
+        as entered (once, ever) and the day as visited. A thread the member may
+        not see raises ``NotFound``, and nothing is recorded. A member below TL2 is
+        checked for promotion. Returns the member, with the level after any
+        promotion.
+        """
+        mid = validation.identifier(member, "member")
+        trust = self._rt.settings.trust
+        count_or_ids = self._posts_read(posts_read)
+        if isinstance(seconds, bool) or not isinstance(seconds, int):
+            raise ValidationError(f"seconds must be an integer, got {seconds!r}", field="seconds")
+        if not 0 <= seconds <= trust.max_reading_seconds_per_read:
+            raise ValidationError(
+                f"seconds must be from 0 to {trust.max_reading_seconds_per_read}, got {seconds}",
+                field="seconds",
+            )
+        moment = self._activity_time(at)
+        day = moment.date()
+        with self._rt.command() as tx:
+            found = tx.uow.members.get(mid)
+            if found is None:
+                raise NotFound(f"no member {mid}", code="member_not_found")
+            topic, _ = visible_thread(tx.uow, found, thread)
+            if not trust.enabled:
+                return found
+            activity = tx.uow.activity
+            if isinstance(count_or_ids, int):
+                count = count_or_ids
+            else:
+                count = activity.count_thread_posts(topic.id, count_or_ids)
+            changed = activity.mark_visited(mid, day)
+            if count or seconds:
+                activity.add_day(mid, day, posts_read=count, reading_seconds=seconds)
+                changed = True
+            changed = activity.enter_topic(mid, topic.id, day) or changed
+            if changed:
+                found = promote_after_activity(tx, found, actor_id=mid, levels=AFTER_READS)
+            return found
 
     @retry_transient
     def update_profile(

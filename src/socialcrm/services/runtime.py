@@ -31,6 +31,7 @@ from socialcrm.domain.serialization import event_to_json, new_event_id
 from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
+from socialcrm.services.activity import TRUST_INPUT_EVENTS, track_trust_inputs
 from socialcrm.services.ledger import apply_event_reputation
 from socialcrm.settings import Settings
 from socialcrm.signals import send_committed
@@ -75,12 +76,14 @@ class Transaction:
         )
 
     def record(self, event: Event) -> None:
-        """Record an event: write it to the outbox, run the hooks, then apply its reputation."""
+        """Record an event: outbox, hooks, its reputation, then the trust inputs it changes."""
         self.events.append(event)
         self._write_outbox(event)
         self.runtime.on_event_hook(event=event, context=self.context)
         if event.cause is not None or event.reversed_causes or event.reversed_cause_prefixes:
             apply_event_reputation(self, event)
+        if event.name in TRUST_INPUT_EVENTS and self.runtime.settings.trust.enabled:
+            track_trust_inputs(self, event)
 
     def record_side_effect(self, event: Event) -> None:
         """Record an event the ledger produced: outbox and hooks, but no reward rules."""

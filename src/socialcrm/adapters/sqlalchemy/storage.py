@@ -21,6 +21,7 @@ from socialcrm.adapters.sqlalchemy.engines import (
 from socialcrm.adapters.sqlalchemy.host import HostTransaction
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_error
 from socialcrm.adapters.sqlalchemy.repositories import (
+    ActivityStatements,
     AuditStatements,
     ImportStatements,
     LedgerStatements,
@@ -29,6 +30,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     PostStatements,
     SanctionStatements,
     SpaceStatements,
+    SQLActivityRepository,
     SQLAuditRepository,
     SQLImportRepository,
     SQLLedgerRepository,
@@ -79,6 +81,7 @@ class _Statements:
         "votes",
         "ledger",
         "outbox",
+        "activity",
         "sanctions",
         "audit",
         "imports",
@@ -93,6 +96,7 @@ class _Statements:
         self.votes = VoteStatements(tables, prepare)
         self.ledger = LedgerStatements(tables, prepare)
         self.outbox = OutboxStatements(tables, prepare)
+        self.activity = ActivityStatements(tables, prepare)
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
         self.imports = ImportStatements(tables, prepare)
@@ -117,6 +121,7 @@ class SQLAlchemyUnitOfWork:
         "votes",
         "ledger",
         "outbox",
+        "activity",
         "sanctions",
         "audit",
         "imports",
@@ -145,6 +150,9 @@ class SQLAlchemyUnitOfWork:
         self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
         self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
         self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
+        self.activity = SQLActivityRepository(
+            connection, statements.activity, savepoints=savepoints
+        )
         self.sanctions = SQLSanctionRepository(
             connection, statements.sanctions, savepoints=savepoints
         )

@@ -31,6 +31,15 @@ Design notes:
   rows cannot hand a position out again); ``event_id`` (a UUID string) is
   unique; the index on ``(delivered_at, id)`` serves the relay's "pending by
   position" query and the purge of old delivered rows. It has no foreign keys.
+* ``member_days`` (one row per member and UTC day: visited, posts read, reading
+  seconds, likes given and received) and ``member_topics`` (one row per member
+  and thread: the day first entered, the day of the last reply) hold the inputs
+  of the trust levels; their primary keys lead with ``member_id``, so one
+  member's totals, all time and over the TL3 window, are one index range each.
+  ``members.trust_level``, ``trust_level_locked`` and ``trust_level_changed_at``
+  hold the level itself (server defaults 0, false and NULL, so rows written before
+  revision 0007 read as TL0, unlocked). ``posts.created_at`` is indexed for the
+  TL3 window's "posts created" count.
 * ``sanctions`` holds silences, suspensions and bans; only ``member_id`` is a
   foreign key (like the ledger, it is history). ``(member_id, id)`` serves the
   sanctions-in-force read every command makes for its actor, and a member's
@@ -66,6 +75,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     false,
+    text,
 )
 
 from socialcrm.adapters.sqlalchemy.column_types import (
@@ -122,6 +132,8 @@ class Tables:
     ledger: Table
     outbox: Table
     reputation_counts: Table
+    member_days: Table
+    member_topics: Table
     sanctions: Table
     audit_log: Table
     import_ids: Table
@@ -150,6 +162,9 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("job_title", String(PROFILE_FIELD_LENGTH), nullable=False),
         Column("country", String(PROFILE_FIELD_LENGTH), nullable=False),
         Column("interests", long_text(), nullable=False),
+        Column("trust_level", Integer, nullable=False, server_default=text("0")),
+        Column("trust_level_locked", Boolean, nullable=False, server_default=false()),
+        Column("trust_level_changed_at", UTCDateTime, nullable=True),
         UniqueConstraint("external_id"),
         Index(None, "reputation", "id"),
         sqlite_autoincrement=True,
@@ -238,6 +253,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "thread_id"),
         Index(None, "author_id"),
         Index(None, "deleted_by"),
+        Index(None, "created_at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
@@ -330,6 +346,30 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         PrimaryKeyConstraint("level", "bucket"),
         **MYSQL_TABLE_OPTIONS,
     )
+    member_days = Table(
+        f"{p}member_days",
+        md,
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("day", Date, nullable=False),
+        Column("visited", Boolean, nullable=False),
+        Column("posts_read", Integer, nullable=False),
+        Column("reading_seconds", Integer, nullable=False),
+        Column("likes_given", Integer, nullable=False),
+        Column("likes_received", Integer, nullable=False),
+        PrimaryKeyConstraint("member_id", "day"),
+        **MYSQL_TABLE_OPTIONS,
+    )
+    member_topics = Table(
+        f"{p}member_topics",
+        md,
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("thread_id", Integer, fk("threads"), nullable=False),
+        Column("entered_on", Date, nullable=True),
+        Column("replied_on", Date, nullable=True),
+        PrimaryKeyConstraint("member_id", "thread_id"),
+        Index(None, "thread_id"),
+        **MYSQL_TABLE_OPTIONS,
+    )
     sanctions = Table(
         f"{p}sanctions",
         md,
@@ -405,6 +445,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         ledger=ledger,
         outbox=outbox,
         reputation_counts=reputation_counts,
+        member_days=member_days,
+        member_topics=member_topics,
         sanctions=sanctions,
         audit_log=audit_log,
         import_ids=import_ids,

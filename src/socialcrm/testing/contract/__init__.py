@@ -2,10 +2,10 @@
 
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
-soft deletes, the ledger queries, the outbox, sanctions, the audit log and the
-timezone of every datetime. socialcrm runs it against its in-memory and
-SQLAlchemy adapters; host applications run it against the adapters they write
-themselves.
+soft deletes, the ledger queries, the outbox, sanctions, the audit log, the
+trust-level activity and the timezone of every datetime. socialcrm runs it
+against its in-memory and SQLAlchemy adapters; host applications run it against
+the adapters they write themselves.
 
 Subclass it once per adapter and provide a ``storage`` fixture that yields a
 fresh, empty storage and closes it afterwards::
@@ -45,6 +45,7 @@ from collections.abc import Iterator
 import pytest
 
 from socialcrm.ports import Storage
+from socialcrm.testing.contract.activity import ActivityContract
 from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
@@ -76,6 +77,7 @@ class StorageContract(
     VoteContract,
     LedgerContract,
     OutboxContract,
+    ActivityContract,
     SanctionContract,
     AuditContract,
     ImportContract,

@@ -1,5 +1,9 @@
 """SQL repositories: one module per port repository, each with its prebuilt statements."""
 
+from socialcrm.adapters.sqlalchemy.repositories.activity import (
+    ActivityStatements,
+    SQLActivityRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
 from socialcrm.adapters.sqlalchemy.repositories.imports import (
     ImportStatements,
@@ -18,6 +22,8 @@ from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadReposito
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
 
 __all__ = [
+    "ActivityStatements",
+    "SQLActivityRepository",
     "AuditStatements",
     "SanctionStatements",
     "SQLAuditRepository",

@@ -12,9 +12,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, insert, not_, select, update
+from sqlalchemy import Boolean, ColumnElement, Table, bindparam, false, insert, not_, select, update
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
@@ -49,7 +50,12 @@ MEMBER_FIELDS = (
     "job_title",
     "country",
     "interests",
+    "trust_level",
+    "trust_level_locked",
+    "trust_level_changed_at",
 )
+#: The columns ``add`` writes; the trust columns start at their server defaults.
+_INSERT_FIELDS = MEMBER_FIELDS[1:11]
 
 
 def _member_from_row(row: Sequence[Any]) -> Member:
@@ -65,6 +71,9 @@ def _member_from_row(row: Sequence[Any]) -> Member:
         job_title,
         country,
         interests,
+        trust_level,
+        trust_level_locked,
+        trust_level_changed_at,
     ) = row
     return Member(
         id=id_,
@@ -80,6 +89,9 @@ def _member_from_row(row: Sequence[Any]) -> Member:
             country=country,
             interests=tuple(json.loads(interests)),
         ),
+        trust_level=trust_level,
+        trust_level_locked=bool(trust_level_locked),
+        trust_level_changed_at=trust_level_changed_at,
     )
 
 
@@ -102,7 +114,7 @@ class MemberStatements:
         self.table = m
         self.columns = [m.c[name] for name in MEMBER_FIELDS]
         by_id = m.c.id == bindparam("member_id")
-        self.insert = prepare.hot(insert(m), column_keys=[*MEMBER_FIELDS[1:]])
+        self.insert = prepare.hot(insert(m), column_keys=list(_INSERT_FIELDS))
         self.get = prepare.hot(select(*self.columns).where(by_id))
         self.get_many = prepare.core(
             select(*self.columns).where(m.c.id.in_(bindparam("ids", expanding=True)))
@@ -129,6 +141,29 @@ class MemberStatements:
             .offset(bindparam("offset"))
         )
         self.reputations = prepare.core(select(m.c.id, m.c.reputation))
+        self.trust_review_batch = prepare.core(
+            select(*self.columns)
+            .where(
+                m.c.id > bindparam("after_id"),
+                m.c.trust_level_locked == false(),
+                m.c.trust_level < 4,
+            )
+            .order_by(m.c.id)
+            .limit(bindparam("limit"))
+        )
+        self.set_trust_level = prepare.core(
+            update(m)
+            .where(
+                by_id,
+                m.c.trust_level == bindparam("expected_level"),
+                m.c.trust_level_locked == bindparam("expected_locked", type_=Boolean),
+            )
+            .values(
+                trust_level=bindparam("new_level"),
+                trust_level_locked=bindparam("new_locked", type_=Boolean),
+                trust_level_changed_at=bindparam("new_changed_at", type_=UTCDateTime),
+            )
+        )
         self.ranked_reputations = prepare.core(select(m.c.id, m.c.reputation).where(listed))
 
 
@@ -305,6 +340,35 @@ class SQLMemberRepository(SQLRepository):
     def reputations(self) -> dict[int, int]:
         """Every member's cached reputation, keyed by id."""
         return {member_id: rep for member_id, rep in self._q.reputations.all(self._conn)}
+
+    def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
+        """Unlocked members below TL4 with an id above ``after_id``, by id (a primary-key seek)."""
+        rows = self._q.trust_review_batch.all(self._conn, {"after_id": after_id, "limit": limit})
+        return [_member_from_row(row) for row in rows]
+
+    def compare_and_set_trust_level(
+        self,
+        member_id: int,
+        *,
+        expected_level: int,
+        expected_locked: bool,
+        level: int,
+        locked: bool,
+        changed_at: datetime | None,
+    ) -> bool:
+        """Set the trust level and lock only if they are still the expected ones.
+
+        The reputation is not touched, so the rank index has nothing to record.
+        """
+        params = {
+            "member_id": member_id,
+            "expected_level": expected_level,
+            "expected_locked": expected_locked,
+            "new_level": level,
+            "new_locked": locked,
+            "new_changed_at": changed_at,
+        }
+        return self._q.set_trust_level.write(self._conn, params) == 1
 
     def ranked_reputations(self) -> dict[int, int]:
         """The cached reputation of every ranked member (placeholders left out), by id."""
