@@ -215,3 +215,19 @@ def test_serial_runs_flags_exactly_the_votes_in_a_dense_window(
             for start in votes
         )
         assert (vote.id in flagged) == dense
+
+
+def test_reversed_upvotes_no_longer_count_as_likes_for_trust_levels(world: Any) -> None:
+    c = world.c
+    author, fan = world.member("author"), world.member("fan", reputation=20)
+    honest = world.member("honest", reputation=20)
+    answers = _answers(world, author, 10)
+    c.votes.cast(actor=honest, post=answers[0], value=1)
+    for answer in answers:
+        c.votes.cast(actor=fan, post=answer, value=1)
+    assert c.trust.activity(author).all_time.likes_received == 11
+    assert c.trust.activity(fan).all_time.likes_given == 10
+    c.moderation.reverse_serial_votes()
+    assert c.trust.activity(author).all_time.likes_received == 1
+    assert c.trust.activity(fan).all_time.likes_given == 0
+    assert c.trust.activity(honest).all_time.likes_given == 1
