@@ -364,8 +364,13 @@ class VoteRepository(Protocol):
         """Insert a vote; ``Conflict`` (code ``duplicate_vote``) if the member already voted."""
         ...
 
-    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> None:
-        """Change a vote's value and ``cast_at``."""
+    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> bool:
+        """Change a vote's value and ``cast_at``, only if its value is not ``value`` already.
+
+        A compare-and-set: ``False`` (nothing changed) when the vote is gone or already
+        holds ``value`` (a concurrent writer changed it first); callers adjust the
+        post's score only when this returns ``True``.
+        """
         ...
 
     def remove(self, vote_id: int) -> bool:

@@ -563,10 +563,12 @@ class _Votes(_Repository):
         self._j.put(self._t.vote_by_key, (post_id, member_id), vote.id)
         return vote
 
-    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> None:
+    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> bool:
         vote = self._t.votes.get(vote_id)
-        if vote is not None:
-            self._j.put(self._t.votes, vote_id, attrs.evolve(vote, value=value, cast_at=cast_at))
+        if vote is None or vote.value == value:
+            return False
+        self._j.put(self._t.votes, vote_id, attrs.evolve(vote, value=value, cast_at=cast_at))
+        return True
 
     def remove(self, vote_id: int) -> bool:
         vote = self._t.votes.get(vote_id)

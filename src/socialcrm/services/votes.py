@@ -98,7 +98,10 @@ class Votes:
                     "the vote is locked; it can change only after the post is edited",
                     code="vote_locked",
                 )
-            tx.uow.votes.change(existing.id, value=value, cast_at=tx.now)
+            if not tx.uow.votes.change(existing.id, value=value, cast_at=tx.now):
+                # A concurrent request changed or retracted it first; a fresh attempt
+                # sees the vote as it is now.
+                raise RetryableStorageError("a concurrent request changed the same vote")
             tx.uow.posts.add_score(found.id, value - existing.value)
             tx.record(
                 VoteChanged(

@@ -117,3 +117,14 @@ class VoteContract(ContractBase):
             )
             assert wider == [(first.id, vote) for vote in expected]
             assert uow.votes.repeated_pairs(since=_at(10), until=_at(90), min_votes=4) == []
+
+    def test_change_is_a_compare_and_set_on_the_value(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            assert uow.votes.change(graph.vote.id, value=-1, cast_at=_at(20)) is True
+            assert uow.votes.change(graph.vote.id, value=-1, cast_at=_at(21)) is False
+            assert uow.votes.change(987654, value=1, cast_at=_at(22)) is False
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.votes.get(graph.opening.id, graph.voter.id)
+        assert loaded == attrs.evolve(graph.vote, value=-1, cast_at=_at(20))

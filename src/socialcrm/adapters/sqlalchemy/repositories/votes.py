@@ -39,7 +39,7 @@ class VoteStatements:
         )
         self.change = prepare.core(
             update(v)
-            .where(by_id)
+            .where(by_id, v.c.value != bindparam("new_value"))
             .values(value=bindparam("new_value"), cast_at=bindparam("new_cast_at"))
         )
         self.remove = prepare.core(delete(v).where(by_id))
@@ -103,10 +103,10 @@ class SQLVoteRepository(SQLRepository):
             cast_at=cast_at,
         )
 
-    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> None:
-        """Change a vote's value and ``cast_at``."""
+    def change(self, vote_id: int, *, value: int, cast_at: datetime) -> bool:
+        """Change a vote's value and ``cast_at`` unless it holds ``value``; whether it did."""
         params = {"vote_id": vote_id, "new_value": value, "new_cast_at": cast_at}
-        self._q.change.write(self._conn, params)
+        return self._q.change.write(self._conn, params) > 0
 
     def remove(self, vote_id: int) -> bool:
         """Delete the vote; ``False`` if no row was deleted (already gone)."""
