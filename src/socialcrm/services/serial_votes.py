@@ -66,7 +66,7 @@ def reverse_serial_votes(runtime: Runtime) -> list[SerialVoteReversal]:
         for (voter_id, author_id), group in groupby(candidates, key=pair):
             votes = [vote for _author, vote in group]
             serial = serial_runs(votes, threshold=settings.serial_vote_threshold, window=window)
-            removed = [vote.id for vote in serial if _reverse(tx, vote, voter_id)]
+            removed = [vote.id for vote in serial if _reverse(tx, vote)]
             if not removed:
                 continue
             record_audit(
@@ -80,7 +80,7 @@ def reverse_serial_votes(runtime: Runtime) -> list[SerialVoteReversal]:
     return done
 
 
-def _reverse(tx: Transaction, vote: Vote, voter_id: int) -> bool:
+def _reverse(tx: Transaction, vote: Vote) -> bool:
     """Remove one vote with its score and reputation; ``False`` if it was already gone."""
     located = tx.uow.posts.locate(vote.post_id)
     if located is None or not tx.uow.votes.remove(vote.id):
@@ -98,7 +98,7 @@ def _reverse(tx: Transaction, vote: Vote, voter_id: int) -> bool:
             post_author_id=post.author_id,
             post_kind=post_kind(thread, post),
             value=0,
-            voter_id=voter_id,
+            voter_id=vote.member_id,
             previous_value=vote.value,
             post_wiki=post.community_wiki,
         )

@@ -120,9 +120,7 @@ class ReputationCountStatements:
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         counts = tables.reputation_counts
         self.table = counts
-        self.members_table = tables.members
-        self.dialect_name = prepare.dialect.name
-        self.upsert: Prepared = prepare.hot(_upsert(counts, self.dialect_name))
+        self.upsert: Prepared = prepare.hot(_upsert(counts, prepare.dialect.name))
         # One statement per shape of ranges (which levels have an upper bound: a
         # handful), so each is compiled once and then found in the compiled cache.
         self._above: dict[tuple[bool, ...], Prepared] = {}
