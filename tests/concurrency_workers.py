@@ -8,11 +8,13 @@ what happened through a queue: never an exception object, only plain data.
 from __future__ import annotations
 
 import traceback
+import types
 from datetime import datetime, timezone
 from typing import Any
 
 from socialcrm import Community, ManualClock, Settings, SocialCRMError
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
+from socialcrm.services import runtime as runtime_module
 
 #: Every worker runs at this instant, so all reputation falls on one UTC day.
 FIXED_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
@@ -27,14 +29,28 @@ def open_community(url: str, prefix: str) -> Community:
     return Community(storage, settings=SETTINGS, clock=ManualClock(FIXED_NOW), entry_points=False)
 
 
+def _count_retries(outcome: dict[str, Any]) -> None:
+    """Count the transient retries (each sleeps once before the next attempt)."""
+    outcome["retries"] = 0
+    sleep = runtime_module.time.sleep
+
+    def counting_sleep(seconds: float) -> None:
+        outcome["retries"] += 1
+        sleep(seconds)
+
+    runtime_module.time = types.SimpleNamespace(sleep=counting_sleep)  # type: ignore[assignment]
+
+
 def run_worker(
     url: str, prefix: str, barrier: Any, results: Any, tag: int, commands: list[tuple[Any, ...]]
 ) -> None:
-    """Run ``commands`` (``("vote", actor, post, value)`` or ``("accept", actor, answer)``)."""
+    """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``
+    or ``("accept", actor, answer)``."""
     outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": []}
     community = None
     try:
         community = open_community(url, prefix)
+        _count_retries(outcome)
         barrier.wait(timeout=60)
         for command in commands:
             try:
@@ -42,6 +58,9 @@ def run_worker(
                     _, actor, post, value = command
                     vote = community.votes.cast(actor=actor, post=post, value=value)
                     outcome["votes"].append(vote.id)
+                elif command[0] == "reply":
+                    _, actor, thread, body = command
+                    community.posts.reply(actor=actor, thread=thread, body=body)
                 elif command[0] == "accept":
                     _, actor, answer = command
                     community.threads.accept(actor=actor, answer=answer)

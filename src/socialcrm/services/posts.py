@@ -49,6 +49,10 @@ class Posts:
             if found.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
             check_content(tx, acting, {"body": body}, space)
+            # The thread's counter first: the post's foreign-key check would take a
+            # shared lock on the thread row that concurrent repliers (on MariaDB)
+            # could not both upgrade; the exclusive lock first orders them.
+            tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
             post = tx.uow.posts.add(
                 thread_id=found.id,
                 author_id=acting.id,
@@ -57,7 +61,6 @@ class Posts:
                 created_at=tx.now,
                 community_wiki=bool(community_wiki),
             )
-            tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
             tx.record(
                 ReplyPosted(
                     at=tx.now,

@@ -67,6 +67,11 @@ class Votes:
             require_privilege(self._rt, tx, acting, _PRIVILEGE_FOR[value])
             kind = post_kind(thread, found)
             if existing is None:
+                # The score first: on MariaDB the vote row's foreign-key check takes a
+                # shared lock on the post, and two units holding it could not both
+                # upgrade it for the score (a deadlock); holding the post's exclusive
+                # lock first orders every voter on it.
+                tx.uow.posts.add_score(found.id, value)
                 try:
                     vote = tx.uow.votes.add(
                         post_id=found.id, member_id=acting.id, value=value, cast_at=tx.now
@@ -77,7 +82,6 @@ class Votes:
                     raise RetryableStorageError(
                         "a concurrent request voted on the same post"
                     ) from clash
-                tx.uow.posts.add_score(found.id, value)
                 tx.record(
                     VoteCast(
                         at=tx.now,
