@@ -1,0 +1,111 @@
+"""socialcrm errors as HTTP answers, for every web framework: status, JSON body, Retry-After.
+
+Framework-neutral: :mod:`socialcrm.contrib.flask` and :mod:`socialcrm.contrib.django`
+build their responses from these, so both answer the same error the same way.
+
+>>> from socialcrm.errors import RateLimited
+>>> error = RateLimited("slow down", retry_after=2.5)
+>>> status_for(error), retry_after_header(error), error_body(error)["retry_after"]
+(429, '3', 2.5)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from socialcrm.errors import (
+    Conflict,
+    ContentRejected,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    SocialCRMError,
+    StorageError,
+    ValidationError,
+)
+
+#: HTTP status of each error type, most specific first (``Sanctioned`` is a ``PermissionDenied``).
+STATUS_BY_ERROR: tuple[tuple[type[SocialCRMError], int], ...] = (
+    (NotFound, 404),
+    (PermissionDenied, 403),
+    (ValidationError, 422),
+    (ContentRejected, 422),
+    (Conflict, 409),
+    (RateLimited, 429),
+    (StorageError, 503),
+)
+
+#: The error code of "nobody is signed in", answered 401 (see ``require_actor``).
+NOT_SIGNED_IN = "not_signed_in"
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    """The error's ``retry_after`` if it is a non-negative number of seconds, else ``None``."""
+    value = getattr(error, "retry_after", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None
+
+
+def retry_after_header(error: BaseException) -> str | None:
+    """The ``Retry-After`` header value: whole seconds, rounded up, at least 1; or ``None``.
+
+    Rounded up so that a client that waits that long is not refused again for the
+    same reason.
+    """
+    seconds = retry_after_seconds(error)
+    if seconds is None:
+        return None
+    return str(max(1, math.ceil(seconds)))
+
+
+def status_for(error: SocialCRMError) -> int:
+    """The HTTP status for ``error``: 404, 403, 422, 409, 429, 503, or 400 for other errors.
+
+    ``not_signed_in`` (from ``require_actor``) is 401; an error of no listed type
+    that carries a numeric ``retry_after`` is answered 429.
+    """
+    if error.code == NOT_SIGNED_IN:
+        return 401
+    for error_type, status in STATUS_BY_ERROR:
+        if isinstance(error, error_type):
+            return status
+    if retry_after_seconds(error) is not None:
+        return 429
+    return 400
+
+
+def error_body(error: SocialCRMError) -> dict[str, Any]:
+    """The JSON body for ``error``: ``error`` (its code) and ``message``, plus its details.
+
+    Details, when the error has them: ``field`` (validation), ``reasons`` (content
+    rejected), ``privilege`` and ``required_reputation`` (permission), ``until``
+    (sanction, ISO 8601 or ``null``), ``retry_after`` (seconds).
+    """
+    body: dict[str, Any] = {"error": error.code, "message": error.message}
+    field = getattr(error, "field", None)
+    if isinstance(error, ValidationError) and field is not None:
+        body["field"] = field
+    if isinstance(error, ContentRejected):
+        body["reasons"] = list(error.reasons)
+    if isinstance(error, PermissionDenied) and error.privilege is not None:
+        body["privilege"] = error.privilege
+        body["required_reputation"] = error.required_reputation
+    if hasattr(error, "sanction_id"):
+        until = getattr(error, "until", None)
+        body["until"] = until.isoformat() if until is not None else None
+    retry_after = retry_after_seconds(error)
+    if retry_after is not None:
+        body["retry_after"] = retry_after
+    return body
+
+
+__all__ = [
+    "NOT_SIGNED_IN",
+    "STATUS_BY_ERROR",
+    "error_body",
+    "retry_after_header",
+    "retry_after_seconds",
+    "status_for",
+]
