@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= socialcrm-demo.db
 
-.PHONY: venv demo test lint bench clean browser example-flask
+.PHONY: venv demo test lint bench clean browser example-flask example-django
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser:
 # The Flask example: a support community on SQLite, seeded, on 127.0.0.1:$${PORT:-5000}.
 example-flask: $(STAMP)
 	cd examples && PYTHONPATH=. $(abspath $(BIN))/python -m flask_support
+
+# The Django example: migrate, seed and serve on 127.0.0.1:$${PORT:-8000} (SQLite beside the code).
+example-django: $(STAMP)
+	cd examples && PYTHONPATH=. $(abspath $(BIN))/python -m django_support
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks
