@@ -451,3 +451,41 @@ def test_the_relay_job_refuses_bad_options(site: Path, args: tuple[str, ...], me
 def test_an_unknown_job_is_refused() -> None:
     with pytest.raises(CommandError, match="invalid choice"):
         run("socialcrm_jobs", "clean-everything")
+
+
+# ---------------------------------------------------------------- transactions
+
+
+class Refused(Exception):
+    """Rolls a Django transaction back."""
+
+
+def test_community_commands_commit_by_themselves_inside_djangos_atomic(site: Path) -> None:
+    from django.db import transaction
+
+    with pytest.raises(Refused), transaction.atomic():
+        get_community().members.join(external_id="1", display_name="Kept")
+        raise Refused
+    # socialcrm writes on its own connection: Django's rollback does not undo them.
+    assert [m.display_name for m in get_community().members.list()] == ["Kept"]
+
+
+def test_on_commit_ties_a_community_command_to_the_hosts_commit(site: Path) -> None:
+    from django.db import transaction
+
+    def sign_up(username: str, *, fail: bool) -> None:
+        with transaction.atomic():
+            user = make_user(username)
+            transaction.on_commit(
+                lambda: get_community().members.join(
+                    external_id=str(user.pk), display_name=username
+                )
+            )
+            if fail:
+                raise Refused
+
+    sign_up("paid", fail=False)
+    with pytest.raises(Refused):
+        sign_up("declined", fail=True)
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["paid"]
+    assert [m.display_name for m in get_community().members.list()] == ["paid"]
