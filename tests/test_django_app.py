@@ -185,6 +185,27 @@ def test_the_community_follows_the_alias_to_the_test_database(site: Path) -> Non
     assert [m.display_name for m in get_community().members.list()] == ["On the real database"]
 
 
+def test_inside_djangos_write_transaction_on_the_test_database_a_command_is_refused(
+    site: Path,
+) -> None:
+    from django.db import transaction
+
+    connection = connections["default"]
+    real = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        with transaction.atomic():
+            make_user("holds_the_lock")
+            # Shared-cache SQLite: Django's open write transaction locks socialcrm out.
+            with pytest.raises(StorageError, match="locked"):
+                get_community().members.join(external_id="1", display_name="Refused")
+        assert get_community().members.list() == []
+        get_community().members.join(external_id="1", display_name="After the commit")
+        assert len(get_community().members.list()) == 1
+    finally:
+        connection.creation.destroy_test_db(real, verbosity=0)
+
+
 def test_changing_the_setting_in_a_test_builds_a_new_community(site: Path) -> None:
     first = get_community()
     clock = ManualClock()
@@ -251,6 +272,31 @@ def test_join_on_first_use_makes_one_member_named_after_the_user(site: Path) -> 
         members = get_community().members.list()
     assert first == again
     assert [(m.external_id, m.display_name) for m in members] == [(str(user.pk), "Grace Hopper")]
+
+
+def test_racing_first_requests_of_one_user_make_one_member(site: Path) -> None:
+    import threading
+
+    user = make_user("racer", first_name="Racer")
+    barrier = threading.Barrier(4)
+    found: list[int | None] = []
+
+    def first_request() -> None:
+        barrier.wait()
+        try:
+            found.append(current_actor(request_for(user)))
+        finally:
+            connections.close_all()
+
+    with override_settings(SOCIALCRM={**BASE, "JOIN_ON_FIRST_USE": True}):
+        threads = [threading.Thread(target=first_request) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        members = get_community().members.list()
+    assert len(members) == 1
+    assert found == [members[0].id] * 4
 
 
 def test_the_actor_is_loaded_once_per_request(site: Path) -> None:

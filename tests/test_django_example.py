@@ -185,3 +185,48 @@ def test_signed_in_users_are_the_seeded_members(site: Community) -> None:
     page = client.get("/").text
     assert "Grace (moderator)" in page
     assert len(site.members.list()) == 6  # nobody joined twice
+
+
+def test_the_example_starts_on_the_port_it_is_given(tmp_path: Path) -> None:
+    """``make example-django`` runs ``python -m django_support``: migrate, seed, serve."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PYTHONPATH": str(examples),
+        "SUPPORT_DATABASE": str(tmp_path / "support.db"),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "django_support"],
+        cwd=examples,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        page = ""
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/leaderboard/") as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+        assert "Carol" in page and '<td class="score">26</td>' in page  # seeded, solved
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert (tmp_path / "support.db").exists()
