@@ -478,6 +478,27 @@ def test_the_relay_job_stops_after_max_batches(site: Path) -> None:
     assert len(community.outbox.pending()) == pending - 2
 
 
+def fail_on_the_third(message: Any) -> None:
+    """A publish callable whose third call fails (the CRM went away)."""
+    PUBLISHED.append(message)
+    if len(PUBLISHED) == 3:
+        raise ConnectionError("CRM unreachable")
+
+
+def test_a_failing_publish_fails_the_job_and_keeps_what_was_delivered(site: Path) -> None:
+    community = get_community()
+    for number in range(5):
+        community.members.join(external_id=str(number), display_name=f"Member {number}")
+    pending = len(community.outbox.pending())
+    PUBLISHED.clear()
+    args = ("--publish", "test_django_app.fail_on_the_third", "--batch", "2")
+    with pytest.raises(CommandError, match="failed after 2 messages were published"):
+        run("socialcrm_jobs", "relay-outbox", *args)
+    # The first batch committed; the failed message and the rest are still pending.
+    assert len(community.outbox.pending()) == pending - 2
+    assert community.outbox.pending()[0].event_id == PUBLISHED[2].event_id
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

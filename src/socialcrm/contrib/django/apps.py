@@ -20,7 +20,6 @@ class SocialCRMConfig(AppConfig):
     name = "socialcrm.contrib.django"
     label = "socialcrm"
     verbose_name = "socialcrm community"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         """Connect the ``post_migrate`` and ``setting_changed`` receivers."""

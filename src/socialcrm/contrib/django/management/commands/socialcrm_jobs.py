@@ -47,7 +47,15 @@ def _relay_outbox(community: Community, options: dict[str, Any]) -> str:
         raise CommandError("--max-batches must be at least 1")
     total = 0
     for _ in range(max_batches):
-        sent = community.outbox.relay(publish, batch=batch)
+        try:
+            sent = community.outbox.relay(publish, batch=batch)
+        except SocialCRMError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any failure of the host's publish
+            # The relay committed what was published before the failure; the rest waits.
+            raise CommandError(
+                f"relay-outbox: {path} failed after {total} messages were published: {error!r}"
+            ) from error
         total += sent
         if sent < batch:
             break
