@@ -20,17 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 _template: Path | None = None
+_migrated = False
 
 
 def setup_django() -> Path:
-    """Configure Django (once) and migrate the template database; return its path."""
+    """Configure Django (once, cheap: nothing is migrated); return the template's path."""
     global _template
     if _template is not None:
         return _template
     import django
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connections
 
     folder = Path(tempfile.mkdtemp(prefix="socialcrm-django-"))
     template = folder / "template.sqlite3"
@@ -46,12 +45,24 @@ def setup_django() -> Path:
     finally:
         # Subprocesses the tests start must not inherit the example's settings.
         del os.environ["SUPPORT_DATABASE"], os.environ["DJANGO_SETTINGS_MODULE"]
-    call_command("migrate", verbosity=0)  # socialcrm's tables too, by post_migrate
-    connections.close_all()
-    from socialcrm.contrib.django import reset_community
-
-    reset_community()
     _template = template
+    return template
+
+
+def template_database() -> Path:
+    """The template database, migrated on first use (Django's tables and socialcrm's)."""
+    global _migrated
+    template = setup_django()
+    if not _migrated:
+        from django.core.management import call_command
+        from django.db import connections
+
+        from socialcrm.contrib.django import reset_community
+
+        call_command("migrate", verbosity=0)  # socialcrm's tables too, by post_migrate
+        connections.close_all()
+        reset_community()
+        _migrated = True
     return template
 
 
@@ -66,7 +77,7 @@ def database_copy(folder: Path, *, template: bool = True) -> Iterator[Path]:
 
     from socialcrm.contrib.django import reset_community
 
-    source = setup_django()
+    source = template_database()
     target = folder / "site.sqlite3"
     if template:
         shutil.copyfile(source, target)
