@@ -381,6 +381,23 @@ def test_the_decorator_leaves_other_exceptions_alone() -> None:
         broken(None)
 
 
+# ---------------------------------------------------------------- template filters
+
+
+def test_the_template_filters_print_only_sanitized_html() -> None:
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load socialcrm %}{{ body|render_markdown }}|{{ body|render_plain }}|{{ body }}"
+    )
+    body = "**hi** <script>alert(1)</script>\n[x](javascript:alert(2))"
+    markdown, plain, raw = template.render({"body": body}).split("|")
+    assert "<strong>hi</strong>" in markdown
+    assert "<script" not in markdown and 'href="javascript' not in markdown
+    assert plain.startswith("<p>**hi** &lt;script&gt;") and "<br>" in plain
+    assert "<script" not in raw  # without a filter, Django escapes as usual
+
+
 # ---------------------------------------------------------------- management commands
 
 
