@@ -23,7 +23,7 @@ checks them):
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -34,6 +34,7 @@ from socialcrm.domain.records import (
     LedgerEntry,
     Member,
     MemberActivity,
+    NewOutboxMessage,
     OutboxMessage,
     Post,
     Profile,
@@ -487,6 +488,16 @@ class OutboxRepository(Protocol):
         """Append a pending message; ``Conflict`` (``duplicate_event_id``) if the id is taken."""
         ...
 
+    def add_many(self, messages: Sequence[NewOutboxMessage]) -> None:
+        """Append pending messages, in order (what the services call, once per unit).
+
+        Raises ``Conflict`` (``duplicate_event_id``) if an event id is taken or
+        repeated in ``messages``; the unit must then be rolled back (on PostgreSQL
+        the failed batch aborts the transaction), which is what a failing command
+        does anyway.
+        """
+        ...
+
     def pending(self, *, limit: int, lock: bool = False) -> builtins.list[OutboxMessage]:
         """Up to ``limit`` undelivered messages, by position ascending.
 
@@ -537,6 +548,11 @@ class ActivityRepository(Protocol):
         likes_received: int = 0,
     ) -> None:
         """Add the counts (which may be negative) to the member's day; mark it visited if asked."""
+        ...
+
+    def add_like(self, giver_id: int, receiver_id: int, day: date, delta: int) -> None:
+        """Add ``delta`` (which may be negative) to the giver's likes given and the
+        receiver's likes received on ``day``; the same as two :meth:`add_day` calls."""
         ...
 
     def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +24,7 @@ from socialcrm.domain.records import (
     LedgerEntry,
     Member,
     MemberActivity,
+    NewOutboxMessage,
     OutboxMessage,
     Post,
     Profile,
@@ -723,6 +724,22 @@ class _Outbox(_Repository):
         self._j.put(self._t.outbox_by_event_id, event_id, message.id)
         return message
 
+    def add_many(self, messages: Sequence[NewOutboxMessage]) -> None:
+        ids = [m.event_id for m in messages]
+        if len(set(ids)) != len(ids) or any(i in self._t.outbox_by_event_id for i in ids):
+            raise Conflict(
+                "an outbox message with one of these event ids already exists",
+                code="duplicate_event_id",
+            )
+        for m in messages:
+            self.add(
+                event_id=m.event_id,
+                name=m.name,
+                payload=m.payload,
+                occurred_at=m.occurred_at,
+                created_at=m.created_at,
+            )
+
     def pending(self, *, limit: int, lock: bool = False) -> list[OutboxMessage]:
         # ``lock`` needs nothing here: the store's lock is held for the whole unit.
         waiting = sorted(i for i, m in self._t.outbox.items() if m.delivered_at is None)
@@ -791,6 +808,10 @@ class _Activity(_Repository):
                 likes_received=row.likes_received + likes_received,
             ),
         )
+
+    def add_like(self, giver_id: int, receiver_id: int, day: date, delta: int) -> None:
+        self.add_day(giver_id, day, likes_given=delta)
+        self.add_day(receiver_id, day, likes_received=delta)
 
     def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
         topics = self._topics(member_id)

@@ -205,6 +205,21 @@ class LedgerEntry:
 
 
 @attrs.frozen
+class NewOutboxMessage:
+    """An outbox message to write (:meth:`socialcrm.ports.OutboxRepository.add_many`).
+
+    The fields of :class:`OutboxMessage` that the writer gives; the storage hands
+    out the position (``id``).
+    """
+
+    event_id: str
+    name: str
+    payload: str
+    occurred_at: datetime
+    created_at: datetime
+
+
+@attrs.frozen
 class OutboxMessage:
     """A domain event written to the transactional outbox for other systems.
 
@@ -384,6 +399,7 @@ __all__ = [
     "Comment",
     "Vote",
     "LedgerEntry",
+    "NewOutboxMessage",
     "OutboxMessage",
     "ActivityTotals",
     "MemberActivity",

@@ -70,6 +70,7 @@ def require_actor(tx: Transaction, actor: object, *, posts: bool = True) -> Memb
             reason=sanction.reason,
             sanction_id=sanction.id,
         )
+    tx.actors[member.id] = member
     return member
 
 

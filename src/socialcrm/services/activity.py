@@ -153,7 +153,10 @@ def change_automatically(
             locked=member.trust_level_locked,
         )
     )
-    return attrs.evolve(member, trust_level=proposed, trust_level_changed_at=now)
+    changed = attrs.evolve(member, trust_level=proposed, trust_level_changed_at=now)
+    if member.id in tx.actors:
+        tx.actors[member.id] = changed
+    return changed
 
 
 def promote_after_activity(
@@ -180,11 +183,12 @@ def promote_after_activity(
 def _check(tx: Transaction, member_ids: list[int], actor_id: int | None) -> None:
     """Check the members whose TL2 inputs rose.
 
-    One ``members.get`` each: on SQLite a direct primary-key read costs a fraction
-    of ``get_many``'s expanding ``IN`` through SQLAlchemy.
+    The command's actor is already at hand (``tx.actors``); others cost one
+    ``members.get`` each: on SQLite a direct primary-key read costs a fraction of
+    ``get_many``'s expanding ``IN`` through SQLAlchemy.
     """
     for member_id in member_ids:
-        member = tx.uow.members.get(member_id)
+        member = tx.actors.get(member_id) or tx.uow.members.get(member_id)
         if member is not None:
             promote_after_activity(tx, member, actor_id=actor_id, levels=AFTER_TL2_INPUTS)
 
@@ -213,8 +217,7 @@ def track_trust_inputs(tx: Transaction, event: Event) -> None:
     if not delta or voter is None:
         return
     author_id: int = event.post_author_id  # type: ignore[attr-defined]
-    activity.add_day(voter, day, likes_given=delta)
-    activity.add_day(author_id, day, likes_received=delta)
+    activity.add_like(voter, author_id, day, delta)
     if delta > 0:
         _check(tx, [voter, author_id], event.actor_id)
 

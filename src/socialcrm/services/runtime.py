@@ -27,6 +27,7 @@ import pluggy
 
 from socialcrm.clock import Clock
 from socialcrm.domain.events import Event
+from socialcrm.domain.records import Member, NewOutboxMessage
 from socialcrm.domain.serialization import event_to_json, new_event_id
 from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.plugins.context import HookContext
@@ -48,13 +49,20 @@ RETRYABLE = RetryableStorageError.code
 class Transaction:
     """A command's view of its unit of work: the uow, the time, and the events so far."""
 
-    __slots__ = ("uow", "now", "events", "context", "runtime", "aborted")
+    __slots__ = ("uow", "now", "events", "context", "runtime", "aborted", "actors", "_outbox")
 
     def __init__(self, runtime: Runtime, uow: UnitOfWork, now: datetime) -> None:
         self.runtime = runtime
         self.uow = uow
         self.now = now
         self.events: list[Event] = []
+        #: Members this unit resolved as actors (``require_actor``), by id, as read
+        #: then: the trust-level checks after a like reuse them instead of reading
+        #: the voter again. Their reputation may have moved since; their trust level
+        #: is kept current by the checks, which change it by compare-and-set anyway.
+        self.actors: dict[int, Member] = {}
+        #: Outbox messages of the events so far, written in one batch before commit.
+        self._outbox: list[NewOutboxMessage] = []
         self.context = HookContext(
             uow=uow, settings=runtime.settings, now=now, community=runtime.community
         )
@@ -67,13 +75,25 @@ class Transaction:
 
     def _write_outbox(self, event: Event) -> None:
         event_id = new_event_id()
-        self.uow.outbox.add(
-            event_id=event_id,
-            name=event.name,
-            payload=event_to_json(event, event_id),
-            occurred_at=event.at,
-            created_at=self.now,
+        self._outbox.append(
+            NewOutboxMessage(
+                event_id=event_id,
+                name=event.name,
+                payload=event_to_json(event, event_id),
+                occurred_at=event.at,
+                created_at=self.now,
+            )
         )
+
+    def flush_outbox(self) -> None:
+        """Write the outbox messages recorded so far (one batch); the unit commits next.
+
+        Messages keep the order their events were recorded in. Writing them at
+        the end instead of one by one saves a statement per event on every command.
+        """
+        if self._outbox:
+            messages, self._outbox = self._outbox, []
+            self.uow.outbox.add_many(messages)
 
     def record(self, event: Event) -> None:
         """Record an event: outbox, hooks, its reputation, then the trust inputs it changes."""
@@ -136,6 +156,8 @@ class Runtime:
             group.set_time(self.clock.now())
             try:
                 yield group
+                # Each command's messages, so later commands of the group see them.
+                group.flush_outbox()
             except BaseException:
                 # Partial writes of the failed command sit in the shared transaction:
                 # only rolling back the whole group keeps "rejected means unchanged".
@@ -145,6 +167,7 @@ class Runtime:
         with self.storage.unit_of_work() as uow:
             tx = Transaction(self, uow, self.clock.now())
             yield tx
+            tx.flush_outbox()
             uow.commit()
             self._signal_after_commit(uow, tx.events)
 
@@ -173,6 +196,7 @@ class Runtime:
                         "a command in this unit of work failed; nothing was committed",
                         code="unit_of_work_aborted",
                     )
+                tx.flush_outbox()
                 uow.commit()
                 self._signal_after_commit(uow, tx.events)
             finally:

@@ -180,6 +180,35 @@ class ActivityContract(ContractBase):
             recent=ActivityTotals(days_visited=1, posts_read=3),
         )
 
+    @given(
+        likes=st.lists(
+            st.tuples(
+                st.integers(0, 2), st.integers(0, 2), st.integers(0, 1), st.sampled_from([1, -1])
+            ),
+            max_size=12,
+        )
+    )
+    @_property_settings
+    def test_add_like_counts_as_add_day_for_giver_and_receiver(
+        self, storage: Storage, likes: list[tuple[int, int, int, int]]
+    ) -> None:
+        # Rows that exist or not yet, on either side, a member liking their own
+        # post, retractions: the totals are those of the two add_day calls.
+        with storage.unit_of_work() as uow:
+            members = [_add_member(uow).id for _ in range(3)]
+            expected = {m: [0, 0] for m in members}
+            for giver, receiver, offset, delta in likes:
+                uow.activity.add_like(members[giver], members[receiver], _day(offset), delta)
+                expected[members[giver]][0] += delta
+                expected[members[receiver]][1] += delta
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            found = uow.activity.activities(members, since=_day(0))
+        for member_id, (given_, received) in expected.items():
+            totals = found[member_id].all_time
+            assert (totals.likes_given, totals.likes_received) == (given_, received)
+            assert found[member_id].recent == totals
+
     def test_days_before_since_count_only_all_time(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             member = _add_member(uow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from socialcrm.domain.records import (
+    NewOutboxMessage,
     OutboxMessage,
 )
 from socialcrm.errors import Conflict
@@ -16,6 +17,7 @@ from socialcrm.testing.contract._support import (
     _add_message,
     _assert_utc,
     _at,
+    _fresh,
 )
 
 
@@ -94,6 +96,52 @@ class OutboxContract(ContractBase):
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.outbox.pending(limit=10) == [kept, before, after]
+
+    def test_add_many_appends_in_order_after_single_adds(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            first = _add_message(uow)
+            drafts = [
+                NewOutboxMessage(
+                    event_id=_fresh("event"),
+                    name=f"batch_{i}",
+                    payload=f'{{"n":{i}}}',
+                    occurred_at=_at(i),
+                    created_at=_at(10),
+                )
+                for i in range(3)
+            ]
+            uow.outbox.add_many(drafts)
+            uow.outbox.add_many([])
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            pending = uow.outbox.pending(limit=10)
+        assert pending[0] == first
+        assert [m.event_id for m in pending[1:]] == [d.event_id for d in drafts]
+        assert [m.id for m in pending] == sorted(m.id for m in pending)
+        assert len({m.id for m in pending}) == 4
+        for message, draft in zip(pending[1:], drafts, strict=True):
+            assert (message.name, message.payload) == (draft.name, draft.payload)
+            assert (message.occurred_at, message.created_at) == (draft.occurred_at, _at(10))
+            assert message.delivered_at is None
+
+    def test_add_many_refuses_taken_or_repeated_event_ids(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            kept = _add_message(uow)
+            uow.commit()
+
+        def draft(event_id: str) -> NewOutboxMessage:
+            return NewOutboxMessage(
+                event_id=event_id, name="again", payload="{}", occurred_at=T0, created_at=T0
+            )
+
+        fresh = _fresh("event")
+        for batch in ([draft(fresh), draft(kept.event_id)], [draft(fresh), draft(fresh)]):
+            with storage.unit_of_work() as uow:
+                with pytest.raises(Conflict) as raised:
+                    uow.outbox.add_many(batch)
+                assert raised.value.code == "duplicate_event_id"
+        with storage.unit_of_work() as uow:
+            assert uow.outbox.pending(limit=10) == [kept]
 
     def test_mark_delivered_takes_messages_out_of_pending_once(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:

@@ -52,6 +52,23 @@ class ActivityStatements:
         self.insert_day = prepare.hot(
             insert(d), column_keys=["member_id", "day", "visited", *_DAY_COUNTS]
         )
+        # A like's two rows (giver and receiver) in one UPDATE where the dialect can
+        # say which rows it changed (RETURNING: SQLite 3.35+, PostgreSQL; not MariaDB).
+        self.add_like: Prepared | None = None
+        if prepare.dialect.update_returning:
+            giver: BindParameter[int] = bindparam("giver")
+            receiver: BindParameter[int] = bindparam("receiver")
+            delta: BindParameter[int] = bindparam("delta")
+            self.add_like = prepare.hot(
+                update(d)
+                .where(d.c.day == bindparam("for_day"), d.c.member_id.in_([giver, receiver]))
+                .values(
+                    likes_given=d.c.likes_given + case((d.c.member_id == giver, delta), else_=0),
+                    likes_received=d.c.likes_received
+                    + case((d.c.member_id == receiver, delta), else_=0),
+                )
+                .returning(d.c.member_id)
+            )
         self.topic_exists = prepare.hot(select(mt.c.member_id).where(topic_key))
         self.enter_topic = prepare.hot(
             update(mt)
@@ -230,6 +247,26 @@ class SQLActivityRepository(SQLRepository):
         )
         if inserted is None:
             statement.write(self._conn, params)
+
+    def add_like(self, giver_id: int, receiver_id: int, day: date, delta: int) -> None:
+        """Add ``delta`` likes given to the giver's day and received to the receiver's.
+
+        One ``UPDATE ... RETURNING`` for both rows where the dialect has it; rows it
+        did not find are then created by :meth:`add_day` (which handles a
+        concurrent insert). Elsewhere, and for a member liking their own post,
+        two :meth:`add_day` calls.
+        """
+        statement = self._q.add_like
+        if statement is None or giver_id == receiver_id:
+            self.add_day(giver_id, day, likes_given=delta)
+            self.add_day(receiver_id, day, likes_received=delta)
+            return
+        params = {"for_day": day, "giver": giver_id, "receiver": receiver_id, "delta": delta}
+        found = {row[0] for row in statement.all(self._conn, params)}
+        if giver_id not in found:
+            self.add_day(giver_id, day, likes_given=delta)
+        if receiver_id not in found:
+            self.add_day(receiver_id, day, likes_received=delta)
 
     def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
         """Record an entry; the row keeps the earliest day."""

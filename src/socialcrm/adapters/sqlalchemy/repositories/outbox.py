@@ -10,11 +10,11 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, DuplicateKey, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import OutboxMessage
-from socialcrm.errors import Conflict
+from socialcrm.domain.records import NewOutboxMessage, OutboxMessage
+from socialcrm.errors import Conflict, StorageError
 
 #: Column order of every outbox query; ``_message_from_row`` unpacks in this order.
 OUTBOX_FIELDS = (
@@ -137,6 +137,42 @@ class SQLOutboxRepository(SQLRepository):
             occurred_at=occurred_at,
             created_at=created_at,
         )
+
+    def add_many(self, messages: Sequence[NewOutboxMessage]) -> None:
+        """Append the messages in one ``executemany``, in order.
+
+        A taken or repeated event id raises ``Conflict``; the unit must then be
+        rolled back (PostgreSQL aborts it; no SAVEPOINT is spent on a clash that
+        fresh UUIDs make practically impossible).
+        """
+        if not messages:
+            return
+        ids = [m.event_id for m in messages]
+        if len(set(ids)) != len(ids):
+            raise Conflict("the messages repeat an event id", code="duplicate_event_id")
+        rows = [
+            {
+                "event_id": m.event_id,
+                "name": m.name,
+                "payload": m.payload,
+                "occurred_at": m.occurred_at,
+                "created_at": m.created_at,
+            }
+            for m in messages
+        ]
+        try:
+            self._q.insert.write_many(self._conn, rows)
+        except DuplicateKey as error:
+            # The outbox has no foreign keys: its only integrity rule is the unique
+            # event id. Where the transaction is still usable, make sure of it.
+            if not self._savepoints and not any(
+                self._q.by_event_id.first(self._conn, {"event_id": i}) for i in ids
+            ):
+                raise StorageError(f"the database refused the messages: {error}") from error
+            raise Conflict(
+                "an outbox message with one of these event ids already exists",
+                code="duplicate_event_id",
+            ) from None
 
     def pending(self, *, limit: int, lock: bool = False) -> list[OutboxMessage]:
         """Up to ``limit`` pending messages by position; ``lock``: ``FOR UPDATE SKIP LOCKED``."""
