@@ -19,6 +19,7 @@ from socialcrm.services.invitations import Invitations
 from socialcrm.services.members import Members
 from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
+from socialcrm.services.polls import Polls
 from socialcrm.services.posts import Posts
 from socialcrm.services.referrals import Referrals
 from socialcrm.services.reputation import Privileges, Reputation
@@ -84,6 +85,7 @@ class Community:
         self.imports = ImportState(runtime)
         self.invitations = Invitations(runtime)
         self.referrals = Referrals(runtime)
+        self.polls = Polls(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)
