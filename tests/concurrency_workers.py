@@ -44,9 +44,9 @@ def _count_retries(outcome: dict[str, Any]) -> None:
 def run_worker(
     url: str, prefix: str, barrier: Any, results: Any, tag: int, commands: list[tuple[Any, ...]]
 ) -> None:
-    """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``
-    or ``("accept", actor, answer)``."""
-    outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": []}
+    """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``,
+    ``("accept", actor, answer)`` or ``("convert", referred)``."""
+    outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": [], "rewards": []}
     community = None
     try:
         community = open_community(url, prefix)
@@ -64,6 +64,10 @@ def run_worker(
                 elif command[0] == "accept":
                     _, actor, answer = command
                     community.threads.accept(actor=actor, answer=answer)
+                elif command[0] == "convert":
+                    conversion = community.referrals.converted(referred=command[1])
+                    if conversion is not None:
+                        outcome["rewards"].extend(r.key for r in conversion.rewards)
                 outcome["ok"] += 1
             except SocialCRMError as error:
                 outcome["errors"].append(f"{type(error).__name__}:{error.code}:{error}")

@@ -249,3 +249,69 @@ def test_concurrent_replies_to_one_thread_count_every_reply(schema):
         assert found.reply_count == WORKERS + WORKERS * per_worker
     finally:
         community.close()
+
+
+def _seed_referrals(url: str, prefix: str, referred: int, converted: int) -> dict[str, Any]:
+    """A referrer and ``referred`` members who joined with their code, ``converted`` of whom
+    have converted already."""
+    community = open_community(url, prefix)
+    try:
+        referrer = community.members.join(external_id="referrer", display_name="Referrer")
+        code = community.invitations.create(actor=referrer.id, max_uses=referred).code
+        friends = [
+            community.members.join(
+                external_id=f"friend{i}", display_name=f"Friend {i}", invite_code=code
+            ).id
+            for i in range(referred)
+        ]
+        for friend in friends[:converted]:
+            community.referrals.converted(referred=friend)
+        return {"referrer": referrer.id, "friends": friends}
+    finally:
+        community.close()
+
+
+def _reward_keys(url: str, prefix: str, member_id: int) -> list[str]:
+    community = open_community(url, prefix)
+    try:
+        with community.storage.unit_of_work(read_only=True) as uow:
+            return [r.key for r in uow.referrals.rewards_for(member_id)]
+    finally:
+        community.close()
+
+
+def test_concurrent_conversions_of_one_referral_reward_it_once(schema):
+    url, prefix = schema
+    seeded = _seed_referrals(url, prefix, referred=1, converted=0)
+    friend = seeded["friends"][0]
+    outcomes = _run(url, prefix, [[("convert", friend)] for _ in range(4)])
+    assert [o["errors"] for o in outcomes] == [[]] * 4
+    granted = [key for o in outcomes for key in o["rewards"]]
+    assert granted == [f"referral:{_referral_id(url, prefix, friend)}:credit"]
+    assert _reward_keys(url, prefix, seeded["referrer"]) == granted
+
+
+def test_the_referral_challenge_reached_by_concurrent_conversions_is_granted_once(schema):
+    url, prefix = schema
+    seeded = _seed_referrals(url, prefix, referred=6, converted=2)
+    pending = seeded["friends"][2:]
+    outcomes = _run(url, prefix, [[("convert", friend)] for friend in pending])
+    assert [o["errors"] for o in outcomes] == [[]] * len(pending)
+    granted = [key for o in outcomes for key in o["rewards"]]
+    challenge = [key for key in granted if "challenge" in key]
+    assert challenge == [f"referrer:{seeded['referrer']}:challenge:3:badge"]
+    assert sum(1 for key in granted if key.endswith(":credit")) == len(pending)
+    stored = _reward_keys(url, prefix, seeded["referrer"])
+    # Two credits from before, one per concurrent conversion, and the one badge.
+    assert len(stored) == len(set(stored)) == 2 + len(pending) + 1
+
+
+def _referral_id(url: str, prefix: str, referred: int) -> int:
+    community = open_community(url, prefix)
+    try:
+        with community.storage.unit_of_work(read_only=True) as uow:
+            referral = uow.referrals.for_referred(referred)
+            assert referral is not None
+            return referral.id
+    finally:
+        community.close()

@@ -46,13 +46,20 @@ from socialcrm.errors import (
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.services.trust import TrustReview
-from socialcrm.settings import RewardSettings, Settings, TrustSettings
+from socialcrm.settings import (
+    ChampionSettings,
+    ReferralSettings,
+    RewardSettings,
+    Settings,
+    TrustSettings,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActivityTotals",
     "AuditEntry",
+    "ChampionSettings",
     "Clock",
     "Comment",
     "Community",
@@ -72,6 +79,7 @@ __all__ = [
     "Post",
     "Profile",
     "RateLimited",
+    "ReferralSettings",
     "RetryableStorageError",
     "ReputationChange",
     "RewardSettings",

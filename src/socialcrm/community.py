@@ -15,10 +15,13 @@ from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
 from socialcrm.services.imports import ImportState
+from socialcrm.services.invitations import Invitations
 from socialcrm.services.members import Members
 from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
+from socialcrm.services.polls import Polls
 from socialcrm.services.posts import Posts
+from socialcrm.services.referrals import Referrals
 from socialcrm.services.reputation import Privileges, Reputation
 from socialcrm.services.runtime import Runtime
 from socialcrm.services.spaces import Spaces
@@ -80,6 +83,9 @@ class Community:
         self.moderation = Moderation(runtime)
         self.audit = Audit(runtime)
         self.imports = ImportState(runtime)
+        self.invitations = Invitations(runtime)
+        self.referrals = Referrals(runtime)
+        self.polls = Polls(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

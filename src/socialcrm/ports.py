@@ -28,6 +28,13 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from socialcrm.domain.engagement import (
+    AuthorStats,
+    Invitation,
+    Poll,
+    Referral,
+    ReferralReward,
+)
 from socialcrm.domain.records import (
     AuditEntry,
     Comment,
@@ -143,6 +150,10 @@ class MemberRepository(Protocol):
 
     def ranked_reputations(self) -> dict[int, int]:
         """The cached reputation of every ranked member (placeholders left out), by id."""
+        ...
+
+    def ids_with_roles(self, roles: Collection[str]) -> frozenset[int]:
+        """Ids of the members holding at least one of ``roles`` (leaderboards leave staff out)."""
         ...
 
 
@@ -353,6 +364,24 @@ class PostRepository(Protocol):
         """The post's comments, oldest first."""
         ...
 
+    def author_stats(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int],
+        exclude_member_ids: Collection[int] = (),
+    ) -> builtins.list[AuthorStats]:
+        """Per author, what they wrote with ``since <= created_at < until`` in those spaces.
+
+        Posts and threads that are deleted, and placeholder members, are left out.
+        ``posts`` counts every post (opening posts included), ``answers`` the replies
+        in ``question`` threads, ``accepted_answers`` those that are their thread's
+        accepted answer (the asker's own answer excluded), ``score`` sums the posts'
+        scores. Ordered by member id ascending.
+        """
+        ...
+
 
 class VoteRepository(Protocol):
     """Votes, one per member and post (enforced by storage)."""
@@ -453,6 +482,24 @@ class LedgerRepository(Protocol):
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
         only entries whose ``space_id`` is in it. Members whose sum is 0 or less, and
         placeholder members, are left out. Highest sum first, then member id ascending.
+        """
+        ...
+
+    def rule_counts(
+        self,
+        *,
+        rules: Collection[str],
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        limit: int,
+    ) -> builtins.list[tuple[int, int]]:
+        """``(member_id, count)`` of active entries whose ``rule`` is in ``rules``.
+
+        Active: not a compensating entry and not undone by one. Bounds and
+        ``space_ids`` as in :meth:`gains`; placeholder members left out. Highest
+        count first, then member id ascending; at most ``limit`` rows.
         """
         ...
 
@@ -735,6 +782,152 @@ class ImportRepository(Protocol):
         ...
 
 
+class InvitationRepository(Protocol):
+    """Invite codes, stored by the SHA-256 hash of the code (unique)."""
+
+    def add(
+        self,
+        *,
+        code_hash: str,
+        inviter_id: int,
+        space_id: int | None,
+        max_uses: int | None,
+        expires_at: datetime | None,
+        created_at: datetime,
+    ) -> Invitation:
+        """Insert an invitation with 0 uses; ``Conflict`` (``duplicate_invite_code``) if taken."""
+        ...
+
+    def get(self, invitation_id: int) -> Invitation | None:
+        """The invitation with this id, or ``None``."""
+        ...
+
+    def get_by_code_hash(self, code_hash: str) -> Invitation | None:
+        """The invitation whose code hashes to ``code_hash``, or ``None``."""
+        ...
+
+    def use(self, invitation_id: int, *, at: datetime) -> bool:
+        """Count one use, only if the invitation is usable at ``at``.
+
+        A compare-and-set in one statement: not revoked, ``at < expires_at`` (if
+        set), ``uses < max_uses`` (if set). Returns ``False`` and changes nothing
+        otherwise, so concurrent redemptions never exceed ``max_uses``.
+        """
+        ...
+
+    def revoke(self, invitation_id: int, *, at: datetime) -> bool:
+        """Set ``revoked_at`` if not revoked yet; ``False`` if it already was or is unknown."""
+        ...
+
+    def by_inviter(
+        self, inviter_id: int, *, limit: int, offset: int = 0
+    ) -> builtins.list[Invitation]:
+        """The member's invitations, newest first (id descending)."""
+        ...
+
+
+class ReferralRepository(Protocol):
+    """Who referred whom, conversions, and the rewards granted (one per reward key)."""
+
+    def add(
+        self, *, referrer_id: int, referred_id: int, invitation_id: int | None, joined_at: datetime
+    ) -> Referral:
+        """Record a referral; ``Conflict`` (``duplicate_referral``) if the member has one."""
+        ...
+
+    def get(self, referral_id: int) -> Referral | None:
+        """The referral with this id, or ``None``."""
+        ...
+
+    def for_referred(self, referred_id: int) -> Referral | None:
+        """The referral that brought ``referred_id`` in, or ``None``."""
+        ...
+
+    def mark_converted(self, referral_id: int, *, at: datetime) -> bool:
+        """Set ``converted_at`` only if it is not set; ``False`` (nothing changed) otherwise.
+
+        Of two concurrent units converting the same referral exactly one gets ``True``.
+        """
+        ...
+
+    def count_converted(self, referrer_id: int) -> int:
+        """How many of the referrer's referrals have converted."""
+        ...
+
+    def by_referrer(
+        self, referrer_id: int, *, limit: int, offset: int = 0
+    ) -> builtins.list[Referral]:
+        """The referrer's referrals, newest first (id descending)."""
+        ...
+
+    def add_reward(self, *, referral_id: int, reward: ReferralReward, at: datetime) -> bool:
+        """Record a granted reward; ``False`` (nothing written) if its ``key`` is taken.
+
+        The unique key is what makes a reward exactly-once, also across
+        concurrent units (the later one waits for the earlier and gets ``False``).
+        """
+        ...
+
+    def rewards_for(self, member_id: int) -> builtins.list[ReferralReward]:
+        """The rewards granted to the member, oldest first."""
+        ...
+
+
+class PollRepository(Protocol):
+    """Polls on threads (one per thread), their options and ballots.
+
+    A ballot is the set of options one member chose; storage keeps at most one
+    row per ``(poll, member, option)``. Callers serialize a member's ballot
+    changes (``members.lock``) so a single-choice ballot never holds two options.
+    """
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        question: str,
+        options: tuple[str, ...],
+        multiple: bool,
+        hide_results: bool,
+        closes_at: datetime | None,
+        created_by: int,
+        created_at: datetime,
+    ) -> Poll:
+        """Insert a poll with its options in order; ``Conflict`` (``duplicate_poll``) if the
+        thread has one."""
+        ...
+
+    def get(self, poll_id: int) -> Poll | None:
+        """The poll with its options, or ``None``."""
+        ...
+
+    def for_thread(self, thread_id: int) -> Poll | None:
+        """The thread's poll, or ``None``."""
+        ...
+
+    def close(self, poll_id: int, *, at: datetime) -> bool:
+        """Set ``closed_at`` if not set; ``False`` if already closed or unknown."""
+        ...
+
+    def ballot(self, poll_id: int, member_id: int) -> tuple[int, ...]:
+        """The option ids the member chose, ascending (empty: no ballot)."""
+        ...
+
+    def set_ballot(
+        self, poll_id: int, member_id: int, option_ids: Collection[int], *, cast_at: datetime
+    ) -> None:
+        """Replace the member's ballot by ``option_ids`` (empty: withdraw it)."""
+        ...
+
+    def tallies(self, poll_id: int) -> dict[int, int]:
+        """Ballots per option id, every option of the poll included (0 when none)."""
+        ...
+
+    def voters(self, poll_id: int) -> int:
+        """How many members hold a ballot."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -793,6 +986,21 @@ class UnitOfWork(Protocol):
         """The unit's import-state repository."""
         ...
 
+    @property
+    def invitations(self) -> InvitationRepository:
+        """The unit's invitations repository."""
+        ...
+
+    @property
+    def referrals(self) -> ReferralRepository:
+        """The unit's referrals repository."""
+        ...
+
+    @property
+    def polls(self) -> PollRepository:
+        """The unit's polls repository."""
+        ...
+
     def commit(self) -> None:
         """Make every write of this unit durable."""
         ...
@@ -844,4 +1052,7 @@ __all__ = [
     "SanctionRepository",
     "AuditRepository",
     "ImportRepository",
+    "InvitationRepository",
+    "ReferralRepository",
+    "PollRepository",
 ]

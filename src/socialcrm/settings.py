@@ -6,7 +6,7 @@ Settings are a frozen attrs record; derive a variant with :func:`attrs.evolve` o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -25,6 +25,8 @@ DEFAULT_PRIVILEGES: Mapping[str, int] = MappingProxyType(
         "edit": 2000,
         "close": 3000,
         "moderate": 10000,
+        "invite": 1,
+        "find_champions": 10000,
     }
 )
 
@@ -84,6 +86,47 @@ class TrustSettings:
     review_batch_size: int = 500
 
 
+def _frozen_names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+#: Privileges the champion role holds whatever the member's reputation.
+DEFAULT_CHAMPION_PRIVILEGES = frozenset(
+    {"vote_up", "flag", "comment", "vote_down", "create_tags", "review", "edit"}
+)
+
+
+@attrs.frozen
+class ReferralSettings:
+    """The built-in referral reward rules (plugin ``socialcrm.referrals``).
+
+    Credits are in the host's units (cents, points): socialcrm only signals them.
+    A zero amount turns that part of a rule off.
+    """
+
+    converted_credit: int = 2000
+    converted_reputation: int = 0
+    challenge_conversions: int = 3
+    challenge_badge: str = "referral_challenge"
+    challenge_credit: int = 0
+
+
+@attrs.frozen
+class ChampionSettings:
+    """How ``champions.find`` ranks members, and what the champion role may do.
+
+    ``champion_score = accepted_weight × accepted answers + score_weight × score
+    + post_weight × posts`` over the period.
+    """
+
+    accepted_weight: int = 15
+    score_weight: int = 10
+    post_weight: int = 2
+    privileges: frozenset[str] = attrs.field(
+        default=DEFAULT_CHAMPION_PRIVILEGES, converter=_frozen_names
+    )
+
+
 @attrs.frozen
 class Settings:
     """Every tunable number of a community. All have documented defaults.
@@ -100,6 +143,8 @@ class Settings:
     )
     rewards: RewardSettings = attrs.field(factory=RewardSettings)
     trust: TrustSettings = attrs.field(factory=TrustSettings)
+    referrals: ReferralSettings = attrs.field(factory=ReferralSettings)
+    champions: ChampionSettings = attrs.field(factory=ChampionSettings)
     vote_lock_seconds: int = 300
     title_min_length: int = 10
     title_max_length: int = 150
@@ -124,6 +169,14 @@ class Settings:
     serial_vote_threshold: int = 10
     serial_vote_window_seconds: int = 86_400
     serial_vote_lookback_days: int = 7
+    invitation_default_days: int = 14
+    invitation_max_days: int = 90
+    invitation_max_uses: int = 1000
+    poll_max_options: int = 20
+    poll_option_max_length: int = 200
+    poll_question_max_length: int = 300
+    poll_max_days: int = 365
+    leaderboard_exclude_staff: bool = False
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""
@@ -140,4 +193,12 @@ class Settings:
         return attrs.evolve(self, trust=attrs.evolve(self.trust, **thresholds))
 
 
-__all__ = ["DEFAULT_PRIVILEGES", "RewardSettings", "Settings", "TrustSettings"]
+__all__ = [
+    "DEFAULT_CHAMPION_PRIVILEGES",
+    "DEFAULT_PRIVILEGES",
+    "ChampionSettings",
+    "ReferralSettings",
+    "RewardSettings",
+    "Settings",
+    "TrustSettings",
+]

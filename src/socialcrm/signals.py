@@ -61,6 +61,18 @@ sanction_imposed = _namespace.signal(
     "sanction_imposed", doc="A member was silenced, suspended or banned."
 )
 sanction_lifted = _namespace.signal("sanction_lifted", doc="A sanction was lifted or expired.")
+invitation_created = _namespace.signal("invitation_created", doc="An invite code was created.")
+invitation_revoked = _namespace.signal("invitation_revoked", doc="An invite code was revoked.")
+invitation_redeemed = _namespace.signal("invitation_redeemed", doc="An invite code was used.")
+referral_converted = _namespace.signal(
+    "referral_converted", doc="A referred member became a paying customer."
+)
+referral_reward_earned = _namespace.signal(
+    "referral_reward_earned", doc="A referral reward was granted (exactly once)."
+)
+poll_created = _namespace.signal("poll_created", doc="A thread got a poll.")
+poll_voted = _namespace.signal("poll_voted", doc="A poll ballot was cast or changed.")
+poll_closed = _namespace.signal("poll_closed", doc="A poll was closed by hand.")
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

@@ -17,6 +17,13 @@ from typing import Any
 
 import attrs
 
+from socialcrm.adapters.memory_engagement import (
+    EngagementTables,
+    MemoryInvitations,
+    MemoryPolls,
+    MemoryReferrals,
+)
+from socialcrm.domain.engagement import AuthorStats
 from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
@@ -69,6 +76,7 @@ class _Tables:
         self.member_topics: dict[int, dict[int, tuple[date | None, date | None]]] = {}
         self.import_ids: dict[tuple[str, str, str], int] = {}
         self.import_checkpoints: dict[tuple[str, str], int] = {}
+        self.engagement = EngagementTables()
 
 
 @attrs.frozen
@@ -252,6 +260,10 @@ class _Members(_Repository):
 
     def ranked_reputations(self) -> dict[int, int]:
         return {m.id: m.reputation for m in self._listed()}
+
+    def ids_with_roles(self, roles: Collection[str]) -> frozenset[int]:
+        wanted = frozenset(roles)
+        return frozenset(m.id for m in self._t.members.values() if not m.roles.isdisjoint(wanted))
 
 
 class _Spaces(_Repository):
@@ -544,6 +556,42 @@ class _Posts(_Repository):
             (c for c in self._t.comments.values() if c.post_id == post_id), key=lambda c: c.id
         )
 
+    def author_stats(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int],
+        exclude_member_ids: Collection[int] = (),
+    ) -> list[AuthorStats]:
+        spaces = set(space_ids)
+        excluded = set(exclude_member_ids)
+        excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
+        totals: dict[int, list[int]] = {}
+        for post in self._t.posts.values():
+            thread = self._t.threads.get(post.thread_id)
+            if thread is None or thread.deleted_at is not None or post.deleted_at is not None:
+                continue
+            if thread.space_id not in spaces or post.author_id in excluded:
+                continue
+            if (since is not None and post.created_at < since) or (
+                until is not None and post.created_at >= until
+            ):
+                continue
+            row = totals.setdefault(post.author_id, [0, 0, 0, 0])
+            row[0] += 1
+            if thread.kind == "question" and not post.is_opening:
+                row[1] += 1
+                if thread.accepted_answer_id == post.id and post.author_id != thread.author_id:
+                    row[2] += 1
+            row[3] += post.score
+        return [
+            AuthorStats(
+                member_id=mid, posts=r[0], answers=r[1], accepted_answers=r[2], score=r[3]
+            )
+            for mid, r in sorted(totals.items())
+        ]
+
 
 class _Votes(_Repository):
     def get(self, post_id: int, member_id: int) -> Vote | None:
@@ -694,6 +742,36 @@ class _Ledger(_Repository):
                 continue
             sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
         ranked = sorted(((m, s) for m, s in sums.items() if s > 0), key=lambda r: (-r[1], r[0]))
+        return ranked[:limit]
+
+    def rule_counts(
+        self,
+        *,
+        rules: Collection[str],
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        wanted = set(rules)
+        spaces = None if space_ids is None else set(space_ids)
+        excluded = set(exclude_member_ids)
+        excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
+        counts: dict[int, int] = {}
+        for e in self._t.ledger.values():
+            if e.rule not in wanted or e.undoes is not None or e.id in self._t.undone:
+                continue
+            if since is not None and e.at < since:
+                continue
+            if until is not None and e.at >= until:
+                continue
+            if spaces is not None and e.space_id not in spaces:
+                continue
+            if e.member_id in excluded:
+                continue
+            counts[e.member_id] = counts.get(e.member_id, 0) + 1
+        ranked = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
         return ranked[:limit]
 
 
@@ -1055,6 +1133,9 @@ class MemoryUnitOfWork:
         self.sanctions = _Sanctions(self._journal)
         self.audit = _Audit(self._journal)
         self.imports = _Imports(self._journal)
+        self.invitations = MemoryInvitations(self._journal, tables.engagement)
+        self.referrals = MemoryReferrals(self._journal, tables.engagement)
+        self.polls = MemoryPolls(self._journal, tables.engagement)
 
     def commit(self) -> None:
         """Keep every write made so far."""

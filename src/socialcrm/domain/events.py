@@ -430,6 +430,106 @@ class SanctionLifted(Event):
     reason: str = ""
 
 
+# ---------------------------------------------------------------- invitations and referrals
+
+
+@attrs.frozen(kw_only=True)
+class InvitationCreated(Event):
+    """A member created an invite code (``max_uses`` ``None``: unlimited)."""
+
+    name: ClassVar[str] = "invitation_created"
+    invitation_id: int
+    space_id: int | None
+    max_uses: int | None
+    expires_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class InvitationRevoked(Event):
+    """An invite code was revoked: it is refused from now on."""
+
+    name: ClassVar[str] = "invitation_revoked"
+    invitation_id: int
+    inviter_id: int
+
+
+@attrs.frozen(kw_only=True)
+class InvitationRedeemed(Event):
+    """A member used an invite code (at join, or later to enter the code's space)."""
+
+    name: ClassVar[str] = "invitation_redeemed"
+    invitation_id: int
+    member_id: int
+    inviter_id: int
+    space_id: int | None
+
+
+@attrs.frozen(kw_only=True)
+class ReferralConverted(Event):
+    """The host reported that a referred member became a paying customer (once per referral)."""
+
+    name: ClassVar[str] = "referral_converted"
+    referral_id: int
+    referrer_id: int
+    referred_id: int
+    conversions: int
+
+
+@attrs.frozen(kw_only=True)
+class ReferralRewardEarned(Event):
+    """A referral reward rule granted a reward, exactly once per reward key.
+
+    ``kind`` is ``reputation``, ``badge`` or ``credit``; a ``credit`` is for the
+    host to deliver (``amount`` in the host's units): socialcrm never handles money.
+    """
+
+    name: ClassVar[str] = "referral_reward_earned"
+    referral_id: int
+    member_id: int
+    kind: str
+    rule: str
+    key: str
+    amount: int = 0
+    badge: str | None = None
+
+
+# ---------------------------------------------------------------- polls
+
+
+@attrs.frozen(kw_only=True)
+class PollCreated(Event):
+    """A thread got a poll."""
+
+    name: ClassVar[str] = "poll_created"
+    poll_id: int
+    thread_id: int
+    space_id: int
+    closes_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PollVoted(Event):
+    """A member cast or changed their ballot; ``option_ids`` is the new choice."""
+
+    name: ClassVar[str] = "poll_voted"
+    poll_id: int
+    thread_id: int
+    space_id: int
+    member_id: int
+    option_ids: tuple[int, ...]
+    changed: bool
+
+
+@attrs.frozen(kw_only=True)
+class PollClosed(Event):
+    """A poll was closed by hand before its closing date."""
+
+    name: ClassVar[str] = "poll_closed"
+    poll_id: int
+    thread_id: int
+    space_id: int
+
+
 #: Every concrete event class, in documentation order.
 EVENT_TYPES: tuple[type[Event], ...] = (
     MemberJoined,
@@ -457,4 +557,12 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     TrustLevelChanged,
     SanctionImposed,
     SanctionLifted,
+    InvitationCreated,
+    InvitationRevoked,
+    InvitationRedeemed,
+    ReferralConverted,
+    ReferralRewardEarned,
+    PollCreated,
+    PollVoted,
+    PollClosed,
 )

@@ -17,7 +17,9 @@ import attrs
 from socialcrm.domain.events import Event
 from socialcrm.domain.serialization import event_from_json
 
-ROLES = ("member", "moderator", "staff", "admin", "placeholder")
+ROLES = ("member", "moderator", "staff", "admin", "placeholder", "champion")
+#: The role staff give to members to nurture (``champions.grant``); see ``ChampionSettings``.
+CHAMPION_ROLE = "champion"
 #: The role of placeholder members: stand-ins for people a history import cannot name
 #: (anonymised voters). Storage leaves them out of the member list, leaderboards and ranks.
 PLACEHOLDER_ROLE = "placeholder"
@@ -384,6 +386,7 @@ class ReputationChange:
 __all__ = [
     "ROLES",
     "PLACEHOLDER_ROLE",
+    "CHAMPION_ROLE",
     "MODERATING_ROLES",
     "VISIBILITIES",
     "POSTING_POLICIES",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from socialcrm.domain.engagement import Referral, ReferralReward
     from socialcrm.domain.events import Event
     from socialcrm.domain.records import Member, ReputationChange, Space
     from socialcrm.domain.trust import TrustActivity
@@ -138,4 +139,32 @@ def socialcrm_trust_level(
     :param activity: the recorded activity the rules looked at.
     :param context: the current transaction's context.
     :returns: a level, or ``None``.
+    """
+
+
+# ---------------------------------------------------------------- referrals
+
+
+@hookspec
+def socialcrm_referral_rewards(
+    referral: Referral, conversions: int, context: HookContext
+) -> Iterable[ReferralReward] | None:
+    """Say what a converted referral earns (a *collecting* hook: every result is used).
+
+    Called once per referral, inside the transaction of the first
+    ``community.referrals.converted`` call for the referred member (a repeated
+    call converts nothing and calls no rule). Return
+    :class:`~socialcrm.domain.engagement.ReferralReward` records, or ``None``.
+    Each reward is granted at most once per ``key``, community-wide, even when
+    concurrent conversions produce the same key: storage keeps the first and
+    drops the others silently. Granted rewards are announced by the
+    ``referral_reward_earned`` signal; ``reputation`` rewards also go to the
+    ledger (exempt from the daily cap), ``badge`` rewards to the badge service.
+    The built-in ``socialcrm.referrals`` plugin is written with this hook.
+
+    :param referral: the referral that just converted (``converted_at`` set).
+    :param conversions: how many of the referrer's referrals have converted,
+        this one included.
+    :param context: the current transaction's context.
+    :returns: rewards, or ``None`` for none.
     """

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 import pluggy
 
 from socialcrm.plugins import hookspecs
+from socialcrm.plugins.champions import ChampionPrivileges
+from socialcrm.plugins.referrals import ReferralRewards
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.plugins.staff import StaffPrivileges
 
@@ -17,6 +19,8 @@ ENTRY_POINT_GROUP = "socialcrm"
 DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.rewards", StackExchangeRewards),
     ("socialcrm.staff", StaffPrivileges),
+    ("socialcrm.referrals", ReferralRewards),
+    ("socialcrm.champions", ChampionPrivileges),
 )
 
 

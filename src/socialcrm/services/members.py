@@ -15,6 +15,7 @@ from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationErro
 from socialcrm.services.access import require_actor, require_role, visible_thread
 from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.invitations import redeem_code
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PROFILE_FIELDS = ("bio", "company", "job_title", "country")
@@ -65,11 +66,19 @@ class Members:
         job_title: str | None = None,
         country: str | None = None,
         interests: Iterable[str] | None = None,
+        invite_code: str | None = None,
     ) -> Member:
         """Add a member for the host's user ``external_id``.
 
         The host calls this as trusted code, so it may give ``roles`` at join
         (``member`` is always included). A taken ``external_id`` raises ``Conflict``.
+
+        With ``invite_code`` the member joins through an invitation: the code's
+        use is counted, its inviter is recorded as the member's referrer, and a
+        code tied to a space gives membership of it. An unknown, revoked, expired
+        or used-up code refuses the join (``NotFound`` ``invite_not_found``, or
+        ``Conflict`` ``invite_revoked``/``invite_expired``/``invite_used_up``) and
+        nobody is added.
         """
         settings = self._rt.settings
         ext = validation.text(
@@ -117,6 +126,14 @@ class Members:
                     roles=role_set,
                 )
             )
+            if invite_code is not None:
+                invitation = redeem_code(tx, member, invite_code)
+                tx.uow.referrals.add(
+                    referrer_id=invitation.inviter_id,
+                    referred_id=member.id,
+                    invitation_id=invitation.id,
+                    joined_at=tx.now,
+                )
         return member
 
     def get(self, member_id: int) -> Member:

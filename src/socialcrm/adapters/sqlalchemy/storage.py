@@ -24,19 +24,24 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
     AuditStatements,
     ImportStatements,
+    InvitationStatements,
     LedgerStatements,
     MemberStatements,
     OutboxStatements,
+    PollStatements,
     PostStatements,
     SanctionStatements,
     SpaceStatements,
     SQLActivityRepository,
     SQLAuditRepository,
     SQLImportRepository,
+    SQLInvitationRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
     SQLOutboxRepository,
+    SQLPollRepository,
     SQLPostRepository,
+    SQLReferralRepository,
     SQLSanctionRepository,
     SQLSpaceRepository,
     SQLThreadRepository,
@@ -85,6 +90,8 @@ class _Statements:
         "sanctions",
         "audit",
         "imports",
+        "invitations",
+        "polls",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -100,6 +107,8 @@ class _Statements:
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
         self.imports = ImportStatements(tables, prepare)
+        self.invitations = InvitationStatements(tables, prepare)
+        self.polls = PollStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -125,6 +134,9 @@ class SQLAlchemyUnitOfWork:
         "sanctions",
         "audit",
         "imports",
+        "invitations",
+        "referrals",
+        "polls",
     )
 
     def __init__(
@@ -158,6 +170,13 @@ class SQLAlchemyUnitOfWork:
         )
         self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
         self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
+        self.invitations = SQLInvitationRepository(
+            connection, statements.invitations, savepoints=savepoints
+        )
+        self.referrals = SQLReferralRepository(
+            connection, statements.invitations, savepoints=savepoints
+        )
+        self.polls = SQLPollRepository(connection, statements.polls, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

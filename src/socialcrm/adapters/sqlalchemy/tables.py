@@ -57,6 +57,14 @@ Design notes:
   3072-byte limit in utf8mb4. No foreign keys: the state outlives nothing.
 * ``posts.community_wiki`` marks posts owned by the community (they earn their
   author nothing under the built-in reward rules).
+* ``invitations`` holds invite codes by the SHA-256 hex digest of the code
+  (unique; the code itself is never stored). ``referrals`` has one row per
+  referred member (unique ``referred_id``); ``referral_rewards`` one row per
+  granted reward, unique by ``reward_key``: that constraint is what makes a
+  reward exactly-once under concurrent conversions.
+* ``polls`` (one per thread: unique ``thread_id``), ``poll_options`` (unique
+  ``(poll_id, position)``) and ``poll_ballots``, one row per member and chosen
+  option (primary key ``(poll_id, member_id, option_id)``).
 """
 
 from __future__ import annotations
@@ -111,6 +119,8 @@ EVENT_ID_LENGTH = 36
 EVENT_NAME_LENGTH = 64
 AUDIT_ACTION_LENGTH = 64
 IMPORT_KEY_LENGTH = 191
+CODE_HASH_LENGTH = 64
+REWARD_KEY_LENGTH = 191
 
 
 @attrs.frozen
@@ -138,6 +148,12 @@ class Tables:
     audit_log: Table
     import_ids: Table
     import_checkpoints: Table
+    invitations: Table
+    referrals: Table
+    referral_rewards: Table
+    polls: Table
+    poll_options: Table
+    poll_ballots: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -429,6 +445,97 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         PrimaryKeyConstraint("source", "stage"),
         **MYSQL_TABLE_OPTIONS,
     )
+    invitations = Table(
+        f"{p}invitations",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("code_hash", case_sensitive_string(CODE_HASH_LENGTH), nullable=False),
+        Column("inviter_id", Integer, fk("members"), nullable=False),
+        Column("space_id", Integer, fk("spaces"), nullable=True),
+        Column("max_uses", Integer, nullable=True),
+        Column("uses", Integer, nullable=False),
+        Column("expires_at", UTCDateTime, nullable=True),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("revoked_at", UTCDateTime, nullable=True),
+        UniqueConstraint("code_hash"),
+        Index(None, "inviter_id", "id"),
+        Index(None, "space_id"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    referrals = Table(
+        f"{p}referrals",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("referrer_id", Integer, fk("members"), nullable=False),
+        Column("referred_id", Integer, fk("members"), nullable=False),
+        Column("invitation_id", Integer, fk("invitations"), nullable=True),
+        Column("joined_at", UTCDateTime, nullable=False),
+        Column("converted_at", UTCDateTime, nullable=True),
+        UniqueConstraint("referred_id"),
+        Index(None, "referrer_id", "id"),
+        Index(None, "invitation_id"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    referral_rewards = Table(
+        f"{p}referral_rewards",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("reward_key", case_sensitive_string(REWARD_KEY_LENGTH), nullable=False),
+        Column("referral_id", Integer, fk("referrals"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("kind", String(CODE_LENGTH), nullable=False),
+        Column("rule", String(RULE_LENGTH), nullable=False),
+        Column("amount", Integer, nullable=False),
+        Column("badge", String(RULE_LENGTH), nullable=True),
+        Column("granted_at", UTCDateTime, nullable=False),
+        UniqueConstraint("reward_key"),
+        Index(None, "referral_id"),
+        Index(None, "member_id", "id"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    polls = Table(
+        f"{p}polls",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("thread_id", Integer, fk("threads"), nullable=False),
+        Column("question", String(TITLE_LENGTH), nullable=False),
+        Column("multiple", Boolean, nullable=False),
+        Column("hide_results", Boolean, nullable=False),
+        Column("closes_at", UTCDateTime, nullable=True),
+        Column("closed_at", UTCDateTime, nullable=True),
+        Column("created_by", Integer, fk("members"), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        UniqueConstraint("thread_id"),
+        Index(None, "created_by"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    poll_options = Table(
+        f"{p}poll_options",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("poll_id", Integer, fk("polls"), nullable=False),
+        Column("position", Integer, nullable=False),
+        Column("label", String(NAME_LENGTH), nullable=False),
+        UniqueConstraint("poll_id", "position"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    poll_ballots = Table(
+        f"{p}poll_ballots",
+        md,
+        Column("poll_id", Integer, fk("polls"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("option_id", Integer, fk("poll_options"), nullable=False),
+        Column("cast_at", UTCDateTime, nullable=False),
+        PrimaryKeyConstraint("poll_id", "member_id", "option_id"),
+        Index(None, "member_id"),
+        Index(None, "option_id"),
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -451,6 +558,12 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         audit_log=audit_log,
         import_ids=import_ids,
         import_checkpoints=import_checkpoints,
+        invitations=invitations,
+        referrals=referrals,
+        referral_rewards=referral_rewards,
+        polls=polls,
+        poll_options=poll_options,
+        poll_ballots=poll_ballots,
     )
 
 

@@ -9,9 +9,15 @@ from socialcrm.adapters.sqlalchemy.repositories.imports import (
     ImportStatements,
     SQLImportRepository,
 )
+from socialcrm.adapters.sqlalchemy.repositories.invitations import (
+    InvitationStatements,
+    SQLInvitationRepository,
+    SQLReferralRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, SQLLedgerRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
+from socialcrm.adapters.sqlalchemy.repositories.polls import PollStatements, SQLPollRepository
 from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
 from socialcrm.adapters.sqlalchemy.repositories.sanctions import (
     SanctionStatements,
@@ -22,6 +28,11 @@ from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadReposito
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
 
 __all__ = [
+    "InvitationStatements",
+    "PollStatements",
+    "SQLInvitationRepository",
+    "SQLPollRepository",
+    "SQLReferralRepository",
     "ActivityStatements",
     "SQLActivityRepository",
     "AuditStatements",

@@ -228,5 +228,43 @@ class SQLLedgerRepository(SQLRepository):
         rows = CoreStatement(query).all(self._conn)
         return [(member_id, int(gain)) for member_id, gain in rows]
 
+    def rule_counts(
+        self,
+        *,
+        rules: Collection[str],
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        """``(member_id, count)`` of active entries of ``rules``, highest count first."""
+        if not rules or (space_ids is not None and not space_ids):
+            return []
+        lg = self._q.table
+        undoing = lg.alias("undoing")
+        count = func.count(lg.c.id)
+        query = (
+            select(lg.c.member_id, count.label("entries"))
+            .where(
+                lg.c.rule.in_(sorted(set(rules))),
+                lg.c.undoes.is_(None),
+                ~select(undoing.c.id).where(undoing.c.undoes == lg.c.id).exists(),
+                lg.c.member_id.not_in(self._q.placeholder_ids),
+            )
+            .group_by(lg.c.member_id)
+        )
+        if since is not None:
+            query = query.where(lg.c.at >= since)
+        if until is not None:
+            query = query.where(lg.c.at < until)
+        if space_ids is not None:
+            query = query.where(lg.c.space_id.in_(list(space_ids)))
+        if exclude_member_ids:
+            query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
+        query = query.order_by(count.desc(), lg.c.member_id).limit(limit)
+        rows = CoreStatement(query).all(self._conn)
+        return [(member_id, int(entries)) for member_id, entries in rows]
+
 
 __all__ = ["LEDGER_FIELDS", "LedgerStatements", "SQLLedgerRepository"]

@@ -12,7 +12,18 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Table, bindparam, false, insert, not_, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Table,
+    bindparam,
+    false,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
@@ -374,6 +385,16 @@ class SQLMemberRepository(SQLRepository):
         """The cached reputation of every ranked member (placeholders left out), by id."""
         rows = self._q.ranked_reputations.all(self._conn)
         return {member_id: rep for member_id, rep in rows}
+
+    def ids_with_roles(self, roles: Collection[str]) -> frozenset[int]:
+        """Ids of the members holding at least one of ``roles``."""
+        wanted = sorted(set(roles))
+        if not wanted:
+            return frozenset()
+        m = self._q.table
+        # Role names never contain one another, so a LIKE on the sorted list is exact.
+        query = select(m.c.id).where(or_(*(m.c.roles.contains(role) for role in wanted)))
+        return frozenset(row[0] for row in CoreStatement(query).all(self._conn))
 
 
 __all__ = ["MEMBER_FIELDS", "MemberStatements", "SQLMemberRepository", "listed_members"]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, case, false, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
 from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, _thread_from_row
 from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.engagement import AuthorStats
 from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
 
 #: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
@@ -123,6 +125,7 @@ class PostStatements:
             .where(r.c.post_id == bindparam("pid"))
             .order_by(r.c.id)
         )
+        self.tables = tables
         self.insert_comment = prepare.core(insert(c))
         self.comments = prepare.core(
             select(*[c.c[name] for name in COMMENT_FIELDS])
@@ -269,6 +272,58 @@ class SQLPostRepository(SQLRepository):
         """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
         rows = self._q.comments.all(self._conn, {"pid": post_id})
         return [_comment_from_row(row) for row in rows]
+
+    def author_stats(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int],
+        exclude_member_ids: Collection[int] = (),
+    ) -> list[AuthorStats]:
+        """Per author, what they wrote in the period and spaces (one grouped query)."""
+        if not space_ids:
+            return []
+        tables = self._q.tables
+        p, t, m = tables.posts, tables.threads, tables.members
+        is_answer = and_(t.c.kind == "question", p.c.is_opening == false())
+        is_accepted = and_(
+            is_answer, t.c.accepted_answer_id == p.c.id, p.c.author_id != t.c.author_id
+        )
+        query = (
+            select(
+                p.c.author_id,
+                func.count(p.c.id),
+                func.sum(case((is_answer, 1), else_=0)),
+                func.sum(case((is_accepted, 1), else_=0)),
+                func.sum(p.c.score),
+            )
+            .select_from(p.join(t, t.c.id == p.c.thread_id))
+            .where(
+                p.c.deleted_at.is_(None),
+                t.c.deleted_at.is_(None),
+                t.c.space_id.in_(sorted(set(space_ids))),
+                p.c.author_id.not_in(select(m.c.id).where(~listed_members(m))),
+            )
+            .group_by(p.c.author_id)
+            .order_by(p.c.author_id)
+        )
+        if since is not None:
+            query = query.where(p.c.created_at >= since)
+        if until is not None:
+            query = query.where(p.c.created_at < until)
+        if exclude_member_ids:
+            query = query.where(p.c.author_id.not_in(sorted(set(exclude_member_ids))))
+        return [
+            AuthorStats(
+                member_id=author,
+                posts=int(posts),
+                answers=int(answers),
+                accepted_answers=int(accepted),
+                score=int(score),
+            )
+            for author, posts, answers, accepted, score in CoreStatement(query).all(self._conn)
+        ]
 
 
 __all__ = [

@@ -1,0 +1,187 @@
+"""Polls: one per thread, their options in order, and one ballot per member."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, distinct, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.engagement import Poll, PollOption
+from socialcrm.errors import Conflict
+
+POLL_FIELDS = (
+    "id",
+    "thread_id",
+    "question",
+    "multiple",
+    "hide_results",
+    "closes_at",
+    "closed_at",
+    "created_by",
+    "created_at",
+)
+
+
+class PollStatements:
+    """The poll statements, built once per storage."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        p, o, b = tables.polls, tables.poll_options, tables.poll_ballots
+        columns = [p.c[name] for name in POLL_FIELDS]
+        self.insert = prepare.core(insert(p))
+        self.insert_options = prepare.core(insert(o))
+        self.get = prepare.core(select(*columns).where(p.c.id == bindparam("poll_id")))
+        self.for_thread = prepare.core(select(*columns).where(p.c.thread_id == bindparam("tid")))
+        self.options = prepare.core(
+            select(o.c.id, o.c.poll_id, o.c.position, o.c.label)
+            .where(o.c.poll_id == bindparam("poll_id"))
+            .order_by(o.c.position)
+        )
+        self.close = prepare.core(
+            update(p)
+            .where(p.c.id == bindparam("poll_id"), p.c.closed_at.is_(None))
+            .values(closed_at=bindparam("at"))
+        )
+        mine = (b.c.poll_id == bindparam("poll_id"), b.c.member_id == bindparam("member_id"))
+        self.ballot = prepare.core(select(b.c.option_id).where(*mine).order_by(b.c.option_id))
+        self.clear_ballot = prepare.core(delete(b).where(*mine))
+        self.insert_ballot = prepare.core(insert(b))
+        self.tallies = prepare.core(
+            select(o.c.id, func.count(b.c.member_id))
+            .select_from(o.outerjoin(b, b.c.option_id == o.c.id))
+            .where(o.c.poll_id == bindparam("poll_id"))
+            .group_by(o.c.id)
+        )
+        self.voters = prepare.core(
+            select(func.count(distinct(b.c.member_id))).where(b.c.poll_id == bindparam("poll_id"))
+        )
+
+
+class SQLPollRepository(SQLRepository):
+    """:class:`socialcrm.ports.PollRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: PollStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def _poll(self, row: Sequence[Any] | None) -> Poll | None:
+        if row is None:
+            return None
+        id_, thread_id, question, multiple, hide, closes_at, closed_at, created_by, created = row
+        options = tuple(
+            PollOption(id=oid, poll_id=pid, position=position, label=label)
+            for oid, pid, position, label in self._q.options.all(self._conn, {"poll_id": id_})
+        )
+        return Poll(
+            id=id_,
+            thread_id=thread_id,
+            question=question,
+            multiple=bool(multiple),
+            hide_results=bool(hide),
+            closes_at=closes_at,
+            closed_at=closed_at,
+            created_by=created_by,
+            created_at=created,
+            options=options,
+        )
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        question: str,
+        options: tuple[str, ...],
+        multiple: bool,
+        hide_results: bool,
+        closes_at: datetime | None,
+        created_by: int,
+        created_at: datetime,
+    ) -> Poll:
+        """Insert a poll and its options; ``Conflict`` (``duplicate_poll``) for a second one."""
+        params = {
+            "thread_id": thread_id,
+            "question": question,
+            "multiple": multiple,
+            "hide_results": hide_results,
+            "closes_at": closes_at,
+            "closed_at": None,
+            "created_by": created_by,
+            "created_at": created_at,
+        }
+        poll_id = self._insert_unique(
+            self._q.insert,
+            params,
+            already_exists=lambda: self.for_thread(thread_id) is not None,
+            conflict=lambda: Conflict(
+                f"thread {thread_id} has a poll already", code="duplicate_poll"
+            ),
+        )
+        self._q.insert_options.write_many(
+            self._conn,
+            [
+                {"poll_id": poll_id, "position": position, "label": label}
+                for position, label in enumerate(options)
+            ],
+        )
+        poll = self.get(poll_id)
+        assert poll is not None
+        return poll
+
+    def get(self, poll_id: int) -> Poll | None:
+        """The poll with its options, or ``None``."""
+        return self._poll(self._q.get.first(self._conn, {"poll_id": poll_id}))
+
+    def for_thread(self, thread_id: int) -> Poll | None:
+        """The thread's poll, or ``None``."""
+        return self._poll(self._q.for_thread.first(self._conn, {"tid": thread_id}))
+
+    def close(self, poll_id: int, *, at: datetime) -> bool:
+        """Close once; ``False`` if already closed or unknown."""
+        return self._q.close.write(self._conn, {"poll_id": poll_id, "at": at}) == 1
+
+    def ballot(self, poll_id: int, member_id: int) -> tuple[int, ...]:
+        """The member's chosen option ids, ascending."""
+        rows = self._q.ballot.all(self._conn, {"poll_id": poll_id, "member_id": member_id})
+        return tuple(row[0] for row in rows)
+
+    def set_ballot(
+        self, poll_id: int, member_id: int, option_ids: Collection[int], *, cast_at: datetime
+    ) -> None:
+        """Replace the member's ballot: delete their rows, insert the new choice."""
+        self._q.clear_ballot.write(self._conn, {"poll_id": poll_id, "member_id": member_id})
+        chosen = sorted(set(option_ids))
+        if chosen:
+            self._q.insert_ballot.write_many(
+                self._conn,
+                [
+                    {
+                        "poll_id": poll_id,
+                        "member_id": member_id,
+                        "option_id": option_id,
+                        "cast_at": cast_at,
+                    }
+                    for option_id in chosen
+                ],
+            )
+
+    def tallies(self, poll_id: int) -> dict[int, int]:
+        """Ballots per option id, every option included."""
+        rows = self._q.tallies.all(self._conn, {"poll_id": poll_id})
+        return {option_id: int(count) for option_id, count in rows}
+
+    def voters(self, poll_id: int) -> int:
+        """How many members hold a ballot."""
+        return int(self._q.voters.scalar(self._conn, {"poll_id": poll_id}) or 0)
+
+
+__all__ = ["POLL_FIELDS", "PollStatements", "SQLPollRepository"]
