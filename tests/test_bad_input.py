@@ -69,6 +69,17 @@ COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
     ("moderation", "silence", {"actor": "admin", "member": "asker", "reason": "spam"}),
     ("moderation", "history", {"actor": "admin", "member": "asker", "limit": 5}),
     ("audit", "entries", {"actor": "admin", "moderator": "admin", "action": "role_granted"}),
+    ("invitations", "create", {"actor": "asker", "max_uses": 2}),
+    ("invitations", "redeem", {"actor": "asker", "code": "no-such-code"}),
+    ("referrals", "converted", {"referred": "asker"}),
+    (
+        "polls",
+        "create",
+        {"actor": "asker", "thread": "thread", "question": "Q?", "options": ["a", "b"]},
+    ),
+    ("champions", "find", {"actor": "admin", "space": "billing", "limit": 5}),
+    ("champions", "grant", {"actor": "admin", "member": "asker", "reason": "helpful"}),
+    ("reputation", "activity_leaderboard", {"activity": "accepted_answers", "period": "week"}),
 ]
 
 

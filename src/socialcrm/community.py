@@ -14,6 +14,8 @@ from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
+from socialcrm.services.champions import Champions
+from socialcrm.services.contests import Contests
 from socialcrm.services.imports import ImportState
 from socialcrm.services.invitations import Invitations
 from socialcrm.services.members import Members
@@ -86,6 +88,8 @@ class Community:
         self.invitations = Invitations(runtime)
         self.referrals = Referrals(runtime)
         self.polls = Polls(runtime)
+        self.champions = Champions(runtime)
+        self.contests = Contests(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 from socialcrm.domain.engagement import (
     AuthorStats,
+    Contest,
+    ContestWinner,
     Invitation,
     Poll,
     Referral,
@@ -928,6 +930,51 @@ class PollRepository(Protocol):
         ...
 
 
+class ContestRepository(Protocol):
+    """Contests on threads (one per thread) and their recorded winners."""
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        submission_starts_at: datetime,
+        submission_ends_at: datetime,
+        voting_starts_at: datetime,
+        voting_ends_at: datetime,
+        winners: int,
+        created_by: int,
+        created_at: datetime,
+    ) -> Contest:
+        """Insert a contest; ``Conflict`` (``duplicate_contest``) if the thread has one."""
+        ...
+
+    def get(self, contest_id: int) -> Contest | None:
+        """The contest with this id, or ``None``."""
+        ...
+
+    def for_thread(self, thread_id: int) -> Contest | None:
+        """The thread's contest, or ``None``. Every vote reads this, so SQL adapters
+        answer it from the unique index on ``thread_id``."""
+        ...
+
+    def mark_decided(self, contest_id: int, *, at: datetime) -> bool:
+        """Set ``decided_at`` only if it is not set; ``False`` (nothing changed) otherwise."""
+        ...
+
+    def add_winners(self, contest_id: int, winners: Collection[ContestWinner]) -> None:
+        """Record the decided places; ``Conflict`` (``duplicate_winner``) if a place is taken."""
+        ...
+
+    def winners(self, contest_id: int) -> builtins.list[ContestWinner]:
+        """The recorded places, first place first."""
+        ...
+
+    def due(self, at: datetime, *, limit: int) -> builtins.list[Contest]:
+        """Undecided contests whose voting ended at or before ``at``, earliest end first
+        (ties by id), at most ``limit``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -1001,6 +1048,11 @@ class UnitOfWork(Protocol):
         """The unit's polls repository."""
         ...
 
+    @property
+    def contests(self) -> ContestRepository:
+        """The unit's contests repository."""
+        ...
+
     def commit(self) -> None:
         """Make every write of this unit durable."""
         ...
@@ -1055,4 +1107,5 @@ __all__ = [
     "InvitationRepository",
     "ReferralRepository",
     "PollRepository",
+    "ContestRepository",
 ]

@@ -177,6 +177,8 @@ class Settings:
     poll_question_max_length: int = 300
     poll_max_days: int = 365
     leaderboard_exclude_staff: bool = False
+    contest_max_winners: int = 10
+    contest_max_days: int = 365
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""

@@ -73,6 +73,8 @@ referral_reward_earned = _namespace.signal(
 poll_created = _namespace.signal("poll_created", doc="A thread got a poll.")
 poll_voted = _namespace.signal("poll_voted", doc="A poll ballot was cast or changed.")
 poll_closed = _namespace.signal("poll_closed", doc="A poll was closed by hand.")
+contest_created = _namespace.signal("contest_created", doc="A thread became a contest.")
+contest_decided = _namespace.signal("contest_decided", doc="A contest's winners were decided.")
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

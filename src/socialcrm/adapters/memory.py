@@ -19,6 +19,7 @@ import attrs
 
 from socialcrm.adapters.memory_engagement import (
     EngagementTables,
+    MemoryContests,
     MemoryInvitations,
     MemoryPolls,
     MemoryReferrals,
@@ -1136,6 +1137,7 @@ class MemoryUnitOfWork:
         self.invitations = MemoryInvitations(self._journal, tables.engagement)
         self.referrals = MemoryReferrals(self._journal, tables.engagement)
         self.polls = MemoryPolls(self._journal, tables.engagement)
+        self.contests = MemoryContests(self._journal, tables.engagement)
 
     def commit(self) -> None:
         """Keep every write made so far."""

@@ -12,7 +12,15 @@ from typing import Any, Protocol
 
 import attrs
 
-from socialcrm.domain.engagement import Invitation, Poll, PollOption, Referral, ReferralReward
+from socialcrm.domain.engagement import (
+    Contest,
+    ContestWinner,
+    Invitation,
+    Poll,
+    PollOption,
+    Referral,
+    ReferralReward,
+)
 from socialcrm.errors import Conflict
 
 
@@ -42,6 +50,10 @@ class EngagementTables:
         self.poll_by_thread: dict[int, int] = {}
         # (poll id, member id) -> option ids chosen, ascending
         self.ballots: dict[tuple[int, int], tuple[int, ...]] = {}
+        self.contests: dict[int, Contest] = {}
+        self.contest_by_thread: dict[int, int] = {}
+        # (contest id, position) -> winner
+        self.contest_winners: dict[tuple[int, int], ContestWinner] = {}
 
 
 class _EngagementRepository:
@@ -268,4 +280,81 @@ class MemoryPolls(_EngagementRepository):
         return sum(1 for (pid, _) in self._t.ballots if pid == poll_id)
 
 
-__all__ = ["EngagementTables", "MemoryInvitations", "MemoryPolls", "MemoryReferrals"]
+class MemoryContests(_EngagementRepository):
+    """:class:`socialcrm.ports.ContestRepository` in memory."""
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        submission_starts_at: datetime,
+        submission_ends_at: datetime,
+        voting_starts_at: datetime,
+        voting_ends_at: datetime,
+        winners: int,
+        created_by: int,
+        created_at: datetime,
+    ) -> Contest:
+        """Insert a contest; ``Conflict`` if the thread has one."""
+        if thread_id in self._t.contest_by_thread:
+            raise Conflict(f"thread {thread_id} is a contest already", code="duplicate_contest")
+        contest = Contest(
+            id=self._j.next_id("contests"),
+            thread_id=thread_id,
+            submission_starts_at=submission_starts_at,
+            submission_ends_at=submission_ends_at,
+            voting_starts_at=voting_starts_at,
+            voting_ends_at=voting_ends_at,
+            winners=winners,
+            created_by=created_by,
+            created_at=created_at,
+        )
+        self._j.put(self._t.contests, contest.id, contest)
+        self._j.put(self._t.contest_by_thread, thread_id, contest.id)
+        return contest
+
+    def get(self, contest_id: int) -> Contest | None:
+        """The contest, or ``None``."""
+        return self._t.contests.get(contest_id)
+
+    def for_thread(self, thread_id: int) -> Contest | None:
+        """The thread's contest, or ``None``."""
+        found = self._t.contest_by_thread.get(thread_id)
+        return None if found is None else self._t.contests[found]
+
+    def mark_decided(self, contest_id: int, *, at: datetime) -> bool:
+        """Set ``decided_at`` once."""
+        contest = self._t.contests.get(contest_id)
+        if contest is None or contest.decided_at is not None:
+            return False
+        self._j.put(self._t.contests, contest_id, attrs.evolve(contest, decided_at=at))
+        return True
+
+    def add_winners(self, contest_id: int, winners: Collection[ContestWinner]) -> None:
+        """Record the places; ``Conflict`` if a place is recorded already."""
+        for winner in winners:
+            key = (contest_id, winner.position)
+            if key in self._t.contest_winners:
+                raise Conflict("that place is recorded already", code="duplicate_winner")
+            self._j.put(self._t.contest_winners, key, winner)
+
+    def winners(self, contest_id: int) -> list[ContestWinner]:
+        """The places, first first."""
+        return [w for (cid, _), w in sorted(self._t.contest_winners.items()) if cid == contest_id]
+
+    def due(self, at: datetime, *, limit: int) -> list[Contest]:
+        """Undecided contests whose voting ended by ``at``."""
+        found = [
+            c for c in self._t.contests.values() if c.decided_at is None and c.voting_ends_at <= at
+        ]
+        found.sort(key=lambda c: (c.voting_ends_at, c.id))
+        return found[: max(limit, 0)]
+
+
+__all__ = [
+    "EngagementTables",
+    "MemoryContests",
+    "MemoryInvitations",
+    "MemoryPolls",
+    "MemoryReferrals",
+]

@@ -530,6 +530,37 @@ class PollClosed(Event):
     space_id: int
 
 
+# ---------------------------------------------------------------- contests
+
+
+@attrs.frozen(kw_only=True)
+class ContestCreated(Event):
+    """A thread became a contest."""
+
+    name: ClassVar[str] = "contest_created"
+    contest_id: int
+    thread_id: int
+    space_id: int
+    submission_ends_at: datetime
+    voting_ends_at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class ContestDecided(Event):
+    """A contest's winners were decided and recorded (once per contest).
+
+    ``winner_post_ids`` and ``winner_member_ids`` are in place order (first
+    place first); both are empty when the contest had no entries.
+    """
+
+    name: ClassVar[str] = "contest_decided"
+    contest_id: int
+    thread_id: int
+    space_id: int
+    winner_post_ids: tuple[int, ...]
+    winner_member_ids: tuple[int, ...]
+
+
 #: Every concrete event class, in documentation order.
 EVENT_TYPES: tuple[type[Event], ...] = (
     MemberJoined,
@@ -565,4 +596,6 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PollCreated,
     PollVoted,
     PollClosed,
+    ContestCreated,
+    ContestDecided,
 )

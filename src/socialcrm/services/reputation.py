@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from socialcrm.domain import validation
+from socialcrm.domain.engagement import ACTIVITY_BOARDS
 from socialcrm.domain.events import ReputationRecomputed
-from socialcrm.domain.records import LeaderboardRow, LedgerEntry
+from socialcrm.domain.records import MODERATING_ROLES, LeaderboardRow, LedgerEntry
 from socialcrm.errors import NotFound
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.leaderboards.storage import StorageLeaderboard
 from socialcrm.plugins.context import HookContext
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     has_privilege,
     optional_viewer,
@@ -54,7 +56,75 @@ class Reputation:
         backend: LeaderboardBackend | None = getattr(self._rt.community, "leaderboard", None)
         if backend is None or self._rt.in_group():
             return None
+        if self._rt.settings.leaderboard_exclude_staff:
+            # Backends know no roles: leaving staff out is answered by storage.
+            return None
         return backend
+
+    def _excluded(self, uow: UnitOfWork) -> frozenset[int]:
+        """Moderators, staff and admins when ``leaderboard_exclude_staff`` is set."""
+        if not self._rt.settings.leaderboard_exclude_staff:
+            return frozenset()
+        return uow.members.ids_with_roles(MODERATING_ROLES)
+
+    def _space_ids(
+        self, uow: UnitOfWork, space: str | int | None, actor: int | None
+    ) -> list[int] | None:
+        if space is None:
+            return None
+        viewer = optional_viewer(uow, actor)
+        root = resolve_space(uow, viewer, space)
+        return space_and_descendants(readable_spaces(uow, viewer), root.id)
+
+    def _rows(self, uow: UnitOfWork, scored: list[tuple[int, int]]) -> list[LeaderboardRow]:
+        names = uow.members.get_many([mid for mid, _ in scored])
+        board: list[LeaderboardRow] = []
+        for mid, score in scored:
+            if mid not in names or names[mid].is_placeholder:
+                continue
+            rank = board[-1].rank if board and board[-1].score == score else len(board) + 1
+            board.append(
+                LeaderboardRow(
+                    rank=rank, member_id=mid, display_name=names[mid].display_name, score=score
+                )
+            )
+        return board
+
+    def activity_leaderboard(
+        self,
+        *,
+        activity: str,
+        period: str = "all",
+        space: str | int | None = None,
+        limit: int = 10,
+        actor: int | None = None,
+    ) -> list[LeaderboardRow]:
+        """The members who lead one activity; ``score`` is how many times they did it.
+
+        ``activity``: ``accepted_answers`` (answers of theirs accepted, from the
+        ledger's ``answer_accepted`` entries: self-accepts and community-wiki
+        answers earn none, so they are not counted) or ``upvotes_received``
+        (upvotes on their posts: ``question_upvoted``, ``answer_upvoted`` and
+        ``post_upvoted`` entries, counted even when the daily cap granted 0).
+        Undone accepts and retracted upvotes do not count. ``period`` and ``space``
+        as in :meth:`leaderboard`; members with no such activity are not listed.
+        With ``Settings.leaderboard_exclude_staff`` moderators, staff and admins
+        are left out. Ties share a rank.
+        """
+        activity = validation.choice(activity, "activity", ACTIVITY_BOARDS)
+        period = validation.choice(period, "period", PERIODS)
+        limit, _ = validation.page(limit, 0, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            space_ids = self._space_ids(uow, space, actor)
+            scored = uow.ledger.rule_counts(
+                rules=ACTIVITY_BOARDS[activity],
+                since=period_start(period, self._rt.clock.now()),
+                until=None,
+                space_ids=space_ids,
+                exclude_member_ids=self._excluded(uow),
+                limit=limit,
+            )
+            return self._rows(uow, scored)
 
     def of(self, member: int) -> int:
         """The member's current reputation."""
@@ -88,6 +158,8 @@ class Reputation:
         there), or the current UTC ``day``, ``week`` (from Monday), ``month`` or
         ``year``. With ``space``, only reputation earned in that space and its
         subgroups counts, and ``actor`` must be able to see it. Ties share a rank.
+        With ``Settings.leaderboard_exclude_staff``, moderators, staff and admins
+        are left out (answered by storage, not by a leaderboard backend).
 
         With a leaderboard backend (``Community(..., leaderboard=...)``), the backend
         answers the queries it supports and the storage the others, with the same rows.
@@ -103,10 +175,23 @@ class Reputation:
             since = period_start(period, self._rt.clock.now())
             rows = None
             backend = self._backend()
+            excluded = self._excluded(uow)
             if backend is not None:
                 rows = backend.top(
                     uow, period=period, since=since, space_ids=space_ids, limit=limit
                 )
+            if rows is None and excluded:
+                if period == "all" and space_ids is None:
+                    top = uow.members.top(limit=limit, exclude_ids=excluded)
+                    rows = [(m.id, m.reputation) for m in top]
+                else:
+                    rows = uow.ledger.gains(
+                        since=since,
+                        until=None,
+                        space_ids=space_ids,
+                        exclude_member_ids=excluded,
+                        limit=limit,
+                    )
             if rows is None:
                 rows = self._storage_board.top(
                     uow, period=period, since=since, space_ids=space_ids, limit=limit

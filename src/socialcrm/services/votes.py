@@ -22,6 +22,7 @@ from socialcrm.services.access import (
     require_viewer,
     visible_post,
 )
+from socialcrm.services.contests import refuse_vote_outside_voting_window
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}
@@ -52,7 +53,9 @@ class Votes:
 
         Never on one's own post. Upvotes need ``vote_up``, downvotes ``vote_down``.
         A vote is locked ``vote_lock_seconds`` after it was cast unless the post
-        was edited since. Casting the value already cast changes nothing.
+        was edited since. Casting the value already cast changes nothing. On the
+        replies of a contest thread, votes are accepted only in the contest's
+        voting window (``Conflict`` ``contest_voting_closed``).
         """
         if type(value) is not int or value not in (1, -1):
             raise ValidationError(f"value must be 1 or -1, got {value!r}", field="value")
@@ -64,6 +67,7 @@ class Votes:
             existing = tx.uow.votes.get(found.id, acting.id)
             if existing is not None and existing.value == value:
                 return existing
+            refuse_vote_outside_voting_window(tx, thread, found)
             require_privilege(self._rt, tx, acting, _PRIVILEGE_FOR[value])
             kind = post_kind(thread, found)
             if existing is None:
@@ -126,13 +130,17 @@ class Votes:
 
     @retry_transient
     def retract(self, *, actor: int, post: int) -> None:
-        """Take back one's vote (subject to the vote lock); ``NotFound`` if there is none."""
+        """Take back one's vote (subject to the vote lock); ``NotFound`` if there is none.
+
+        On a contest's replies, only in its voting window (``contest_voting_closed``).
+        """
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             found, thread, space = visible_post(tx.uow, acting, post)
             existing = tx.uow.votes.get(found.id, acting.id)
             if existing is None:
                 raise NotFound(f"member {acting.id} has no vote on post {found.id}", code="no_vote")
+            refuse_vote_outside_voting_window(tx, thread, found)
             if self._locked(tx, existing, found):
                 raise Conflict(
                     "the vote is locked; it can change only after the post is edited",

@@ -23,6 +23,7 @@ from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_err
 from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
     AuditStatements,
+    ContestStatements,
     ImportStatements,
     InvitationStatements,
     LedgerStatements,
@@ -34,6 +35,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SpaceStatements,
     SQLActivityRepository,
     SQLAuditRepository,
+    SQLContestRepository,
     SQLImportRepository,
     SQLInvitationRepository,
     SQLLedgerRepository,
@@ -92,6 +94,7 @@ class _Statements:
         "imports",
         "invitations",
         "polls",
+        "contests",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -109,6 +112,7 @@ class _Statements:
         self.imports = ImportStatements(tables, prepare)
         self.invitations = InvitationStatements(tables, prepare)
         self.polls = PollStatements(tables, prepare)
+        self.contests = ContestStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -137,6 +141,7 @@ class SQLAlchemyUnitOfWork:
         "invitations",
         "referrals",
         "polls",
+        "contests",
     )
 
     def __init__(
@@ -177,6 +182,9 @@ class SQLAlchemyUnitOfWork:
             connection, statements.invitations, savepoints=savepoints
         )
         self.polls = SQLPollRepository(connection, statements.polls, savepoints=savepoints)
+        self.contests = SQLContestRepository(
+            connection, statements.contests, savepoints=savepoints
+        )
 
     @property
     def connection(self) -> Connection:

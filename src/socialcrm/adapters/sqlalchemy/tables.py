@@ -65,6 +65,9 @@ Design notes:
 * ``polls`` (one per thread: unique ``thread_id``), ``poll_options`` (unique
   ``(poll_id, position)``) and ``poll_ballots``, one row per member and chosen
   option (primary key ``(poll_id, member_id, option_id)``).
+* ``contests`` (one per thread: unique ``thread_id``, read by every vote) and
+  ``contest_winners`` (primary key ``(contest_id, position)``); ``(decided_at,
+  voting_ends_at)`` serves the job that decides ended contests.
 """
 
 from __future__ import annotations
@@ -154,6 +157,8 @@ class Tables:
     polls: Table
     poll_options: Table
     poll_ballots: Table
+    contests: Table
+    contest_winners: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -536,6 +541,38 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "option_id"),
         **MYSQL_TABLE_OPTIONS,
     )
+    contests = Table(
+        f"{p}contests",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("thread_id", Integer, fk("threads"), nullable=False),
+        Column("submission_starts_at", UTCDateTime, nullable=False),
+        Column("submission_ends_at", UTCDateTime, nullable=False),
+        Column("voting_starts_at", UTCDateTime, nullable=False),
+        Column("voting_ends_at", UTCDateTime, nullable=False),
+        Column("winners", Integer, nullable=False),
+        Column("created_by", Integer, fk("members"), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("decided_at", UTCDateTime, nullable=True),
+        UniqueConstraint("thread_id"),
+        Index(None, "created_by"),
+        Index(None, "decided_at", "voting_ends_at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
+    contest_winners = Table(
+        f"{p}contest_winners",
+        md,
+        Column("contest_id", Integer, fk("contests"), nullable=False),
+        Column("position", Integer, nullable=False),
+        Column("post_id", Integer, fk("posts"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("score", Integer, nullable=False),
+        PrimaryKeyConstraint("contest_id", "position"),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -564,6 +601,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         polls=polls,
         poll_options=poll_options,
         poll_ballots=poll_ballots,
+        contests=contests,
+        contest_winners=contest_winners,
     )
 
 

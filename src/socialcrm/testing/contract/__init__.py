@@ -3,7 +3,7 @@
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
 soft deletes, the ledger queries, the outbox, sanctions, the audit log, the
-trust-level activity, invitations, referrals and polls, and the timezone of
+trust-level activity, invitations, referrals, polls and contests, and the timezone of
 every datetime. socialcrm runs it
 against its in-memory and SQLAlchemy adapters; host applications run it against
 the adapters they write themselves.
@@ -50,7 +50,7 @@ from socialcrm.testing.contract.activity import ActivityContract
 from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
-from socialcrm.testing.contract.engagement import EngagementContract
+from socialcrm.testing.contract.engagement import ContestContract, EngagementContract
 from socialcrm.testing.contract.imports import ImportContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
@@ -84,6 +84,7 @@ class StorageContract(
     AuditContract,
     ImportContract,
     EngagementContract,
+    ContestContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

@@ -5,6 +5,10 @@ from socialcrm.adapters.sqlalchemy.repositories.activity import (
     SQLActivityRepository,
 )
 from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
+from socialcrm.adapters.sqlalchemy.repositories.contests import (
+    ContestStatements,
+    SQLContestRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.imports import (
     ImportStatements,
     SQLImportRepository,
@@ -28,6 +32,8 @@ from socialcrm.adapters.sqlalchemy.repositories.threads import SQLThreadReposito
 from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository, VoteStatements
 
 __all__ = [
+    "ContestStatements",
+    "SQLContestRepository",
     "InvitationStatements",
     "PollStatements",
     "SQLInvitationRepository",

@@ -1,4 +1,4 @@
-"""Engagement: invitations, referrals and their rewards, polls.
+"""Engagement: invitations, referrals and their rewards, polls, contests.
 
 Revision ID: 0008
 Revises: 0007
@@ -12,6 +12,8 @@ Create Date: 2026-12-01
 * ``<prefix>polls`` (unique ``thread_id``), ``<prefix>poll_options`` (unique
   ``(poll_id, position)``) and ``<prefix>poll_ballots`` (primary key
   ``(poll_id, member_id, option_id)``).
+* ``<prefix>contests`` (unique ``thread_id``) and ``<prefix>contest_winners``
+  (primary key ``(contest_id, position)``).
 
 Spelled out rather than built from ``tables.py``, like the earlier revisions.
 """
@@ -64,7 +66,7 @@ def _index(table: str, *columns: str) -> None:
 
 
 def upgrade() -> None:
-    """Create the invitation, referral, reward and poll tables."""
+    """Create the invitation, referral, reward, poll and contest tables."""
     op.create_table(
         _name("invitations"),
         sa.Column("id", sa.Integer(), nullable=False),
@@ -163,11 +165,48 @@ def upgrade() -> None:
     )
     _index("poll_ballots", "member_id")
     _index("poll_ballots", "option_id")
+    op.create_table(
+        _name("contests"),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("thread_id", sa.Integer(), nullable=False),
+        sa.Column("submission_starts_at", UTCDateTime(), nullable=False),
+        sa.Column("submission_ends_at", UTCDateTime(), nullable=False),
+        sa.Column("voting_starts_at", UTCDateTime(), nullable=False),
+        sa.Column("voting_ends_at", UTCDateTime(), nullable=False),
+        sa.Column("winners", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("decided_at", UTCDateTime(), nullable=True),
+        _pk("contests", "id"),
+        _fk("contests", "thread_id", "threads"),
+        _fk("contests", "created_by", "members"),
+        _uq("contests", "thread_id"),
+        **_AUTOINCREMENT,
+    )
+    _index("contests", "created_by")
+    _index("contests", "decided_at", "voting_ends_at")
+    op.create_table(
+        _name("contest_winners"),
+        sa.Column("contest_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("post_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        _pk("contest_winners", "contest_id", "position"),
+        _fk("contest_winners", "contest_id", "contests"),
+        _fk("contest_winners", "post_id", "posts"),
+        _fk("contest_winners", "member_id", "members"),
+        **_OPTIONS,
+    )
+    _index("contest_winners", "post_id")
+    _index("contest_winners", "member_id")
 
 
 def downgrade() -> None:
     """Drop what :func:`upgrade` created (invitations, referrals and polls are lost)."""
     for table in (
+        "contest_winners",
+        "contests",
         "poll_ballots",
         "poll_options",
         "polls",

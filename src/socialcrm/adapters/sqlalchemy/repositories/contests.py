@@ -1,0 +1,190 @@
+"""Contests: one per thread (read by every vote), and their recorded winners."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.engagement import Contest, ContestWinner
+from socialcrm.errors import Conflict
+
+CONTEST_FIELDS = (
+    "id",
+    "thread_id",
+    "submission_starts_at",
+    "submission_ends_at",
+    "voting_starts_at",
+    "voting_ends_at",
+    "winners",
+    "created_by",
+    "created_at",
+    "decided_at",
+)
+WINNER_FIELDS = ("contest_id", "position", "post_id", "member_id", "score")
+
+
+def _contest_from_row(row: Sequence[Any]) -> Contest:
+    (id_, thread_id, sub_start, sub_end, vote_start, vote_end, winners, by, at, decided) = row
+    return Contest(
+        id=id_,
+        thread_id=thread_id,
+        submission_starts_at=sub_start,
+        submission_ends_at=sub_end,
+        voting_starts_at=vote_start,
+        voting_ends_at=vote_end,
+        winners=winners,
+        created_by=by,
+        created_at=at,
+        decided_at=decided,
+    )
+
+
+class ContestStatements:
+    """The contest statements, built once per storage; ``for_thread`` runs on every vote."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        c, w = tables.contests, tables.contest_winners
+        columns = [c.c[name] for name in CONTEST_FIELDS]
+        self.insert = prepare.core(insert(c))
+        self.get = prepare.core(select(*columns).where(c.c.id == bindparam("cid")))
+        self.for_thread = prepare.hot(select(*columns).where(c.c.thread_id == bindparam("tid")))
+        self.mark_decided = prepare.core(
+            update(c)
+            .where(c.c.id == bindparam("cid"), c.c.decided_at.is_(None))
+            .values(decided_at=bindparam("at"))
+        )
+        self.insert_winner = prepare.core(insert(w))
+        self.winner_exists = prepare.core(
+            select(w.c.position).where(
+                w.c.contest_id == bindparam("contest_id"), w.c.position == bindparam("position")
+            )
+        )
+        self.winners = prepare.core(
+            select(*[w.c[name] for name in WINNER_FIELDS])
+            .where(w.c.contest_id == bindparam("cid"))
+            .order_by(w.c.position)
+        )
+        self.due = prepare.core(
+            select(*columns)
+            .where(c.c.decided_at.is_(None), c.c.voting_ends_at <= bindparam("at"))
+            .order_by(c.c.voting_ends_at, c.c.id)
+            .limit(bindparam("limit"))
+        )
+
+
+class SQLContestRepository(SQLRepository):
+    """:class:`socialcrm.ports.ContestRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: ContestStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def add(
+        self,
+        *,
+        thread_id: int,
+        submission_starts_at: datetime,
+        submission_ends_at: datetime,
+        voting_starts_at: datetime,
+        voting_ends_at: datetime,
+        winners: int,
+        created_by: int,
+        created_at: datetime,
+    ) -> Contest:
+        """Insert a contest; ``Conflict`` (``duplicate_contest``) if the thread has one."""
+        params = {
+            "thread_id": thread_id,
+            "submission_starts_at": submission_starts_at,
+            "submission_ends_at": submission_ends_at,
+            "voting_starts_at": voting_starts_at,
+            "voting_ends_at": voting_ends_at,
+            "winners": winners,
+            "created_by": created_by,
+            "created_at": created_at,
+            "decided_at": None,
+        }
+        new_id = self._insert_unique(
+            self._q.insert,
+            params,
+            already_exists=lambda: self.for_thread(thread_id) is not None,
+            conflict=lambda: Conflict(
+                f"thread {thread_id} is a contest already", code="duplicate_contest"
+            ),
+        )
+        return Contest(
+            id=new_id,
+            thread_id=thread_id,
+            submission_starts_at=submission_starts_at,
+            submission_ends_at=submission_ends_at,
+            voting_starts_at=voting_starts_at,
+            voting_ends_at=voting_ends_at,
+            winners=winners,
+            created_by=created_by,
+            created_at=created_at,
+        )
+
+    def get(self, contest_id: int) -> Contest | None:
+        """The contest, or ``None``."""
+        row = self._q.get.first(self._conn, {"cid": contest_id})
+        return None if row is None else _contest_from_row(row)
+
+    def for_thread(self, thread_id: int) -> Contest | None:
+        """The thread's contest, or ``None`` (one index lookup)."""
+        row = self._q.for_thread.first(self._conn, {"tid": thread_id})
+        return None if row is None else _contest_from_row(row)
+
+    def mark_decided(self, contest_id: int, *, at: datetime) -> bool:
+        """Set ``decided_at`` once."""
+        return self._q.mark_decided.write(self._conn, {"cid": contest_id, "at": at}) == 1
+
+    def _place_taken(self, contest_id: int, position: int) -> bool:
+        key = {"contest_id": contest_id, "position": position}
+        return self._q.winner_exists.first(self._conn, key) is not None
+
+    def add_winners(self, contest_id: int, winners: Collection[ContestWinner]) -> None:
+        """Record the places; ``Conflict`` (``duplicate_winner``) if a place is taken."""
+        for winner in winners:
+            params = {
+                "contest_id": contest_id,
+                "position": winner.position,
+                "post_id": winner.post_id,
+                "member_id": winner.member_id,
+                "score": winner.score,
+            }
+            position = winner.position
+            self._insert_unique(
+                self._q.insert_winner,
+                params,
+                already_exists=functools.partial(self._place_taken, contest_id, position),
+                conflict=lambda: Conflict(
+                    "that place is recorded already", code="duplicate_winner"
+                ),
+            )
+
+    def winners(self, contest_id: int) -> list[ContestWinner]:
+        """The places, first first."""
+        rows = self._q.winners.all(self._conn, {"cid": contest_id})
+        return [
+            ContestWinner(contest_id=c, position=pos, post_id=post, member_id=m, score=score)
+            for c, pos, post, m, score in rows
+        ]
+
+    def due(self, at: datetime, *, limit: int) -> list[Contest]:
+        """Undecided contests whose voting ended by ``at``, earliest end first."""
+        rows = self._q.due.all(self._conn, {"at": at, "limit": max(limit, 0)})
+        return [_contest_from_row(row) for row in rows]
+
+
+__all__ = ["CONTEST_FIELDS", "ContestStatements", "SQLContestRepository"]
