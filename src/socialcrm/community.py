@@ -20,6 +20,7 @@ from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
 from socialcrm.services.posts import Posts
 from socialcrm.services.reputation import Privileges, Reputation
+from socialcrm.services.review import Review
 from socialcrm.services.runtime import Runtime
 from socialcrm.services.spaces import Spaces
 from socialcrm.services.threads import Threads
@@ -80,6 +81,7 @@ class Community:
         self.moderation = Moderation(runtime)
         self.audit = Audit(runtime)
         self.imports = ImportState(runtime)
+        self.review = Review(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

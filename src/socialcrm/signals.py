@@ -61,6 +61,18 @@ sanction_imposed = _namespace.signal(
     "sanction_imposed", doc="A member was silenced, suspended or banned."
 )
 sanction_lifted = _namespace.signal("sanction_lifted", doc="A sanction was lifted or expired.")
+submission_held = _namespace.signal("submission_held", doc="A submission was held for review.")
+content_flagged = _namespace.signal("content_flagged", doc="A content rule flagged a post.")
+submission_approved = _namespace.signal(
+    "submission_approved", doc="A held submission was approved and published."
+)
+submission_rejected = _namespace.signal(
+    "submission_rejected", doc="A held submission or a flagged post was rejected."
+)
+review_item_dismissed = _namespace.signal("review_item_dismissed", doc="A flag item was dismissed.")
+moderation_alert = _namespace.signal(
+    "moderation_alert", doc="A content rule alerts the community managers."
+)
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

@@ -7,6 +7,13 @@ from collections.abc import Iterable
 import pluggy
 
 from socialcrm.plugins import hookspecs
+from socialcrm.plugins.content_rules import (
+    DuplicatePosts,
+    NewMemberLimits,
+    PreModeration,
+    TermsOfService,
+    WatchedWords,
+)
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.plugins.staff import StaffPrivileges
 
@@ -17,6 +24,11 @@ ENTRY_POINT_GROUP = "socialcrm"
 DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.rewards", StackExchangeRewards),
     ("socialcrm.staff", StaffPrivileges),
+    ("socialcrm.watched_words", WatchedWords),
+    ("socialcrm.new_member_limits", NewMemberLimits),
+    ("socialcrm.duplicates", DuplicatePosts),
+    ("socialcrm.terms_of_service", TermsOfService),
+    ("socialcrm.premoderation", PreModeration),
 )
 
 

@@ -28,6 +28,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     MemberStatements,
     OutboxStatements,
     PostStatements,
+    ReviewStatements,
     SanctionStatements,
     SpaceStatements,
     SQLActivityRepository,
@@ -37,6 +38,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SQLMemberRepository,
     SQLOutboxRepository,
     SQLPostRepository,
+    SQLReviewRepository,
     SQLSanctionRepository,
     SQLSpaceRepository,
     SQLThreadRepository,
@@ -85,6 +87,7 @@ class _Statements:
         "sanctions",
         "audit",
         "imports",
+        "review",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -100,6 +103,7 @@ class _Statements:
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
         self.imports = ImportStatements(tables, prepare)
+        self.review = ReviewStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -125,6 +129,7 @@ class SQLAlchemyUnitOfWork:
         "sanctions",
         "audit",
         "imports",
+        "review",
     )
 
     def __init__(
@@ -158,6 +163,7 @@ class SQLAlchemyUnitOfWork:
         )
         self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
         self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
+        self.review = SQLReviewRepository(connection, statements.review, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

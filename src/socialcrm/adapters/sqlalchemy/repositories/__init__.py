@@ -13,6 +13,10 @@ from socialcrm.adapters.sqlalchemy.repositories.ledger import LedgerStatements, 
 from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements, SQLMemberRepository
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
 from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
+from socialcrm.adapters.sqlalchemy.repositories.review import (
+    ReviewStatements,
+    SQLReviewRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.sanctions import (
     SanctionStatements,
     SQLSanctionRepository,
@@ -25,6 +29,8 @@ __all__ = [
     "ActivityStatements",
     "SQLActivityRepository",
     "AuditStatements",
+    "ReviewStatements",
+    "SQLReviewRepository",
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",

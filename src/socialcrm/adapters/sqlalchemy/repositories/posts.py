@@ -123,6 +123,18 @@ class PostStatements:
             .where(r.c.post_id == bindparam("pid"))
             .order_by(r.c.id)
         )
+        self.recent_by_author = prepare.core(
+            select(*columns)
+            .select_from(p.join(t, t.c.id == p.c.thread_id))
+            .where(
+                p.c.author_id == bindparam("author_id"),
+                p.c.created_at >= bindparam("since"),
+                p.c.deleted_at.is_(None),
+                t.c.deleted_at.is_(None),
+            )
+            .order_by(p.c.created_at.desc(), p.c.id.desc())
+            .limit(bindparam("limit"))
+        )
         self.insert_comment = prepare.core(insert(c))
         self.comments = prepare.core(
             select(*[c.c[name] for name in COMMENT_FIELDS])
@@ -269,6 +281,11 @@ class SQLPostRepository(SQLRepository):
         """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
         rows = self._q.comments.all(self._conn, {"pid": post_id})
         return [_comment_from_row(row) for row in rows]
+
+    def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
+        """The author's live posts created at or after ``since``, newest first."""
+        params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}
+        return [_post_from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
 
 
 __all__ = [
