@@ -188,9 +188,14 @@ def test_a_held_thread_becomes_a_thread_at_approval_and_reject_never_publishes(w
     c = world.c
     author, other = world.member("author"), world.member("other")
     held = c.threads.start(
-        actor=author, space="billing", kind="question", title="Refund please", body="Money back"
+        actor=author,
+        space="billing",
+        kind="question",
+        title="Refund please",
+        body="Money back",
+        tags=["brand-new-tag"],
     )
-    assert isinstance(held, HeldSubmission)
+    assert isinstance(held, HeldSubmission) and held.item.tags == ("brand-new-tag",)
     assert c.threads.list(actor=other) == [] and c.threads.count(actor=author) == 0
     second = c.threads.start(
         actor=author, space="billing", kind="idea", title="Another refund", body="Again"
@@ -208,10 +213,19 @@ def test_a_held_thread_becomes_a_thread_at_approval_and_reject_never_publishes(w
         author,
         "question",
     )
+    assert thread.tags == ("brand-new-tag",)
     rejected = c.review.reject(actor=world.mod.id, item=second.id, reason="Not an idea")
     assert rejected.status == "rejected" and rejected.note == "Not an idea"
     assert [t.id for t in c.threads.list(actor=other)] == [thread.id]
     assert c.review.get(actor=author, item=second.id).status == "rejected"
+    [entry] = c.audit.entries(actor=world.mod.id, action=["submission_rejected"])
+    assert (entry.member_id, entry.reason, entry.after["status"]) == (
+        author,
+        "Not an idea",
+        "rejected",
+    )
+    [edited] = c.audit.entries(actor=world.mod.id, action=["submission_edited_and_approved"])
+    assert edited.before["body"] == "Money back" and edited.post_id == post.id
 
 
 def test_flag_publishes_and_queues_a_flag_item_that_can_be_dismissed_or_rejected(world):
@@ -229,6 +243,10 @@ def test_flag_publishes_and_queues_a_flag_item_that_can_be_dismissed_or_rejected
     c.review.reject(actor=world.mod.id, item=item2.id, reason="advertising")
     with pytest.raises(NotFound):
         c.posts.get(actor=None, post=again.id)
+    actions = [e.action for e in c.audit.entries(actor=world.mod.id, post=again.id)]
+    assert actions == ["submission_rejected"]
+    dismissed = c.audit.entries(actor=world.mod.id, action=["review_item_dismissed"])
+    assert [e.post_id for e in dismissed] == [post.id]
 
 
 def test_silence_holds_the_post_and_silences_the_author(world):

@@ -170,19 +170,12 @@ class Posts:
             tags_changed = new_tags is not None and new_tags != thread.tags
             if not (body_changed or title_changed or tags_changed):
                 return found
-            fields = {}
-            if body_changed:
+            fields: dict[str, str] = {}
+            if body_changed and new_body is not None:
                 fields["body"] = new_body
-            if title_changed:
+            if title_changed and new_title is not None:
                 fields["title"] = new_title
-            decision = moderate(
-                tx,
-                acting,
-                fields,
-                space,
-                holdable=False,
-                operation="edit",  # type: ignore[arg-type]
-            )
+            decision = moderate(tx, acting, fields, space, holdable=False, operation="edit")
             if body_changed:
                 new_body = decision.texts["body"]
             if title_changed:

@@ -142,6 +142,8 @@ class Threads:
                 )
             decision = moderate(tx, acting, {"title": title, "body": body}, found, holdable=True)
             title, body = decision.texts["title"], decision.texts["body"]
+            # Tags are checked and created now, held or not: approval must not fail on them.
+            ensure_tags(tx, acting, tag_list)
             if decision.action in HOLDING:
                 return hold(
                     tx,
@@ -155,7 +157,6 @@ class Threads:
                     tags=merge_rule_tags(tx, tag_list, decision.tags),
                     community_wiki=bool(community_wiki),
                 )
-            ensure_tags(tx, acting, tag_list)
             tag_list = merge_rule_tags(tx, tag_list, decision.tags)
             thread = tx.uow.threads.add(
                 space_id=found.id,

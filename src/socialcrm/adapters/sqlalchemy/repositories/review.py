@@ -46,11 +46,48 @@ def _list_to_text(values: Iterable[str]) -> str:
 
 
 def _item_from_row(row: Sequence[Any]) -> ReviewItem:
-    values = dict(zip(REVIEW_FIELDS, row, strict=True))
-    for name in ("reasons", "rules", "tags"):
-        values[name] = tuple(json.loads(values[name]))
-    values["community_wiki"] = bool(values["community_wiki"])
-    return ReviewItem(**values)
+    (
+        id_,
+        kind,
+        status,
+        reason,
+        reasons,
+        rules,
+        author_id,
+        space_id,
+        thread_id,
+        post_id,
+        thread_kind,
+        title,
+        body,
+        tags,
+        community_wiki,
+        created_at,
+        decided_at,
+        decided_by,
+        note,
+    ) = row
+    return ReviewItem(
+        id=id_,
+        kind=kind,
+        status=status,
+        reason=reason,
+        reasons=tuple(json.loads(reasons)),
+        rules=tuple(json.loads(rules)),
+        author_id=author_id,
+        space_id=space_id,
+        thread_id=thread_id,
+        post_id=post_id,
+        thread_kind=thread_kind,
+        title=title,
+        body=body,
+        tags=tuple(json.loads(tags)),
+        community_wiki=bool(community_wiki),
+        created_at=created_at,
+        decided_at=decided_at,
+        decided_by=decided_by,
+        note=note,
+    )
 
 
 class ReviewStatements:
