@@ -16,6 +16,7 @@ from socialcrm import (
     Post,
     Settings,
     Thread,
+    ValidationError,
     Verdict,
     WatchedWord,
     hookimpl,
@@ -493,3 +494,68 @@ def test_held_posts_never_appear_in_other_members_reads_lists_or_counts(steps):
     approved = {h for h in held if c.review.get(actor=author.id, item=h).status == "approved"}
     assert {i.id for i in c.review.pending(actor=author.id)} == set(held) - approved
     c.close()
+
+
+# ---------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"watched_words": [42]},
+        {"watched_words": ["refund"]},
+        {"max_links": {5: 1}},
+        {"max_links": {0: -1}},
+        {"duplicate_window_seconds": -1},
+        {"approve_first_posts": "3"},
+        {"approve_unless_trust_level": 7},
+        {"censor_character": "**"},
+        {"competitors": "Globex"},
+    ],
+)
+def test_bad_content_settings_are_refused(bad):
+    with pytest.raises(ValidationError):
+        Settings().with_content(**bad)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"pattern": "", "action": "block"},
+        {"pattern": "x", "action": "shout"},
+        {"pattern": "x", "action": "replace"},
+        {"pattern": "x", "action": "link"},
+        {"pattern": "x", "action": "tag"},
+        {"pattern": "(", "action": "block", "regex": True},
+    ],
+)
+def test_bad_watched_words_are_refused(bad):
+    with pytest.raises(ValidationError):
+        WatchedWord(**bad)
+
+
+def test_review_commands_refuse_bad_input_and_change_nothing(world):
+    c = world.c
+    author = world.member("author")
+    held = c.threads.start(
+        actor=author, space="billing", kind="question", title="Refund me now", body="x"
+    )
+    assert isinstance(held, HeldSubmission)
+    mod = world.mod.id
+    before = _snapshot(c)
+    with pytest.raises(NotFound):
+        c.review.approve(actor=mod, item=987654)
+    with pytest.raises(ValidationError):
+        c.review.approve(actor=mod, item="one")
+    with pytest.raises(ValidationError):
+        c.review.dismiss(actor=mod, item=held.id)  # only flag items are dismissed
+    with pytest.raises(ValidationError):
+        c.review.reject(actor=mod, item=held.id, reason="x" * 5000)
+    with pytest.raises(ValidationError):
+        c.review.edit_and_approve(actor=mod, item=held.id)
+    with pytest.raises(ValidationError):
+        c.review.queue(actor=mod, kind="weird")
+    with pytest.raises(NotFound):
+        c.review.queue(actor=mod, space="no-such-space")
+    assert _snapshot(c) == before
+    assert c.review.get(actor=mod, item=held.id).is_pending

@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from socialcrm.errors import ValidationError
+
 #: Reputation needed for each privilege (DESIGN.md §3, Stack Exchange defaults).
 DEFAULT_PRIVILEGES: Mapping[str, int] = MappingProxyType(
     {
@@ -99,14 +101,14 @@ WATCHED_WORD_ACTIONS: tuple[str, ...] = (
 
 def _check_action(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in WATCHED_WORD_ACTIONS:
-        raise ValueError(
+        raise ValidationError(
             f"watched word action {value!r} is not one of {', '.join(WATCHED_WORD_ACTIONS)}"
         )
 
 
 def _str_tuple(values: Any) -> tuple[str, ...]:
     if isinstance(values, str):
-        raise TypeError("give a list of strings, not one string")
+        raise ValidationError("give a list of strings, not one string")
     return tuple(str(v) for v in values)
 
 
@@ -136,39 +138,46 @@ class WatchedWord:
 
     def __attrs_post_init__(self) -> None:
         if not self.pattern or not self.pattern.strip():
-            raise ValueError("a watched word needs a non-empty pattern")
+            raise ValidationError("a watched word needs a non-empty pattern")
         if self.action in ("replace", "link") and not self.replacement:
-            raise ValueError(f"a {self.action!r} watched word needs a replacement")
+            raise ValidationError(f"a {self.action!r} watched word needs a replacement")
         if self.action == "tag" and not self.tags:
-            raise ValueError("a 'tag' watched word needs tags")
+            raise ValidationError("a 'tag' watched word needs tags")
         if self.regex:
             import re
 
             try:
                 re.compile(self.pattern)
             except re.error as error:
-                raise ValueError(f"bad watched word regex {self.pattern!r}: {error}") from None
+                raise ValidationError(
+                    f"bad watched word regex {self.pattern!r}: {error}", field="watched_words"
+                ) from None
 
 
 def _level_limits(value: Mapping[int, int]) -> Mapping[int, int]:
     checked = {}
     for level, limit in dict(value).items():
         if not isinstance(level, int) or not 0 <= level <= 4:
-            raise ValueError(f"trust level {level!r} is not 0 to 4")
+            raise ValidationError(f"trust level {level!r} is not 0 to 4")
         if not isinstance(limit, int) or limit < 0:
-            raise ValueError(f"limit {limit!r} for TL{level} is not a non-negative integer")
+            raise ValidationError(
+                f"limit {limit!r} for TL{level} is not a non-negative integer", field="content"
+            )
         checked[level] = limit
     return MappingProxyType(checked)
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not isinstance(value, int) or value < 0:
-        raise ValueError(f"{attribute.name} must be a non-negative integer, not {value!r}")
+        raise ValidationError(f"{attribute.name} must be a non-negative integer, not {value!r}")
 
 
 def _optional_level(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (not isinstance(value, int) or not 0 <= value <= 4):
-        raise ValueError(f"{attribute.name} must be a trust level 0 to 4 or None, not {value!r}")
+        raise ValidationError(
+            f"{attribute.name} must be a trust level 0 to 4 or None, not {value!r}",
+            field=attribute.name,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -217,10 +226,10 @@ class ContentSettings:
 
     def __attrs_post_init__(self) -> None:
         if len(self.censor_character) != 1:
-            raise ValueError("censor_character must be one character")
+            raise ValidationError("censor_character must be one character")
         for word in self.watched_words:
             if not isinstance(word, WatchedWord):
-                raise TypeError(f"watched_words holds {word!r}, not a WatchedWord")
+                raise ValidationError(f"watched_words holds {word!r}, not a WatchedWord")
 
 
 @attrs.frozen
