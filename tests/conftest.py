@@ -97,7 +97,10 @@ class World:
     def question(self, author: int, title: str = "How do I download invoices?", **kw: Any) -> Any:
         kw.setdefault("space", "billing")
         kw.setdefault("kind", "question")
-        kw.setdefault("body", "I cannot find the invoices page anywhere.")
+        # Distinct default bodies: the duplicate-post rule refuses the same body twice.
+        self._questions = getattr(self, "_questions", 0) + 1
+        suffix = "" if self._questions == 1 else f" (case {self._questions})"
+        kw.setdefault("body", f"I cannot find the invoices page anywhere.{suffix}")
         return self.c.threads.start(actor=author, title=title, **kw)
 
 

@@ -30,7 +30,14 @@ import attrs
 import pytest
 
 import socialcrm
-from socialcrm import Community, RewardSettings, Settings, TrustSettings, signals
+from socialcrm import (
+    Community,
+    ContentSettings,
+    RewardSettings,
+    Settings,
+    TrustSettings,
+    signals,
+)
 from socialcrm.plugins import hookspecs
 from socialcrm.settings import DEFAULT_PRIVILEGES
 
@@ -146,6 +153,7 @@ def _setting_names() -> list[str]:
     names = [f.name for f in attrs.fields(Settings)]
     names += [f"rewards.{f.name}" for f in attrs.fields(RewardSettings)]
     names += [f"trust.{f.name}" for f in attrs.fields(TrustSettings)]
+    names += [f"content.{f.name}" for f in attrs.fields(ContentSettings)]
     names += [f"privileges.{name}" for name in DEFAULT_PRIVILEGES]
     return names
 

@@ -45,6 +45,8 @@ from hypothesis.stateful import (
 from socialcrm import (
     Community,
     Conflict,
+    ContentRejected,
+    HeldSubmission,
     LeaderboardRow,
     LedgerEntry,
     ManualClock,
@@ -58,6 +60,7 @@ from socialcrm import (
     Thread,
     ValidationError,
     Vote,
+    WatchedWord,
     hookimpl,
 )
 from socialcrm.adapters.memory import MemoryStorage
@@ -106,13 +109,26 @@ SERIAL_THRESHOLD = 2
 SERIAL_WINDOW = timedelta(hours=1)
 
 
+#: Watched words the machine's replies may contain, so the content pipeline is exercised:
+#: one holds the reply for approval, one blocks it, one is censored.
+WATCHED_WORDS = (
+    WatchedWord(pattern="refund", action="require_approval"),
+    WatchedWord(pattern="casino", action="block"),
+    WatchedWord(pattern="darn", action="censor"),
+)
+
+
 def make_settings(cap: int, vote_up: int, vote_down: int) -> Settings:
-    return attrs.evolve(
-        Settings(),
-        daily_reputation_cap=cap,
-        serial_vote_threshold=SERIAL_THRESHOLD,
-        serial_vote_window_seconds=int(SERIAL_WINDOW.total_seconds()),
-    ).with_privileges(vote_up=vote_up, vote_down=vote_down)
+    return (
+        attrs.evolve(
+            Settings(),
+            daily_reputation_cap=cap,
+            serial_vote_threshold=SERIAL_THRESHOLD,
+            serial_vote_window_seconds=int(SERIAL_WINDOW.total_seconds()),
+        )
+        .with_privileges(vote_up=vote_up, vote_down=vote_down)
+        .with_content(watched_words=WATCHED_WORDS)
+    )
 
 
 class HostVeto:
@@ -317,6 +333,8 @@ class CommunityMachine(RuleBasedStateMachine):
         self.votes: dict[tuple[int, int], ModelVote] = {}
         self.last: Observed | None = None
         self.serial = 0
+        # Replies held for approval: (review item id, thread id, author, body).
+        self.held: list[tuple[int, int, int, str]] = []
 
     # ------------------------------------------------------------ set-up and helpers
 
@@ -681,6 +699,71 @@ class CommunityMachine(RuleBasedStateMachine):
         thread.accepted = None
 
     @precondition(lambda self: self.posts)
+    @precondition(lambda self: self.threads)
+    @rule(data=st.data(), word=st.sampled_from(["refund", "casino", "darn"]))
+    def reply_with_a_watched_word(self, data: st.DataObject, word: str) -> None:
+        """Blocked replies change nothing; held ones stay invisible; censored ones are rewritten."""
+        assert self.community is not None
+        thread_id = data.draw(st.sampled_from(sorted(self.threads)), label="thread")
+        actor = self.pick_member(data, "actor")
+        body = self.text(f"A {word} answer")
+        thread = self.threads[thread_id]
+        expected: Expectation = None
+        if thread.deleted:
+            expected = (NotFound, "thread_not_found")
+        elif word == "casino":
+            expected = (ContentRejected, "content_rejected")
+        result = self.attempt(
+            f"reply with {word}",
+            expected,
+            lambda: self.community.posts.reply(actor=actor, thread=thread_id, body=body),
+        )
+        if result is REJECTED:
+            return
+        if word == "refund" and not self.members[actor].is_moderator:
+            assert isinstance(result, HeldSubmission) and result.item.thread_id == thread_id
+            after = observe(self.community, self.admin, self.moderator)
+            assert after == self.last, (
+                f"a held reply changed what members see:\n{describe_difference(self.last, after)}"
+            )
+            self.held.append((result.id, thread_id, actor, body))
+            return
+        # Moderators are never held (their "refund" reply is published and flagged).
+        assert isinstance(result, Post)
+        expected_body = body.replace("darn", "■■■■")
+        assert (result.thread_id, result.author_id, result.body) == (
+            thread_id,
+            actor,
+            expected_body,
+        )
+        self.posts[result.id] = ModelPost(
+            result.id, thread_id, actor, False, expected_body, self.now()
+        )
+        thread.last_activity_at = self.now()
+
+    @precondition(lambda self: self.held)
+    @rule(data=st.data())
+    def approve_a_held_reply(self, data: st.DataObject) -> None:
+        assert self.community is not None
+        held = data.draw(st.sampled_from(self.held), label="held")
+        item_id, thread_id, author, body = held
+        thread = self.threads[thread_id]
+        expected: Expectation = (Conflict, "thread_deleted") if thread.deleted else None
+        post = self.attempt(
+            "approve",
+            expected,
+            lambda: self.community.review.approve(actor=self.moderator, item=item_id),
+        )
+        if post is REJECTED:
+            if thread.deleted:
+                self.held.remove(held)  # it can only be rejected now
+            return
+        self.held.remove(held)
+        assert (post.thread_id, post.author_id, post.body) == (thread_id, author, body)
+        assert post.id not in self.posts
+        self.posts[post.id] = ModelPost(post.id, thread_id, author, False, body, self.now())
+        thread.last_activity_at = self.now()
+
     @rule(data=st.data(), same_body=st.integers(0, 4).map(lambda n: n == 0))
     def edit(self, data: st.DataObject, same_body: bool) -> None:
         post_id = self.pick_post(data)

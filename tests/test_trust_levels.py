@@ -59,10 +59,11 @@ class Forum:
                 actor=self.admin,
                 space="billing",
                 kind="question",
-                title=f"Question number {next(_serial)}",
-                body="Where are my invoices?",
+                title=f"Question number {n}",
+                # Distinct bodies: the duplicate-post rule refuses the same body twice.
+                body=f"Where are my invoices? ({n})",
             )
-            for _ in range(count)
+            for n in (next(_serial) for _ in range(count))
         ]
 
     def member(self, name: str, reputation: int = 20) -> int:
@@ -196,7 +197,9 @@ def reach_tl2(f: Forum, member: int, short: str | None = None) -> None:
     f.visit_past_days(member, need["days_visited"] - 1)  # today's reads are the last visit
     f.read(member, f.threads[: need["topics_entered"]], need["posts_read"], need["reading_seconds"])
     replies = [
-        f.c.posts.reply(actor=member, thread=thread.id, body="Account, then Billing.")
+        f.c.posts.reply(
+            actor=member, thread=thread.id, body=f"Account, then Billing. ({thread.id})"
+        )
         for thread in f.threads[: need["topics_replied_to"]]
     ]
     if not replies:
@@ -265,8 +268,8 @@ def test_replies_count_once_per_thread_and_opening_posts_not_at_all(forum: Forum
     forum.c.threads.start(
         actor=alice, space="billing", kind="question", title="My own question", body="Help"
     )
-    for _ in range(3):
-        forum.c.posts.reply(actor=alice, thread=forum.threads[0].id, body="More detail.")
+    for n in range(3):
+        forum.c.posts.reply(actor=alice, thread=forum.threads[0].id, body=f"More detail {n}.")
     forum.c.posts.reply(actor=alice, thread=forum.threads[1].id, body="Also here.")
     assert forum.c.trust.activity(alice).all_time.topics_replied_to == 2
 
@@ -328,7 +331,7 @@ def reach_tl3(f: Forum, member: int, short: str | None = None) -> None:
         need[short] -= 1
     f.read(member, new[: need["topics_entered"]], need["posts_read"], 600)
     replies = [
-        f.c.posts.reply(actor=member, thread=thread.id, body="Here is how.")
+        f.c.posts.reply(actor=member, thread=thread.id, body=f"Here is how. ({thread.id})")
         for thread in new[: need["topics_replied_to"]]
     ]
     for thread in new[10 : 10 + need["likes_given"]]:
@@ -710,7 +713,9 @@ def test_the_level_never_exceeds_what_the_recorded_activity_supports(
     )
     f = Forum(community, clock, topics=6)
     alice, bob = f.member("alice"), f.member("bob")
-    replies = [community.posts.reply(actor=bob, thread=t.id, body="Hi.") for t in f.threads]
+    replies = [
+        community.posts.reply(actor=bob, thread=t.id, body=f"Hi. ({t.id})") for t in f.threads
+    ]
     for kind, which, posts, seconds in actions:
         if kind == "visit":
             community.members.record_visit(alice)
@@ -719,7 +724,9 @@ def test_the_level_never_exceeds_what_the_recorded_activity_supports(
                 alice, thread=f.threads[which].id, posts_read=posts, seconds=seconds
             )
         elif kind == "reply":
-            mine = community.posts.reply(actor=alice, thread=f.threads[which].id, body="Ok.")
+            mine = community.posts.reply(
+                actor=alice, thread=f.threads[which].id, body=f"Ok. ({next(_serial)})"
+            )
             community.votes.cast(actor=bob, post=mine.id, value=1)
         elif kind == "like":
             community.votes.cast(actor=alice, post=replies[which].id, value=1)

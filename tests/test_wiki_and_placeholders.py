@@ -55,7 +55,9 @@ def test_a_community_wiki_question_earns_nothing_but_a_plain_one_does(c):
         body="B.",
         community_wiki=True,
     )
-    plain = c.threads.start(actor=asker, space="qa", kind="question", title="Plain one?", body="B.")
+    plain = c.threads.start(
+        actor=asker, space="qa", kind="question", title="Plain one?", body="B, plain."
+    )
     voter = _voters(c, 1)[0]
     c.votes.cast(actor=voter, post=wiki.opening_post_id, value=1)
     assert c.reputation.of(asker) == 1

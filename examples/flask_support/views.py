@@ -176,6 +176,9 @@ def ask(slug: str):
         title=request.form.get("title", ""),
         body=request.form.get("body", ""),
     )
+    if question.held:  # a content rule or pre-moderation held it: nothing is published yet
+        flash("Thanks! A moderator will review your question before it appears.", "info")
+        return redirect(url_for("support.space", slug=slug))
     return redirect(url_for("support.thread", thread_id=question.id))
 
 
@@ -185,6 +188,9 @@ def answer(thread_id: int):
     reply = current_community.posts.reply(
         actor=require_actor(), thread=thread_id, body=request.form.get("body", "")
     )
+    if reply.held:  # a content rule or pre-moderation held it: nothing is published yet
+        flash("Thanks! A moderator will review your answer before it appears.", "info")
+        return redirect(url_for("support.thread", thread_id=thread_id))
     return redirect(url_for("support.thread", thread_id=thread_id, _anchor=f"post-{reply.id}"))
 
 

@@ -10,6 +10,7 @@ The public surface::
 
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
+from socialcrm.domain.moderation import Verdict
 from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
@@ -23,6 +24,7 @@ from socialcrm.domain.records import (
     Post,
     Profile,
     ReputationChange,
+    ReviewItem,
     Revision,
     Sanction,
     Space,
@@ -45,13 +47,16 @@ from socialcrm.errors import (
 )
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
+from socialcrm.services.held import HeldSubmission
 from socialcrm.services.trust import TrustReview
 from socialcrm.settings import (
     ChampionSettings,
+    ContentSettings,
     ReferralSettings,
     RewardSettings,
     Settings,
     TrustSettings,
+    WatchedWord,
 )
 
 __version__ = "0.1.0.dev0"
@@ -97,5 +102,10 @@ __all__ = [
     "TrustSettings",
     "ValidationError",
     "Vote",
+    "ReviewItem",
+    "Verdict",
+    "HeldSubmission",
+    "ContentSettings",
+    "WatchedWord",
     "hookimpl",
 ]

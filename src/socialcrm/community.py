@@ -25,6 +25,7 @@ from socialcrm.services.polls import Polls
 from socialcrm.services.posts import Posts
 from socialcrm.services.referrals import Referrals
 from socialcrm.services.reputation import Privileges, Reputation
+from socialcrm.services.review import Review
 from socialcrm.services.runtime import Runtime
 from socialcrm.services.spaces import Spaces
 from socialcrm.services.threads import Threads
@@ -90,6 +91,7 @@ class Community:
         self.polls = Polls(runtime)
         self.champions = Champions(runtime)
         self.contests = Contests(runtime)
+        self.review = Review(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

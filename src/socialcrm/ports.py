@@ -47,6 +47,7 @@ from socialcrm.domain.records import (
     OutboxMessage,
     Post,
     Profile,
+    ReviewItem,
     Revision,
     Sanction,
     Space,
@@ -381,6 +382,17 @@ class PostRepository(Protocol):
         in ``question`` threads, ``accepted_answers`` those that are their thread's
         accepted answer (the asker's own answer excluded), ``score`` sums the posts'
         scores. Ordered by member id ascending.
+        """
+        ...
+
+    def recent_by_author(
+        self, author_id: int, *, since: datetime, limit: int
+    ) -> builtins.list[Post]:
+        """The author's posts created at or after ``since`` that are not deleted.
+
+        Newest first (``created_at`` descending, then id descending), at most
+        ``limit``; posts of deleted threads are left out too. The duplicate-post
+        rule reads this.
         """
         ...
 
@@ -756,6 +768,96 @@ class AuditRepository(Protocol):
         ...
 
 
+class ReviewRepository(Protocol):
+    """The review queue: held submissions and flagged posts, and the decisions on them.
+
+    ``reasons``, ``rules`` and ``tags`` are stored as JSON text by SQL adapters and
+    come back as tuples equal to what was given.
+    """
+
+    def add(
+        self,
+        *,
+        kind: str,
+        reason: str,
+        reasons: Iterable[str],
+        rules: Iterable[str],
+        author_id: int,
+        space_id: int,
+        thread_id: int | None,
+        post_id: int | None,
+        thread_kind: str | None,
+        title: str | None,
+        body: str,
+        tags: Iterable[str],
+        community_wiki: bool,
+        created_at: datetime,
+    ) -> ReviewItem:
+        """Insert a pending item and return it with its id.
+
+        ``ValidationError`` (nothing written) for an unknown kind, a naive datetime,
+        or a ``reason`` that is empty or longer than 64 characters.
+        """
+        ...
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        """The item with this id, decided or not, or ``None``."""
+        ...
+
+    def pending(
+        self,
+        *,
+        space_ids: Collection[int],
+        reason: str | None = None,
+        kind: str | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> builtins.list[ReviewItem]:
+        """Pending items in ``space_ids``, oldest first (``created_at``, then id).
+
+        ``reason`` and ``kind`` (``None``: any) must match when given.
+        """
+        ...
+
+    def count_pending(
+        self, *, space_ids: Collection[int], reason: str | None = None, kind: str | None = None
+    ) -> int:
+        """How many items :meth:`pending` would list without a limit."""
+        ...
+
+    def by_author(
+        self, author_id: int, *, status: str | None = None, limit: int
+    ) -> builtins.list[ReviewItem]:
+        """The author's items (``status`` ``None``: any), oldest first, at most ``limit``."""
+        ...
+
+    def count_by_author(self, author_id: int, *, kind: str, status: str) -> int:
+        """How many of the author's items have this kind and status."""
+        ...
+
+    def decide(
+        self,
+        item_id: int,
+        *,
+        status: str,
+        at: datetime,
+        by: int,
+        note: str = "",
+        post_id: int | None = None,
+        body: str | None = None,
+        title: str | None = None,
+    ) -> bool:
+        """Move a pending item to ``status``; a compare-and-set on ``pending``.
+
+        Sets ``decided_at``, ``decided_by`` and ``note``, and when given the
+        published ``post_id`` and the edited ``body``/``title``. Returns ``False``
+        and changes nothing if the item was decided already; ``NotFound`` (code
+        ``review_item_not_found``) for an unknown id; ``ValidationError`` for
+        ``status`` ``pending`` or unknown.
+        """
+        ...
+
+
 class ImportRepository(Protocol):
     """What a history import remembers, so that re-running or resuming it is safe.
 
@@ -1053,6 +1155,11 @@ class UnitOfWork(Protocol):
         """The unit's contests repository."""
         ...
 
+    @property
+    def review(self) -> ReviewRepository:
+        """The unit's review-queue repository."""
+        ...
+
     def commit(self) -> None:
         """Make every write of this unit durable."""
         ...
@@ -1108,4 +1215,5 @@ __all__ = [
     "ReferralRepository",
     "PollRepository",
     "ContestRepository",
+    "ReviewRepository",
 ]

@@ -75,6 +75,18 @@ poll_voted = _namespace.signal("poll_voted", doc="A poll ballot was cast or chan
 poll_closed = _namespace.signal("poll_closed", doc="A poll was closed by hand.")
 contest_created = _namespace.signal("contest_created", doc="A thread became a contest.")
 contest_decided = _namespace.signal("contest_decided", doc="A contest's winners were decided.")
+submission_held = _namespace.signal("submission_held", doc="A submission was held for review.")
+content_flagged = _namespace.signal("content_flagged", doc="A content rule flagged a post.")
+submission_approved = _namespace.signal(
+    "submission_approved", doc="A held submission was approved and published."
+)
+submission_rejected = _namespace.signal(
+    "submission_rejected", doc="A held submission or a flagged post was rejected."
+)
+review_item_dismissed = _namespace.signal("review_item_dismissed", doc="A flag item was dismissed.")
+moderation_alert = _namespace.signal(
+    "moderation_alert", doc="A content rule alerts the community managers."
+)
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

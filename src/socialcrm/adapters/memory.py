@@ -25,6 +25,7 @@ from socialcrm.adapters.memory_engagement import (
     MemoryReferrals,
 )
 from socialcrm.domain.engagement import AuthorStats
+from socialcrm.domain.moderation import check_decision, check_review_item
 from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
@@ -36,6 +37,7 @@ from socialcrm.domain.records import (
     OutboxMessage,
     Post,
     Profile,
+    ReviewItem,
     Revision,
     Sanction,
     Space,
@@ -70,6 +72,7 @@ class _Tables:
         self.outbox_by_event_id: dict[str, int] = {}
         self.sanctions: dict[int, Sanction] = {}
         self.audit: dict[int, AuditEntry] = {}
+        self.review: dict[int, ReviewItem] = {}
         self.sequences: dict[str, int] = {}
         # member id -> UTC day -> that day's activity
         self.member_days: dict[int, dict[date, _Day]] = {}
@@ -592,6 +595,20 @@ class _Posts(_Repository):
             )
             for mid, r in sorted(totals.items())
         ]
+    def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
+        found = []
+        for post in self._t.posts.values():
+            thread = self._t.threads.get(post.thread_id)
+            if (
+                post.author_id == author_id
+                and post.deleted_at is None
+                and post.created_at >= since
+                and thread is not None
+                and thread.deleted_at is None
+            ):
+                found.append(post)
+        found.sort(key=lambda p: (p.created_at, p.id), reverse=True)
+        return found[:limit]
 
 
 class _Votes(_Repository):
@@ -1117,6 +1134,129 @@ class _Imports(_Repository):
         self._j.put(self._t.import_checkpoints, (source, stage), position)
 
 
+class _Review(_Repository):
+    def add(
+        self,
+        *,
+        kind: str,
+        reason: str,
+        reasons: Iterable[str],
+        rules: Iterable[str],
+        author_id: int,
+        space_id: int,
+        thread_id: int | None,
+        post_id: int | None,
+        thread_kind: str | None,
+        title: str | None,
+        body: str,
+        tags: Iterable[str],
+        community_wiki: bool,
+        created_at: datetime,
+    ) -> ReviewItem:
+        check_review_item(kind=kind, reason=reason, created_at=created_at)
+        item = ReviewItem(
+            id=self._j.next_id("review"),
+            kind=kind,
+            status="pending",
+            reason=reason,
+            reasons=tuple(reasons),
+            rules=tuple(rules),
+            author_id=author_id,
+            space_id=space_id,
+            thread_id=thread_id,
+            post_id=post_id,
+            thread_kind=thread_kind,
+            title=title,
+            body=body,
+            tags=tuple(tags),
+            community_wiki=bool(community_wiki),
+            created_at=created_at,
+        )
+        self._j.put(self._t.review, item.id, item)
+        return item
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        return self._t.review.get(item_id)
+
+    def _pending(
+        self, space_ids: Collection[int], reason: str | None, kind: str | None
+    ) -> list[ReviewItem]:
+        spaces = set(space_ids)
+        found = [
+            i
+            for i in self._t.review.values()
+            if i.status == "pending"
+            and i.space_id in spaces
+            and (reason is None or i.reason == reason)
+            and (kind is None or i.kind == kind)
+        ]
+        found.sort(key=lambda i: (i.created_at, i.id))
+        return found
+
+    def pending(
+        self,
+        *,
+        space_ids: Collection[int],
+        reason: str | None = None,
+        kind: str | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[ReviewItem]:
+        return self._pending(space_ids, reason, kind)[offset : offset + limit]
+
+    def count_pending(
+        self, *, space_ids: Collection[int], reason: str | None = None, kind: str | None = None
+    ) -> int:
+        return len(self._pending(space_ids, reason, kind))
+
+    def by_author(
+        self, author_id: int, *, status: str | None = None, limit: int
+    ) -> list[ReviewItem]:
+        found = [
+            i
+            for i in self._t.review.values()
+            if i.author_id == author_id and (status is None or i.status == status)
+        ]
+        found.sort(key=lambda i: (i.created_at, i.id))
+        return found[:limit]
+
+    def count_by_author(self, author_id: int, *, kind: str, status: str) -> int:
+        return sum(
+            1
+            for i in self._t.review.values()
+            if i.author_id == author_id and i.kind == kind and i.status == status
+        )
+
+    def decide(
+        self,
+        item_id: int,
+        *,
+        status: str,
+        at: datetime,
+        by: int,
+        note: str = "",
+        post_id: int | None = None,
+        body: str | None = None,
+        title: str | None = None,
+    ) -> bool:
+        check_decision(status=status, at=at)
+        item = self._t.review.get(item_id)
+        if item is None:
+            raise NotFound(f"no review item {item_id}", code="review_item_not_found")
+        if item.status != "pending":
+            return False
+        changes: dict[str, Any] = {"status": status, "decided_at": at, "decided_by": by}
+        changes["note"] = note
+        if post_id is not None:
+            changes["post_id"] = post_id
+        if body is not None:
+            changes["body"] = body
+        if title is not None:
+            changes["title"] = title
+        self._j.put(self._t.review, item_id, attrs.evolve(item, **changes))
+        return True
+
+
 class MemoryUnitOfWork:
     """A unit of work over the in-memory tables; see :class:`socialcrm.ports.UnitOfWork`."""
 
@@ -1138,6 +1278,7 @@ class MemoryUnitOfWork:
         self.referrals = MemoryReferrals(self._journal, tables.engagement)
         self.polls = MemoryPolls(self._journal, tables.engagement)
         self.contests = MemoryContests(self._journal, tables.engagement)
+        self.review = _Review(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

@@ -559,6 +559,95 @@ class ContestDecided(Event):
     space_id: int
     winner_post_ids: tuple[int, ...]
     winner_member_ids: tuple[int, ...]
+# ---------------------------------------------------------------- content review
+
+
+@attrs.frozen(kw_only=True)
+class SubmissionHeld(Event):
+    """A new thread or reply was held for review instead of being published.
+
+    ``thread_id`` is the thread replied to (``None`` for a new thread). Nothing is
+    published: other members cannot see it until ``submission_approved``.
+    """
+
+    name: ClassVar[str] = "submission_held"
+    item_id: int
+    author_id: int
+    space_id: int
+    thread_id: int | None
+    reason: str
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ContentFlagged(Event):
+    """A content rule flagged a post it let through; a review item was queued."""
+
+    name: ClassVar[str] = "content_flagged"
+    item_id: int
+    post_id: int
+    thread_id: int
+    space_id: int
+    author_id: int
+    reason: str
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class SubmissionApproved(Event):
+    """A moderator approved a held submission; it was published as ``post_id``.
+
+    ``edited`` is ``True`` when the moderator changed it before approving. The
+    ``thread_started`` or ``reply_posted`` event of the publication comes with it.
+    """
+
+    name: ClassVar[str] = "submission_approved"
+    item_id: int
+    post_id: int
+    thread_id: int
+    space_id: int
+    author_id: int
+    edited: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class SubmissionRejected(Event):
+    """A moderator rejected a held submission (kept for the record, never published)
+    or a flagged post (which was deleted: ``post_deleted`` comes with it)."""
+
+    name: ClassVar[str] = "submission_rejected"
+    item_id: int
+    author_id: int
+    space_id: int
+    post_id: int | None = None
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReviewItemDismissed(Event):
+    """A moderator dismissed a flag item: the post stays as it is."""
+
+    name: ClassVar[str] = "review_item_dismissed"
+    item_id: int
+    post_id: int
+    space_id: int
+    author_id: int
+
+
+@attrs.frozen(kw_only=True)
+class ModerationAlert(Event):
+    """A content rule asked to alert the community managers (e.g. terms of service).
+
+    ``item_id`` names the review item queued with it, ``post_id`` the published
+    post, if any.
+    """
+
+    name: ClassVar[str] = "moderation_alert"
+    author_id: int
+    space_id: int | None
+    messages: tuple[str, ...]
+    item_id: int | None = None
+    post_id: int | None = None
 
 
 #: Every concrete event class, in documentation order.
@@ -598,4 +687,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PollClosed,
     ContestCreated,
     ContestDecided,
+    SubmissionHeld,
+    ContentFlagged,
+    SubmissionApproved,
+    SubmissionRejected,
+    ReviewItemDismissed,
+    ModerationAlert,
 )

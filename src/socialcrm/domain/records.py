@@ -119,6 +119,11 @@ class Thread:
         """True once the thread was soft-deleted."""
         return self.deleted_at is not None
 
+    @property
+    def held(self) -> bool:
+        """Always ``False``: a published record (see ``HeldSubmission.held``)."""
+        return False
+
 
 @attrs.frozen
 class Post:
@@ -144,6 +149,11 @@ class Post:
     def is_deleted(self) -> bool:
         """True once the post was soft-deleted."""
         return self.deleted_at is not None
+
+    @property
+    def held(self) -> bool:
+        """Always ``False``: a published record (see ``HeldSubmission.held``)."""
+        return False
 
 
 @attrs.frozen
@@ -360,6 +370,54 @@ class AuditEntry:
     after: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
 
 
+#: Kinds of review-queue items: ``held`` (a submission waiting for approval, not
+#: published) and ``flag`` (a published post a content rule flagged). Member flags
+#: are meant to become a third kind.
+REVIEW_KINDS = ("held", "flag")
+
+#: Review item statuses; ``pending`` items are in the queue, the others are decided.
+REVIEW_STATUSES = ("pending", "approved", "rejected", "dismissed")
+
+
+@attrs.frozen(kw_only=True)
+class ReviewItem:
+    """An item of the review queue.
+
+    A ``held`` item is a submission that is not a post yet: a new thread
+    (``thread_id`` ``None``; ``title``, ``thread_kind`` and ``tags`` given) or a
+    reply to ``thread_id``. It becomes a post when a moderator approves it
+    (``post_id`` then names the post). A ``flag`` item names the published
+    ``post_id`` a rule flagged. ``reason`` is the name of the rule that asked for
+    the review (``watched_words``, ``premoderation``...); ``reasons`` are the rules'
+    messages and ``rules`` every rule that asked.
+    """
+
+    id: int
+    kind: str
+    status: str
+    reason: str
+    reasons: tuple[str, ...]
+    rules: tuple[str, ...]
+    author_id: int
+    space_id: int
+    thread_id: int | None
+    post_id: int | None
+    thread_kind: str | None
+    title: str | None
+    body: str
+    tags: tuple[str, ...]
+    community_wiki: bool
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: int | None = None
+    note: str = ""
+
+    @property
+    def is_pending(self) -> bool:
+        """Whether the item still waits for a decision."""
+        return self.status == "pending"
+
+
 @attrs.frozen
 class LeaderboardRow:
     """A leaderboard line: ``score`` is total reputation or the period's gain."""
@@ -393,6 +451,9 @@ __all__ = [
     "THREAD_KINDS",
     "THREAD_STATUSES",
     "SANCTION_KINDS",
+    "REVIEW_KINDS",
+    "REVIEW_STATUSES",
+    "ReviewItem",
     "Profile",
     "Member",
     "Space",

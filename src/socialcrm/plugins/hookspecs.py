@@ -19,6 +19,7 @@ import pluggy
 if TYPE_CHECKING:
     from socialcrm.domain.engagement import Referral, ReferralReward
     from socialcrm.domain.events import Event
+    from socialcrm.domain.moderation import Verdict
     from socialcrm.domain.records import Member, ReputationChange, Space
     from socialcrm.domain.trust import TrustActivity
     from socialcrm.plugins.context import HookContext
@@ -95,6 +96,44 @@ def socialcrm_check_content(
     :param space: the space the text goes to, or ``None`` (profiles).
     :param context: the current transaction's context.
     :returns: reasons for rejecting the text, or ``None``.
+    """
+
+
+@hookspec
+def socialcrm_moderate_content(
+    actor: Member,
+    field: str,
+    text: str,
+    space: Space | None,
+    operation: str,
+    context: HookContext,
+) -> Verdict | Iterable[Verdict] | None:
+    """Judge user text before it is stored (a *collecting* hook: every result is used).
+
+    Called for the same fields as :func:`socialcrm_check_content`, right after it.
+    Return a :class:`~socialcrm.domain.moderation.Verdict` (or several, or
+    ``None`` for no opinion). The pipeline combines every verdict on every field
+    of the command: the strictest action wins (``allow`` < ``flag`` <
+    ``require_approval`` < ``silence`` < ``block``), the rewrites of every rule
+    apply one after the other and the tags of every rule are added together. A
+    ``block`` raises :class:`~socialcrm.errors.ContentRejected` with every
+    blocking reason and stores nothing. The built-in content rules
+    (``socialcrm.watched_words``, ``socialcrm.new_member_limits``,
+    ``socialcrm.duplicates``, ``socialcrm.terms_of_service``,
+    ``socialcrm.premoderation``) implement this hook.
+
+    :param actor: the member writing the text.
+    :param field: ``"title"``, ``"body"``, ``"comment"``, ``"display_name"`` or
+        ``"profile.<name>"``.
+    :param text: the text, stripped of surrounding white space.
+    :param space: the space the text goes to, or ``None`` (profiles).
+    :param operation: ``"create"`` (a new thread, reply, comment, a member
+        joining) or ``"edit"`` (an edited post or profile). Only new threads and
+        replies can be held; on anything else ``require_approval`` and ``silence``
+        refuse the text.
+    :param context: the current transaction's context (read storage through
+        ``context.uow``; do not write).
+    :returns: a verdict, verdicts, or ``None``.
     """
 
 

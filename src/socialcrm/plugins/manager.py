@@ -8,6 +8,13 @@ import pluggy
 
 from socialcrm.plugins import hookspecs
 from socialcrm.plugins.champions import ChampionPrivileges
+from socialcrm.plugins.content_rules import (
+    DuplicatePosts,
+    NewMemberLimits,
+    PreModeration,
+    TermsOfService,
+    WatchedWords,
+)
 from socialcrm.plugins.referrals import ReferralRewards
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.plugins.staff import StaffPrivileges
@@ -21,6 +28,11 @@ DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.staff", StaffPrivileges),
     ("socialcrm.referrals", ReferralRewards),
     ("socialcrm.champions", ChampionPrivileges),
+    ("socialcrm.watched_words", WatchedWords),
+    ("socialcrm.new_member_limits", NewMemberLimits),
+    ("socialcrm.duplicates", DuplicatePosts),
+    ("socialcrm.terms_of_service", TermsOfService),
+    ("socialcrm.premoderation", PreModeration),
 )
 
 

@@ -38,6 +38,10 @@ AUDIT_ACTIONS = (
     "answer_unaccepted",
     "serial_votes_reversed",
     "trust_level_changed",
+    "submission_approved",
+    "submission_edited_and_approved",
+    "submission_rejected",
+    "review_item_dismissed",
 )
 
 

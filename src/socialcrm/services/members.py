@@ -11,26 +11,40 @@ from socialcrm.clock import ensure_utc
 from socialcrm.domain import validation
 from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
 from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
-from socialcrm.errors import Conflict, ContentRejected, NotFound, ValidationError
+from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role, visible_thread
 from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.content import moderate
 from socialcrm.services.invitations import redeem_code
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PROFILE_FIELDS = ("bio", "company", "job_title", "country")
 
 
-def check_content(tx: Transaction, actor: Member, fields: dict[str, str], space: object) -> None:
-    """Run ``socialcrm_check_content`` on each field; raise with every reason found."""
-    reasons: list[str] = []
-    hook = tx.runtime.hooks.socialcrm_check_content
-    for field, value in fields.items():
-        for result in hook(actor=actor, field=field, text=value, space=space, context=tx.context):
-            if result:
-                reasons.extend(str(r) for r in result)
-    if reasons:
-        raise ContentRejected(reasons)
+def check_content(
+    tx: Transaction,
+    actor: Member,
+    fields: dict[str, str],
+    space: object,
+    *,
+    operation: str = "create",
+) -> dict[str, str]:
+    """Run the content pipeline on fields that cannot be held; return them as rewritten.
+
+    Any blocking reason (``socialcrm_check_content`` or a ``block`` verdict) raises
+    ``ContentRejected`` with every reason; so does a verdict asking for approval.
+    """
+    return moderate(tx, actor, fields, space, holdable=False, operation=operation).texts
+
+
+def _rewritten_profile(profile: Profile, texts: dict[str, str]) -> Profile:
+    changes = {
+        name.removeprefix("profile."): value
+        for name, value in texts.items()
+        if name.startswith("profile.")
+    }
+    return attrs.evolve(profile, **changes) if changes else profile
 
 
 class Members:
@@ -115,7 +129,12 @@ class Members:
                     if getattr(profile, k)
                 }
             )
-            check_content(tx, member, fields, None)
+            texts = check_content(tx, member, fields, None)
+            rewritten = _rewritten_profile(profile, texts)
+            if texts["display_name"] != name or rewritten != profile:
+                name, profile = texts["display_name"], rewritten
+                tx.uow.members.update_profile(member.id, display_name=name, profile=profile)
+                member = attrs.evolve(member, display_name=name, profile=profile)
             tx.record(
                 MemberJoined(
                     at=tx.now,
@@ -315,7 +334,9 @@ class Members:
             )
             if name == target.display_name and profile == target.profile:
                 return target
-            check_content(tx, acting, fields, None)
+            texts = check_content(tx, acting, fields, None, operation="edit")
+            name = texts.get("display_name", name)
+            profile = _rewritten_profile(profile, texts)
             tx.uow.members.update_profile(target.id, display_name=name, profile=profile)
             tx.record(ProfileUpdated(at=tx.now, actor_id=acting.id, member_id=target.id))
             if acting.id != target.id:

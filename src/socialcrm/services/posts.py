@@ -13,7 +13,7 @@ from socialcrm.domain.events import (
     PostEdited,
     ReplyPosted,
 )
-from socialcrm.domain.records import Comment, Post, Revision
+from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
 from socialcrm.errors import Conflict, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     optional_viewer,
@@ -23,9 +23,39 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.content import moderate
+from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.members import check_content
-from socialcrm.services.runtime import Runtime, retry_transient
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
+
+
+def delete_post(tx: Transaction, actor_id: int, found: Post, thread: Thread, space: Space) -> None:
+    """Soft-delete a post (its thread too, for an opening post) and record ``PostDeleted``.
+
+    An accepted answer (or the question holding one) is unaccepted first; the
+    event takes back what the post earned.
+    """
+    if thread.accepted_answer_id is not None and (
+        found.is_opening or thread.accepted_answer_id == found.id
+    ):
+        withdraw_acceptance(tx, actor_id, thread, space)
+    tx.uow.posts.mark_deleted(found.id, by=actor_id, at=tx.now)
+    if found.is_opening:
+        tx.uow.threads.mark_deleted(thread.id, tx.now)
+    else:
+        tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
+    tx.record(
+        PostDeleted(
+            at=tx.now,
+            actor_id=actor_id,
+            post_id=found.id,
+            thread_id=thread.id,
+            space_id=space.id,
+            author_id=found.author_id,
+            was_opening=found.is_opening,
+        )
+    )
 
 
 class Posts:
@@ -35,11 +65,15 @@ class Posts:
         self._rt = runtime
 
     @retry_transient
-    def reply(self, *, actor: int, thread: int, body: str, community_wiki: bool = False) -> Post:
+    def reply(
+        self, *, actor: int, thread: int, body: str, community_wiki: bool = False
+    ) -> Post | HeldSubmission:
         """Reply to an open thread (an answer, for questions).
 
         ``community_wiki`` makes it a community-wiki post, which earns its author
-        no reputation.
+        no reputation. Returns the :class:`Post`, or a
+        :class:`~socialcrm.services.held.HeldSubmission` when a content rule or the
+        pre-moderation settings held it for review (nothing is published then).
         """
         settings = self._rt.settings
         body = validation.body(body, settings)
@@ -48,7 +82,25 @@ class Posts:
             found, space = visible_thread(tx.uow, acting, thread)
             if found.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
-            check_content(tx, acting, {"body": body}, space)
+            decision = moderate(tx, acting, {"body": body}, space, holdable=True)
+            body = decision.texts["body"]
+            if decision.action in HOLDING:
+                return hold(
+                    tx,
+                    acting,
+                    decision,
+                    space,
+                    thread_id=found.id,
+                    thread_kind=None,
+                    title=None,
+                    body=body,
+                    tags=(),
+                    community_wiki=bool(community_wiki),
+                )
+            if decision.tags:
+                tags = merge_rule_tags(tx, found.tags, decision.tags)
+                if tags != found.tags:
+                    tx.uow.threads.set_title_and_tags(found.id, title=found.title, tags=tags)
             # The thread's counter first: the post's foreign-key check would take a
             # shared lock on the thread row that concurrent repliers (on MariaDB)
             # could not both upgrade; the exclusive lock first orders them.
@@ -71,6 +123,9 @@ class Posts:
                     author_id=acting.id,
                     thread_kind=found.kind,
                 )
+            )
+            after_publish(
+                tx, acting, decision, space, post_id=post.id, thread_id=found.id, body=body
             )
             return post
 
@@ -115,14 +170,23 @@ class Posts:
             tags_changed = new_tags is not None and new_tags != thread.tags
             if not (body_changed or title_changed or tags_changed):
                 return found
-            fields = {}
-            if body_changed:
+            fields: dict[str, str] = {}
+            if body_changed and new_body is not None:
                 fields["body"] = new_body
-            if title_changed:
+            if title_changed and new_title is not None:
                 fields["title"] = new_title
-            check_content(tx, acting, fields, space)  # type: ignore[arg-type]
+            decision = moderate(tx, acting, fields, space, holdable=False, operation="edit")
+            if body_changed:
+                new_body = decision.texts["body"]
+            if title_changed:
+                new_title = decision.texts["title"]
             if tags_changed:
                 ensure_tags(tx, acting, new_tags)  # type: ignore[arg-type]
+            if decision.tags and found.is_opening:
+                new_tags = merge_rule_tags(
+                    tx, new_tags if new_tags is not None else thread.tags, decision.tags
+                )
+                tags_changed = new_tags != thread.tags
             revision = tx.uow.posts.add_revision(
                 post_id=found.id,
                 editor_id=acting.id,
@@ -169,6 +233,9 @@ class Posts:
                     before={"changed": changed, "revision_id": revision.id},
                     after={"changed": changed, "edited_at": tx.now.isoformat()},
                 )
+            after_publish(
+                tx, acting, decision, space, post_id=found.id, thread_id=thread.id, body=final_body
+            )
             return attrs.evolve(found, body=final_body, edited_at=tx.now)
 
     @retry_transient
@@ -188,26 +255,7 @@ class Posts:
                 raise PermissionDenied(
                     "only the author or a moderator may delete a post", code="not_the_author"
                 )
-            if thread.accepted_answer_id is not None and (
-                found.is_opening or thread.accepted_answer_id == found.id
-            ):
-                withdraw_acceptance(tx, acting.id, thread, space)
-            tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
-            if found.is_opening:
-                tx.uow.threads.mark_deleted(thread.id, tx.now)
-            else:
-                tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
-            tx.record(
-                PostDeleted(
-                    at=tx.now,
-                    actor_id=acting.id,
-                    post_id=found.id,
-                    thread_id=thread.id,
-                    space_id=space.id,
-                    author_id=found.author_id,
-                    was_opening=found.is_opening,
-                )
-            )
+            delete_post(tx, acting.id, found, thread, space)
             if found.author_id != acting.id:
                 record_audit(
                     tx,
@@ -241,7 +289,7 @@ class Posts:
             found, thread, space = visible_post(tx.uow, acting, post)
             if acting.id not in (found.author_id, thread.author_id):
                 require_privilege(self._rt, tx, acting, "comment")
-            check_content(tx, acting, {"comment": body}, space)
+            body = check_content(tx, acting, {"comment": body}, space)["comment"]
             comment = tx.uow.posts.add_comment(
                 post_id=found.id, author_id=acting.id, body=body, created_at=tx.now
             )

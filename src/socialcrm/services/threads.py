@@ -35,7 +35,8 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import record_audit
-from socialcrm.services.members import check_content
+from socialcrm.services.content import moderate
+from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -107,8 +108,12 @@ class Threads:
         body: str,
         tags: Iterable[str] = (),
         community_wiki: bool = False,
-    ) -> Thread:
+    ) -> Thread | HeldSubmission:
         """Start a thread and its opening post in ``space``.
+
+        Returns the :class:`Thread`, or a :class:`~socialcrm.services.held.HeldSubmission`
+        when a content rule or the pre-moderation settings held it for review
+        (nothing is published then; see docs/moderation.md).
 
         ``kind`` is question, discussion, idea or announcement (announcements and
         spaces whose ``posting`` is ``moderators`` need a moderator). New tags need
@@ -135,8 +140,24 @@ class Threads:
                 raise PermissionDenied(
                     f"only moderators may start {what} in {found.slug!r}", code="moderators_only"
                 )
-            check_content(tx, acting, {"title": title, "body": body}, found)
+            decision = moderate(tx, acting, {"title": title, "body": body}, found, holdable=True)
+            title, body = decision.texts["title"], decision.texts["body"]
+            # Tags are checked and created now, held or not: approval must not fail on them.
             ensure_tags(tx, acting, tag_list)
+            if decision.action in HOLDING:
+                return hold(
+                    tx,
+                    acting,
+                    decision,
+                    found,
+                    thread_id=None,
+                    thread_kind=kind,
+                    title=title,
+                    body=body,
+                    tags=merge_rule_tags(tx, tag_list, decision.tags),
+                    community_wiki=bool(community_wiki),
+                )
+            tag_list = merge_rule_tags(tx, tag_list, decision.tags)
             thread = tx.uow.threads.add(
                 space_id=found.id,
                 kind=kind,
@@ -165,6 +186,9 @@ class Threads:
                     opening_post_id=post.id,
                     tags=tag_list,
                 )
+            )
+            after_publish(
+                tx, acting, decision, found, post_id=post.id, thread_id=thread.id, body=body
             )
             return attrs.evolve(thread, opening_post_id=post.id)
 

@@ -31,6 +31,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     OutboxStatements,
     PollStatements,
     PostStatements,
+    ReviewStatements,
     SanctionStatements,
     SpaceStatements,
     SQLActivityRepository,
@@ -44,6 +45,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SQLPollRepository,
     SQLPostRepository,
     SQLReferralRepository,
+    SQLReviewRepository,
     SQLSanctionRepository,
     SQLSpaceRepository,
     SQLThreadRepository,
@@ -95,6 +97,7 @@ class _Statements:
         "invitations",
         "polls",
         "contests",
+        "review",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -113,6 +116,7 @@ class _Statements:
         self.invitations = InvitationStatements(tables, prepare)
         self.polls = PollStatements(tables, prepare)
         self.contests = ContestStatements(tables, prepare)
+        self.review = ReviewStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -142,6 +146,7 @@ class SQLAlchemyUnitOfWork:
         "referrals",
         "polls",
         "contests",
+        "review",
     )
 
     def __init__(
@@ -185,6 +190,7 @@ class SQLAlchemyUnitOfWork:
         self.contests = SQLContestRepository(
             connection, statements.contests, savepoints=savepoints
         )
+        self.review = SQLReviewRepository(connection, statements.review, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

@@ -159,6 +159,7 @@ class Tables:
     poll_ballots: Table
     contests: Table
     contest_winners: Table
+    review_items: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -431,6 +432,34 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    review_items = Table(
+        f"{p}review_items",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(CODE_LENGTH), nullable=False),
+        Column("status", String(CODE_LENGTH), nullable=False),
+        Column("reason", String(RULE_LENGTH), nullable=False),
+        Column("reasons", long_text(), nullable=False),
+        Column("rules", long_text(), nullable=False),
+        Column("author_id", Integer, fk("members"), nullable=False),
+        Column("space_id", Integer, fk("spaces"), nullable=False),
+        Column("thread_id", Integer, nullable=True),
+        Column("post_id", Integer, nullable=True),
+        Column("thread_kind", String(CODE_LENGTH), nullable=True),
+        Column("title", String(TITLE_LENGTH), nullable=True),
+        Column("body", long_text(), nullable=False),
+        Column("tags", long_text(), nullable=False),
+        Column("community_wiki", Boolean, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("decided_at", UTCDateTime, nullable=True),
+        Column("decided_by", Integer, nullable=True),
+        Column("note", long_text(), nullable=False),
+        # Short explicit names: derived ones pass 63 characters with long prefixes.
+        Index(f"ix_{p}review_queue", "status", "space_id", "created_at"),
+        Index(f"ix_{p}review_author", "author_id", "status"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     import_ids = Table(
         f"{p}import_ids",
         md,
@@ -603,6 +632,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         poll_ballots=poll_ballots,
         contests=contests,
         contest_winners=contest_winners,
+        review_items=review_items,
     )
 
 

@@ -28,7 +28,7 @@ import attrs
 
 from socialcrm.clock import ManualClock
 from socialcrm.community import Community
-from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.domain.records import PLACEHOLDER_ROLE, Post, Thread
 from socialcrm.errors import DumpError, NotFound, SocialCRMError
 from socialcrm.importers.stackexchange import dump
 from socialcrm.importers.stackexchange.configuration import ImportPrivileges, import_settings
@@ -285,7 +285,7 @@ class StackExchangeImporter:
                 tags=dump.tags_of(row.text("Tags")),
                 community_wiki=wiki,
             )
-            assert thread.opening_post_id is not None
+            assert isinstance(thread, Thread) and thread.opening_post_id is not None
             self._map(batch, "thread", post_id, thread.id)
             self._map(batch, "post", post_id, thread.opening_post_id)
             batch.counts["imported: questions"] += 1
@@ -298,6 +298,7 @@ class StackExchangeImporter:
             post = self.community.posts.reply(
                 actor=author, thread=thread_id, body=body, community_wiki=wiki
             )
+            assert isinstance(post, Post)  # the import registers no content rules
             self._map(batch, "post", post_id, post.id)
             batch.counts["imported: answers"] += 1
         if wiki:

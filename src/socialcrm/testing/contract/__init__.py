@@ -3,8 +3,8 @@
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
 soft deletes, the ledger queries, the outbox, sanctions, the audit log, the
-trust-level activity, invitations, referrals, polls and contests, and the timezone of
-every datetime. socialcrm runs it
+review queue, the trust-level activity, invitations, referrals, polls and contests, and the
+timezone of every datetime. socialcrm runs it
 against its in-memory and SQLAlchemy adapters; host applications run it against
 the adapters they write themselves.
 
@@ -57,6 +57,7 @@ from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
+from socialcrm.testing.contract.review import ReviewContract
 from socialcrm.testing.contract.sanctions import SanctionContract
 from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
@@ -82,6 +83,7 @@ class StorageContract(
     ActivityContract,
     SanctionContract,
     AuditContract,
+    ReviewContract,
     ImportContract,
     EngagementContract,
     ContestContract,

@@ -23,6 +23,10 @@ from socialcrm.adapters.sqlalchemy.repositories.members import MemberStatements,
 from socialcrm.adapters.sqlalchemy.repositories.outbox import OutboxStatements, SQLOutboxRepository
 from socialcrm.adapters.sqlalchemy.repositories.polls import PollStatements, SQLPollRepository
 from socialcrm.adapters.sqlalchemy.repositories.posts import PostStatements, SQLPostRepository
+from socialcrm.adapters.sqlalchemy.repositories.review import (
+    ReviewStatements,
+    SQLReviewRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.sanctions import (
     SanctionStatements,
     SQLSanctionRepository,
@@ -42,6 +46,8 @@ __all__ = [
     "ActivityStatements",
     "SQLActivityRepository",
     "AuditStatements",
+    "ReviewStatements",
+    "SQLReviewRepository",
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",

@@ -126,6 +126,18 @@ class PostStatements:
             .order_by(r.c.id)
         )
         self.tables = tables
+        self.recent_by_author = prepare.core(
+            select(*columns)
+            .select_from(p.join(t, t.c.id == p.c.thread_id))
+            .where(
+                p.c.author_id == bindparam("author_id"),
+                p.c.created_at >= bindparam("since"),
+                p.c.deleted_at.is_(None),
+                t.c.deleted_at.is_(None),
+            )
+            .order_by(p.c.created_at.desc(), p.c.id.desc())
+            .limit(bindparam("limit"))
+        )
         self.insert_comment = prepare.core(insert(c))
         self.comments = prepare.core(
             select(*[c.c[name] for name in COMMENT_FIELDS])
@@ -324,6 +336,10 @@ class SQLPostRepository(SQLRepository):
             )
             for author, posts, answers, accepted, score in CoreStatement(query).all(self._conn)
         ]
+    def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
+        """The author's live posts created at or after ``since``, newest first."""
+        params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}
+        return [_post_from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
 
 
 __all__ = [

@@ -1,0 +1,274 @@
+"""The review queue: held submissions and flagged posts, and the decisions on them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.moderation import check_decision, check_review_item
+from socialcrm.domain.records import ReviewItem
+from socialcrm.errors import NotFound
+
+#: Column order of every review query; ``_item_from_row`` unpacks in this order.
+REVIEW_FIELDS = (
+    "id",
+    "kind",
+    "status",
+    "reason",
+    "reasons",
+    "rules",
+    "author_id",
+    "space_id",
+    "thread_id",
+    "post_id",
+    "thread_kind",
+    "title",
+    "body",
+    "tags",
+    "community_wiki",
+    "created_at",
+    "decided_at",
+    "decided_by",
+    "note",
+)
+
+
+def _list_to_text(values: Iterable[str]) -> str:
+    return json.dumps([str(v) for v in values], separators=(",", ":"))
+
+
+def _item_from_row(row: Sequence[Any]) -> ReviewItem:
+    (
+        id_,
+        kind,
+        status,
+        reason,
+        reasons,
+        rules,
+        author_id,
+        space_id,
+        thread_id,
+        post_id,
+        thread_kind,
+        title,
+        body,
+        tags,
+        community_wiki,
+        created_at,
+        decided_at,
+        decided_by,
+        note,
+    ) = row
+    return ReviewItem(
+        id=id_,
+        kind=kind,
+        status=status,
+        reason=reason,
+        reasons=tuple(json.loads(reasons)),
+        rules=tuple(json.loads(rules)),
+        author_id=author_id,
+        space_id=space_id,
+        thread_id=thread_id,
+        post_id=post_id,
+        thread_kind=thread_kind,
+        title=title,
+        body=body,
+        tags=tuple(json.loads(tags)),
+        community_wiki=bool(community_wiki),
+        created_at=created_at,
+        decided_at=decided_at,
+        decided_by=decided_by,
+        note=note,
+    )
+
+
+class ReviewStatements:
+    """The review statements built once per storage; filtered lists are built per call."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        r = tables.review_items
+        self.table = r
+        self.columns = [r.c[name] for name in REVIEW_FIELDS]
+        self.insert = prepare.core(insert(r))
+        self.get = prepare.core(select(*self.columns).where(r.c.id == bindparam("id")))
+        self.count_by_author = prepare.core(
+            select(func.count())
+            .select_from(r)
+            .where(
+                r.c.author_id == bindparam("author_id"),
+                r.c.kind == bindparam("kind"),
+                r.c.status == bindparam("status"),
+            )
+        )
+
+
+class SQLReviewRepository(SQLRepository):
+    """:class:`socialcrm.ports.ReviewRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: ReviewStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def add(
+        self,
+        *,
+        kind: str,
+        reason: str,
+        reasons: Iterable[str],
+        rules: Iterable[str],
+        author_id: int,
+        space_id: int,
+        thread_id: int | None,
+        post_id: int | None,
+        thread_kind: str | None,
+        title: str | None,
+        body: str,
+        tags: Iterable[str],
+        community_wiki: bool,
+        created_at: datetime,
+    ) -> ReviewItem:
+        """Insert a pending item; ``ValidationError`` (nothing written) for a bad one."""
+        check_review_item(kind=kind, reason=reason, created_at=created_at)
+        reasons, rules, tags = tuple(reasons), tuple(rules), tuple(tags)
+        params = {
+            "kind": kind,
+            "status": "pending",
+            "reason": reason,
+            "reasons": _list_to_text(reasons),
+            "rules": _list_to_text(rules),
+            "author_id": author_id,
+            "space_id": space_id,
+            "thread_id": thread_id,
+            "post_id": post_id,
+            "thread_kind": thread_kind,
+            "title": title,
+            "body": body,
+            "tags": _list_to_text(tags),
+            "community_wiki": bool(community_wiki),
+            "created_at": created_at,
+            "note": "",
+        }
+        item_id = self._q.insert.insert(self._conn, params)
+        return ReviewItem(
+            id=item_id,
+            kind=kind,
+            status="pending",
+            reason=reason,
+            reasons=reasons,
+            rules=rules,
+            author_id=author_id,
+            space_id=space_id,
+            thread_id=thread_id,
+            post_id=post_id,
+            thread_kind=thread_kind,
+            title=title,
+            body=body,
+            tags=tags,
+            community_wiki=bool(community_wiki),
+            created_at=created_at,
+        )
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        """The item with this id, or ``None``."""
+        row = self._q.get.first(self._conn, {"id": item_id})
+        return None if row is None else _item_from_row(row)
+
+    def _filtered(
+        self, query: Select[Any], space_ids: Collection[int], reason: str | None, kind: str | None
+    ) -> Select[Any]:
+        r = self._q.table
+        query = query.where(r.c.status == "pending", r.c.space_id.in_(sorted(set(space_ids))))
+        if reason is not None:
+            query = query.where(r.c.reason == reason)
+        if kind is not None:
+            query = query.where(r.c.kind == kind)
+        return query
+
+    def pending(
+        self,
+        *,
+        space_ids: Collection[int],
+        reason: str | None = None,
+        kind: str | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[ReviewItem]:
+        """Pending items in the spaces, oldest first."""
+        if not space_ids:
+            return []
+        r = self._q.table
+        query = self._filtered(select(*self._q.columns), space_ids, reason, kind)
+        query = query.order_by(r.c.created_at, r.c.id).limit(limit).offset(offset)
+        return [_item_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def count_pending(
+        self, *, space_ids: Collection[int], reason: str | None = None, kind: str | None = None
+    ) -> int:
+        """How many pending items match."""
+        if not space_ids:
+            return 0
+        query = self._filtered(
+            select(func.count()).select_from(self._q.table), space_ids, reason, kind
+        )
+        return int(CoreStatement(query).scalar(self._conn, {}))
+
+    def by_author(
+        self, author_id: int, *, status: str | None = None, limit: int
+    ) -> list[ReviewItem]:
+        """The author's items, oldest first."""
+        r = self._q.table
+        query = select(*self._q.columns).where(r.c.author_id == author_id)
+        if status is not None:
+            query = query.where(r.c.status == status)
+        query = query.order_by(r.c.created_at, r.c.id).limit(limit)
+        return [_item_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def count_by_author(self, author_id: int, *, kind: str, status: str) -> int:
+        """How many of the author's items have this kind and status."""
+        params = {"author_id": author_id, "kind": kind, "status": status}
+        return int(self._q.count_by_author.scalar(self._conn, params))
+
+    def decide(
+        self,
+        item_id: int,
+        *,
+        status: str,
+        at: datetime,
+        by: int,
+        note: str = "",
+        post_id: int | None = None,
+        body: str | None = None,
+        title: str | None = None,
+    ) -> bool:
+        """Compare-and-set a pending item to ``status``."""
+        check_decision(status=status, at=at)
+        r = self._q.table
+        values: dict[str, Any] = {"status": status, "decided_at": at, "decided_by": by}
+        values["note"] = note
+        if post_id is not None:
+            values["post_id"] = post_id
+        if body is not None:
+            values["body"] = body
+        if title is not None:
+            values["title"] = title
+        statement = update(r).where(r.c.id == item_id, r.c.status == "pending").values(**values)
+        if CoreStatement(statement).write(self._conn, {}):
+            return True
+        if self.get(item_id) is None:
+            raise NotFound(f"no review item {item_id}", code="review_item_not_found")
+        return False
+
+
+__all__ = ["REVIEW_FIELDS", "ReviewStatements", "SQLReviewRepository"]
