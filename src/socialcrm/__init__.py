@@ -14,6 +14,8 @@ from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
     Comment,
+    Flag,
+    FlagAccuracy,
     LeaderboardRow,
     LedgerEntry,
     Member,
@@ -45,7 +47,13 @@ from socialcrm.errors import (
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.services.trust import TrustReview
-from socialcrm.settings import RewardSettings, Settings, TrustSettings
+from socialcrm.settings import (
+    FlagSettings,
+    RewardSettings,
+    Settings,
+    TrustSettings,
+    WorkloadSettings,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -85,6 +93,10 @@ __all__ = [
     "TrustActivity",
     "TrustReview",
     "TrustSettings",
+    "FlagSettings",
+    "WorkloadSettings",
+    "Flag",
+    "FlagAccuracy",
     "ValidationError",
     "Vote",
     "hookimpl",

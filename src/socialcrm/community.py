@@ -14,6 +14,7 @@ from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
+from socialcrm.services.flags import Flags
 from socialcrm.services.imports import ImportState
 from socialcrm.services.members import Members
 from socialcrm.services.moderation import Moderation
@@ -78,6 +79,7 @@ class Community:
         self.outbox = Outbox(runtime)
         self.trust = Trust(runtime)
         self.moderation = Moderation(runtime)
+        self.flags = Flags(runtime)
         self.audit = Audit(runtime)
         self.imports = ImportState(runtime)
         self.leaderboard = leaderboard

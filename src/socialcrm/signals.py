@@ -61,6 +61,13 @@ sanction_imposed = _namespace.signal(
     "sanction_imposed", doc="A member was silenced, suspended or banned."
 )
 sanction_lifted = _namespace.signal("sanction_lifted", doc="A sanction was lifted or expired.")
+flag_raised = _namespace.signal("flag_raised", doc="A member flagged a post or a member.")
+post_hidden = _namespace.signal("post_hidden", doc="Flags hid a post.")
+post_unhidden = _namespace.signal("post_unhidden", doc="A hidden post was shown again.")
+flag_decided = _namespace.signal("flag_decided", doc="A moderator decided on a flag.")
+moderation_budget_exceeded = _namespace.signal(
+    "moderation_budget_exceeded", doc="This week's moderation time passed its budget."
+)
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

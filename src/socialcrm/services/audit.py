@@ -38,6 +38,10 @@ AUDIT_ACTIONS = (
     "answer_unaccepted",
     "serial_votes_reversed",
     "trust_level_changed",
+    "flags_agreed",
+    "flags_disagreed",
+    "flags_deferred",
+    "moderation_budget_exceeded",
 )
 
 

@@ -13,19 +13,64 @@ from socialcrm.domain.events import (
     PostEdited,
     ReplyPosted,
 )
-from socialcrm.domain.records import Comment, Post, Revision
+from socialcrm.domain.records import Comment, Member, Post, Revision, Space, Thread
 from socialcrm.errors import Conflict, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     optional_viewer,
     require_actor,
     require_privilege,
+    sees_hidden,
     visible_post,
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.members import check_content
-from socialcrm.services.runtime import Runtime, retry_transient
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
+
+
+def delete_post(
+    tx: Transaction, acting: Member, found: Post, thread: Thread, space: Space, why: str
+) -> Post:
+    """Soft-delete ``found`` in the command ``tx``; the caller checked ``acting``'s rights.
+
+    Unaccepts it (or its thread's answer) first, takes the thread with an opening
+    post, records ``PostDeleted`` and audits a deletion of someone else's post.
+    """
+    if thread.accepted_answer_id is not None and (
+        found.is_opening or thread.accepted_answer_id == found.id
+    ):
+        withdraw_acceptance(tx, acting.id, thread, space)
+    tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
+    if found.is_opening:
+        tx.uow.threads.mark_deleted(thread.id, tx.now)
+    elif found.hidden_at is None:
+        # A hidden reply already left the count when it was hidden.
+        tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
+    tx.record(
+        PostDeleted(
+            at=tx.now,
+            actor_id=acting.id,
+            post_id=found.id,
+            thread_id=thread.id,
+            space_id=space.id,
+            author_id=found.author_id,
+            was_opening=found.is_opening,
+        )
+    )
+    if found.author_id != acting.id:
+        record_audit(
+            tx,
+            actor_id=acting.id,
+            action="post_deleted",
+            reason=why,
+            member_id=found.author_id,
+            post_id=found.id,
+            thread_id=thread.id,
+            before={"deleted": False, "was_opening": found.is_opening},
+            after={"deleted": True, "was_opening": found.is_opening},
+        )
+    return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
 
 
 class Posts:
@@ -188,39 +233,7 @@ class Posts:
                 raise PermissionDenied(
                     "only the author or a moderator may delete a post", code="not_the_author"
                 )
-            if thread.accepted_answer_id is not None and (
-                found.is_opening or thread.accepted_answer_id == found.id
-            ):
-                withdraw_acceptance(tx, acting.id, thread, space)
-            tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
-            if found.is_opening:
-                tx.uow.threads.mark_deleted(thread.id, tx.now)
-            else:
-                tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
-            tx.record(
-                PostDeleted(
-                    at=tx.now,
-                    actor_id=acting.id,
-                    post_id=found.id,
-                    thread_id=thread.id,
-                    space_id=space.id,
-                    author_id=found.author_id,
-                    was_opening=found.is_opening,
-                )
-            )
-            if found.author_id != acting.id:
-                record_audit(
-                    tx,
-                    actor_id=acting.id,
-                    action="post_deleted",
-                    reason=why,
-                    member_id=found.author_id,
-                    post_id=found.id,
-                    thread_id=thread.id,
-                    before={"deleted": False, "was_opening": found.is_opening},
-                    after={"deleted": True, "was_opening": found.is_opening},
-                )
-            return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
+            return delete_post(tx, acting, found, thread, space, why)
 
     @retry_transient
     def comment(self, *, actor: int, post: int, body: str) -> Comment:
@@ -265,10 +278,19 @@ class Posts:
             return visible_post(uow, optional_viewer(uow, actor), post)[0]
 
     def list(self, *, actor: int | None, thread: int) -> list[Post]:
-        """A thread's posts that are not deleted: the opening post, then replies oldest first."""
+        """A thread's posts that are not deleted: the opening post, then replies oldest first.
+
+        Hidden posts are listed (with ``hidden_at`` set) only for their author and
+        moderators.
+        """
         with self._rt.query() as uow:
-            found, _ = visible_thread(uow, optional_viewer(uow, actor), thread)
-            return uow.posts.list_for_thread(found.id)
+            viewer = optional_viewer(uow, actor)
+            found, _ = visible_thread(uow, viewer, thread)
+            return [
+                p
+                for p in uow.posts.list_for_thread(found.id)
+                if p.hidden_at is None or sees_hidden(viewer, p.author_id)
+            ]
 
     def revisions(self, *, actor: int | None, post: int) -> builtins.list[Revision]:
         """The post's earlier versions, oldest first."""

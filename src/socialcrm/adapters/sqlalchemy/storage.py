@@ -23,6 +23,7 @@ from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_err
 from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
     AuditStatements,
+    FlagStatements,
     ImportStatements,
     LedgerStatements,
     MemberStatements,
@@ -32,6 +33,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SpaceStatements,
     SQLActivityRepository,
     SQLAuditRepository,
+    SQLFlagRepository,
     SQLImportRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
@@ -84,6 +86,7 @@ class _Statements:
         "activity",
         "sanctions",
         "audit",
+        "flags",
         "imports",
     )
 
@@ -99,6 +102,7 @@ class _Statements:
         self.activity = ActivityStatements(tables, prepare)
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
+        self.flags = FlagStatements(tables, prepare)
         self.imports = ImportStatements(tables, prepare)
 
 
@@ -124,6 +128,7 @@ class SQLAlchemyUnitOfWork:
         "activity",
         "sanctions",
         "audit",
+        "flags",
         "imports",
     )
 
@@ -157,6 +162,7 @@ class SQLAlchemyUnitOfWork:
             connection, statements.sanctions, savepoints=savepoints
         )
         self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
+        self.flags = SQLFlagRepository(connection, statements.flags, savepoints=savepoints)
         self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
 
     @property

@@ -57,6 +57,13 @@ Design notes:
   3072-byte limit in utf8mb4. No foreign keys: the state outlives nothing.
 * ``posts.community_wiki`` marks posts owned by the community (they earn their
   author nothing under the built-in reward rules).
+* ``flags`` holds members' flags on posts and members (revision 0008). Like the
+  ledger it is history, so only ``flagger_id`` and ``member_id`` are foreign
+  keys. ``post_key`` is the post's id, or 0 for a flag on a member, so that the
+  unique ``(flagger_id, member_id, post_key)`` allows one flag per flagger and
+  subject on every dialect (NULLs never collide in a unique key).
+  ``posts.hidden_at`` and ``threads.hidden_at`` say when flags hid a post (and
+  the thread it opens).
 """
 
 from __future__ import annotations
@@ -136,6 +143,7 @@ class Tables:
     member_topics: Table
     sanctions: Table
     audit_log: Table
+    flags: Table
     import_ids: Table
     import_checkpoints: Table
 
@@ -213,6 +221,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("created_at", UTCDateTime, nullable=False),
         Column("last_activity_at", UTCDateTime, nullable=False),
         Column("deleted_at", UTCDateTime, nullable=True),
+        Column("hidden_at", UTCDateTime, nullable=True),
         Index(f"ix_{p}threads_activity", "space_id", "deleted_at", "last_activity_at"),
         Index(f"ix_{p}threads_created", "space_id", "deleted_at", "created_at"),
         Index(None, "author_id"),
@@ -250,6 +259,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("deleted_at", UTCDateTime, nullable=True),
         Column("deleted_by", Integer, fk("members"), nullable=True),
         Column("community_wiki", Boolean, nullable=False, server_default=false()),
+        Column("hidden_at", UTCDateTime, nullable=True),
         Index(None, "thread_id"),
         Index(None, "author_id"),
         Index(None, "deleted_by"),
@@ -410,6 +420,32 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    flags = Table(
+        f"{p}flags",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("flagger_id", Integer, fk("members"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("post_key", Integer, nullable=False),
+        Column("post_id", Integer, nullable=True),
+        Column("thread_id", Integer, nullable=True),
+        Column("space_id", Integer, nullable=True),
+        Column("reason", String(CODE_LENGTH), nullable=False),
+        Column("text", long_text(), nullable=False),
+        Column("weight", Integer, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("status", String(CODE_LENGTH), nullable=False),
+        Column("decided_by", Integer, nullable=True),
+        Column("decided_at", UTCDateTime, nullable=True),
+        UniqueConstraint("flagger_id", "member_id", "post_key"),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+        Index(None, "flagger_id", "created_at"),
+        Index(None, "status", "created_at"),
+        Index(None, "decided_at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     import_ids = Table(
         f"{p}import_ids",
         md,
@@ -449,6 +485,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         member_topics=member_topics,
         sanctions=sanctions,
         audit_log=audit_log,
+        flags=flags,
         import_ids=import_ids,
         import_checkpoints=import_checkpoints,
     )

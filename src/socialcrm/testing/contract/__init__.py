@@ -49,6 +49,7 @@ from socialcrm.testing.contract.activity import ActivityContract
 from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
+from socialcrm.testing.contract.flags import FlagContract
 from socialcrm.testing.contract.imports import ImportContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
@@ -80,6 +81,7 @@ class StorageContract(
     ActivityContract,
     SanctionContract,
     AuditContract,
+    FlagContract,
     ImportContract,
     PropertyContract,
 ):

@@ -5,6 +5,7 @@ from socialcrm.adapters.sqlalchemy.repositories.activity import (
     SQLActivityRepository,
 )
 from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
+from socialcrm.adapters.sqlalchemy.repositories.flags import FlagStatements, SQLFlagRepository
 from socialcrm.adapters.sqlalchemy.repositories.imports import (
     ImportStatements,
     SQLImportRepository,
@@ -28,6 +29,8 @@ __all__ = [
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",
+    "FlagStatements",
+    "SQLFlagRepository",
     "ImportStatements",
     "SQLImportRepository",
     "LedgerStatements",
