@@ -7,7 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conftest import World
 from socialcrm import (
     Community,
     Conflict,
@@ -18,6 +21,7 @@ from socialcrm import (
     ValidationError,
     signals,
 )
+from socialcrm.domain.records import FLAG_REASONS
 from socialcrm.settings import Settings
 
 
@@ -509,3 +513,117 @@ def test_signals_are_sent_for_raised_flags_and_decisions(world: Any, events: lis
         flag.created_at,
     )
     assert decided.at - decided.raised_at == timedelta(minutes=30)
+
+
+# ---------------------------------------------------------------- invariants (hypothesis)
+
+_FLAGGER_LEVELS = (1, 2, 3, 4, "moderator")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    actions=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(_FLAGGER_LEVELS) - 1),
+            st.integers(min_value=0, max_value=2),
+            st.sampled_from(FLAG_REASONS),
+        ),
+        max_size=15,
+    )
+)
+def test_a_posts_score_is_its_open_flags_weights_and_it_is_hidden_iff_a_rule_says_so(
+    actions: list[tuple[int, int, str]],
+) -> None:
+    from socialcrm import Community, ManualClock
+    from socialcrm.adapters.memory import MemoryStorage
+
+    c = Community(MemoryStorage(), clock=ManualClock(), entry_points=False)
+    world = World(c)
+    flag_settings = c.settings.flags
+    levels: dict[int, int | str] = {}
+    flaggers = []
+    for i, level in enumerate(_FLAGGER_LEVELS):
+        if level == "moderator":
+            member = c.members.join(external_id=f"m{i}", display_name="M", roles=["moderator"]).id
+        else:
+            member = _flagger(world, f"flagger{i}", level=int(level))
+        levels[member] = level
+        flaggers.append(member)
+    newcomer, regular = world.member("newcomer"), _flagger(world, "regular", level=1)
+    question = world.question(world.admin.id)
+    posts = [
+        _reply(world, newcomer, question.id),
+        _reply(world, newcomer, question.id, body="More spam"),
+        _reply(world, regular, question.id, body="A fair answer"),
+    ]
+    for who, which, reason in actions:
+        try:
+            c.flags.flag_post(actor=flaggers[who], post=posts[which].id, reason=reason, text="why")
+        except (Conflict, NotFound):
+            pass  # a second flag, or a post already hidden from this flagger
+    with c.storage.unit_of_work() as uow:
+        stored = {p.id: uow.flags.for_post(p.id) for p in posts}
+        hidden = {p.id: uow.posts.get(p.id).hidden_at is not None for p in posts}  # type: ignore[union-attr]
+    newcomer_spam = {f.flagger_id for p in posts[:2] for f in stored[p.id] if f.reason == "spam"}
+    silenced = len(newcomer_spam) >= flag_settings.spam_silence_flaggers
+    assert c.moderation.can_post(member=newcomer) is not silenced
+    for post in posts:
+        flags = stored[post.id]
+        for flag in flags:
+            level = levels[flag.flagger_id]
+            assert flag.weight == (5 if level == "moderator" else 1 + int(level))
+        score = sum(f.weight for f in flags if f.is_open)
+        [item] = [i for i in c.flags.queue(actor=world.mod.id) if i.post_id == post.id] or [None]
+        assert (item.score if item else 0) == score
+        by_newcomer = post.author_id == newcomer
+        trusted_spam = by_newcomer and any(
+            f.reason == "spam"
+            and (levels[f.flagger_id] == "moderator" or levels[f.flagger_id] >= 3)  # type: ignore[operator]
+            for f in flags
+        )
+        expected = (
+            score >= flag_settings.hide_threshold or trusted_spam or (by_newcomer and silenced)
+        )
+        assert hidden[post.id] is expected
+    c.close()
+
+
+@given(
+    agreed=st.integers(min_value=0, max_value=500),
+    disagreed=st.integers(min_value=0, max_value=500),
+    level=st.integers(min_value=0, max_value=4),
+    staff=st.booleans(),
+    bonus_max=st.integers(min_value=0, max_value=10),
+    min_decisions=st.integers(min_value=0, max_value=20),
+)
+def test_the_accuracy_bonus_is_bounded_and_the_weight_never_below_one(
+    agreed: int, disagreed: int, level: int, staff: bool, bonus_max: int, min_decisions: int
+) -> None:
+    from datetime import datetime, timezone
+
+    from socialcrm import Member
+    from socialcrm.domain.flags import accuracy_bonus, flag_weight
+    from socialcrm.domain.records import FlagAccuracy
+    from socialcrm.settings import FlagSettings
+
+    config = FlagSettings(accuracy_bonus_max=bonus_max, accuracy_min_decisions=min_decisions)
+    member = Member(
+        id=1,
+        external_id="x",
+        display_name="X",
+        roles=frozenset({"moderator" if staff else "member"}),
+        reputation=1,
+        joined_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        trust_level=level,
+    )
+    history = FlagAccuracy(agreed=agreed, disagreed=disagreed)
+    bonus = accuracy_bonus(history, config)
+    assert -bonus_max <= bonus <= bonus_max
+    if agreed + disagreed < max(min_decisions, 1):
+        assert bonus == 0
+    elif agreed > disagreed:
+        assert bonus >= 0
+    elif agreed < disagreed:
+        assert bonus <= 0
+    base = config.staff_weight if staff else 1 + level
+    assert flag_weight(member, history, config) == max(1, base + bonus)

@@ -308,7 +308,7 @@ class Moderation:
         """Moderation figures: queue sizes and age, decisions per moderator, time to
         decision, estimated hours per week against the budget; moderators only.
 
-        Over ``since <= t < until`` (default: the 7 days up to now); see
+        Over ``since <= t < until`` (default: the 7 days up to and including now); see
         :class:`~socialcrm.services.workload.ModerationWorkload`.
         """
         return workload(self._rt, actor, since, until)

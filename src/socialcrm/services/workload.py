@@ -131,7 +131,8 @@ def workload(
 ) -> ModerationWorkload:
     """The figures of :class:`ModerationWorkload`; moderators only."""
     now = runtime.clock.now()
-    end = now if until is None else aware(until, "until")
+    # By default the span includes decisions made at this very moment.
+    end = now + timedelta(microseconds=1) if until is None else aware(until, "until")
     start = end - DEFAULT_WORKLOAD_SPAN if since is None else aware(since, "since")
     if start >= end:
         raise ValidationError("since must be before until", field="since")
