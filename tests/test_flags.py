@@ -627,3 +627,35 @@ def test_the_accuracy_bonus_is_bounded_and_the_weight_never_below_one(
         assert bonus <= 0
     base = config.staff_weight if staff else 1 + level
     assert flag_weight(member, history, config) == max(1, base + bonus)
+
+
+def test_disagreed_spam_flags_no_longer_count_towards_silencing_the_author(world: Any) -> None:
+    c = world.c
+    asker, newcomer = world.member("asker"), world.member("newcomer")
+    question = world.question(asker)
+    first = _reply(world, newcomer, question.id, body="My first honest answer")
+    second = _reply(world, newcomer, question.id, body="My second honest answer")
+    one, two, three = (_flagger(world, f"f{i}") for i in range(3))
+    c.flags.flag_post(actor=one, post=first.id, reason="spam")
+    c.flags.flag_post(actor=two, post=first.id, reason="spam")
+    c.flags.disagree(actor=world.mod.id, post=first.id, reason="a real answer")
+    c.flags.flag_post(actor=three, post=second.id, reason="spam")
+    assert c.moderation.can_post(member=newcomer)
+    assert c.posts.get(actor=asker, post=first.id).hidden_at is None
+    assert c.posts.get(actor=asker, post=second.id).hidden_at is None
+
+
+def test_the_silence_spam_flags_impose_can_be_lifted_by_a_moderator(world: Any) -> None:
+    c = world.c
+    asker, newcomer = world.member("asker"), world.member("newcomer")
+    post = _reply(world, newcomer, world.question(asker).id)
+    for i in range(3):
+        c.flags.flag_post(actor=_flagger(world, f"f{i}"), post=post.id, reason="spam")
+    [silence] = c.moderation.in_force(actor=world.mod.id, member=newcomer)
+    c.moderation.lift(actor=world.mod.id, sanction=silence.id, reason="false alarm")
+    assert c.moderation.can_post(member=newcomer)
+    # Lifting the silence does not show the posts again: that is a decision on the flags.
+    with pytest.raises(NotFound):
+        c.posts.get(actor=asker, post=post.id)
+    c.flags.disagree(actor=world.mod.id, post=post.id)
+    assert c.posts.get(actor=asker, post=post.id).hidden_at is None
