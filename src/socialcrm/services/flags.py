@@ -209,6 +209,10 @@ class Flags:
             if found.author_id == acting.id:
                 raise PermissionDenied("members cannot flag their own posts", code="own_post")
             weight = self._check_flagger(tx, acting)
+            # Flags on one author's posts take turns (READ COMMITTED then sees every
+            # committed flag), so concurrent flags cannot both miss the threshold or
+            # both silence the author.
+            tx.uow.members.lock(found.author_id)
             flag = tx.uow.flags.add(
                 flagger_id=acting.id,
                 member_id=found.author_id,
