@@ -44,8 +44,8 @@ def _count_retries(outcome: dict[str, Any]) -> None:
 def run_worker(
     url: str, prefix: str, barrier: Any, results: Any, tag: int, commands: list[tuple[Any, ...]]
 ) -> None:
-    """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``
-    or ``("accept", actor, answer)``."""
+    """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``,
+    ``("accept", actor, answer)`` or ``("flag", actor, post, reason)``."""
     outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": []}
     community = None
     try:
@@ -64,6 +64,9 @@ def run_worker(
                 elif command[0] == "accept":
                     _, actor, answer = command
                     community.threads.accept(actor=actor, answer=answer)
+                elif command[0] == "flag":
+                    _, actor, post, reason = command
+                    community.flags.flag_post(actor=actor, post=post, reason=reason)
                 outcome["ok"] += 1
             except SocialCRMError as error:
                 outcome["errors"].append(f"{type(error).__name__}:{error.code}:{error}")
