@@ -425,24 +425,28 @@ def test_decisions_feed_the_flaggers_accuracy_bonus(make_community: Any, world_o
     for post in posts[:2]:
         c.flags.flag_post(actor=good, post=post.id, reason="off_topic")
         c.flags.flag_post(actor=bad, post=post.id, reason="off_topic")
-    assert c.flags.weight(member=good) == 2
+    assert c.flags.weight(actor=world.mod.id, member=good) == 2
     c.flags.agree(actor=world.mod.id, post=posts[0].id)  # one agreed for both
-    assert c.flags.weight(member=good) == 2  # 1 decision < 2: no bonus yet
+    assert c.flags.weight(actor=world.mod.id, member=good) == 2  # 1 decision < 2: no bonus yet
     # A second flag on a post only one of them flags.
     c.flags.flag_post(actor=good, post=posts[2].id, reason="off_topic")
     c.flags.flag_post(actor=bad, post=posts[3].id, reason="off_topic")
     c.flags.agree(actor=world.mod.id, post=posts[2].id)
     c.flags.disagree(actor=world.mod.id, post=posts[3].id)
     assert c.flags.accuracy(actor=good, member=good).agreed == 2
-    assert c.flags.weight(member=good) == 2 + 3  # 2 agreed of 2: +3
+    assert c.flags.weight(actor=world.mod.id, member=good) == 2 + 3  # 2 agreed of 2: +3
     assert c.flags.accuracy(actor=world.mod.id, member=bad).disagreed == 1
-    assert c.flags.weight(member=bad) == 2  # 1 agreed, 1 disagreed: +0
+    assert c.flags.weight(actor=world.mod.id, member=bad) == 2  # 1 agreed, 1 disagreed: +0
     c.flags.disagree(actor=world.mod.id, post=posts[1].id)  # bad: 1 agreed, 2 disagreed
-    assert c.flags.weight(member=bad) == 2 - 1  # 3 * (1 - 2) / 3 = -1
+    assert c.flags.weight(actor=world.mod.id, member=bad) == 2 - 1  # 3 * (1 - 2) / 3 = -1
     flag = c.flags.flag_post(actor=bad, post=posts[4].id, reason="off_topic")
     assert flag.weight == 1
     with pytest.raises(PermissionDenied):
         c.flags.accuracy(actor=good, member=bad)
+    with pytest.raises(PermissionDenied):
+        c.flags.weight(actor=good, member=bad)
+    # The disagreement on posts[1] closed good's flag there too: 2 agreed, 1 disagreed.
+    assert c.flags.weight(actor=good, member=good) == 2 + 1
     # Deferring closes flags without judging them.
     c.flags.defer(actor=world.mod.id, post=posts[4].id)
     assert c.flags.accuracy(actor=bad, member=bad).disagreed == 2

@@ -535,10 +535,16 @@ class Flags:
             _member(uow, member_id)
             return uow.flags.accuracy(member_id)
 
-    def weight(self, *, member: int) -> int:
-        """The weight a flag by the member would have now (see ``docs/moderation.md``)."""
+    def weight(self, *, actor: int, member: int) -> int:
+        """The weight a flag by the member would have now (see ``docs/moderation.md``).
+
+        Moderators, or the member themself (it reveals their accuracy).
+        """
         member_id = validation.identifier(member, "member")
         with self._rt.query() as uow:
+            viewer = require_viewer(uow, actor)
+            if viewer.id != member_id:
+                require_moderator(viewer, "see other members' flag weight")
             found = _member(uow, member_id)
             return flag_weight(found, uow.flags.accuracy(found.id), self._rt.settings.flags)
 
