@@ -663,3 +663,23 @@ def test_the_silence_spam_flags_impose_can_be_lifted_by_a_moderator(world: Any) 
         c.posts.get(actor=asker, post=post.id)
     c.flags.disagree(actor=world.mod.id, post=post.id)
     assert c.posts.get(actor=asker, post=post.id).hidden_at is None
+
+
+def test_moderators_read_every_flag_on_a_post_decided_ones_too(world: Any) -> None:
+    c = world.c
+    asker, author = world.member("asker"), world.member("author")
+    post = _reply(world, author, world.question(asker).id)
+    first, second = _flagger(world, "first"), _flagger(world, "second")
+    c.flags.flag_post(actor=first, post=post.id, reason="off_topic")
+    c.flags.defer(actor=world.mod.id, post=post.id)
+    c.flags.flag_post(actor=second, post=post.id, reason="other", text="Duplicate of #12")
+    flags = c.flags.for_post(actor=world.mod.id, post=post.id)
+    assert [(f.flagger_id, f.status, f.text) for f in flags] == [
+        (first, "deferred", ""),
+        (second, "open", "Duplicate of #12"),
+    ]
+    assert flags[0].decided_by == world.mod.id
+    [item] = c.flags.queue(actor=world.mod.id)
+    assert item.flag_ids == (flags[1].id,) and item.score == 2
+    with pytest.raises(PermissionDenied):
+        c.flags.for_post(actor=first, post=post.id)
