@@ -45,7 +45,7 @@ def run_worker(
     url: str, prefix: str, barrier: Any, results: Any, tag: int, commands: list[tuple[Any, ...]]
 ) -> None:
     """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``,
-    ``("accept", actor, answer)`` or ``("convert", referred)``."""
+    ``("accept", actor, answer)``, ``("convert", referred)`` or ``("flag", actor, post, reason)``."""
     outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": [], "rewards": []}
     community = None
     try:
@@ -68,6 +68,9 @@ def run_worker(
                     conversion = community.referrals.converted(referred=command[1])
                     if conversion is not None:
                         outcome["rewards"].extend(r.key for r in conversion.rewards)
+                elif command[0] == "flag":
+                    _, actor, post, reason = command
+                    community.flags.flag_post(actor=actor, post=post, reason=reason)
                 outcome["ok"] += 1
             except SocialCRMError as error:
                 outcome["errors"].append(f"{type(error).__name__}:{error.code}:{error}")

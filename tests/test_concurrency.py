@@ -271,6 +271,24 @@ def _seed_referrals(url: str, prefix: str, referred: int, converted: int) -> dic
         community.close()
 
 
+def _seed_flaggers(url: str, prefix: str, count: int) -> list[int]:
+    """Members who may flag: 20 reputation and trust level 1."""
+    community = open_community(url, prefix)
+    try:
+        admin = community.members.by_external_id("admin")
+        flaggers = []
+        for i in range(count):
+            member = community.members.join(external_id=f"flagger{i}", display_name=f"F {i}")
+            with community.storage.unit_of_work() as uow:
+                uow.members.add_reputation(member.id, 19)
+                uow.commit()
+            community.trust.grant(actor=admin.id, member=member.id, level=1, lock=True)
+            flaggers.append(member.id)
+        return flaggers
+    finally:
+        community.close()
+
+
 def _reward_keys(url: str, prefix: str, member_id: int) -> list[str]:
     community = open_community(url, prefix)
     try:
@@ -313,5 +331,43 @@ def _referral_id(url: str, prefix: str, referred: int) -> int:
             referral = uow.referrals.for_referred(referred)
             assert referral is not None
             return referral.id
+    finally:
+        community.close()
+
+
+def test_concurrent_flags_hide_the_post_and_silence_its_author_exactly_once(schema):
+    url, prefix = schema
+    seed = _seed(url, prefix, authors=2, voters=0)
+    flaggers = _seed_flaggers(url, prefix, 3)
+    spammer_posts = seed["answers"][:1]
+    community = open_community(url, prefix)
+    try:
+        spammer = seed["authors"][0]
+        for i in range(2):
+            post = community.posts.reply(actor=spammer, thread=seed["question"], body=f"spam {i}")
+            spammer_posts.append(post.id)
+        regular = seed["authors"][1]
+        community.trust.grant(
+            actor=community.members.by_external_id("admin").id, member=regular, level=1
+        )
+    finally:
+        community.close()
+    # Three flags weighing 2 each on one TL1 author's answer (any two stay below 5), and
+    # three members' spam flags on three posts of a TL0 author, all at once.
+    plans = [
+        [("flag", f, seed["answers"][1], "inappropriate"), ("flag", f, spammer_posts[i], "spam")]
+        for i, f in enumerate(flaggers)
+    ]
+    outcomes = _run(url, prefix, plans)
+    _no_errors(outcomes)
+    community = open_community(url, prefix)
+    try:
+        with community.storage.unit_of_work(read_only=True) as uow:
+            assert uow.posts.get(seed["answers"][1]).hidden_at is not None
+            assert all(uow.posts.get(p).hidden_at is not None for p in spammer_posts)
+            silences = uow.sanctions.history(spammer, limit=10)
+            assert [s.kind for s in silences] == ["silence"]
+            hidden_events = [m for m in uow.outbox.pending(limit=1000) if m.name == "post_hidden"]
+        assert len(hidden_events) == 1 + len(spammer_posts)
     finally:
         community.close()

@@ -5,7 +5,8 @@
   (``test_hook_socialcrm_on_event``; the short ``test_hook_on_event`` is accepted too).
 * Every signal in :data:`socialcrm.signals.SIGNALS`, plus ``event_committed``, has a
   ``## <signal name>`` section in docs/signals.md.
-* Every field of ``Settings``, ``RewardSettings`` and ``TrustSettings`` and every default
+* Every field of ``Settings``, ``RewardSettings``, ``TrustSettings``, ``FlagSettings`` and
+  ``WorkloadSettings`` and every default
   privilege is named in docs/settings.md.
 * Every public name in ``socialcrm.__all__``, and every public method of the
   ``Community`` facade and its sub-APIs, has a docstring.
@@ -33,9 +34,11 @@ import socialcrm
 from socialcrm import (
     Community,
     ContentSettings,
+    FlagSettings,
     RewardSettings,
     Settings,
     TrustSettings,
+    WorkloadSettings,
     signals,
 )
 from socialcrm.plugins import hookspecs
@@ -62,6 +65,7 @@ FACADE_APIS = (
     "trust",
     "moderation",
     "audit",
+    "flags",
 )
 
 
@@ -154,6 +158,8 @@ def _setting_names() -> list[str]:
     names += [f"rewards.{f.name}" for f in attrs.fields(RewardSettings)]
     names += [f"trust.{f.name}" for f in attrs.fields(TrustSettings)]
     names += [f"content.{f.name}" for f in attrs.fields(ContentSettings)]
+    names += [f"flags.{f.name}" for f in attrs.fields(FlagSettings)]
+    names += [f"workload.{f.name}" for f in attrs.fields(WorkloadSettings)]
     names += [f"privileges.{name}" for name in DEFAULT_PRIVILEGES]
     return names
 

@@ -15,6 +15,8 @@ from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
     Comment,
+    Flag,
+    FlagAccuracy,
     LeaderboardRow,
     LedgerEntry,
     Member,
@@ -52,11 +54,13 @@ from socialcrm.services.trust import TrustReview
 from socialcrm.settings import (
     ChampionSettings,
     ContentSettings,
+    FlagSettings,
     ReferralSettings,
     RewardSettings,
     Settings,
     TrustSettings,
     WatchedWord,
+    WorkloadSettings,
 )
 
 __version__ = "0.1.0.dev0"
@@ -100,6 +104,10 @@ __all__ = [
     "TrustActivity",
     "TrustReview",
     "TrustSettings",
+    "FlagSettings",
+    "WorkloadSettings",
+    "Flag",
+    "FlagAccuracy",
     "ValidationError",
     "Vote",
     "ReviewItem",

@@ -16,6 +16,7 @@ from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
 from socialcrm.services.champions import Champions
 from socialcrm.services.contests import Contests
+from socialcrm.services.flags import Flags
 from socialcrm.services.imports import ImportState
 from socialcrm.services.invitations import Invitations
 from socialcrm.services.members import Members
@@ -84,6 +85,7 @@ class Community:
         self.outbox = Outbox(runtime)
         self.trust = Trust(runtime)
         self.moderation = Moderation(runtime)
+        self.flags = Flags(runtime)
         self.audit = Audit(runtime)
         self.imports = ImportState(runtime)
         self.invitations = Invitations(runtime)

@@ -40,6 +40,8 @@ from socialcrm.domain.engagement import (
 from socialcrm.domain.records import (
     AuditEntry,
     Comment,
+    Flag,
+    FlagAccuracy,
     LedgerEntry,
     Member,
     MemberActivity,
@@ -251,6 +253,14 @@ class ThreadRepository(Protocol):
         """Soft-delete the thread."""
         ...
 
+    def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
+        """Hide the thread at ``at`` (``None``: show it again), a compare-and-set.
+
+        Returns ``False`` and changes nothing when the thread is absent or already
+        in that state (hidden, for ``at`` given; shown, for ``None``).
+        """
+        ...
+
     def list(
         self,
         *,
@@ -261,13 +271,16 @@ class ThreadRepository(Protocol):
         sort: str = "active",
         limit: int = 20,
         offset: int = 0,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> builtins.list[Thread]:
         """Threads not deleted in the given spaces.
 
         ``sort``: ``active`` (last activity, newest first), ``newest`` (creation,
         newest first), ``score`` (opening post's score, highest first) or
         ``unanswered`` (questions without replies only, newest first). Ties by id
-        descending.
+        descending. Hidden threads are left out unless ``include_hidden``, except
+        those whose author is ``hidden_visible_to``.
         """
         ...
 
@@ -278,12 +291,23 @@ class ThreadRepository(Protocol):
         tag: str | None = None,
         kind: str | None = None,
         status: str | None = None,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> int:
         """How many threads ``list`` would return without limit (``unanswered`` excluded)."""
         ...
 
-    def count_by_space(self, space_ids: Collection[int]) -> dict[int, int]:
-        """Threads not deleted per space, for the given spaces (absent means 0)."""
+    def count_by_space(
+        self,
+        space_ids: Collection[int],
+        *,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
+    ) -> dict[int, int]:
+        """Threads not deleted per space, for the given spaces (absent means 0).
+
+        Hidden threads count as in :meth:`list`.
+        """
         ...
 
     def known_tags(self, names: Collection[str]) -> frozenset[str]:
@@ -355,6 +379,18 @@ class PostRepository(Protocol):
 
     def add_score(self, post_id: int, delta: int) -> None:
         """Atomically add ``delta`` to the post's score."""
+        ...
+
+    def set_hidden(self, post_id: int, at: datetime | None) -> bool:
+        """Hide the post at ``at`` (``None``: show it again), a compare-and-set.
+
+        Returns ``False`` and changes nothing when the post is absent or already in
+        that state (hidden, for ``at`` given; shown, for ``None``).
+        """
+        ...
+
+    def by_author(self, author_id: int) -> builtins.list[Post]:
+        """The author's posts that are not deleted, by id ascending."""
         ...
 
     def add_comment(
@@ -713,6 +749,83 @@ class SanctionRepository(Protocol):
 
     def history(self, member_id: int, *, limit: int, offset: int = 0) -> builtins.list[Sanction]:
         """Every sanction of the member, lifted ones included, newest first (id descending)."""
+        ...
+
+
+class FlagRepository(Protocol):
+    """Members' flags on posts and on members, and moderators' decisions on them.
+
+    One flag per flagger and subject (a post, or a member when ``post_id`` is
+    ``None``) is enforced by storage. A flag is ``open`` until :meth:`decide`
+    closes it; weights never change after :meth:`add`.
+    """
+
+    def add(
+        self,
+        *,
+        flagger_id: int,
+        member_id: int,
+        post_id: int | None,
+        thread_id: int | None,
+        space_id: int | None,
+        reason: str,
+        text: str,
+        weight: int,
+        created_at: datetime,
+    ) -> Flag:
+        """Insert an open flag; ``Conflict`` (code ``duplicate_flag``) if the flagger
+        already flagged this post (or, with ``post_id`` ``None``, this member)."""
+        ...
+
+    def get(self, flag_id: int) -> Flag | None:
+        """The flag with this id, or ``None``."""
+        ...
+
+    def for_post(self, post_id: int) -> builtins.list[Flag]:
+        """Every flag on the post, decided ones too, by id ascending."""
+        ...
+
+    def about_member(self, member_id: int) -> builtins.list[Flag]:
+        """Every flag whose ``member_id`` is the member (flags on their posts and on
+        them), by id ascending."""
+        ...
+
+    def member_flags(self, member_id: int) -> builtins.list[Flag]:
+        """The flags on the member themself (``post_id`` ``None``), by id ascending."""
+        ...
+
+    def open_flags(self, *, limit: int) -> builtins.list[Flag]:
+        """Up to ``limit`` open flags, oldest first (``created_at``, then id)."""
+        ...
+
+    def count_open(self) -> int:
+        """How many flags are open."""
+        ...
+
+    def decide(self, flag_ids: Collection[int], *, status: str, by: int, at: datetime) -> int:
+        """Close those of the flags that are still open with ``status`` (``agreed``,
+        ``disagreed`` or ``deferred``), by ``by`` at ``at``; return how many.
+
+        A compare-and-set: flags already decided are left alone.
+        """
+        ...
+
+    def accuracy(self, flagger_id: int) -> FlagAccuracy:
+        """How many of the member's flags were agreed and disagreed with."""
+        ...
+
+    def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
+        """``(count, earliest created_at)`` of the member's flags raised after ``since``
+        (strictly); ``(0, None)`` when there is none."""
+        ...
+
+    def decided(self, *, since: datetime, until: datetime) -> builtins.list[Flag]:
+        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id."""
+        ...
+
+    def agreed_posts(self, member_id: int, *, since: datetime) -> int:
+        """How many distinct posts of the member have an agreed flag raised at or
+        after ``since``."""
         ...
 
 
@@ -1131,6 +1244,11 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def flags(self) -> FlagRepository:
+        """The unit's flags repository."""
+        ...
+
+    @property
     def imports(self) -> ImportRepository:
         """The unit's import-state repository."""
         ...
@@ -1210,6 +1328,7 @@ __all__ = [
     "ActivityRepository",
     "SanctionRepository",
     "AuditRepository",
+    "FlagRepository",
     "ImportRepository",
     "InvitationRepository",
     "ReferralRepository",

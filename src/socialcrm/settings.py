@@ -274,6 +274,50 @@ class ContentSettings:
 
 
 @attrs.frozen
+class FlagSettings:
+    """Flags: who may flag, how flags are scored, when they hide posts and silence authors.
+
+    A flag's weight is ``1 + trust level`` (``staff_weight`` for moderators,
+    staff and admins) plus the flagger's accuracy bonus, never below 1: with
+    ``a`` agreed and ``d`` disagreed flags and ``a + d >=
+    accuracy_min_decisions``, the bonus is ``accuracy_bonus_max * (a - d) /
+    (a + d)`` rounded towards zero, so it lies within ``±accuracy_bonus_max``
+    (0 below that many decisions). See ``docs/moderation.md``, "Flags".
+    """
+
+    #: Trust level needed to flag (besides the ``flag`` reputation privilege).
+    min_trust_level: int = 1
+    #: Flags one member may raise in any 24 hours (``RateLimited`` beyond).
+    daily_limit: int = 20
+    #: A post is hidden once the weights of its open flags add up to this.
+    hide_threshold: int = 5
+    #: The weight of a flag by a moderator, staff member or admin (before the bonus).
+    staff_weight: int = 5
+    #: The largest accuracy bonus (and, negated, the largest malus).
+    accuracy_bonus_max: int = 3
+    #: Decided flags a member needs before the accuracy bonus applies.
+    accuracy_min_decisions: int = 5
+    #: A spam flag from this trust level or higher on a TL0 author's post hides it at once.
+    instant_hide_trust_level: int = 3
+    #: Distinct members whose spam flags silence a TL0 author (and hide all their posts).
+    spam_silence_flaggers: int = 3
+    #: Longest text of a flag (required for the ``other`` reason), in code points.
+    text_max_length: int = 500
+    #: Open flags the moderators' queue reads at most in one call.
+    queue_scan_limit: int = 5000
+
+
+@attrs.frozen
+class WorkloadSettings:
+    """Moderation workload: what a decision costs and the weekly budget it is held to."""
+
+    #: Estimated minutes of moderator time one decision takes.
+    minutes_per_decision: float = 3.0
+    #: Moderator hours a week the community means to spend (``None``: no budget).
+    budget_hours_per_week: float | None = 50.0
+
+
+@attrs.frozen
 class Settings:
     """Every tunable number of a community. All have documented defaults.
 
@@ -326,6 +370,8 @@ class Settings:
     leaderboard_exclude_staff: bool = False
     contest_max_winners: int = 10
     contest_max_days: int = 365
+    flags: FlagSettings = attrs.field(factory=FlagSettings)
+    workload: WorkloadSettings = attrs.field(factory=WorkloadSettings)
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""
@@ -345,16 +391,26 @@ class Settings:
         """Return a copy with some content-rule settings changed."""
         return attrs.evolve(self, content=attrs.evolve(self.content, **changes))
 
+    def with_flags(self, **values: Any) -> Settings:
+        """Return a copy with some flag settings changed."""
+        return attrs.evolve(self, flags=attrs.evolve(self.flags, **values))
+
+    def with_workload(self, **values: Any) -> Settings:
+        """Return a copy with some workload settings changed."""
+        return attrs.evolve(self, workload=attrs.evolve(self.workload, **values))
+
 
 __all__ = [
     "ChampionSettings",
     "ContentSettings",
     "DEFAULT_CHAMPION_PRIVILEGES",
     "DEFAULT_PRIVILEGES",
+    "FlagSettings",
     "ReferralSettings",
     "RewardSettings",
     "Settings",
     "TrustSettings",
     "WATCHED_WORD_ACTIONS",
     "WatchedWord",
+    "WorkloadSettings",
 ]

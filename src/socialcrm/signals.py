@@ -87,6 +87,13 @@ review_item_dismissed = _namespace.signal("review_item_dismissed", doc="A flag i
 moderation_alert = _namespace.signal(
     "moderation_alert", doc="A content rule alerts the community managers."
 )
+flag_raised = _namespace.signal("flag_raised", doc="A member flagged a post or a member.")
+post_hidden = _namespace.signal("post_hidden", doc="Flags hid a post.")
+post_unhidden = _namespace.signal("post_unhidden", doc="A hidden post was shown again.")
+flag_decided = _namespace.signal("flag_decided", doc="A moderator decided on a flag.")
+moderation_budget_exceeded = _namespace.signal(
+    "moderation_budget_exceeded", doc="This week's moderation time passed its budget."
+)
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

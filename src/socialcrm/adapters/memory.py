@@ -30,6 +30,8 @@ from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
     Comment,
+    Flag,
+    FlagAccuracy,
     LedgerEntry,
     Member,
     MemberActivity,
@@ -73,6 +75,9 @@ class _Tables:
         self.sanctions: dict[int, Sanction] = {}
         self.audit: dict[int, AuditEntry] = {}
         self.review: dict[int, ReviewItem] = {}
+        self.flags: dict[int, Flag] = {}
+        # (flagger id, flagged member id, post id or None) -> flag id: one flag per subject.
+        self.flag_by_key: dict[tuple[int, int, int | None], int] = {}
         self.sequences: dict[str, int] = {}
         # member id -> UTC day -> that day's activity
         self.member_days: dict[int, dict[date, _Day]] = {}
@@ -395,16 +400,31 @@ class _Threads(_Repository):
     def mark_deleted(self, thread_id: int, at: datetime) -> None:
         self._evolve(thread_id, deleted_at=at)
 
+    def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
+        thread = self._t.threads.get(thread_id)
+        if thread is None or (thread.hidden_at is None) == (at is None):
+            return False
+        self._evolve(thread_id, hidden_at=at)
+        return True
+
     def _matching(
         self,
         space_ids: Collection[int],
         tag: str | None,
         kind: str | None,
         status: str | None,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> Iterator[Thread]:
         spaces = set(space_ids)
         for thread in self._t.threads.values():
             if thread.deleted_at is not None or thread.space_id not in spaces:
+                continue
+            if (
+                thread.hidden_at is not None
+                and not include_hidden
+                and thread.author_id != hidden_visible_to
+            ):
                 continue
             if tag is not None and tag not in thread.tags:
                 continue
@@ -424,8 +444,12 @@ class _Threads(_Repository):
         sort: str = "active",
         limit: int = 20,
         offset: int = 0,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> list[Thread]:
-        found = list(self._matching(space_ids, tag, kind, status))
+        found = list(
+            self._matching(space_ids, tag, kind, status, include_hidden, hidden_visible_to)
+        )
         if sort == "unanswered":
             found = [t for t in found if t.kind == "question" and t.reply_count == 0]
         key = _THREAD_SORTS[sort]
@@ -439,12 +463,23 @@ class _Threads(_Repository):
         tag: str | None = None,
         kind: str | None = None,
         status: str | None = None,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> int:
-        return sum(1 for _ in self._matching(space_ids, tag, kind, status))
+        matching = self._matching(space_ids, tag, kind, status, include_hidden, hidden_visible_to)
+        return sum(1 for _ in matching)
 
-    def count_by_space(self, space_ids: Collection[int]) -> dict[int, int]:
+    def count_by_space(
+        self,
+        space_ids: Collection[int],
+        *,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
+    ) -> dict[int, int]:
         counts: dict[int, int] = {}
-        for thread in self._matching(space_ids, None, None, None):
+        for thread in self._matching(
+            space_ids, None, None, None, include_hidden, hidden_visible_to
+        ):
             counts[thread.space_id] = counts.get(thread.space_id, 0) + 1
         return counts
 
@@ -541,6 +576,23 @@ class _Posts(_Repository):
         post = self._t.posts.get(post_id)
         if post is not None:
             self._evolve(post_id, score=post.score + delta)
+
+    def set_hidden(self, post_id: int, at: datetime | None) -> bool:
+        post = self._t.posts.get(post_id)
+        if post is None or (post.hidden_at is None) == (at is None):
+            return False
+        self._evolve(post_id, hidden_at=at)
+        return True
+
+    def by_author(self, author_id: int) -> list[Post]:
+        return sorted(
+            (
+                p
+                for p in self._t.posts.values()
+                if p.author_id == author_id and p.deleted_at is None
+            ),
+            key=lambda p: p.id,
+        )
 
     def add_comment(
         self, *, post_id: int, author_id: int, body: str, created_at: datetime
@@ -1110,6 +1162,108 @@ class _Audit(_Repository):
         return found[offset : offset + limit]
 
 
+class _Flags(_Repository):
+    def add(
+        self,
+        *,
+        flagger_id: int,
+        member_id: int,
+        post_id: int | None,
+        thread_id: int | None,
+        space_id: int | None,
+        reason: str,
+        text: str,
+        weight: int,
+        created_at: datetime,
+    ) -> Flag:
+        key = (flagger_id, member_id, post_id)
+        if key in self._t.flag_by_key:
+            what = f"post {post_id}" if post_id is not None else f"member {member_id}"
+            raise Conflict(f"member {flagger_id} already flagged {what}", code="duplicate_flag")
+        flag = Flag(
+            id=self._j.next_id("flags"),
+            flagger_id=flagger_id,
+            member_id=member_id,
+            post_id=post_id,
+            thread_id=thread_id,
+            space_id=space_id,
+            reason=reason,
+            text=text,
+            weight=weight,
+            created_at=created_at,
+        )
+        self._j.put(self._t.flags, flag.id, flag)
+        self._j.put(self._t.flag_by_key, key, flag.id)
+        return flag
+
+    def get(self, flag_id: int) -> Flag | None:
+        return self._t.flags.get(flag_id)
+
+    def _where(self, keep: Callable[[Flag], bool]) -> list[Flag]:
+        return sorted((f for f in self._t.flags.values() if keep(f)), key=lambda f: f.id)
+
+    def for_post(self, post_id: int) -> list[Flag]:
+        return self._where(lambda f: f.post_id == post_id)
+
+    def about_member(self, member_id: int) -> list[Flag]:
+        return self._where(lambda f: f.member_id == member_id)
+
+    def member_flags(self, member_id: int) -> list[Flag]:
+        return self._where(lambda f: f.member_id == member_id and f.post_id is None)
+
+    def open_flags(self, *, limit: int) -> list[Flag]:
+        found = self._where(lambda f: f.status == "open")
+        found.sort(key=lambda f: (f.created_at, f.id))
+        return found[: max(limit, 0)]
+
+    def count_open(self) -> int:
+        return sum(1 for f in self._t.flags.values() if f.status == "open")
+
+    def decide(self, flag_ids: Collection[int], *, status: str, by: int, at: datetime) -> int:
+        changed = 0
+        for flag_id in set(flag_ids):
+            flag = self._t.flags.get(flag_id)
+            if flag is None or flag.status != "open":
+                continue
+            decided = attrs.evolve(flag, status=status, decided_by=by, decided_at=at)
+            self._j.put(self._t.flags, flag_id, decided)
+            changed += 1
+        return changed
+
+    def accuracy(self, flagger_id: int) -> FlagAccuracy:
+        mine = [f.status for f in self._t.flags.values() if f.flagger_id == flagger_id]
+        return FlagAccuracy(agreed=mine.count("agreed"), disagreed=mine.count("disagreed"))
+
+    def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
+        times = [
+            f.created_at
+            for f in self._t.flags.values()
+            if f.flagger_id == flagger_id and f.created_at > since
+        ]
+        return len(times), min(times, default=None)
+
+    def decided(self, *, since: datetime, until: datetime) -> list[Flag]:
+        found = [
+            f
+            for f in self._t.flags.values()
+            if f.decided_at is not None and since <= f.decided_at < until
+        ]
+        found.sort(key=lambda f: (f.decided_at, f.id))
+        return found
+
+    def agreed_posts(self, member_id: int, *, since: datetime) -> int:
+        return len(
+            {
+                f.post_id
+                for f in self._t.flags.values()
+                if f.member_id == member_id
+                and f.post_id is not None
+                and f.status == "agreed"
+                and f.created_at >= since
+            }
+        )
+
+
 class _Imports(_Repository):
     def map_id(self, *, source: str, kind: str, external_id: str, local_id: int) -> None:
         key = (source, kind, external_id)
@@ -1273,6 +1427,7 @@ class MemoryUnitOfWork:
         self.activity = _Activity(self._journal)
         self.sanctions = _Sanctions(self._journal)
         self.audit = _Audit(self._journal)
+        self.flags = _Flags(self._journal)
         self.imports = _Imports(self._journal)
         self.invitations = MemoryInvitations(self._journal, tables.engagement)
         self.referrals = MemoryReferrals(self._journal, tables.engagement)

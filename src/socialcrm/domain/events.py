@@ -650,6 +650,93 @@ class ModerationAlert(Event):
     post_id: int | None = None
 
 
+# ---------------------------------------------------------------- flags
+
+
+@attrs.frozen(kw_only=True)
+class FlagRaised(Event):
+    """A member flagged a post (``post_id`` set) or a member (``post_id`` ``None``).
+
+    ``member_id`` is the member reported (the post's author for a post flag);
+    ``weight`` the flag's score and ``score`` the post's open flag score with it
+    (the flag's weight for a member flag).
+    """
+
+    name: ClassVar[str] = "flag_raised"
+    flag_id: int
+    flagger_id: int
+    member_id: int
+    reason: str
+    weight: int
+    score: int
+    post_id: int | None = None
+    thread_id: int | None = None
+    space_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PostHidden(Event):
+    """Flags hid a post; only its author and moderators see it now.
+
+    ``trigger`` is ``score`` (its open flags reached ``FlagSettings.hide_threshold``),
+    ``trusted_spam_flag`` (a TL3+ spam flag on a TL0 author's post),
+    ``author_silenced`` (spam flags from several members silenced its TL0 author)
+    or ``agreed`` (a moderator agreed with a flag). ``actor_id`` is the flagger
+    or moderator whose command hid it.
+    """
+
+    name: ClassVar[str] = "post_hidden"
+    post_id: int
+    thread_id: int
+    space_id: int
+    author_id: int
+    trigger: str
+    score: int
+
+
+@attrs.frozen(kw_only=True)
+class PostUnhidden(Event):
+    """A moderator disagreed with the flags of a hidden post, which everyone sees again."""
+
+    name: ClassVar[str] = "post_unhidden"
+    post_id: int
+    thread_id: int
+    space_id: int
+    author_id: int
+
+
+@attrs.frozen(kw_only=True)
+class FlagDecided(Event):
+    """A moderator closed a flag: ``decision`` is ``agreed``, ``disagreed`` or ``deferred``.
+
+    ``raised_at`` is when the flag was raised (``at - raised_at`` is the time to
+    decision); ``post_id`` is ``None`` for a member flag.
+    """
+
+    name: ClassVar[str] = "flag_decided"
+    flag_id: int
+    flagger_id: int
+    member_id: int
+    decision: str
+    raised_at: datetime
+    post_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ModerationBudgetExceeded(Event):
+    """This UTC week's estimated moderation time passed the configured weekly budget.
+
+    Sent at most once per week, by ``community.moderation.check_budget()``;
+    ``week_start`` is the Monday 00:00 UTC the week began, minutes are whole.
+    """
+
+    name: ClassVar[str] = "moderation_budget_exceeded"
+    week_start: datetime
+    decisions: int
+    estimated_minutes: int
+    budget_minutes: int
+
+
 #: Every concrete event class, in documentation order.
 EVENT_TYPES: tuple[type[Event], ...] = (
     MemberJoined,
@@ -693,4 +780,9 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SubmissionRejected,
     ReviewItemDismissed,
     ModerationAlert,
+    FlagRaised,
+    PostHidden,
+    PostUnhidden,
+    FlagDecided,
+    ModerationBudgetExceeded,
 )

@@ -29,6 +29,10 @@ VISIBILITIES = ("public", "members", "private")
 POSTING_POLICIES = ("members", "moderators")
 THREAD_KINDS = ("question", "discussion", "idea", "announcement")
 THREAD_STATUSES = ("open", "closed")
+#: Why a member flags a post or a member (``other`` needs a text).
+FLAG_REASONS = ("spam", "inappropriate", "off_topic", "other")
+#: A flag's state: ``open`` until a moderator agrees, disagrees or defers.
+FLAG_STATUSES = ("open", "agreed", "disagreed", "deferred")
 #: Sanction kinds, mildest first: ``silence`` stops posting, ``suspend`` and ``ban`` every command.
 SANCTION_KINDS = ("silence", "suspend", "ban")
 
@@ -113,6 +117,9 @@ class Thread:
     created_at: datetime
     last_activity_at: datetime
     deleted_at: datetime | None = None
+    #: When flags hid the thread's opening post (``None``: not hidden); a hidden
+    #: thread is seen only by its author and moderators (``docs/moderation.md``).
+    hidden_at: datetime | None = None
 
     @property
     def is_deleted(self) -> bool:
@@ -123,6 +130,11 @@ class Thread:
     def held(self) -> bool:
         """Always ``False``: a published record (see ``HeldSubmission.held``)."""
         return False
+
+    @property
+    def is_hidden(self) -> bool:
+        """True while flags keep the thread's opening post hidden."""
+        return self.hidden_at is not None
 
 
 @attrs.frozen
@@ -144,6 +156,9 @@ class Post:
     deleted_at: datetime | None = None
     deleted_by: int | None = None
     community_wiki: bool = False
+    #: When flags hid the post (``None``: not hidden); a hidden post is seen only
+    #: by its author and moderators (``docs/moderation.md``, "Flags").
+    hidden_at: datetime | None = None
 
     @property
     def is_deleted(self) -> bool:
@@ -154,6 +169,11 @@ class Post:
     def held(self) -> bool:
         """Always ``False``: a published record (see ``HeldSubmission.held``)."""
         return False
+
+    @property
+    def is_hidden(self) -> bool:
+        """True while flags keep the post hidden from other members."""
+        return self.hidden_at is not None
 
 
 @attrs.frozen
@@ -269,8 +289,8 @@ class ActivityTotals:
     ``days_visited`` counts UTC days with a visit or a read; ``topics_entered``
     distinct threads read (first entered in the span); ``topics_replied_to``
     distinct threads the member replied to (last reply in the span); likes are
-    upvotes given and received, net of retractions. ``flagged_posts`` is always
-    0 until flags exist.
+    upvotes given and received, net of retractions. ``flagged_posts`` counts the
+    member's posts that a moderator agreed a flag on (flag raised in the span).
     """
 
     days_visited: int = 0
@@ -344,6 +364,45 @@ def _frozen_json(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
         raise TypeError(f"expected a mapping of JSON values, got {type(value).__name__}")
     copied = json.loads(json.dumps(dict(value), allow_nan=False))
     return MappingProxyType(copied)
+
+
+@attrs.frozen
+class Flag:
+    """A member's report of a post (``post_id`` set) or of a member (``post_id`` ``None``).
+
+    ``member_id`` is the member reported: the post's author, or the flagged
+    member. ``weight`` is the flag's score, fixed when it was raised (see
+    ``docs/moderation.md``, "Flags"); ``space_id`` and ``thread_id`` are the
+    post's at that time (``None`` for member flags). ``status`` is one of
+    :data:`FLAG_STATUSES`; ``decided_by``/``decided_at`` say who closed it, when.
+    """
+
+    id: int
+    flagger_id: int
+    member_id: int
+    post_id: int | None
+    thread_id: int | None
+    space_id: int | None
+    reason: str
+    text: str
+    weight: int
+    created_at: datetime
+    status: str = "open"
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True until a moderator decided on the flag."""
+        return self.status == "open"
+
+
+@attrs.frozen
+class FlagAccuracy:
+    """How many of a member's flags moderators agreed and disagreed with."""
+
+    agreed: int = 0
+    disagreed: int = 0
 
 
 @attrs.frozen
@@ -454,6 +513,8 @@ __all__ = [
     "REVIEW_KINDS",
     "REVIEW_STATUSES",
     "ReviewItem",
+    "FLAG_REASONS",
+    "FLAG_STATUSES",
     "Profile",
     "Member",
     "Space",
@@ -468,6 +529,8 @@ __all__ = [
     "ActivityTotals",
     "MemberActivity",
     "Sanction",
+    "Flag",
+    "FlagAccuracy",
     "AuditEntry",
     "LeaderboardRow",
     "ReputationChange",

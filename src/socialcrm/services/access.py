@@ -14,6 +14,7 @@ Two ways of resolving the member behind ``actor``, kept apart on purpose:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from socialcrm.domain import validation
 from socialcrm.domain.records import Member, Post, Sanction, Space, Thread
@@ -147,13 +148,40 @@ def resolve_space(uow: UnitOfWork, member: Member | None, space: object) -> Spac
     return found
 
 
+def sees_hidden(member: Member | None, author_id: int) -> bool:
+    """Whether ``member`` sees hidden content by ``author_id``: its author and moderators."""
+    return member is not None and (member.id == author_id or member.is_moderator)
+
+
+class HiddenFilter(TypedDict):
+    """The arguments of the thread lists that say which hidden threads a viewer sees."""
+
+    include_hidden: bool
+    hidden_visible_to: int | None
+
+
+def hidden_filter(member: Member | None) -> HiddenFilter:
+    """The ``include_hidden``/``hidden_visible_to`` arguments of thread lists for ``member``."""
+    if member is None:
+        return {"include_hidden": False, "hidden_visible_to": None}
+    return {"include_hidden": member.is_moderator, "hidden_visible_to": member.id}
+
+
 def visible_thread(
     uow: UnitOfWork, member: Member | None, thread_id: object
 ) -> tuple[Thread, Space]:
-    """A thread (not deleted) in a space the member may see, with its space."""
+    """A thread (not deleted) in a space the member may see, with its space.
+
+    A hidden thread (flags hid its opening post) is seen only by its author and
+    moderators.
+    """
     tid = validation.identifier(thread_id, "thread")
     thread = uow.threads.get(tid)
-    if thread is not None and thread.deleted_at is None:
+    if (
+        thread is not None
+        and thread.deleted_at is None
+        and (thread.hidden_at is None or sees_hidden(member, thread.author_id))
+    ):
         space = uow.spaces.get(thread.space_id)
         if space is not None and can_read_space(uow, member, space):
             return thread, space
@@ -163,7 +191,11 @@ def visible_thread(
 def visible_post(
     uow: UnitOfWork, member: Member | None, post_id: object
 ) -> tuple[Post, Thread, Space]:
-    """A post (not deleted) in a visible thread, with its thread and space."""
+    """A post (not deleted) in a visible thread, with its thread and space.
+
+    Hidden posts, and posts of hidden threads, are seen only by their author and
+    moderators.
+    """
     pid = validation.identifier(post_id, "post")
     located = uow.posts.locate(pid)
     if located is not None:
@@ -171,6 +203,8 @@ def visible_post(
         if (
             post.deleted_at is None
             and thread.deleted_at is None
+            and (post.hidden_at is None or sees_hidden(member, post.author_id))
+            and (thread.hidden_at is None or sees_hidden(member, thread.author_id))
             and can_read_space(uow, member, space)
         ):
             return post, thread, space

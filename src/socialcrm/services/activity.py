@@ -33,6 +33,7 @@ from socialcrm.domain.trust import (
     MAX_AUTOMATIC_LEVEL,
     TrustActivity,
     automatic_level,
+    day_start,
     window_start,
 )
 from socialcrm.ports import UnitOfWork
@@ -73,6 +74,22 @@ def shared_space_ids(uow: UnitOfWork) -> list[int]:
         return verdict[space_id]
 
     return [space_id for space_id in spaces if shared(space_id)]
+
+
+def with_flagged_posts(uow: UnitOfWork, found: MemberActivity, since: date) -> MemberActivity:
+    """``found`` with ``flagged_posts`` filled in from the flags moderators agreed with.
+
+    A post counts once for the window when a flag raised on it since ``since``
+    was agreed (TL3's "at most 5 flagged posts"); all time counts every one.
+    """
+    member_id = found.member_id
+    recent = uow.flags.agreed_posts(member_id, since=day_start(since))
+    ever = uow.flags.agreed_posts(member_id, since=day_start(date(1970, 1, 1)))
+    return attrs.evolve(
+        found,
+        all_time=attrs.evolve(found.all_time, flagged_posts=ever),
+        recent=attrs.evolve(found.recent, flagged_posts=recent),
+    )
 
 
 def trust_activity(

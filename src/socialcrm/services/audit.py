@@ -42,6 +42,10 @@ AUDIT_ACTIONS = (
     "submission_edited_and_approved",
     "submission_rejected",
     "review_item_dismissed",
+    "flags_agreed",
+    "flags_disagreed",
+    "flags_deferred",
+    "moderation_budget_exceeded",
 )
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from socialcrm.domain import validation
-from socialcrm.domain.events import SanctionImposed, SanctionLifted
+from socialcrm.domain.events import ModerationBudgetExceeded, SanctionImposed, SanctionLifted
 from socialcrm.domain.records import Member, Sanction
 from socialcrm.domain.sanctions import (
     BLOCKS_EVERYTHING,
@@ -42,6 +42,7 @@ from socialcrm.services.access import require_actor, require_moderator, require_
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.serial_votes import SerialVoteReversal, reverse_serial_votes
+from socialcrm.services.workload import ModerationWorkload, check_budget, workload
 
 _WHO_MAY = {1: "moderators, staff and admins", 2: "staff and admins"}
 
@@ -289,7 +290,28 @@ class Moderation:
         """
         return reverse_serial_votes(self._rt)
 
+    @retry_transient
+    def check_budget(self) -> ModerationBudgetExceeded | None:
+        """Send ``moderation_budget_exceeded`` once a UTC week passes its budget; a periodic job.
+
+        This week's decisions times ``Settings.workload.minutes_per_decision``
+        against ``budget_hours_per_week``; at most once per week (Monday 00:00
+        UTC), remembered in the audit log. Returns the event sent, or ``None``.
+        """
+        return check_budget(self._rt)
+
     # ------------------------------------------------------------ queries
+
+    def workload(
+        self, *, actor: int, since: datetime | None = None, until: datetime | None = None
+    ) -> ModerationWorkload:
+        """Moderation figures: queue sizes and age, decisions per moderator, time to
+        decision, estimated hours per week against the budget; moderators only.
+
+        Over ``since <= t < until`` (default: the 7 days up to and including now); see
+        :class:`~socialcrm.services.workload.ModerationWorkload`.
+        """
+        return workload(self._rt, actor, since, until)
 
     def _viewable(self, uow: UnitOfWork, actor: int, member_id: int) -> None:
         viewer = require_viewer(uow, actor)

@@ -13,12 +13,13 @@ from socialcrm.domain.events import (
     PostEdited,
     ReplyPosted,
 )
-from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
+from socialcrm.domain.records import Comment, Member, Post, Revision, Space, Thread
 from socialcrm.errors import Conflict, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     optional_viewer,
     require_actor,
     require_privilege,
+    sees_hidden,
     visible_post,
     visible_thread,
 )
@@ -30,25 +31,28 @@ from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
 
 
-def delete_post(tx: Transaction, actor_id: int, found: Post, thread: Thread, space: Space) -> None:
-    """Soft-delete a post (its thread too, for an opening post) and record ``PostDeleted``.
+def delete_post(
+    tx: Transaction, acting: Member, found: Post, thread: Thread, space: Space, why: str
+) -> Post:
+    """Soft-delete ``found`` in the command ``tx``; the caller checked ``acting``'s rights.
 
-    An accepted answer (or the question holding one) is unaccepted first; the
-    event takes back what the post earned.
+    Unaccepts it (or its thread's answer) first, takes the thread with an opening
+    post, records ``PostDeleted`` and audits a deletion of someone else's post.
     """
     if thread.accepted_answer_id is not None and (
         found.is_opening or thread.accepted_answer_id == found.id
     ):
-        withdraw_acceptance(tx, actor_id, thread, space)
-    tx.uow.posts.mark_deleted(found.id, by=actor_id, at=tx.now)
+        withdraw_acceptance(tx, acting.id, thread, space)
+    tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
     if found.is_opening:
         tx.uow.threads.mark_deleted(thread.id, tx.now)
-    else:
+    elif found.hidden_at is None:
+        # A hidden reply already left the count when it was hidden.
         tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
     tx.record(
         PostDeleted(
             at=tx.now,
-            actor_id=actor_id,
+            actor_id=acting.id,
             post_id=found.id,
             thread_id=thread.id,
             space_id=space.id,
@@ -56,6 +60,19 @@ def delete_post(tx: Transaction, actor_id: int, found: Post, thread: Thread, spa
             was_opening=found.is_opening,
         )
     )
+    if found.author_id != acting.id:
+        record_audit(
+            tx,
+            actor_id=acting.id,
+            action="post_deleted",
+            reason=why,
+            member_id=found.author_id,
+            post_id=found.id,
+            thread_id=thread.id,
+            before={"deleted": False, "was_opening": found.is_opening},
+            after={"deleted": True, "was_opening": found.is_opening},
+        )
+    return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
 
 
 class Posts:
@@ -255,20 +272,7 @@ class Posts:
                 raise PermissionDenied(
                     "only the author or a moderator may delete a post", code="not_the_author"
                 )
-            delete_post(tx, acting.id, found, thread, space)
-            if found.author_id != acting.id:
-                record_audit(
-                    tx,
-                    actor_id=acting.id,
-                    action="post_deleted",
-                    reason=why,
-                    member_id=found.author_id,
-                    post_id=found.id,
-                    thread_id=thread.id,
-                    before={"deleted": False, "was_opening": found.is_opening},
-                    after={"deleted": True, "was_opening": found.is_opening},
-                )
-            return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
+            return delete_post(tx, acting, found, thread, space, why)
 
     @retry_transient
     def comment(self, *, actor: int, post: int, body: str) -> Comment:
@@ -313,10 +317,19 @@ class Posts:
             return visible_post(uow, optional_viewer(uow, actor), post)[0]
 
     def list(self, *, actor: int | None, thread: int) -> list[Post]:
-        """A thread's posts that are not deleted: the opening post, then replies oldest first."""
+        """A thread's posts that are not deleted: the opening post, then replies oldest first.
+
+        Hidden posts are listed (with ``hidden_at`` set) only for their author and
+        moderators.
+        """
         with self._rt.query() as uow:
-            found, _ = visible_thread(uow, optional_viewer(uow, actor), thread)
-            return uow.posts.list_for_thread(found.id)
+            viewer = optional_viewer(uow, actor)
+            found, _ = visible_thread(uow, viewer, thread)
+            return [
+                p
+                for p in uow.posts.list_for_thread(found.id)
+                if p.hidden_at is None or sees_hidden(viewer, p.author_id)
+            ]
 
     def revisions(self, *, actor: int | None, post: int) -> builtins.list[Revision]:
         """The post's earlier versions, oldest first."""

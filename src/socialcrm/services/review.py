@@ -294,7 +294,7 @@ class Review:
             if found.kind == "flag" and found.post_id is not None:
                 located = tx.uow.posts.locate(found.post_id)
                 if located is not None and located[0].deleted_at is None:
-                    delete_post(tx, acting.id, *located)
+                    delete_post(tx, acting, *located, why)
             if not tx.uow.review.decide(
                 found.id, status="rejected", at=tx.now, by=acting.id, note=why
             ):

@@ -8,6 +8,7 @@ from socialcrm.domain.records import POSTING_POLICIES, VISIBILITIES, Space
 from socialcrm.errors import NotFound
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,
+    hidden_filter,
     optional_viewer,
     readable_spaces,
     require_actor,
@@ -112,10 +113,14 @@ class Spaces:
             return [s for s in visible.values() if s.parent_id == parent_id]
 
     def thread_counts(self, *, actor: int | None) -> dict[str, int]:
-        """Threads per visible space, keyed by slug (spaces without threads give 0)."""
+        """Threads per visible space, keyed by slug (spaces without threads give 0).
+
+        Hidden threads count only for their author and moderators.
+        """
         with self._rt.query() as uow:
-            visible = readable_spaces(uow, optional_viewer(uow, actor))
-            counts = uow.threads.count_by_space(list(visible))
+            viewer = optional_viewer(uow, actor)
+            visible = readable_spaces(uow, viewer)
+            counts = uow.threads.count_by_space(list(visible), **hidden_filter(viewer))
             return {s.slug: counts.get(sid, 0) for sid, s in visible.items()}
 
     @retry_transient

@@ -24,7 +24,9 @@ from socialcrm.errors import (
     ValidationError,
 )
 from socialcrm.services.access import (
+    HiddenFilter,
     blocking_sanction,
+    hidden_filter,
     optional_viewer,
     readable_spaces,
     require_actor,
@@ -319,7 +321,7 @@ class Threads:
         space: str | int | None,
         kind: str | None,
         status: str | None,
-    ) -> list[int]:
+    ) -> tuple[list[int], HiddenFilter]:
         if kind is not None:
             validation.choice(kind, "kind", THREAD_KINDS)
         if status is not None:
@@ -327,9 +329,9 @@ class Threads:
         member = optional_viewer(uow, actor)  # type: ignore[arg-type]
         visible = readable_spaces(uow, member)  # type: ignore[arg-type]
         if space is None:
-            return list(visible)
+            return list(visible), hidden_filter(member)
         root = resolve_space(uow, member, space)  # type: ignore[arg-type]
-        return space_and_descendants(visible, root.id)
+        return space_and_descendants(visible, root.id), hidden_filter(member)
 
     def list(
         self,
@@ -347,11 +349,12 @@ class Threads:
 
         ``sort``: ``active`` (latest activity first), ``newest``, ``score`` (the
         opening post's score) or ``unanswered`` (questions without replies).
+        Hidden threads are listed only for their author and moderators.
         """
         sort = validation.choice(sort, "sort", THREAD_SORTS)
         limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
-            space_ids = self._filters(uow, actor, space, kind, status)
+            space_ids, hidden = self._filters(uow, actor, space, kind, status)
             return uow.threads.list(
                 space_ids=space_ids,
                 tag=validation.optional_tag(tag),
@@ -360,6 +363,7 @@ class Threads:
                 sort=sort,
                 limit=limit,
                 offset=offset,
+                **hidden,
             )
 
     def count(
@@ -371,14 +375,16 @@ class Threads:
         kind: str | None = None,
         status: str | None = None,
     ) -> int:
-        """How many threads ``list`` would show (private spaces never counted for outsiders)."""
+        """How many threads ``list`` would show (private spaces and hidden threads never
+        counted for those who cannot see them)."""
         with self._rt.query() as uow:
-            space_ids = self._filters(uow, actor, space, kind, status)
+            space_ids, hidden = self._filters(uow, actor, space, kind, status)
             return uow.threads.count(
                 space_ids=space_ids,
                 tag=validation.optional_tag(tag),
                 kind=kind,
                 status=status,
+                **hidden,
             )
 
     def can_accept(self, *, actor: int, thread: int) -> bool:

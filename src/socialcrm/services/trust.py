@@ -24,7 +24,12 @@ from socialcrm.domain.trust import (
 )
 from socialcrm.errors import NotFound, RetryableStorageError, ValidationError
 from socialcrm.services.access import require_actor, require_role
-from socialcrm.services.activity import change_automatically, shared_space_ids, trust_activity
+from socialcrm.services.activity import (
+    change_automatically,
+    shared_space_ids,
+    trust_activity,
+    with_flagged_posts,
+)
 from socialcrm.services.audit import record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
@@ -183,7 +188,10 @@ class Trust:
             found = tx.uow.activity.activities([m.id for m in batch], since=since)
             for member in batch:
                 activity = trust_activity(
-                    found[member.id], since, topics_created=topics, posts_created=posts
+                    with_flagged_posts(tx.uow, found[member.id], since),
+                    since,
+                    topics_created=topics,
+                    posts_created=posts,
                 )
                 change_automatically(tx, member, activity, now=moment, actor_id=None)
             made = [e for e in tx.events[first:] if isinstance(e, TrustLevelChanged)]
@@ -205,7 +213,7 @@ class Trust:
             if uow.members.get(mid) is None:
                 raise NotFound(f"no member {mid}", code="member_not_found")
             topics, posts = uow.activity.created_since(day_start(since), shared_space_ids(uow))
-            found = uow.activity.activity(mid, since=since)
+            found = with_flagged_posts(uow, uow.activity.activity(mid, since=since), since)
         return trust_activity(found, since, topics_created=topics, posts_created=posts)
 
 

@@ -24,6 +24,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
     AuditStatements,
     ContestStatements,
+    FlagStatements,
     ImportStatements,
     InvitationStatements,
     LedgerStatements,
@@ -37,6 +38,7 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SQLActivityRepository,
     SQLAuditRepository,
     SQLContestRepository,
+    SQLFlagRepository,
     SQLImportRepository,
     SQLInvitationRepository,
     SQLLedgerRepository,
@@ -93,6 +95,7 @@ class _Statements:
         "activity",
         "sanctions",
         "audit",
+        "flags",
         "imports",
         "invitations",
         "polls",
@@ -112,6 +115,7 @@ class _Statements:
         self.activity = ActivityStatements(tables, prepare)
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
+        self.flags = FlagStatements(tables, prepare)
         self.imports = ImportStatements(tables, prepare)
         self.invitations = InvitationStatements(tables, prepare)
         self.polls = PollStatements(tables, prepare)
@@ -141,6 +145,7 @@ class SQLAlchemyUnitOfWork:
         "activity",
         "sanctions",
         "audit",
+        "flags",
         "imports",
         "invitations",
         "referrals",
@@ -179,6 +184,7 @@ class SQLAlchemyUnitOfWork:
             connection, statements.sanctions, savepoints=savepoints
         )
         self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
+        self.flags = SQLFlagRepository(connection, statements.flags, savepoints=savepoints)
         self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
         self.invitations = SQLInvitationRepository(
             connection, statements.invitations, savepoints=savepoints

@@ -68,6 +68,13 @@ Design notes:
 * ``contests`` (one per thread: unique ``thread_id``, read by every vote) and
   ``contest_winners`` (primary key ``(contest_id, position)``); ``(decided_at,
   voting_ends_at)`` serves the job that decides ended contests.
+* ``flags`` holds members' flags on posts and members (revision 0008). Like the
+  ledger it is history, so only ``flagger_id`` and ``member_id`` are foreign
+  keys. ``post_key`` is the post's id, or 0 for a flag on a member, so that the
+  unique ``(flagger_id, member_id, post_key)`` allows one flag per flagger and
+  subject on every dialect (NULLs never collide in a unique key).
+  ``posts.hidden_at`` and ``threads.hidden_at`` say when flags hid a post (and
+  the thread it opens).
 """
 
 from __future__ import annotations
@@ -149,6 +156,7 @@ class Tables:
     member_topics: Table
     sanctions: Table
     audit_log: Table
+    flags: Table
     import_ids: Table
     import_checkpoints: Table
     invitations: Table
@@ -235,6 +243,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("created_at", UTCDateTime, nullable=False),
         Column("last_activity_at", UTCDateTime, nullable=False),
         Column("deleted_at", UTCDateTime, nullable=True),
+        Column("hidden_at", UTCDateTime, nullable=True),
         Index(f"ix_{p}threads_activity", "space_id", "deleted_at", "last_activity_at"),
         Index(f"ix_{p}threads_created", "space_id", "deleted_at", "created_at"),
         Index(None, "author_id"),
@@ -272,6 +281,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("deleted_at", UTCDateTime, nullable=True),
         Column("deleted_by", Integer, fk("members"), nullable=True),
         Column("community_wiki", Boolean, nullable=False, server_default=false()),
+        Column("hidden_at", UTCDateTime, nullable=True),
         Index(None, "thread_id"),
         Index(None, "author_id"),
         Index(None, "deleted_by"),
@@ -460,6 +470,32 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    flags = Table(
+        f"{p}flags",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("flagger_id", Integer, fk("members"), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("post_key", Integer, nullable=False),
+        Column("post_id", Integer, nullable=True),
+        Column("thread_id", Integer, nullable=True),
+        Column("space_id", Integer, nullable=True),
+        Column("reason", String(CODE_LENGTH), nullable=False),
+        Column("text", long_text(), nullable=False),
+        Column("weight", Integer, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("status", String(CODE_LENGTH), nullable=False),
+        Column("decided_by", Integer, nullable=True),
+        Column("decided_at", UTCDateTime, nullable=True),
+        UniqueConstraint("flagger_id", "member_id", "post_key"),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+        Index(None, "flagger_id", "created_at"),
+        Index(None, "status", "created_at"),
+        Index(None, "decided_at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     import_ids = Table(
         f"{p}import_ids",
         md,
@@ -622,6 +658,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         member_topics=member_topics,
         sanctions=sanctions,
         audit_log=audit_log,
+        flags=flags,
         import_ids=import_ids,
         import_checkpoints=import_checkpoints,
         invitations=invitations,

@@ -51,6 +51,7 @@ from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
 from socialcrm.testing.contract.engagement import ContestContract, EngagementContract
+from socialcrm.testing.contract.flags import FlagContract
 from socialcrm.testing.contract.imports import ImportContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
@@ -84,6 +85,7 @@ class StorageContract(
     SanctionContract,
     AuditContract,
     ReviewContract,
+    FlagContract,
     ImportContract,
     EngagementContract,
     ContestContract,

@@ -9,6 +9,7 @@ from socialcrm.adapters.sqlalchemy.repositories.contests import (
     ContestStatements,
     SQLContestRepository,
 )
+from socialcrm.adapters.sqlalchemy.repositories.flags import FlagStatements, SQLFlagRepository
 from socialcrm.adapters.sqlalchemy.repositories.imports import (
     ImportStatements,
     SQLImportRepository,
@@ -51,6 +52,8 @@ __all__ = [
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",
+    "FlagStatements",
+    "SQLFlagRepository",
     "ImportStatements",
     "SQLImportRepository",
     "LedgerStatements",

@@ -31,6 +31,7 @@ POST_FIELDS = (
     "deleted_at",
     "deleted_by",
     "community_wiki",
+    "hidden_at",
 )
 REVISION_FIELDS = ("id", "post_id", "editor_id", "edited_at", "previous_body", "previous_title")
 COMMENT_FIELDS = ("id", "post_id", "author_id", "body", "created_at")
@@ -49,6 +50,7 @@ def _post_from_row(row: Sequence[Any]) -> Post:
         deleted_at,
         deleted_by,
         community_wiki,
+        hidden_at,
     ) = row
     return Post(
         id=id_,
@@ -62,6 +64,7 @@ def _post_from_row(row: Sequence[Any]) -> Post:
         deleted_at=deleted_at,
         deleted_by=deleted_by,
         community_wiki=bool(community_wiki),
+        hidden_at=hidden_at,
     )
 
 
@@ -118,6 +121,17 @@ class PostStatements:
         )
         self.add_score = prepare.hot(
             update(p).where(by_id).values(score=p.c.score + bindparam("delta"))
+        )
+        self.hide = prepare.core(
+            update(p).where(by_id, p.c.hidden_at.is_(None)).values(hidden_at=bindparam("at"))
+        )
+        self.unhide = prepare.core(
+            update(p).where(by_id, p.c.hidden_at.is_not(None)).values(hidden_at=None)
+        )
+        self.by_author = prepare.core(
+            select(*columns)
+            .where(p.c.author_id == bindparam("author_id"), p.c.deleted_at.is_(None))
+            .order_by(p.c.id)
         )
         self.insert_revision = prepare.core(insert(r))
         self.revisions = prepare.core(
@@ -263,6 +277,17 @@ class SQLPostRepository(SQLRepository):
     def add_score(self, post_id: int, delta: int) -> None:
         """Atomically add ``delta`` to the post's score."""
         self._q.add_score.write(self._conn, {"pid": post_id, "delta": delta})
+
+    def set_hidden(self, post_id: int, at: datetime | None) -> bool:
+        """Hide (``at``) or show (``None``) the post; ``False`` if already so or absent."""
+        if at is None:
+            return self._q.unhide.write(self._conn, {"pid": post_id}) == 1
+        return self._q.hide.write(self._conn, {"pid": post_id, "at": at}) == 1
+
+    def by_author(self, author_id: int) -> list[Post]:
+        """The author's posts that are not deleted, by id ascending."""
+        rows = self._q.by_author.all(self._conn, {"author_id": author_id})
+        return [_post_from_row(row) for row in rows]
 
     def add_comment(
         self, *, post_id: int, author_id: int, body: str, created_at: datetime

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -35,6 +35,7 @@ THREAD_FIELDS = (
     "created_at",
     "last_activity_at",
     "deleted_at",
+    "hidden_at",
 )
 
 
@@ -53,6 +54,7 @@ def _thread_from_row(row: Sequence[Any]) -> Thread:
         created_at,
         last_activity_at,
         deleted_at,
+        hidden_at,
     ) = row
     return Thread(
         id=id_,
@@ -68,6 +70,7 @@ def _thread_from_row(row: Sequence[Any]) -> Thread:
         created_at=created_at,
         last_activity_at=last_activity_at,
         deleted_at=deleted_at,
+        hidden_at=hidden_at,
     )
 
 
@@ -109,6 +112,12 @@ class ThreadStatements:
             .values(reply_count=more_replies, last_activity_at=bindparam("at"))
         )
         self.mark_deleted = prepare.core(update(t).where(by_id).values(deleted_at=bindparam("at")))
+        self.hide = prepare.core(
+            update(t).where(by_id, t.c.hidden_at.is_(None)).values(hidden_at=bindparam("at"))
+        )
+        self.unhide = prepare.core(
+            update(t).where(by_id, t.c.hidden_at.is_not(None)).values(hidden_at=None)
+        )
         self.known_tags = prepare.core(
             select(tags.c.name).where(tags.c.name.in_(bindparam("names", expanding=True)))
         )
@@ -226,6 +235,22 @@ class SQLThreadRepository(SQLRepository):
         """Soft-delete the thread."""
         self._q.mark_deleted.write(self._conn, {"thread_id": thread_id, "at": at})
 
+    def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
+        """Hide (``at``) or show (``None``) the thread; ``False`` if already so or absent."""
+        if at is None:
+            return self._q.unhide.write(self._conn, {"thread_id": thread_id}) == 1
+        return self._q.hide.write(self._conn, {"thread_id": thread_id, "at": at}) == 1
+
+    def _hidden_filter(
+        self, query: Select[Any], include_hidden: bool, hidden_visible_to: int | None
+    ) -> Select[Any]:
+        t = self._q.threads
+        if include_hidden:
+            return query
+        if hidden_visible_to is None:
+            return query.where(t.c.hidden_at.is_(None))
+        return query.where(or_(t.c.hidden_at.is_(None), t.c.author_id == hidden_visible_to))
+
     def _filtered(
         self,
         query: Select[Any],
@@ -234,9 +259,12 @@ class SQLThreadRepository(SQLRepository):
         tag: str | None,
         kind: str | None,
         status: str | None,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> Select[Any]:
         t, tt = self._q.threads, self._q.thread_tags
         query = query.where(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None))
+        query = self._hidden_filter(query, include_hidden, hidden_visible_to)
         if tag is not None:
             query = query.where(exists().where(tt.c.thread_id == t.c.id, tt.c.tag == tag))
         if kind is not None:
@@ -255,13 +283,16 @@ class SQLThreadRepository(SQLRepository):
         sort: str = "active",
         limit: int = 20,
         offset: int = 0,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> list[Thread]:
         """Threads not deleted in the given spaces, in the order ``sort`` names.
 
         ``active`` (last activity, newest first), ``newest`` (creation, newest
         first), ``score`` (opening post's score, highest first; a thread without
         an opening post counts as 0) or ``unanswered`` (questions without
-        replies only, newest first). Ties by id descending.
+        replies only, newest first). Ties by id descending. Hidden threads are
+        left out unless ``include_hidden``, except ``hidden_visible_to``'s own.
         """
         if sort not in THREAD_SORTS:
             raise ValidationError(f"unknown thread sort {sort!r}", field="sort")
@@ -269,7 +300,13 @@ class SQLThreadRepository(SQLRepository):
             return []
         t, p = self._q.threads, self._q.posts
         query = self._filtered(
-            select(*self._q.columns), space_ids=space_ids, tag=tag, kind=kind, status=status
+            select(*self._q.columns),
+            space_ids=space_ids,
+            tag=tag,
+            kind=kind,
+            status=status,
+            include_hidden=include_hidden,
+            hidden_visible_to=hidden_visible_to,
         )
         if sort == "active":
             query = query.order_by(t.c.last_activity_at.desc(), t.c.id.desc())
@@ -293,6 +330,8 @@ class SQLThreadRepository(SQLRepository):
         tag: str | None = None,
         kind: str | None = None,
         status: str | None = None,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
     ) -> int:
         """How many threads ``list`` would return without limit (``unanswered`` excluded)."""
         if not space_ids:
@@ -303,19 +342,26 @@ class SQLThreadRepository(SQLRepository):
             tag=tag,
             kind=kind,
             status=status,
+            include_hidden=include_hidden,
+            hidden_visible_to=hidden_visible_to,
         )
         return int(CoreStatement(query).scalar(self._conn, {}))
 
-    def count_by_space(self, space_ids: Collection[int]) -> dict[int, int]:
+    def count_by_space(
+        self,
+        space_ids: Collection[int],
+        *,
+        include_hidden: bool = False,
+        hidden_visible_to: int | None = None,
+    ) -> dict[int, int]:
         """Threads not deleted per space, for the given spaces (absent means 0)."""
         if not space_ids:
             return {}
         t = self._q.threads
-        query = (
-            select(t.c.space_id, func.count())
-            .where(and_(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None)))
-            .group_by(t.c.space_id)
+        query = select(t.c.space_id, func.count()).where(
+            and_(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None))
         )
+        query = self._hidden_filter(query, include_hidden, hidden_visible_to).group_by(t.c.space_id)
         return {space_id: int(n) for space_id, n in CoreStatement(query).all(self._conn)}
 
     def known_tags(self, names: Collection[str]) -> frozenset[str]:

@@ -1,0 +1,258 @@
+"""Flags: members' reports of posts and members, and moderators' decisions on them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, distinct, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.records import Flag, FlagAccuracy
+from socialcrm.errors import Conflict
+
+#: Column order of every flags query; ``_flag_from_row`` unpacks in this order.
+FLAG_FIELDS = (
+    "id",
+    "flagger_id",
+    "member_id",
+    "post_id",
+    "thread_id",
+    "space_id",
+    "reason",
+    "text",
+    "weight",
+    "created_at",
+    "status",
+    "decided_by",
+    "decided_at",
+)
+
+
+def _flag_from_row(row: Sequence[Any]) -> Flag:
+    (
+        id_,
+        flagger_id,
+        member_id,
+        post_id,
+        thread_id,
+        space_id,
+        reason,
+        text,
+        weight,
+        created_at,
+        status,
+        decided_by,
+        decided_at,
+    ) = row
+    return Flag(
+        id=id_,
+        flagger_id=flagger_id,
+        member_id=member_id,
+        post_id=post_id,
+        thread_id=thread_id,
+        space_id=space_id,
+        reason=reason,
+        text=text,
+        weight=weight,
+        created_at=created_at,
+        status=status,
+        decided_by=decided_by,
+        decided_at=decided_at,
+    )
+
+
+class FlagStatements:
+    """The flags statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        f = tables.flags
+        self.columns = columns = [f.c[name] for name in FLAG_FIELDS]
+        by_id = select(*columns).order_by(f.c.id)
+        self.insert = prepare.core(insert(f))
+        self.get = prepare.core(select(*columns).where(f.c.id == bindparam("flag_id")))
+        self.by_key = prepare.core(
+            select(f.c.id).where(
+                f.c.flagger_id == bindparam("flagger_id"),
+                f.c.member_id == bindparam("member_id"),
+                f.c.post_key == bindparam("post_key"),
+            )
+        )
+        self.for_post = prepare.core(by_id.where(f.c.post_id == bindparam("post_id")))
+        self.about_member = prepare.core(by_id.where(f.c.member_id == bindparam("member_id")))
+        self.member_flags = prepare.core(
+            by_id.where(f.c.member_id == bindparam("member_id"), f.c.post_key == 0)
+        )
+        self.open_flags = prepare.core(
+            select(*columns)
+            .where(f.c.status == "open")
+            .order_by(f.c.created_at, f.c.id)
+            .limit(bindparam("limit"))
+        )
+        self.count_open = prepare.core(
+            select(func.count()).select_from(f).where(f.c.status == "open")
+        )
+        self.decide = prepare.core(
+            update(f)
+            .where(f.c.id.in_(bindparam("ids", expanding=True)), f.c.status == "open")
+            .values(
+                status=bindparam("new_status"),
+                decided_by=bindparam("by"),
+                decided_at=bindparam("at"),
+            )
+        )
+        self.accuracy = prepare.core(
+            select(f.c.status, func.count())
+            .where(f.c.flagger_id == bindparam("flagger_id"))
+            .group_by(f.c.status)
+        )
+        self.raised_since = prepare.core(
+            select(func.count(), func.min(f.c.created_at)).where(
+                f.c.flagger_id == bindparam("flagger_id"), f.c.created_at > bindparam("since")
+            )
+        )
+        self.decided = prepare.core(
+            select(*columns)
+            .where(f.c.decided_at >= bindparam("since"), f.c.decided_at < bindparam("until"))
+            .order_by(f.c.decided_at, f.c.id)
+        )
+        self.agreed_posts = prepare.core(
+            select(func.count(distinct(f.c.post_id))).where(
+                f.c.member_id == bindparam("member_id"),
+                f.c.post_key != 0,
+                f.c.status == "agreed",
+                f.c.created_at >= bindparam("since"),
+            )
+        )
+
+
+class SQLFlagRepository(SQLRepository):
+    """:class:`socialcrm.ports.FlagRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: FlagStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def add(
+        self,
+        *,
+        flagger_id: int,
+        member_id: int,
+        post_id: int | None,
+        thread_id: int | None,
+        space_id: int | None,
+        reason: str,
+        text: str,
+        weight: int,
+        created_at: datetime,
+    ) -> Flag:
+        """Insert an open flag; ``Conflict`` (``duplicate_flag``) on a second one."""
+        key = {
+            "flagger_id": flagger_id,
+            "member_id": member_id,
+            "post_key": 0 if post_id is None else post_id,
+        }
+        what = f"post {post_id}" if post_id is not None else f"member {member_id}"
+        flag_id = self._insert_unique(
+            self._q.insert,
+            {
+                **key,
+                "post_id": post_id,
+                "thread_id": thread_id,
+                "space_id": space_id,
+                "reason": reason,
+                "text": text,
+                "weight": weight,
+                "created_at": created_at,
+                "status": "open",
+                "decided_by": None,
+                "decided_at": None,
+            },
+            already_exists=lambda: self._q.by_key.first(self._conn, key) is not None,
+            conflict=lambda: Conflict(
+                f"member {flagger_id} already flagged {what}", code="duplicate_flag"
+            ),
+        )
+        return Flag(
+            id=flag_id,
+            flagger_id=flagger_id,
+            member_id=member_id,
+            post_id=post_id,
+            thread_id=thread_id,
+            space_id=space_id,
+            reason=reason,
+            text=text,
+            weight=weight,
+            created_at=created_at,
+        )
+
+    def get(self, flag_id: int) -> Flag | None:
+        """The flag with this id, or ``None``."""
+        row = self._q.get.first(self._conn, {"flag_id": flag_id})
+        return None if row is None else _flag_from_row(row)
+
+    def for_post(self, post_id: int) -> list[Flag]:
+        """Every flag on the post, by id."""
+        return [_flag_from_row(r) for r in self._q.for_post.all(self._conn, {"post_id": post_id})]
+
+    def about_member(self, member_id: int) -> list[Flag]:
+        """Every flag naming the member (on their posts and on them), by id."""
+        rows = self._q.about_member.all(self._conn, {"member_id": member_id})
+        return [_flag_from_row(row) for row in rows]
+
+    def member_flags(self, member_id: int) -> list[Flag]:
+        """The flags on the member themself, by id."""
+        rows = self._q.member_flags.all(self._conn, {"member_id": member_id})
+        return [_flag_from_row(row) for row in rows]
+
+    def open_flags(self, *, limit: int) -> list[Flag]:
+        """Up to ``limit`` open flags, oldest first."""
+        rows = self._q.open_flags.all(self._conn, {"limit": max(limit, 0)})
+        return [_flag_from_row(row) for row in rows]
+
+    def count_open(self) -> int:
+        """How many flags are open."""
+        return int(self._q.count_open.scalar(self._conn, {}))
+
+    def decide(self, flag_ids: Collection[int], *, status: str, by: int, at: datetime) -> int:
+        """Close the flags still open; return how many changed."""
+        ids = sorted(set(flag_ids))
+        if not ids:
+            return 0
+        params = {"ids": ids, "new_status": status, "by": by, "at": at}
+        return self._q.decide.write(self._conn, params)
+
+    def accuracy(self, flagger_id: int) -> FlagAccuracy:
+        """Agreed and disagreed flags of the member."""
+        counts = dict(self._q.accuracy.all(self._conn, {"flagger_id": flagger_id}))
+        return FlagAccuracy(
+            agreed=int(counts.get("agreed", 0)), disagreed=int(counts.get("disagreed", 0))
+        )
+
+    def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
+        """``(count, earliest)`` of the member's flags raised after ``since``."""
+        row = self._q.raised_since.first(self._conn, {"flagger_id": flagger_id, "since": since})
+        if row is None or not row[0]:
+            return 0, None
+        return int(row[0]), row[1]
+
+    def decided(self, *, since: datetime, until: datetime) -> list[Flag]:
+        """Flags decided in ``since <= decided_at < until``."""
+        rows = self._q.decided.all(self._conn, {"since": since, "until": until})
+        return [_flag_from_row(row) for row in rows]
+
+    def agreed_posts(self, member_id: int, *, since: datetime) -> int:
+        """Distinct posts of the member with an agreed flag raised since ``since``."""
+        params = {"member_id": member_id, "since": since}
+        return int(self._q.agreed_posts.scalar(self._conn, params) or 0)
+
+
+__all__ = ["FLAG_FIELDS", "FlagStatements", "SQLFlagRepository"]

@@ -1,0 +1,626 @@
+"""Flags: members report posts and members; flags hide posts, silence spammers, queue up.
+
+How a flag is weighed and when it hides a post is :mod:`socialcrm.domain.flags`;
+this module runs the commands (``community.flags``). Every rule and setting is in
+``docs/moderation.md``, "Flags". In short:
+
+* flagging needs the ``flag`` privilege and trust level ``FlagSettings.min_trust_level``
+  (moderators only the privilege), at most ``daily_limit`` flags in any 24 hours
+  (moderators are exempt), never one's own post or oneself, once per subject;
+* a post is hidden when its open flags weigh ``hide_threshold``, or at once by a
+  TL3+ member's spam flag on a TL0 author's post; spam flags on a TL0 author's
+  posts from ``spam_silence_flaggers`` distinct members silence the author and
+  hide all their posts;
+* moderators agree (the post stays or becomes hidden; optionally deleted),
+  disagree (it is shown again) or defer (the flags close, nothing else changes).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import attrs
+
+from socialcrm.domain import validation
+from socialcrm.domain.events import (
+    FlagDecided,
+    FlagRaised,
+    PostHidden,
+    PostUnhidden,
+    SanctionImposed,
+)
+from socialcrm.domain.flags import flag_weight, open_score, spam_flaggers, trusted_spam_flag
+from socialcrm.domain.records import FLAG_REASONS, Flag, FlagAccuracy, Member, Post, Space, Thread
+from socialcrm.domain.sanctions import sanction_state
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
+from socialcrm.ports import UnitOfWork
+from socialcrm.services.access import (
+    blocking_sanction,
+    readable_spaces,
+    require_actor,
+    require_moderator,
+    require_privilege,
+    require_viewer,
+    resolve_space,
+    visible_post,
+)
+from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.posts import delete_post
+from socialcrm.services.runtime import Runtime, Transaction, retry_transient
+from socialcrm.services.threads import space_and_descendants
+
+#: The window of the daily flag limit.
+FLAG_LIMIT_WINDOW = timedelta(hours=24)
+#: What a moderator may decide about the open flags of a post or member.
+FLAG_DECISIONS = ("agreed", "disagreed", "deferred")
+
+
+@attrs.frozen
+class FlagQueueItem:
+    """One flagged post (``post_id`` set) or member waiting for a moderator.
+
+    ``queued_at`` is when its oldest open flag was raised: the queue is ordered
+    by it (then by ``kind`` and subject id), so items of other queues (posts
+    held for approval) can be merged in by the same key. ``score`` sums the open
+    flags' weights; ``reasons`` lists their distinct reasons in the order first
+    raised; ``hidden`` says whether the post is hidden now.
+    """
+
+    kind: str
+    queued_at: datetime
+    member_id: int
+    flag_ids: tuple[int, ...]
+    reasons: tuple[str, ...]
+    score: int
+    hidden: bool = False
+    post_id: int | None = None
+    thread_id: int | None = None
+    space_id: int | None = None
+
+    @property
+    def flag_count(self) -> int:
+        """How many open flags the item has."""
+        return len(self.flag_ids)
+
+
+@attrs.frozen
+class FlagDecision:
+    """What a moderator's decision did: the flags it closed and the post's state after."""
+
+    decision: str
+    flags: tuple[Flag, ...]
+    post_id: int | None
+    member_id: int
+    hidden: bool
+    deleted: bool = False
+
+
+def _flag_text(value: object, reason: str, runtime: Runtime) -> str:
+    limit = runtime.settings.flags.text_max_length
+    if value is None:
+        value = ""
+    return validation.text(
+        value, "text", min_length=1 if reason == "other" else 0, max_length=limit
+    )
+
+
+def _member(uow: UnitOfWork, member_id: int) -> Member:
+    found = uow.members.get(member_id)
+    if found is None:
+        raise NotFound(f"no member {member_id}", code="member_not_found")
+    return found
+
+
+def hide_post(
+    tx: Transaction, actor_id: int | None, post: Post, thread: Thread, space: Space, trigger: str
+) -> bool:
+    """Hide the post (and its thread, for an opening post); ``False`` if it already was."""
+    if not tx.uow.posts.set_hidden(post.id, tx.now):
+        return False
+    if post.is_opening:
+        tx.uow.threads.set_hidden(thread.id, tx.now)
+    else:
+        # Others no longer see the reply, so it leaves the thread's reply count.
+        tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
+    tx.record(
+        PostHidden(
+            at=tx.now,
+            actor_id=actor_id,
+            post_id=post.id,
+            thread_id=thread.id,
+            space_id=space.id,
+            author_id=post.author_id,
+            trigger=trigger,
+            score=open_score(tx.uow.flags.for_post(post.id)),
+        )
+    )
+    return True
+
+
+def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, space: Space) -> bool:
+    """Show a hidden post (and its thread) again; ``False`` if it was not hidden."""
+    if not tx.uow.posts.set_hidden(post.id, None):
+        return False
+    if post.is_opening:
+        tx.uow.threads.set_hidden(thread.id, None)
+    else:
+        tx.uow.threads.record_reply(thread.id, delta=1, at=None)
+    tx.record(
+        PostUnhidden(
+            at=tx.now,
+            actor_id=actor_id,
+            post_id=post.id,
+            thread_id=thread.id,
+            space_id=space.id,
+            author_id=post.author_id,
+        )
+    )
+    return True
+
+
+class Flags:
+    """``community.flags``: flag posts and members; moderators' queue and decisions."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+
+    # ------------------------------------------------------------ flagging
+
+    def _check_flagger(self, tx: Transaction, acting: Member) -> int:
+        """Refuse members who may not flag now; return the new flag's weight."""
+        settings = self._rt.settings.flags
+        require_privilege(self._rt, tx, acting, "flag")
+        if not acting.is_moderator and acting.trust_level < settings.min_trust_level:
+            raise PermissionDenied(
+                f"flagging needs trust level {settings.min_trust_level}; member "
+                f"{acting.id} is at {acting.trust_level}",
+                code="trust_level_too_low",
+            )
+        if not acting.is_moderator:
+            count, earliest = tx.uow.flags.raised_since(acting.id, tx.now - FLAG_LIMIT_WINDOW)
+            if count >= settings.daily_limit and earliest is not None:
+                wait = (earliest + FLAG_LIMIT_WINDOW - tx.now).total_seconds()
+                raise RateLimited(
+                    f"at most {settings.daily_limit} flags in 24 hours "
+                    "(Settings.flags.daily_limit)",
+                    retry_after=max(wait, 0.0),
+                    code="flag_limit",
+                )
+        return flag_weight(acting, tx.uow.flags.accuracy(acting.id), settings)
+
+    @retry_transient
+    def flag_post(self, *, actor: int, post: int, reason: str, text: str = "") -> Flag:
+        """Flag a post as ``spam``, ``inappropriate``, ``off_topic`` or ``other``.
+
+        ``text`` is required for ``other`` (at most ``FlagSettings.text_max_length``).
+        ``Conflict`` (``duplicate_flag``) if the member flagged this post before;
+        ``PermissionDenied`` for one's own post (``own_post``), without the ``flag``
+        privilege or below ``FlagSettings.min_trust_level``
+        (``trust_level_too_low``); ``RateLimited`` (``flag_limit``) past the daily
+        limit. The flag may hide the post and silence its author (see the module).
+        """
+        reason = validation.choice(reason, "reason", FLAG_REASONS)
+        note = _flag_text(text, reason, self._rt)
+        with self._rt.command() as tx:
+            acting = require_actor(tx, actor, posts=False)
+            found, thread, space = visible_post(tx.uow, acting, post)
+            if found.author_id == acting.id:
+                raise PermissionDenied("members cannot flag their own posts", code="own_post")
+            weight = self._check_flagger(tx, acting)
+            # Flags on one author's posts take turns (READ COMMITTED then sees every
+            # committed flag), so concurrent flags cannot both miss the threshold or
+            # both silence the author.
+            tx.uow.members.lock(found.author_id)
+            flag = tx.uow.flags.add(
+                flagger_id=acting.id,
+                member_id=found.author_id,
+                post_id=found.id,
+                thread_id=thread.id,
+                space_id=space.id,
+                reason=reason,
+                text=note,
+                weight=weight,
+                created_at=tx.now,
+            )
+            score = open_score(tx.uow.flags.for_post(found.id))
+            tx.record(
+                FlagRaised(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    flag_id=flag.id,
+                    flagger_id=acting.id,
+                    member_id=found.author_id,
+                    reason=reason,
+                    weight=weight,
+                    score=score,
+                    post_id=found.id,
+                    thread_id=thread.id,
+                    space_id=space.id,
+                )
+            )
+            self._after_post_flag(tx, acting, found, thread, space, reason, score)
+            return flag
+
+    def _after_post_flag(
+        self,
+        tx: Transaction,
+        acting: Member,
+        post: Post,
+        thread: Thread,
+        space: Space,
+        reason: str,
+        score: int,
+    ) -> None:
+        settings = self._rt.settings.flags
+        author = _member(tx.uow, post.author_id)
+        if score >= settings.hide_threshold:
+            hide_post(tx, acting.id, post, thread, space, "score")
+        elif trusted_spam_flag(acting, author, reason, settings):
+            hide_post(tx, acting.id, post, thread, space, "trusted_spam_flag")
+        if reason != "spam" or author.trust_level != 0 or author.is_moderator:
+            return
+        flaggers = spam_flaggers(tx.uow.flags.about_member(author.id))
+        if len(flaggers) < settings.spam_silence_flaggers:
+            return
+        self._silence_spammer(tx, acting, author, len(flaggers))
+        for own in tx.uow.posts.by_author(author.id):
+            located = tx.uow.posts.locate(own.id)
+            if located is None or located[1].deleted_at is not None:
+                continue
+            hide_post(tx, acting.id, *located, "author_silenced")
+
+    def _silence_spammer(self, tx: Transaction, acting: Member, author: Member, count: int) -> None:
+        if blocking_sanction(tx.uow, author, tx.now, posts=True) is not None:
+            return
+        why = f"spam flags from {count} members (Settings.flags.spam_silence_flaggers)"
+        # ``imposed_by`` names the member whose flag completed the count; the audit
+        # entry has no actor: no moderator decided it.
+        sanction = tx.uow.sanctions.add(
+            member_id=author.id,
+            kind="silence",
+            reason=why,
+            imposed_by=acting.id,
+            imposed_at=tx.now,
+            ends_at=None,
+        )
+        tx.record(
+            SanctionImposed(
+                at=tx.now,
+                actor_id=None,
+                sanction_id=sanction.id,
+                member_id=author.id,
+                kind="silence",
+                reason=why,
+                ends_at=None,
+            )
+        )
+        record_audit(
+            tx,
+            actor_id=None,
+            action="sanction_imposed",
+            reason=why,
+            member_id=author.id,
+            after={**sanction_state(sanction), "rule": "spam_flags", "flaggers": count},
+        )
+
+    @retry_transient
+    def flag_member(self, *, actor: int, member: int, reason: str, text: str = "") -> Flag:
+        """Flag a member (a profile, a display name, a pattern of behaviour).
+
+        Same reasons, rights and limits as :meth:`flag_post`; members cannot flag
+        themselves (``self_flag``). A member flag hides nothing; it waits in the
+        moderators' queue.
+        """
+        reason = validation.choice(reason, "reason", FLAG_REASONS)
+        note = _flag_text(text, reason, self._rt)
+        target_id = validation.identifier(member, "member")
+        with self._rt.command() as tx:
+            acting = require_actor(tx, actor, posts=False)
+            target = _member(tx.uow, target_id)
+            if target.id == acting.id:
+                raise PermissionDenied("members cannot flag themselves", code="self_flag")
+            weight = self._check_flagger(tx, acting)
+            flag = tx.uow.flags.add(
+                flagger_id=acting.id,
+                member_id=target.id,
+                post_id=None,
+                thread_id=None,
+                space_id=None,
+                reason=reason,
+                text=note,
+                weight=weight,
+                created_at=tx.now,
+            )
+            tx.record(
+                FlagRaised(
+                    at=tx.now,
+                    actor_id=acting.id,
+                    flag_id=flag.id,
+                    flagger_id=acting.id,
+                    member_id=target.id,
+                    reason=reason,
+                    weight=weight,
+                    score=open_score(tx.uow.flags.member_flags(target.id)),
+                )
+            )
+            return flag
+
+    # ------------------------------------------------------------ decisions
+
+    @retry_transient
+    def agree(
+        self,
+        *,
+        actor: int,
+        post: int | None = None,
+        member: int | None = None,
+        reason: str = "",
+        delete: bool = False,
+    ) -> FlagDecision:
+        """Agree with the open flags of a post (or member): a moderator's decision.
+
+        The post stays hidden, or is hidden now; ``delete=True`` also deletes it
+        (as ``community.posts.delete`` would). Each flagger's accuracy counts one
+        more agreed flag.
+        """
+        return self._decide("agreed", actor, post, member, reason, delete=bool(delete))
+
+    @retry_transient
+    def disagree(
+        self, *, actor: int, post: int | None = None, member: int | None = None, reason: str = ""
+    ) -> FlagDecision:
+        """Disagree with the open flags of a post (or member): a hidden post is shown again.
+
+        Each flagger's accuracy counts one more disagreed flag. A silence the flags
+        imposed stays until a moderator lifts it (``community.moderation.lift``).
+        """
+        return self._decide("disagreed", actor, post, member, reason)
+
+    @retry_transient
+    def defer(
+        self, *, actor: int, post: int | None = None, member: int | None = None, reason: str = ""
+    ) -> FlagDecision:
+        """Close the open flags without judging them: nothing else changes, accuracy neither."""
+        return self._decide("deferred", actor, post, member, reason)
+
+    def _decide(
+        self,
+        decision: str,
+        actor: int,
+        post: int | None,
+        member: int | None,
+        reason: str,
+        *,
+        delete: bool = False,
+    ) -> FlagDecision:
+        if (post is None) == (member is None):
+            raise ValidationError("give post or member, not both", field="post")
+        why = reason_text(reason, self._rt, required=False)
+        with self._rt.command() as tx:
+            acting = require_actor(tx, actor, posts=False)
+            require_moderator(acting, "decide on flags")
+            located: tuple[Post, Thread, Space] | None = None
+            if post is not None:
+                located = visible_post(tx.uow, acting, post)
+                subject_member = located[0].author_id
+                flags = tx.uow.flags.for_post(located[0].id)
+            else:
+                subject_member = _member(tx.uow, validation.identifier(member, "member")).id
+                flags = tx.uow.flags.member_flags(subject_member)
+            if subject_member == acting.id:
+                raise PermissionDenied(
+                    "moderators cannot decide on flags about themselves", code="own_flags"
+                )
+            pending = [f for f in flags if f.is_open]
+            if not pending:
+                raise Conflict("nothing to decide: no open flags", code="no_open_flags")
+            if tx.uow.flags.decide(
+                [f.id for f in pending], status=decision, by=acting.id, at=tx.now
+            ) != len(pending):
+                raise Conflict("the flags were decided meanwhile", code="flags_decided")
+            closed = tuple(
+                attrs.evolve(f, status=decision, decided_by=acting.id, decided_at=tx.now)
+                for f in pending
+            )
+            for flag in closed:
+                tx.record(
+                    FlagDecided(
+                        at=tx.now,
+                        actor_id=acting.id,
+                        flag_id=flag.id,
+                        flagger_id=flag.flagger_id,
+                        member_id=flag.member_id,
+                        decision=decision,
+                        raised_at=flag.created_at,
+                        post_id=flag.post_id,
+                    )
+                )
+            hidden, deleted = self._apply(tx, acting, decision, located, why, delete=delete)
+            record_audit(
+                tx,
+                actor_id=acting.id,
+                action=f"flags_{decision}",
+                reason=why,
+                member_id=subject_member,
+                post_id=None if located is None else located[0].id,
+                thread_id=None if located is None else located[1].id,
+                before={
+                    "flag_ids": [f.id for f in pending],
+                    "hidden": located is not None and located[0].hidden_at is not None,
+                },
+                after={"decision": decision, "hidden": hidden, "deleted": deleted},
+            )
+            return FlagDecision(
+                decision=decision,
+                flags=closed,
+                post_id=None if located is None else located[0].id,
+                member_id=subject_member,
+                hidden=hidden,
+                deleted=deleted,
+            )
+
+    @staticmethod
+    def _apply(
+        tx: Transaction,
+        acting: Member,
+        decision: str,
+        located: tuple[Post, Thread, Space] | None,
+        why: str,
+        *,
+        delete: bool,
+    ) -> tuple[bool, bool]:
+        """Hide, show or delete the post as decided; return ``(hidden, deleted)`` after."""
+        if located is None:
+            if delete:
+                raise ValidationError("only a flagged post can be deleted", field="delete")
+            return False, False
+        found, thread, space = located
+        hidden = found.hidden_at is not None
+        if decision == "agreed":
+            hide_post(tx, acting.id, found, thread, space, "agreed")
+            if delete:
+                current = tx.uow.posts.get(found.id)
+                assert current is not None
+                delete_post(tx, acting, current, thread, space, why)
+            return True, delete
+        if decision == "disagreed":
+            unhide_post(tx, acting.id, found, thread, space)
+            return False, False
+        return hidden, False
+
+    # ------------------------------------------------------------ queries
+
+    def queue(
+        self,
+        *,
+        actor: int,
+        space: str | int | None = None,
+        reason: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> builtins.list[FlagQueueItem]:
+        """Flagged posts and members with open flags, oldest first; moderators only.
+
+        ``space`` keeps posts of that space and its subgroups (member flags have no
+        space and are left out then); ``reason`` keeps items with an open flag of
+        that reason. Posts of spaces the moderator cannot see are never listed.
+        Reads at most ``FlagSettings.queue_scan_limit`` open flags.
+        """
+        if reason is not None:
+            reason = validation.choice(reason, "reason", FLAG_REASONS)
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            viewer = require_viewer(uow, actor)
+            require_moderator(viewer, "see the flag queue")
+            items = flag_queue_items(uow, viewer, self._rt, space=space, reason=reason)
+        return items[offset : offset + limit]
+
+    def for_post(self, *, actor: int, post: int) -> builtins.list[Flag]:
+        """Every flag on a post, decided ones too, by id; moderators only."""
+        with self._rt.query() as uow:
+            viewer = require_viewer(uow, actor)
+            require_moderator(viewer, "see flags")
+            found = visible_post(uow, viewer, post)[0]
+            return uow.flags.for_post(found.id)
+
+    def accuracy(self, *, actor: int, member: int) -> FlagAccuracy:
+        """A member's agreed and disagreed flags; moderators, or the member themself."""
+        member_id = validation.identifier(member, "member")
+        with self._rt.query() as uow:
+            viewer = require_viewer(uow, actor)
+            if viewer.id != member_id:
+                require_moderator(viewer, "see other members' flag accuracy")
+            _member(uow, member_id)
+            return uow.flags.accuracy(member_id)
+
+    def weight(self, *, actor: int, member: int) -> int:
+        """The weight a flag by the member would have now (see ``docs/moderation.md``).
+
+        Moderators, or the member themself (it reveals their accuracy).
+        """
+        member_id = validation.identifier(member, "member")
+        with self._rt.query() as uow:
+            viewer = require_viewer(uow, actor)
+            if viewer.id != member_id:
+                require_moderator(viewer, "see other members' flag weight")
+            found = _member(uow, member_id)
+            return flag_weight(found, uow.flags.accuracy(found.id), self._rt.settings.flags)
+
+
+def flag_queue_items(
+    uow: UnitOfWork,
+    viewer: Member,
+    runtime: Runtime,
+    *,
+    space: str | int | None = None,
+    reason: str | None = None,
+) -> builtins.list[FlagQueueItem]:
+    """The moderators' flag queue for ``viewer``, oldest first; see :meth:`Flags.queue`.
+
+    A function of its own so that a combined review queue can merge these items
+    with others by ``queued_at``.
+    """
+    visible = readable_spaces(uow, viewer)
+    wanted: set[int] | None = None
+    if space is not None:
+        wanted = set(space_and_descendants(visible, resolve_space(uow, viewer, space).id))
+    groups: dict[tuple[str, int], list[Flag]] = {}
+    for flag in uow.flags.open_flags(limit=runtime.settings.flags.queue_scan_limit):
+        if flag.post_id is None:
+            if wanted is not None:
+                continue
+            key = ("flagged_member", flag.member_id)
+        else:
+            if flag.space_id not in visible or (wanted is not None and flag.space_id not in wanted):
+                continue
+            key = ("flagged_post", flag.post_id)
+        groups.setdefault(key, []).append(flag)
+    posts = _live_posts(uow, [sid for kind, sid in groups if kind == "flagged_post"])
+    items = []
+    for (kind, subject), flags in groups.items():
+        reasons = tuple(dict.fromkeys(f.reason for f in flags))
+        if reason is not None and reason not in reasons:
+            continue
+        if kind == "flagged_post" and subject not in posts:
+            continue  # deleted since it was flagged: nothing left to decide
+        first = flags[0]
+        items.append(
+            FlagQueueItem(
+                kind=kind,
+                queued_at=first.created_at,
+                member_id=first.member_id,
+                flag_ids=tuple(f.id for f in flags),
+                reasons=reasons,
+                score=open_score(flags),
+                hidden=kind == "flagged_post" and posts[subject].hidden_at is not None,
+                post_id=first.post_id,
+                thread_id=first.thread_id,
+                space_id=first.space_id,
+            )
+        )
+    items.sort(key=lambda i: (i.queued_at, i.kind, i.post_id or i.member_id))
+    return items
+
+
+def _live_posts(uow: UnitOfWork, post_ids: builtins.list[int]) -> Mapping[int, Post]:
+    """The posts among ``post_ids`` that are not deleted (nor their threads), by id."""
+    found = {}
+    for post_id in post_ids:
+        located = uow.posts.locate(post_id)
+        if located is not None and located[0].deleted_at is None and located[1].deleted_at is None:
+            found[post_id] = located[0]
+    return found
+
+
+__all__ = [
+    "FLAG_DECISIONS",
+    "FLAG_LIMIT_WINDOW",
+    "FlagDecision",
+    "FlagQueueItem",
+    "Flags",
+    "flag_queue_items",
+    "hide_post",
+    "unhide_post",
+]
