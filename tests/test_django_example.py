@@ -181,6 +181,28 @@ def test_seeding_twice_changes_nothing(site: Community) -> None:
     assert site.threads.count(actor=None) == 1
 
 
+def test_support_seed_says_when_the_demo_data_was_already_there(site: Community) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("support_seed", stdout=out)
+    assert out.getvalue().startswith("Demo data already there;")
+
+
+def test_the_secret_key_survives_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django_support.settings import _secret_key
+
+    monkeypatch.delenv("SUPPORT_SECRET_KEY", raising=False)
+    database = tmp_path / "instance" / "support.db"
+    first = _secret_key(database)
+    assert len(first) == 64 and _secret_key(database) == first  # the second "restart"
+    assert (database.parent / ".secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("SUPPORT_SECRET_KEY", "from the environment")
+    assert _secret_key(database) == "from the environment"
+
+
 def test_signed_in_users_are_the_seeded_members(site: Community) -> None:
     client = signed_in("grace")
     page = client.get("/").text

@@ -3,7 +3,7 @@
 Add ``"socialcrm.contrib.django.middleware.CommunityErrorMiddleware"`` to
 ``MIDDLEWARE`` (after ``AuthenticationMiddleware`` and ``MessageMiddleware``). JSON
 views keep ``@json_errors``, which answers before the middleware sees the error.
-See docs/django.md.
+See docs/django.md. Importing this module does not need Django configured.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import TemplateDoesNotExist
@@ -80,6 +79,9 @@ class CommunityErrorMiddleware:
             raise Http404(error.message) from error
         back = safe_referer(request)
         if error.code == NOT_SIGNED_IN:
+            # Imported here: importing auth's views needs the app registry ready.
+            from django.contrib.auth.views import redirect_to_login
+
             if request.method in SAFE_METHODS:
                 return redirect_to_login(request.get_full_path())
             return redirect_to_login(back or "/")
