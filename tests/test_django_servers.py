@@ -89,3 +89,25 @@ def test_a_community_runs_on_the_server_of_a_databases_entry(server: tuple[str, 
         assert current(community.storage.engine, prefix) == head()  # type: ignore[attr-defined]
     finally:
         community.close()
+
+
+#: Where the servers of this test set-up listen on Unix sockets (Debian's defaults).
+SOCKETS = {"postgres": "/var/run/postgresql", "mariadb": "/run/mysqld/mysqld.sock"}
+
+
+@pytest.mark.parametrize("kind", databases.DATABASE_KINDS)
+def test_a_unix_socket_host_connects(kind: str) -> None:
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    url = databases.require_database(kind)
+    if not os.path.exists(SOCKETS[kind]):
+        pytest.skip(f"no {kind} socket at {SOCKETS[kind]} on this machine")
+    entry = {**django_entry(url, kind), "HOST": SOCKETS[kind], "PORT": ""}
+    engine = create_engine(database_url(entry))
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("select 1")).scalar() == 1
+    finally:
+        engine.dispose()

@@ -369,6 +369,21 @@ def test_require_actor_answers_401_when_nobody_is_signed_in(json_app: Flask) -> 
     assert (response.status_code, response.json["error"]) == (401, "not_signed_in")
 
 
+def test_require_actor_answers_403_not_a_member_to_a_signed_in_stranger(app: Flask) -> None:
+    SocialCRM(login_app(app), register_error_handlers=True)
+
+    @app.get("/whoami")
+    def whoami():
+        return jsonify(actor=require_actor())
+
+    client = app.test_client()
+    assert client.get("/whoami").json["error"] == "not_signed_in"
+    client.post("/login/8")  # signed in, not a member, no joining on first use
+    response = client.get("/whoami")
+    assert (response.status_code, response.json["error"]) == (403, "not_a_member")
+    app.extensions["socialcrm"].close()
+
+
 def test_error_handlers_are_opt_in_so_html_views_keep_their_own(app: Flask) -> None:
     SocialCRM(app)
 

@@ -18,9 +18,10 @@ SPACES = (
 )
 
 
-def seed_users() -> dict[str, str]:
-    """Create the demo users that are missing; ``username → external id`` (the user's pk)."""
+def seed_users() -> tuple[dict[str, str], int]:
+    """Create the demo users that are missing; ``username → external id``, and how many were new."""
     User = get_user_model()
+    created = 0
     with transaction.atomic():
         ids = {}
         for demo in DEMO_USERS:
@@ -32,19 +33,21 @@ def seed_users() -> dict[str, str]:
                     first_name=demo.display_name,
                     is_staff=demo.role != "customer",
                 )
+                created += 1
             ids[demo.username] = str(user.pk)
-    return ids
+    return ids, created
 
 
-def seed(community: Community) -> None:
+def seed(community: Community) -> bool:
     """Seed Django's users, then the community in one unit of work (all or nothing).
 
     The two are separate transactions (socialcrm writes on its own connection), so
     the users commit first; running the seed again completes whatever is missing.
+    Returns whether anything was added (``False``: all was there already).
     """
-    ids = seed_users()
+    ids, created = seed_users()
     if community.imports.checkpoint(source=SEED_SOURCE, stage="done"):
-        return
+        return created > 0
     with community.unit_of_work():
         for demo in DEMO_USERS:
             try:
@@ -83,3 +86,4 @@ def seed(community: Community) -> None:
         community.votes.cast(actor=ada, post=answer.id, value=1)
         community.threads.accept(actor=member("dave"), answer=answer.id)
         community.imports.set_checkpoint(source=SEED_SOURCE, stage="done", position=1)
+    return True

@@ -39,6 +39,27 @@ STATUS_BY_ERROR: tuple[tuple[type[SocialCRMError], int], ...] = (
 #: The error code of "nobody is signed in", answered 401 (see ``require_actor``).
 NOT_SIGNED_IN = "not_signed_in"
 
+#: The error code of "signed in, but not a member of the community", answered 403.
+NOT_A_MEMBER = "not_a_member"
+
+#: ``require_actor``'s refusals, shared by the Flask and Django integrations:
+#: error code → (HTTP status, message).
+NO_ACTOR: dict[str, tuple[int, str]] = {
+    NOT_SIGNED_IN: (401, "sign in to do this"),
+    NOT_A_MEMBER: (403, "your account is not a member of this community yet"),
+}
+
+
+def no_actor_error(*, signed_in: bool) -> PermissionDenied:
+    """The ``PermissionDenied`` of ``require_actor`` when there is no acting member.
+
+    ``not_a_member`` (403) for a signed-in user who is not a member (the host did
+    not call ``members.join``, and joining on first use is off); ``not_signed_in``
+    (401) for an anonymous visitor.
+    """
+    code = NOT_A_MEMBER if signed_in else NOT_SIGNED_IN
+    return PermissionDenied(NO_ACTOR[code][1], code=code)
+
 
 def retry_after_seconds(error: BaseException) -> float | None:
     """The error's ``retry_after`` if it is a non-negative number of seconds, else ``None``."""
@@ -63,11 +84,12 @@ def retry_after_header(error: BaseException) -> str | None:
 def status_for(error: SocialCRMError) -> int:
     """The HTTP status for ``error``: 404, 403, 422, 409, 429, 503, or 400 for other errors.
 
-    ``not_signed_in`` (from ``require_actor``) is 401; an error of no listed type
+    The codes of ``require_actor`` have the status of :data:`NO_ACTOR`
+    (``not_signed_in`` 401, ``not_a_member`` 403); an error of no listed type
     that carries a numeric ``retry_after`` is answered 429.
     """
-    if error.code == NOT_SIGNED_IN:
-        return 401
+    if isinstance(error, PermissionDenied) and error.code in NO_ACTOR:
+        return NO_ACTOR[error.code][0]
     for error_type, status in STATUS_BY_ERROR:
         if isinstance(error, error_type):
             return status
@@ -102,9 +124,12 @@ def error_body(error: SocialCRMError) -> dict[str, Any]:
 
 
 __all__ = [
+    "NOT_A_MEMBER",
     "NOT_SIGNED_IN",
+    "NO_ACTOR",
     "STATUS_BY_ERROR",
     "error_body",
+    "no_actor_error",
     "retry_after_header",
     "retry_after_seconds",
     "status_for",

@@ -15,6 +15,6 @@ class Command(BaseCommand):
     help = "Create the demo users (password 'demo'), spaces and a solved thread, if missing."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Seed, then say how to sign in."""
-        seed(get_community())
-        self.stdout.write("Seeded; users ada, grace, alice, bob, carol, dave (password: demo)")
+        """Seed if needed, say so, then say how to sign in."""
+        done = "Seeded" if seed(get_community()) else "Demo data already there"
+        self.stdout.write(f"{done}; users ada, grace, alice, bob, carol, dave (password: demo)")

@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from socialcrm.community import Community
-from socialcrm.contrib._http import NOT_SIGNED_IN
+from socialcrm.contrib._http import no_actor_error
 from socialcrm.contrib.django.community import current_options, get_community, resolve_object
-from socialcrm.errors import Conflict, NotFound, PermissionDenied
+from socialcrm.errors import Conflict, NotFound
 
 #: Builds ``members.join`` keywords (at least ``display_name``) from a Django user.
 MemberProfile = Callable[[Any], Mapping[str, Any]]
@@ -78,10 +78,16 @@ def current_actor(request: HttpRequest) -> int | None:
 
 
 def require_actor(request: HttpRequest) -> int:
-    """The acting member's id; ``PermissionDenied`` (code ``not_signed_in``, HTTP 401) if none."""
+    """The acting member's id, or ``PermissionDenied`` if there is none.
+
+    Code ``not_signed_in`` (HTTP 401) for an anonymous visitor; ``not_a_member``
+    (HTTP 403) for a signed-in user who is not a member (without
+    ``SOCIALCRM["JOIN_ON_FIRST_USE"]`` the host calls ``members.join`` itself).
+    """
     actor = current_actor(request)
     if actor is None:
-        raise PermissionDenied("sign in to do this", code=NOT_SIGNED_IN)
+        user = getattr(request, "user", None)
+        raise no_actor_error(signed_in=bool(user is not None and user.is_authenticated))
     return actor
 
 

@@ -10,7 +10,8 @@ from django.apps import AppConfig
 class SocialCRMConfig(AppConfig):
     """socialcrm inside a Django project.
 
-    On ``ready()`` it connects two receivers: ``manage.py migrate`` on the
+    On ``ready()`` it registers the system check of the ``SOCIALCRM`` setting
+    (``manage.py check``) and connects two receivers: ``manage.py migrate`` on the
     community's database alias also migrates socialcrm's tables (so Django's test
     runner creates them in the test database), and changing the ``SOCIALCRM`` or
     ``DATABASES`` setting in a test (``override_settings``) makes the next use
@@ -22,9 +23,14 @@ class SocialCRMConfig(AppConfig):
     verbose_name = "socialcrm community"
 
     def ready(self) -> None:
-        """Connect the ``post_migrate`` and ``setting_changed`` receivers."""
+        """Register the settings check; connect ``post_migrate`` and ``setting_changed``."""
+        from django.core import checks
         from django.core.signals import setting_changed
         from django.db.models.signals import post_migrate
+
+        from socialcrm.contrib.django.checks import check_socialcrm_settings
+
+        checks.register(check_socialcrm_settings, checks.Tags.compatibility)
 
         post_migrate.connect(_migrate_with_django, sender=self, dispatch_uid="socialcrm_migrate")
         setting_changed.connect(_reset_on_setting_change, dispatch_uid="socialcrm_settings")

@@ -44,6 +44,12 @@ ENGINE_DRIVERS: dict[str, str] = {
     "django.db.backends.mysql": "mysql+pymysql",
 }
 
+#: The URL query argument that carries a Unix socket ``HOST`` (one that starts with ``/``).
+SOCKET_QUERY_KEYS: dict[str, str] = {
+    "postgresql+psycopg": "host",
+    "mysql+pymysql": "unix_socket",
+}
+
 
 @attrs.frozen
 class CommunityOptions:
@@ -125,7 +131,9 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
     (``file:memorydb_default?mode=memory&cache=shared``) map to ``sqlite``,
     PostgreSQL to ``postgresql+psycopg``, MySQL and MariaDB to ``mysql+pymysql``
     (``NAME``, ``USER``, ``PASSWORD``, ``HOST``, ``PORT``; ``OPTIONS`` are not
-    carried over). Other engines, and a plain ``:memory:`` SQLite database (one
+    carried over). A ``HOST`` that starts with ``/`` is a Unix socket: it goes in the
+    query, as ``host`` (PostgreSQL's socket directory) or ``unix_socket`` (MySQL's).
+    Other engines, and a plain ``:memory:`` SQLite database (one
     per connection, so socialcrm could never see Django's), raise
     ``ValidationError``: set ``SOCIALCRM["DATABASE_URL"]`` instead.
     """
@@ -146,17 +154,24 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
                 field="NAME",
             )
         if name.startswith("file:"):
-            query = {"uri": "true"}
-            return URL.create("sqlite", database=name, query=query).render_as_string()
+            uri = {"uri": "true"}
+            return URL.create("sqlite", database=name, query=uri).render_as_string()
         return URL.create("sqlite", database=name).render_as_string()
     port = settings_dict.get("PORT")
+    host = str(settings_dict.get("HOST") or "") or None
+    query: dict[str, str] = {}
+    if host is not None and host.startswith("/"):
+        # A Unix socket directory (PostgreSQL) or file (MySQL): a query argument, not a host.
+        query[SOCKET_QUERY_KEYS[driver]] = host
+        host = None
     return URL.create(
         driver,
         username=settings_dict.get("USER") or None,
         password=settings_dict.get("PASSWORD") or None,
-        host=settings_dict.get("HOST") or None,
+        host=host,
         port=int(port) if port not in (None, "") else None,
         database=name or None,
+        query=query,
     ).render_as_string(hide_password=False)
 
 
@@ -273,6 +288,7 @@ def migrate_database(*, verbosity: int = 1) -> tuple[str | None, str]:
 __all__ = [
     "DEFAULTS",
     "ENGINE_DRIVERS",
+    "SOCKET_QUERY_KEYS",
     "CommunityHolder",
     "CommunityOptions",
     "community_options",

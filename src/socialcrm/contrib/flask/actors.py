@@ -50,6 +50,18 @@ def member_for_user(
         return community.members.by_external_id(external_id).id
 
 
+def flask_login_signed_in() -> bool:
+    """Whether Flask-Login (if installed and set up on the app) has a signed-in user."""
+    try:
+        from flask_login import current_user
+    except ImportError:
+        return False
+    if getattr(current_app, "login_manager", None) is None:
+        return False
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    return bool(user is not None and user.is_authenticated)
+
+
 def flask_login_actor(
     community: Community, *, join: bool, profile: MemberProfile = default_member_profile
 ) -> int | None:
@@ -69,4 +81,10 @@ def flask_login_actor(
     return member_for_user(community, str(user.get_id()), user, join=join, profile=profile)
 
 
-__all__ = ["MemberProfile", "default_member_profile", "flask_login_actor", "member_for_user"]
+__all__ = [
+    "MemberProfile",
+    "default_member_profile",
+    "flask_login_actor",
+    "flask_login_signed_in",
+    "member_for_user",
+]

@@ -17,10 +17,16 @@ from werkzeug.utils import import_string
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_engine
 from socialcrm.clock import Clock
 from socialcrm.community import Community
-from socialcrm.contrib.flask.actors import MemberProfile, default_member_profile, flask_login_actor
+from socialcrm.contrib._http import no_actor_error
+from socialcrm.contrib.flask.actors import (
+    MemberProfile,
+    default_member_profile,
+    flask_login_actor,
+    flask_login_signed_in,
+)
 from socialcrm.contrib.flask.errors import register_error_handlers
 from socialcrm.contrib.flask.storage import SessionJoiningStorage
-from socialcrm.errors import PermissionDenied, ValidationError
+from socialcrm.errors import ValidationError
 from socialcrm.settings import Settings
 
 #: Key of the extension's state in ``app.extensions``.
@@ -306,10 +312,16 @@ def current_actor() -> int | None:
 
 
 def require_actor() -> int:
-    """The acting member's id; ``PermissionDenied`` (code ``not_signed_in``, HTTP 401) if none."""
+    """The acting member's id, or ``PermissionDenied`` if there is none.
+
+    Code ``not_signed_in`` (HTTP 401) for an anonymous visitor; ``not_a_member``
+    (HTTP 403) when Flask-Login has a signed-in user who is not a member (without
+    ``SOCIALCRM_JOIN_ON_FIRST_USE`` the host calls ``members.join`` itself). With a
+    custom ``actor_loader`` and no Flask-Login, no actor is ``not_signed_in``.
+    """
     actor = current_actor()
     if actor is None:
-        raise PermissionDenied("sign in to do this", code="not_signed_in")
+        raise no_actor_error(signed_in=flask_login_signed_in())
     return actor
 
 

@@ -17,12 +17,12 @@ register = template.Library()
 
 
 @register.filter
-def render_markdown(text: str) -> SafeHTML:
-    """Markdown to sanitized HTML (images shown as their alt text)."""
-    return _render_markdown(str(text))
+def render_markdown(text: object) -> SafeHTML:
+    """Markdown to sanitized HTML (images shown as their alt text); ``None`` shows nothing."""
+    return _render_markdown("" if text is None else str(text))
 
 
 @register.filter
-def render_plain(text: str) -> SafeHTML:
-    """Plain text to escaped HTML, line breaks kept."""
-    return _render_plain(str(text))
+def render_plain(text: object) -> SafeHTML:
+    """Plain text to escaped HTML, line breaks kept; ``None`` shows nothing."""
+    return _render_plain("" if text is None else str(text))
