@@ -107,12 +107,18 @@ SERIAL_WINDOW = timedelta(hours=1)
 
 
 def make_settings(cap: int, vote_up: int, vote_down: int) -> Settings:
-    return attrs.evolve(
-        Settings(),
-        daily_reputation_cap=cap,
-        serial_vote_threshold=SERIAL_THRESHOLD,
-        serial_vote_window_seconds=int(SERIAL_WINDOW.total_seconds()),
-    ).with_privileges(vote_up=vote_up, vote_down=vote_down)
+    # The model does not predict rate-limit refusals; the limits have their own
+    # property test (tests/test_posting_and_vote_limits.py).
+    return (
+        attrs.evolve(
+            Settings(),
+            daily_reputation_cap=cap,
+            serial_vote_threshold=SERIAL_THRESHOLD,
+            serial_vote_window_seconds=int(SERIAL_WINDOW.total_seconds()),
+        )
+        .with_privileges(vote_up=vote_up, vote_down=vote_down)
+        .with_rate_limits(enabled=False)
+    )
 
 
 class HostVeto:

@@ -45,7 +45,7 @@ from socialcrm.errors import (
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.services.trust import TrustReview
-from socialcrm.settings import RewardSettings, Settings, TrustSettings
+from socialcrm.settings import RateLimitSettings, RewardSettings, Settings, TrustSettings
 
 __version__ = "0.1.0.dev0"
 
@@ -69,6 +69,7 @@ __all__ = [
     "PermissionDenied",
     "Post",
     "Profile",
+    "RateLimitSettings",
     "RateLimited",
     "RetryableStorageError",
     "ReputationChange",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pluggy
 
 from socialcrm.plugins import hookspecs
+from socialcrm.plugins.ratelimits import DailyTopics, DailyVotes, NewUserPostCounts, PostInterval
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.plugins.staff import StaffPrivileges
 
@@ -17,6 +18,10 @@ ENTRY_POINT_GROUP = "socialcrm"
 DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.rewards", StackExchangeRewards),
     ("socialcrm.staff", StaffPrivileges),
+    ("socialcrm.post_interval", PostInterval),
+    ("socialcrm.new_user_counts", NewUserPostCounts),
+    ("socialcrm.daily_topics", DailyTopics),
+    ("socialcrm.daily_votes", DailyVotes),
 )
 
 

@@ -23,6 +23,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
@@ -48,6 +49,7 @@ class Posts:
             found, space = visible_thread(tx.uow, acting, thread)
             if found.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
+            enforce_rate_limits(tx, acting, "reply", thread=found)
             check_content(tx, acting, {"body": body}, space)
             # The thread's counter first: the post's foreign-key check would take a
             # shared lock on the thread row that concurrent repliers (on MariaDB)

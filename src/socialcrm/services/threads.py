@@ -35,6 +35,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
@@ -135,6 +136,7 @@ class Threads:
                 raise PermissionDenied(
                     f"only moderators may start {what} in {found.slug!r}", code="moderators_only"
                 )
+            enforce_rate_limits(tx, acting, "start_thread")
             check_content(tx, acting, {"title": title, "body": body}, found)
             ensure_tags(tx, acting, tag_list)
             thread = tx.uow.threads.add(

@@ -55,6 +55,7 @@ from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
+from socialcrm.testing.contract.ratelimits import RateLimitCountContract
 from socialcrm.testing.contract.sanctions import SanctionContract
 from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
@@ -81,6 +82,7 @@ class StorageContract(
     SanctionContract,
     AuditContract,
     ImportContract,
+    RateLimitCountContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, false, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
@@ -122,6 +122,28 @@ class PostStatements:
             select(*[r.c[name] for name in REVISION_FIELDS])
             .where(r.c.post_id == bindparam("pid"))
             .order_by(r.c.id)
+        )
+        # Every posting command runs these (the rate limits): on the hot path.
+        by_author = p.c.author_id == bindparam("author_id")
+        self.count_authored_since = prepare.hot(
+            select(
+                func.coalesce(func.sum(case((p.c.is_opening, 1), else_=0)), 0),
+                func.count(),
+            ).where(by_author, p.c.created_at >= bindparam("since"))
+        )
+        self.last_authored_at = prepare.hot(
+            select(func.max(p.c.created_at, type_=p.c.created_at.type)).where(by_author)
+        )
+        in_thread = p.c.thread_id == bindparam("thread_id")
+        last_other = (
+            select(func.coalesce(func.max(p.c.id), 0))
+            .where(in_thread, p.c.author_id != bindparam("author_id"))
+            .scalar_subquery()
+        )
+        self.trailing_replies = prepare.hot(
+            select(func.count()).where(
+                in_thread, by_author, p.c.is_opening == false(), p.c.id > last_other
+            )
         )
         self.insert_comment = prepare.core(insert(c))
         self.comments = prepare.core(
@@ -269,6 +291,26 @@ class SQLPostRepository(SQLRepository):
         """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
         rows = self._q.comments.all(self._conn, {"pid": post_id})
         return [_comment_from_row(row) for row in rows]
+
+    def count_authored_since(self, author_id: int, since: datetime) -> tuple[int, int]:
+        """See :meth:`socialcrm.ports.PostRepository.count_authored_since`."""
+        row = self._q.count_authored_since.first(
+            self._conn, {"author_id": author_id, "since": since}
+        )
+        opening, total = (0, 0) if row is None else (int(row[0]), int(row[1]))
+        return opening, total - opening
+
+    def last_authored_at(self, author_id: int) -> datetime | None:
+        """See :meth:`socialcrm.ports.PostRepository.last_authored_at`."""
+        found: datetime | None = self._q.last_authored_at.scalar(
+            self._conn, {"author_id": author_id}
+        )
+        return found
+
+    def trailing_replies(self, thread_id: int, author_id: int) -> int:
+        """See :meth:`socialcrm.ports.PostRepository.trailing_replies`."""
+        params = {"thread_id": thread_id, "author_id": author_id}
+        return int(self._q.trailing_replies.scalar(self._conn, params) or 0)
 
 
 __all__ = [
