@@ -270,7 +270,8 @@ def test_a_refused_post_does_not_push_the_wait_back(limited, clock):
 
 def test_a_rolled_back_post_or_vote_consumes_nothing(make_community, world_of, clock):
     class FailOnce:
-        failed: set[str] = set()
+        def __init__(self) -> None:
+            self.failed: set[str] = set()
 
         @hookimpl
         def socialcrm_on_event(self, event):
@@ -289,9 +290,14 @@ def test_a_rolled_back_post_or_vote_consumes_nothing(make_community, world_of, c
     with pytest.raises(RuntimeError):
         c.votes.cast(actor=voter, post=posts[0], value=1)
     c.votes.cast(actor=voter, post=posts[0], value=1)  # the day's one like is still there
+    assert _posts_by(c, newcomer) == 1
+    # A host's unit of work that fails after the reply rolls the reply back too.
+    other = world.member("other")
     with pytest.raises(RuntimeError), c.unit_of_work():
-        c.posts.reply(actor=world.mod.id, thread=thread.id, body="In a group.")
+        c.posts.reply(actor=other, thread=thread.id, body="In a group.")
         raise RuntimeError("the host's block failed")
+    assert _posts_by(c, other) == 0
+    c.posts.reply(actor=other, thread=thread.id, body="At once.")  # no 30-second wait
 
 
 def test_rate_limit_settings_are_validated():
