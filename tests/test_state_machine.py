@@ -1395,9 +1395,10 @@ def test_capped_reputation_per_member_and_day_never_exceeds_daily_cap(
             title="How do I rotate my API key?",
             body="The docs are unclear.",
         )
-        answers = [
-            c.posts.reply(actor=author, thread=other.id, body=f"Answer {n}").id for n in range(2)
-        ]
+        answers = []
+        for n in range(2):
+            clock.advance(seconds=30)  # the default rate limits: a new member waits 30 s
+            answers.append(c.posts.reply(actor=author, thread=other.id, body=f"Answer {n}").id)
         targets = [own.opening_post_id, *answers]
         cast: dict[int, list[tuple[int, int]]] = {post: [] for post in targets}
         for step in steps:
