@@ -42,7 +42,14 @@ SEED, RUN = f"{PREFIX}seed_", f"{PREFIX}run_"
 #: casts the votes of lanes p, p + N, ... Each voter votes in one lane only.
 LANES = 8
 START = datetime(2026, 3, 3, 8, 0, tzinfo=timezone.utc)
-SETTINGS = Settings().with_privileges(vote_up=0, vote_down=0)
+# The seed posts every thread and reply at one instant, so no wait between posts; the
+# daily likes limit stays on (its count is part of every vote measured). A run with
+# more than about 50 upvotes per voter needs a higher ``max_likes_per_day``.
+SETTINGS = (
+    Settings()
+    .with_privileges(vote_up=0, vote_down=0)
+    .with_rate_limits(seconds_between_posts=(0, 0, 0, 0, 0))
+)
 #: SQLSTATEs a replayed vote is retried on (socialcrm's ``retry_transient`` does the same).
 RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 

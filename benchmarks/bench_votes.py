@@ -36,7 +36,14 @@ TARGET_RATIO = 3.0
 #: The timed votes happen on one UTC day, so popular authors reach the daily cap.
 START = datetime(2026, 3, 3, 8, 0, tzinfo=timezone.utc)
 #: Everyone may vote (thresholds 0) so the privilege check still runs, unbypassed.
-SETTINGS = Settings().with_privileges(vote_up=0, vote_down=0)
+# The seed posts every thread and reply at one instant, so no wait between posts; the
+# daily likes limit stays on (its count is part of every vote measured). A run with
+# more than about 50 upvotes per voter needs a higher ``max_likes_per_day``.
+SETTINGS = (
+    Settings()
+    .with_privileges(vote_up=0, vote_down=0)
+    .with_rate_limits(seconds_between_posts=(0, 0, 0, 0, 0))
+)
 #: The pragmas the adapter gives every SQLite connection (engines.py).
 PRAGMAS = (
     "PRAGMA busy_timeout = 30000",

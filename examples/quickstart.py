@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     # New members start at 1 reputation and voting up needs 15; lower that threshold so the
     # demo's fresh members can vote. Everything else keeps the Stack Exchange defaults.
     settings = Settings().with_privileges(vote_up=1)
-    community = open_community(args.db, settings, ManualClock())
+    clock = ManualClock()
+    community = open_community(args.db, settings, clock)
 
     def announce(sender: Community, event: AnswerAccepted) -> None:
         print(f"  [signal] answer {event.answer_id} accepted in thread {event.thread_id}")
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {row.rank}. {row.display_name} {row.score}")
 
         # The daily cap: Bob already earned 10 capped reputation today (Ada's upvote).
+        # A new member waits 30 seconds between posts (the rate limits); Bob takes a minute.
+        clock.advance(minutes=1)
         second = community.posts.reply(
             actor=bob.id, thread=question.id, body="You can also ask for them by e-mail."
         )

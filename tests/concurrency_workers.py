@@ -19,14 +19,23 @@ from socialcrm.services import runtime as runtime_module
 #: Every worker runs at this instant, so all reputation falls on one UTC day.
 FIXED_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
-#: Settings shared by the parent and the workers: anyone may vote either way.
-SETTINGS = Settings().with_privileges(vote_up=0, vote_down=0)
+#: Settings shared by the parent and the workers: anyone may vote either way, and no
+#: rate limits (each member casts hundreds of votes and replies within one fixed
+#: instant, far past the daily likes and the seconds between posts).
+SETTINGS = Settings().with_privileges(vote_up=0, vote_down=0).with_rate_limits(enabled=False)
 
 
-def open_community(url: str, prefix: str) -> Community:
+#: The same, with the new-user reply count on (10 in the first 24 hours) as the only
+#: rate limit, for the test that posting limits hold across processes.
+LIMITED_SETTINGS = SETTINGS.with_rate_limits(
+    enabled=True, seconds_between_posts=(0, 0, 0, 0, 0), new_user_max_replies_per_topic=None
+)
+
+
+def open_community(url: str, prefix: str, settings: Settings = SETTINGS) -> Community:
     """A community on an already migrated schema."""
     storage = SQLAlchemyStorage(url, table_prefix=prefix, migrate=False)
-    return Community(storage, settings=SETTINGS, clock=ManualClock(FIXED_NOW), entry_points=False)
+    return Community(storage, settings=settings, clock=ManualClock(FIXED_NOW), entry_points=False)
 
 
 def _count_retries(outcome: dict[str, Any]) -> None:
@@ -45,11 +54,15 @@ def run_worker(
     url: str, prefix: str, barrier: Any, results: Any, tag: int, commands: list[tuple[Any, ...]]
 ) -> None:
     """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``,
-    ``("accept", actor, answer)``, ``("convert", referred)`` or ``("flag", actor, post, reason)``."""
+    ``("limited_reply", actor, thread, body)`` (with :data:`LIMITED_SETTINGS`),
+    ``("accept", actor, answer)``, ``("convert", referred)`` or
+    ``("flag", actor, post, reason)``."""
     outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": [], "rewards": []}
-    community = None
+    community = limited = None
     try:
         community = open_community(url, prefix)
+        if any(command[0] == "limited_reply" for command in commands):
+            limited = open_community(url, prefix, LIMITED_SETTINGS)
         _count_retries(outcome)
         barrier.wait(timeout=60)
         for command in commands:
@@ -61,6 +74,10 @@ def run_worker(
                 elif command[0] == "reply":
                     _, actor, thread, body = command
                     community.posts.reply(actor=actor, thread=thread, body=body)
+                elif command[0] == "limited_reply":
+                    _, actor, thread, body = command
+                    assert limited is not None
+                    limited.posts.reply(actor=actor, thread=thread, body=body)
                 elif command[0] == "accept":
                     _, actor, answer = command
                     community.threads.accept(actor=actor, answer=answer)
@@ -77,6 +94,7 @@ def run_worker(
     except Exception:  # noqa: BLE001 - the parent asserts on this text
         outcome["errors"].append("crash:" + traceback.format_exc())
     finally:
-        if community is not None:
-            community.close()
+        for opened in (community, limited):
+            if opened is not None:
+                opened.close()
         results.put(outcome)

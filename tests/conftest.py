@@ -42,7 +42,10 @@ def make_community(
 ) -> Iterator[Callable[..., Community]]:
     made: list[Community] = []
 
-    def factory(**kwargs: Any) -> Community:
+    def factory(*, rate_limits: bool = False, **kwargs: Any) -> Community:
+        # Most tests post and vote faster than a new member may: they run without the
+        # rate limits unless they ask for them (``rate_limits=True``).
+        kwargs["settings"] = settings_for_tests(kwargs.get("settings"), rate_limits=rate_limits)
         kwargs.setdefault("clock", clock)
         kwargs.setdefault("entry_points", False)
         path = tmp_path / f"c{len(made)}"
@@ -114,10 +117,17 @@ def world(community: Community) -> World:
     return World(community)
 
 
+def settings_for_tests(base: Settings | None = None, *, rate_limits: bool = False) -> Settings:
+    """``base`` (default settings otherwise), without the rate limits unless asked for."""
+    settings = base or Settings()
+    return settings if rate_limits else settings.with_rate_limits(enabled=False)
+
+
 def default_settings(**changes: Any) -> Settings:
+    """Default settings with ``changes``, without the rate limits (see ``settings_for_tests``)."""
     import attrs
 
-    return attrs.evolve(Settings(), **changes)
+    return attrs.evolve(settings_for_tests(), **changes)
 
 
 # --- PostgreSQL and MariaDB ----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from concurrency_workers import FIXED_NOW, SETTINGS, open_community, run_worker
+from concurrency_workers import FIXED_NOW, LIMITED_SETTINGS, SETTINGS, open_community, run_worker
 from databases import POOL, database_url
 
 WORKERS = 8
@@ -369,5 +369,33 @@ def test_concurrent_flags_hide_the_post_and_silence_its_author_exactly_once(sche
             assert [s.kind for s in silences] == ["silence"]
             hidden_events = [m for m in uow.outbox.pending(limit=1000) if m.name == "post_hidden"]
         assert len(hidden_events) == 1 + len(spammer_posts)
+    finally:
+        community.close()
+
+
+def test_a_new_members_reply_limit_holds_across_processes(schema):
+    """Eight processes post for one TL0 member at once: exactly 10 replies are kept.
+
+    Each posting command locks the member's row before counting, so the workers
+    queue and each sees the others' replies; the rest are refused, not lost.
+    """
+    url, prefix = schema
+    seed = _seed(url, prefix, authors=1, voters=0)
+    newcomer, thread = seed["authors"][0], seed["question"]  # one reply already, seeded
+    plans = [
+        [("limited_reply", newcomer, thread, f"reply {i} from worker {w}") for i in range(5)]
+        for w in range(WORKERS)
+    ]
+    outcomes = _run(url, prefix, plans)
+    errors = [e for o in outcomes for e in o["errors"]]
+    limit = LIMITED_SETTINGS.rate_limits.new_user_max_replies
+    assert sum(o["ok"] for o in outcomes) == limit - 1
+    assert len(errors) == WORKERS * 5 - (limit - 1)
+    assert all(e.startswith("RateLimited:rate_limited:") for e in errors), errors[:3]
+    community = _check_books(url, prefix)
+    try:
+        with community.storage.unit_of_work(read_only=True) as uow:
+            assert uow.posts.count_authored_since(newcomer, FIXED_NOW) == (0, limit)
+            assert uow.threads.get(thread).reply_count == limit
     finally:
         community.close()

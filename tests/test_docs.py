@@ -5,8 +5,8 @@
   (``test_hook_socialcrm_on_event``; the short ``test_hook_on_event`` is accepted too).
 * Every signal in :data:`socialcrm.signals.SIGNALS`, plus ``event_committed``, has a
   ``## <signal name>`` section in docs/signals.md.
-* Every field of ``Settings``, ``RewardSettings``, ``TrustSettings``, ``FlagSettings`` and
-  ``WorkloadSettings`` and every default
+* Every field of ``Settings``, ``RewardSettings``, ``TrustSettings``, ``FlagSettings``,
+  ``WorkloadSettings``, ``ContentSettings`` and ``RateLimitSettings`` and every default
   privilege is named in docs/settings.md.
 * Every public name in ``socialcrm.__all__``, and every public method of the
   ``Community`` facade and its sub-APIs, has a docstring.
@@ -35,6 +35,7 @@ from socialcrm import (
     Community,
     ContentSettings,
     FlagSettings,
+    RateLimitSettings,
     RewardSettings,
     Settings,
     TrustSettings,
@@ -160,6 +161,7 @@ def _setting_names() -> list[str]:
     names += [f"content.{f.name}" for f in attrs.fields(ContentSettings)]
     names += [f"flags.{f.name}" for f in attrs.fields(FlagSettings)]
     names += [f"workload.{f.name}" for f in attrs.fields(WorkloadSettings)]
+    names += [f"rate_limits.{f.name}" for f in attrs.fields(RateLimitSettings)]
     names += [f"privileges.{name}" for name in DEFAULT_PRIVILEGES]
     return names
 

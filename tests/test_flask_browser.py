@@ -63,7 +63,15 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[str]:
+def clock() -> object:
+    """The site's clock: the story moves it on where members would take their time."""
+    from socialcrm import ManualClock
+
+    return ManualClock()
+
+
+@pytest.fixture
+def site(tmp_path: Path, clock: object) -> Iterator[str]:
     """The example app on a free local port, in a thread; yields its base URL."""
     from werkzeug.serving import make_server
 
@@ -72,7 +80,9 @@ def site(tmp_path: Path) -> Iterator[str]:
         from flask_support import create_app, socialcrm
     finally:
         sys.path.remove(str(ROOT / "examples"))
-    app = create_app({"SECRET_KEY": "browser-test"}, instance_path=str(tmp_path))
+    app = create_app(
+        {"SECRET_KEY": "browser-test", "SOCIALCRM_CLOCK": clock}, instance_path=str(tmp_path)
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -105,7 +115,7 @@ def post(page, post_id: str):
     return page.locator(f"article[data-post='{post_id}']")
 
 
-def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str) -> None:
+def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str, clock) -> None:
     started = time.perf_counter()
     dialogs: list[str] = []
 
@@ -134,8 +144,14 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     answer_id = bob.url.rsplit("-", 1)[1]
     assert "each invoice has a PDF" in post(bob, answer_id).inner_text()
 
-    # Dave posts spam as an answer.
+    # Dave posts spam as an answer. He asked the seeded question a moment ago, and a
+    # new member waits 30 seconds between posts: refused at once, accepted 30 s later.
     dave = signed_in(browser, site, "dave")
+    dave.goto(thread_url)
+    dave.fill("textarea[name=body]", "Cheap followers at [spam](https://spam.example)!")
+    submit(dave, "button:has-text('Post your answer')")
+    assert "wait 30 seconds between posts" in dave.locator("body").inner_text()
+    clock.advance(seconds=30)
     dave.goto(thread_url)
     dave.fill("textarea[name=body]", "Cheap followers at [spam](https://spam.example)!")
     submit(dave, "button:has-text('Post your answer')")

@@ -709,7 +709,7 @@ def test_the_level_never_exceeds_what_the_recorded_activity_supports(
         MemoryStorage(),
         clock=clock,
         entry_points=False,
-        settings=attrs.evolve(Settings(), trust=_SMALL),
+        settings=attrs.evolve(Settings(), trust=_SMALL).with_rate_limits(enabled=False),
     )
     f = Forum(community, clock, topics=6)
     alice, bob = f.member("alice"), f.member("bob")
@@ -761,7 +761,7 @@ def test_servers_promote_from_commands_and_the_review(
         make_storage(kind, tmp_path),
         clock=clock,
         entry_points=False,
-        settings=attrs.evolve(Settings(), trust=_days_only()),
+        settings=attrs.evolve(Settings(), trust=_days_only()).with_rate_limits(enabled=False),
     )
     try:
         f = Forum(community, clock, topics=2)

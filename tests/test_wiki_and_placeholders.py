@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm import Community, ManualClock
+from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.errors import ValidationError
 
 
 @pytest.fixture
 def c() -> Community:
-    community = Community(MemoryStorage(), clock=ManualClock(), entry_points=False)
+    # The tests post and vote faster than the rate limits allow new members.
+    community = Community(
+        MemoryStorage(),
+        clock=ManualClock(),
+        settings=Settings().with_rate_limits(enabled=False),
+        entry_points=False,
+    )
     admin = community.members.join(external_id="admin", display_name="Admin", roles=["admin"])
     community.spaces.create(actor=admin.id, slug="qa", name="Q&A")
     return community

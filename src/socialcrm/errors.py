@@ -101,13 +101,25 @@ class Conflict(SocialCRMError):
 
 
 class RateLimited(SocialCRMError):
-    """The actor did this too often; ``retry_after`` is in seconds."""
+    """The actor did this too often; ``retry_after`` is in seconds.
+
+    ``limits`` names the limits that refused the command (e.g.
+    ``("seconds_between_posts",)``); empty when the caller named none.
+    """
 
     code = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: float, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float,
+        code: str | None = None,
+        limits: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.limits = tuple(limits)
 
 
 class ContentRejected(SocialCRMError):

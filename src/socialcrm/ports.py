@@ -432,6 +432,27 @@ class PostRepository(Protocol):
         """
         ...
 
+    def count_authored_since(self, author_id: int, since: datetime) -> tuple[int, int]:
+        """``(opening posts, replies)`` by the author created at or after ``since``.
+
+        Deleted posts count too (deleting a post gives no allowance back). The rate
+        limits read this; SQL adapters answer it from an index on
+        ``(author_id, created_at)``.
+        """
+        ...
+
+    def last_authored_at(self, author_id: int) -> datetime | None:
+        """When the author's latest post (deleted ones included) was created, or ``None``."""
+        ...
+
+    def trailing_replies(self, thread_id: int, author_id: int) -> int:
+        """The author's replies in the thread after the last post by anyone else.
+
+        Counts replies (not the opening post) with an id above the highest id of
+        the thread's posts by other authors; deleted posts count on both sides.
+        """
+        ...
+
 
 class VoteRepository(Protocol):
     """Votes, one per member and post (enforced by storage)."""
@@ -462,6 +483,15 @@ class VoteRepository(Protocol):
 
     def for_post(self, post_id: int) -> builtins.list[Vote]:
         """Every vote on the post, by id ascending."""
+        ...
+
+    def count_cast_since(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """``(votes, upvotes)`` the member holds with ``cast_at`` at or after ``since``.
+
+        A changed vote counts from the time it was changed (``change`` sets
+        ``cast_at``); a retracted vote is gone and no longer counts. SQL adapters
+        answer it from an index on ``(member_id, cast_at)``.
+        """
         ...
 
     def repeated_pairs(

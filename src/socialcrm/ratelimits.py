@@ -1,8 +1,9 @@
 """Rate limiters: "at most ``limit`` hits per ``window`` for this key", in process or in Redis.
 
-Nothing in the socialcrm core calls a rate limiter yet: this is the backend the
-moderation work will use (posting, voting and flagging limits raising
-:class:`~socialcrm.errors.RateLimited`), usable by hosts today.
+These are for a host's own limits (log-ins, searches, API calls). socialcrm's posting
+and voting limits (:mod:`socialcrm.plugins.ratelimits`) do not use them: they count
+from storage inside the command's transaction, so that a rolled-back command uses up
+nothing (docs/moderation.md, "Rate limits").
 
 Semantics (both implementations, exactly the same arithmetic):
 
@@ -37,7 +38,7 @@ from socialcrm.errors import ValidationError
 
 
 class RateLimiter(Protocol):
-    """What the moderation work will expect from a rate-limit backend."""
+    """What a rate-limit backend offers."""
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> float | None:
         """Record a hit if allowed and return ``None``; else return ``retry_after`` seconds."""

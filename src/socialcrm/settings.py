@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -317,6 +317,101 @@ class WorkloadSettings:
     budget_hours_per_week: float | None = 50.0
 
 
+#: How many trust levels there are (TL0 to TL4): the length of every per-level setting.
+TRUST_LEVELS = 5
+
+
+def _per_level(kind: type | tuple[type, ...], *, positive: bool = False) -> Any:
+    """A validator for a tuple holding one non-negative (or positive) number per trust level."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or len(value) != TRUST_LEVELS:
+            raise ValidationError(
+                f"{attribute.name} needs one value per trust level (5), got {value!r}",
+                field=attribute.name,
+            )
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, kind):
+                raise ValidationError(
+                    f"{attribute.name} holds numbers, got {item!r}", field=attribute.name
+                )
+            number = float(cast(float, item))
+            if number < 0 or (positive and number == 0):
+                sign = "positive" if positive else "non-negative"
+                raise ValidationError(
+                    f"{attribute.name} values must be {sign}, got {item!r}", field=attribute.name
+                )
+
+    return check
+
+
+def _count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A validator for a limit: a non-negative integer."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            f"{attribute.name} must be a non-negative integer, got {value!r}", field=attribute.name
+        )
+
+
+def _optional_count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A validator for a limit that ``None`` turns off."""
+    if value is not None:
+        _count(instance, attribute, value)
+
+
+def _flag(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A validator for a switch: ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise ValidationError(f"{attribute.name} must be True or False", field=attribute.name)
+
+
+def _as_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@attrs.frozen
+class RateLimitSettings:
+    """Rate limits and new-user count limits (Discourse's defaults; see docs/moderation.md).
+
+    Per-level settings are tuples indexed by trust level (TL0 to TL4). A "day" is a
+    UTC day, as for the daily reputation cap. ``None`` turns a daily limit off.
+    Moderators, staff and admins are exempt from all of them.
+    """
+
+    #: ``False`` turns every limit below off (tests, imports, trusted batch jobs).
+    enabled: bool = attrs.field(default=True, validator=_flag)
+    #: Seconds a member waits between two posts (threads or replies), by trust level.
+    seconds_between_posts: tuple[int, ...] = attrs.field(
+        default=(30, 5, 5, 5, 5), converter=_as_tuple, validator=_per_level(int)
+    )
+    #: How long a TL0 member counts as new after joining, in hours.
+    new_user_hours: int = attrs.field(default=24, validator=_count)
+    #: Threads a new TL0 member may start in their first ``new_user_hours``.
+    new_user_max_topics: int = attrs.field(default=3, validator=_count)
+    #: Replies a new TL0 member may post in their first ``new_user_hours``.
+    new_user_max_replies: int = attrs.field(default=10, validator=_count)
+    #: Replies a TL0 member may post in one thread until someone else posts there.
+    new_user_max_replies_per_topic: int | None = attrs.field(default=3, validator=_optional_count)
+    #: Threads any member may start in a UTC day.
+    max_topics_per_day: int | None = attrs.field(default=20, validator=_optional_count)
+    #: Upvotes ("likes") a TL0 member may cast in a UTC day; times ``likes_multipliers``.
+    max_likes_per_day: int | None = attrs.field(default=50, validator=_optional_count)
+    #: The daily likes multiplier of each trust level (the result is rounded down).
+    likes_multipliers: tuple[float, ...] = attrs.field(
+        default=(1, 1, 1.5, 2, 3),
+        converter=_as_tuple,
+        validator=_per_level((int, float), positive=True),
+    )
+    #: Votes, up and down, a member may cast or change in a UTC day (Stack Exchange: 40).
+    max_votes_per_day: int | None = attrs.field(default=None, validator=_optional_count)
+
+    def likes_per_day(self, trust_level: int) -> int | None:
+        """The daily likes limit at ``trust_level`` (``None``: no limit)."""
+        if self.max_likes_per_day is None:
+            return None
+        return int(self.max_likes_per_day * self.likes_multipliers[trust_level])
+
+
 @attrs.frozen
 class Settings:
     """Every tunable number of a community. All have documented defaults.
@@ -336,6 +431,7 @@ class Settings:
     referrals: ReferralSettings = attrs.field(factory=ReferralSettings)
     champions: ChampionSettings = attrs.field(factory=ChampionSettings)
     content: ContentSettings = attrs.field(factory=ContentSettings)
+    rate_limits: RateLimitSettings = attrs.field(factory=RateLimitSettings)
     vote_lock_seconds: int = 300
     title_min_length: int = 10
     title_max_length: int = 150
@@ -399,6 +495,10 @@ class Settings:
         """Return a copy with some workload settings changed."""
         return attrs.evolve(self, workload=attrs.evolve(self.workload, **values))
 
+    def with_rate_limits(self, **limits: Any) -> Settings:
+        """Return a copy with some rate-limit settings changed (``enabled=False``: none)."""
+        return attrs.evolve(self, rate_limits=attrs.evolve(self.rate_limits, **limits))
+
 
 __all__ = [
     "ChampionSettings",
@@ -406,9 +506,11 @@ __all__ = [
     "DEFAULT_CHAMPION_PRIVILEGES",
     "DEFAULT_PRIVILEGES",
     "FlagSettings",
+    "RateLimitSettings",
     "ReferralSettings",
     "RewardSettings",
     "Settings",
+    "TRUST_LEVELS",
     "TrustSettings",
     "WATCHED_WORD_ACTIONS",
     "WatchedWord",

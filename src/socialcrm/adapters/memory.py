@@ -662,6 +662,26 @@ class _Posts(_Repository):
         found.sort(key=lambda p: (p.created_at, p.id), reverse=True)
         return found[:limit]
 
+    def count_authored_since(self, author_id: int, since: datetime) -> tuple[int, int]:
+        mine = [
+            p for p in self._t.posts.values() if p.author_id == author_id and p.created_at >= since
+        ]
+        opening = sum(1 for p in mine if p.is_opening)
+        return opening, len(mine) - opening
+
+    def last_authored_at(self, author_id: int) -> datetime | None:
+        times = [p.created_at for p in self._t.posts.values() if p.author_id == author_id]
+        return max(times, default=None)
+
+    def trailing_replies(self, thread_id: int, author_id: int) -> int:
+        in_thread = [p for p in self._t.posts.values() if p.thread_id == thread_id]
+        last_other = max((p.id for p in in_thread if p.author_id != author_id), default=0)
+        return sum(
+            1
+            for p in in_thread
+            if p.author_id == author_id and not p.is_opening and p.id > last_other
+        )
+
 
 class _Votes(_Repository):
     def get(self, post_id: int, member_id: int) -> Vote | None:
@@ -701,6 +721,12 @@ class _Votes(_Repository):
         return sorted(
             (v for v in self._t.votes.values() if v.post_id == post_id), key=lambda v: v.id
         )
+
+    def count_cast_since(self, member_id: int, since: datetime) -> tuple[int, int]:
+        mine = [
+            v for v in self._t.votes.values() if v.member_id == member_id and v.cast_at >= since
+        ]
+        return len(mine), sum(1 for v in mine if v.value > 0)
 
     def repeated_pairs(
         self, *, since: datetime, until: datetime, min_votes: int

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from socialcrm.domain.engagement import Referral, ReferralReward
     from socialcrm.domain.events import Event
     from socialcrm.domain.moderation import Verdict
-    from socialcrm.domain.records import Member, ReputationChange, Space
+    from socialcrm.domain.limits import LimitBreach
+    from socialcrm.domain.records import Member, ReputationChange, Space, Thread, Vote
     from socialcrm.domain.trust import TrustActivity
     from socialcrm.plugins.context import HookContext
 
@@ -134,6 +135,44 @@ def socialcrm_moderate_content(
     :param context: the current transaction's context (read storage through
         ``context.uow``; do not write).
     :returns: a verdict, verdicts, or ``None``.
+    """
+
+
+# ---------------------------------------------------------------- rate limits
+
+
+@hookspec
+def socialcrm_rate_limits(
+    actor: Member,
+    action: str,
+    context: HookContext,
+    thread: Thread | None,
+    value: int | None,
+    previous: Vote | None,
+) -> LimitBreach | None:
+    """Say whether ``actor`` would exceed a limit by this command (a *collecting* hook).
+
+    Called inside the command's transaction, after authorization and before
+    anything is written, for ``action`` ``"start_thread"``, ``"reply"`` and
+    ``"vote"`` (casting a new vote or changing one; retracting is never limited).
+    Not called when ``Settings.rate_limits.enabled`` is false or for moderators,
+    staff and admins. For posting actions the actor's member row is locked first,
+    so counts read from ``context.uow`` are exact across workers.
+
+    Return a :class:`~socialcrm.domain.limits.LimitBreach`, or ``None``. If any
+    breach has no ``retry_after`` the command raises ``PermissionDenied``;
+    otherwise it raises :class:`~socialcrm.errors.RateLimited` whose
+    ``retry_after`` is the longest of them. Either way nothing is stored.
+    The built-in rules are the plugins of :mod:`socialcrm.plugins.ratelimits`.
+
+    :param actor: the member acting.
+    :param action: ``"start_thread"``, ``"reply"`` or ``"vote"``.
+    :param context: the current transaction's context (``context.now`` is the
+        command's time).
+    :param thread: the thread replied to (``"reply"``), else ``None``.
+    :param value: the vote's new value, ``1`` or ``-1`` (``"vote"``), else ``None``.
+    :param previous: the vote being changed (``"vote"``), else ``None``.
+    :returns: a breach, or ``None``.
     """
 
 

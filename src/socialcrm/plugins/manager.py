@@ -15,6 +15,7 @@ from socialcrm.plugins.content_rules import (
     TermsOfService,
     WatchedWords,
 )
+from socialcrm.plugins.ratelimits import DailyTopics, DailyVotes, NewUserPostCounts, PostInterval
 from socialcrm.plugins.referrals import ReferralRewards
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.plugins.staff import StaffPrivileges
@@ -33,6 +34,10 @@ DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.duplicates", DuplicatePosts),
     ("socialcrm.terms_of_service", TermsOfService),
     ("socialcrm.premoderation", PreModeration),
+    ("socialcrm.post_interval", PostInterval),
+    ("socialcrm.new_user_counts", NewUserPostCounts),
+    ("socialcrm.daily_topics", DailyTopics),
+    ("socialcrm.daily_votes", DailyVotes),
 )
 
 

@@ -12,7 +12,8 @@ it earned at the time:
 * community-wiki posts earn their author nothing;
 * bounties: not applied. socialcrm has no bounties yet (a future rewards issue);
   an import counts them and says so in its report;
-* the privilege thresholds of :data:`PRIVILEGES` (:func:`stackexchange_settings`).
+* the privilege thresholds of :data:`PRIVILEGES` and 40 votes a UTC day
+  (:func:`stackexchange_settings`).
 
 Enable it *instead of* the built-in rules, or every vote would be rewarded twice::
 
@@ -49,6 +50,9 @@ OLD_QUESTION_UPVOTE = 5
 #: Stack Exchange's privilege thresholds (the same as socialcrm's defaults).
 PRIVILEGES: Mapping[str, int] = MappingProxyType(dict(DEFAULT_PRIVILEGES))
 
+#: Votes, up and down, a member may cast in a UTC day on Stack Exchange.
+VOTES_PER_DAY = 40
+
 #: The name a host registers the preset under (see the module docstring).
 PLUGIN_NAME = "socialcrm.stackexchange"
 
@@ -83,10 +87,13 @@ def stackexchange_settings(base: Settings | None = None) -> Settings:
     """``base`` (default settings otherwise) with Stack Exchange's thresholds and cap.
 
     Start 1, floor 1, 200 reputation a UTC day from votes, the privileges of
-    :data:`PRIVILEGES` and a 5-minute vote lock; reward amounts stay ``base``'s.
+    :data:`PRIVILEGES`, a 5-minute vote lock and :data:`VOTES_PER_DAY` votes a UTC
+    day (up and down; ``Settings.rate_limits.max_votes_per_day``); reward amounts and
+    the other rate limits stay ``base``'s.
     """
+    settings = (base or Settings()).with_rate_limits(max_votes_per_day=VOTES_PER_DAY)
     return attrs.evolve(
-        (base or Settings()).with_privileges(**PRIVILEGES),
+        settings.with_privileges(**PRIVILEGES),
         reputation_start=1,
         reputation_floor=1,
         daily_reputation_cap=200,
@@ -99,6 +106,7 @@ __all__ = [
     "PLUGIN_NAME",
     "PRIVILEGES",
     "QUESTION_UPVOTE_CHANGED_ON",
+    "VOTES_PER_DAY",
     "StackExchangePreset",
     "stackexchange_settings",
 ]

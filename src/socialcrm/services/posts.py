@@ -26,6 +26,7 @@ from socialcrm.services.access import (
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
+from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
@@ -99,6 +100,7 @@ class Posts:
             found, space = visible_thread(tx.uow, acting, thread)
             if found.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
+            enforce_rate_limits(tx, acting, "reply", thread=found)
             decision = moderate(tx, acting, {"body": body}, space, holdable=True)
             body = decision.texts["body"]
             if decision.action in HOLDING:

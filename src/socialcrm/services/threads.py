@@ -39,6 +39,7 @@ from socialcrm.services.access import (
 from socialcrm.services.audit import record_audit
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
+from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -142,6 +143,7 @@ class Threads:
                 raise PermissionDenied(
                     f"only moderators may start {what} in {found.slug!r}", code="moderators_only"
                 )
+            enforce_rate_limits(tx, acting, "start_thread")
             decision = moderate(tx, acting, {"title": title, "body": body}, found, holdable=True)
             title, body = decision.texts["title"], decision.texts["body"]
             # Tags are checked and created now, held or not: approval must not fail on them.

@@ -23,6 +23,7 @@ from socialcrm.services.access import (
     visible_post,
 )
 from socialcrm.services.contests import refuse_vote_outside_voting_window
+from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}
@@ -69,6 +70,12 @@ class Votes:
                 return existing
             refuse_vote_outside_voting_window(tx, thread, found)
             require_privilege(self._rt, tx, acting, _PRIVILEGE_FOR[value])
+            if existing is not None and self._locked(tx, existing, found):
+                raise Conflict(
+                    "the vote is locked; it can change only after the post is edited",
+                    code="vote_locked",
+                )
+            enforce_rate_limits(tx, acting, "vote", value=value, previous=existing)
             kind = post_kind(thread, found)
             if existing is None:
                 # The score first: on MariaDB the vote row's foreign-key check takes a
@@ -101,11 +108,6 @@ class Votes:
                     )
                 )
                 return vote
-            if self._locked(tx, existing, found):
-                raise Conflict(
-                    "the vote is locked; it can change only after the post is edited",
-                    code="vote_locked",
-                )
             if not tx.uow.votes.change(existing.id, value=value, cast_at=tx.now):
                 # A concurrent request changed or retracted it first; a fresh attempt
                 # sees the vote as it is now.

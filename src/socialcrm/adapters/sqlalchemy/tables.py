@@ -286,6 +286,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "author_id"),
         Index(None, "deleted_by"),
         Index(None, "created_at"),
+        # The rate limits count a member's recent posts.
+        Index(None, "author_id", "created_at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
@@ -328,6 +330,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         UniqueConstraint("post_id", "member_id"),
         Index(None, "member_id"),
         Index(None, "cast_at"),
+        # The daily vote limits count a member's votes of the day.
+        Index(None, "member_id", "cast_at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )

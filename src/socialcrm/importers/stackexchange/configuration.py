@@ -35,10 +35,13 @@ def import_settings(base: Settings | None = None) -> Settings:
 
     Reward amounts, the cap and the floor stay ``base``'s. Lifted: the vote lock
     (dumps hold only the final vote), text lengths (bodies are rendered HTML,
-    titles may be shorter than socialcrm's minimum), and the tag privilege.
+    titles may be shorter than socialcrm's minimum), the tag privilege, and the rate
+    limits (the replay posts and votes at the pace the history happened, many
+    commands per replayed second).
     """
+    settings = base or Settings()
     return attrs.evolve(
-        base or Settings(),
+        settings.with_rate_limits(enabled=False),
         vote_lock_seconds=0,
         title_min_length=1,
         title_max_length=500,

@@ -59,6 +59,7 @@ from socialcrm.testing.contract.outbox import OutboxContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
 from socialcrm.testing.contract.review import ReviewContract
+from socialcrm.testing.contract.ratelimits import RateLimitCountContract
 from socialcrm.testing.contract.sanctions import SanctionContract
 from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
@@ -89,6 +90,7 @@ class StorageContract(
     ImportContract,
     EngagementContract,
     ContestContract,
+    RateLimitCountContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

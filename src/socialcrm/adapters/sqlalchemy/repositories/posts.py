@@ -152,6 +152,28 @@ class PostStatements:
             .order_by(p.c.created_at.desc(), p.c.id.desc())
             .limit(bindparam("limit"))
         )
+        # Every posting command runs these (the rate limits): on the hot path.
+        by_author = p.c.author_id == bindparam("author_id")
+        self.count_authored_since = prepare.hot(
+            select(
+                func.coalesce(func.sum(case((p.c.is_opening, 1), else_=0)), 0),
+                func.count(),
+            ).where(by_author, p.c.created_at >= bindparam("since"))
+        )
+        self.last_authored_at = prepare.hot(
+            select(func.max(p.c.created_at, type_=p.c.created_at.type)).where(by_author)
+        )
+        in_thread = p.c.thread_id == bindparam("thread_id")
+        last_other = (
+            select(func.coalesce(func.max(p.c.id), 0))
+            .where(in_thread, p.c.author_id != bindparam("author_id"))
+            .scalar_subquery()
+        )
+        self.trailing_replies = prepare.hot(
+            select(func.count()).where(
+                in_thread, by_author, p.c.is_opening == false(), p.c.id > last_other
+            )
+        )
         self.insert_comment = prepare.core(insert(c))
         self.comments = prepare.core(
             select(*[c.c[name] for name in COMMENT_FIELDS])
@@ -365,6 +387,26 @@ class SQLPostRepository(SQLRepository):
         """The author's live posts created at or after ``since``, newest first."""
         params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}
         return [_post_from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
+
+    def count_authored_since(self, author_id: int, since: datetime) -> tuple[int, int]:
+        """See :meth:`socialcrm.ports.PostRepository.count_authored_since`."""
+        row = self._q.count_authored_since.first(
+            self._conn, {"author_id": author_id, "since": since}
+        )
+        opening, total = (0, 0) if row is None else (int(row[0]), int(row[1]))
+        return opening, total - opening
+
+    def last_authored_at(self, author_id: int) -> datetime | None:
+        """See :meth:`socialcrm.ports.PostRepository.last_authored_at`."""
+        found: datetime | None = self._q.last_authored_at.scalar(
+            self._conn, {"author_id": author_id}
+        )
+        return found
+
+    def trailing_replies(self, thread_id: int, author_id: int) -> int:
+        """See :meth:`socialcrm.ports.PostRepository.trailing_replies`."""
+        params = {"thread_id": thread_id, "author_id": author_id}
+        return int(self._q.trailing_replies.scalar(self._conn, params) or 0)
 
 
 __all__ = [

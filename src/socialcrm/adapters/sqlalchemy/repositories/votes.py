@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
@@ -45,6 +45,12 @@ class VoteStatements:
         self.remove = prepare.core(delete(v).where(by_id))
         self.for_post = prepare.core(
             select(*columns).where(v.c.post_id == bindparam("post_id")).order_by(v.c.id)
+        )
+        # Every vote runs it (the daily vote limits): on the hot path.
+        self.count_cast_since = prepare.hot(
+            select(
+                func.count(), func.coalesce(func.sum(case((v.c.value > 0, 1), else_=0)), 0)
+            ).where(v.c.member_id == bindparam("member_id"), v.c.cast_at >= bindparam("since"))
         )
         p = tables.posts
         in_window = (v.c.cast_at >= bindparam("since"), v.c.cast_at < bindparam("until"))
@@ -116,6 +122,11 @@ class SQLVoteRepository(SQLRepository):
         """Every vote on the post, by id ascending."""
         rows = self._q.for_post.all(self._conn, {"post_id": post_id})
         return [_vote_from_row(row) for row in rows]
+
+    def count_cast_since(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """See :meth:`socialcrm.ports.VoteRepository.count_cast_since`."""
+        row = self._q.count_cast_since.first(self._conn, {"member_id": member_id, "since": since})
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     def repeated_pairs(
         self, *, since: datetime, until: datetime, min_votes: int
