@@ -45,7 +45,8 @@ def run_worker(
     url: str, prefix: str, barrier: Any, results: Any, tag: int, commands: list[tuple[Any, ...]]
 ) -> None:
     """Run ``commands``: ``("vote", actor, post, value)``, ``("reply", actor, thread, body)``,
-    ``("accept", actor, answer)``, ``("convert", referred)`` or ``("flag", actor, post, reason)``."""
+    ``("accept", actor, answer)``, ``("convert", referred)`` or
+    ``("flag", actor, post, reason)``."""
     outcome: dict[str, Any] = {"tag": tag, "ok": 0, "errors": [], "votes": [], "rewards": []}
     community = None
     try:
