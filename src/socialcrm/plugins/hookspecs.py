@@ -19,8 +19,8 @@ import pluggy
 if TYPE_CHECKING:
     from socialcrm.domain.engagement import Referral, ReferralReward
     from socialcrm.domain.events import Event
-    from socialcrm.domain.moderation import Verdict
     from socialcrm.domain.limits import LimitBreach
+    from socialcrm.domain.moderation import Verdict
     from socialcrm.domain.records import Member, ReputationChange, Space, Thread, Vote
     from socialcrm.domain.trust import TrustActivity
     from socialcrm.plugins.context import HookContext

@@ -58,8 +58,8 @@ from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
-from socialcrm.testing.contract.review import ReviewContract
 from socialcrm.testing.contract.ratelimits import RateLimitCountContract
+from socialcrm.testing.contract.review import ReviewContract
 from socialcrm.testing.contract.sanctions import SanctionContract
 from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
