@@ -5,8 +5,8 @@
   (``test_hook_socialcrm_on_event``; the short ``test_hook_on_event`` is accepted too).
 * Every signal in :data:`socialcrm.signals.SIGNALS`, plus ``event_committed``, has a
   ``## <signal name>`` section in docs/signals.md.
-* Every field of ``Settings``, ``RewardSettings`` and ``TrustSettings`` and every default
-  privilege is named in docs/settings.md.
+* Every field of ``Settings``, ``RewardSettings``, ``TrustSettings``, ``BadgeSettings`` and
+  ``BountySettings``, and every default privilege, is named in docs/settings.md.
 * Every public name in ``socialcrm.__all__``, and every public method of the
   ``Community`` facade and its sub-APIs, has a docstring.
 * docs/quickstart.md runs: its fenced blocks whose info string is exactly ``python`` are
@@ -30,7 +30,15 @@ import attrs
 import pytest
 
 import socialcrm
-from socialcrm import Community, RewardSettings, Settings, TrustSettings, signals
+from socialcrm import (
+    BadgeSettings,
+    BountySettings,
+    Community,
+    RewardSettings,
+    Settings,
+    TrustSettings,
+    signals,
+)
 from socialcrm.plugins import hookspecs
 from socialcrm.settings import DEFAULT_PRIVILEGES
 
@@ -55,6 +63,8 @@ FACADE_APIS = (
     "trust",
     "moderation",
     "audit",
+    "badges",
+    "bounties",
 )
 
 
@@ -146,6 +156,8 @@ def _setting_names() -> list[str]:
     names = [f.name for f in attrs.fields(Settings)]
     names += [f"rewards.{f.name}" for f in attrs.fields(RewardSettings)]
     names += [f"trust.{f.name}" for f in attrs.fields(TrustSettings)]
+    names += [f"badges.{f.name}" for f in attrs.fields(BadgeSettings)]
+    names += [f"bounties.{f.name}" for f in attrs.fields(BountySettings)]
     names += [f"privileges.{name}" for name in DEFAULT_PRIVILEGES]
     return names
 

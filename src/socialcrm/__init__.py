@@ -10,6 +10,8 @@ The public surface::
 
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
+from socialcrm.domain.badges import BadgeAward, BadgeDefinition, BadgeGrant
+from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
@@ -45,13 +47,25 @@ from socialcrm.errors import (
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.services.trust import TrustReview
-from socialcrm.settings import RewardSettings, Settings, TrustSettings
+from socialcrm.settings import (
+    BadgeSettings,
+    BountySettings,
+    RewardSettings,
+    Settings,
+    TrustSettings,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActivityTotals",
     "AuditEntry",
+    "BadgeAward",
+    "BadgeDefinition",
+    "BadgeGrant",
+    "BadgeSettings",
+    "Bounty",
+    "BountySettings",
     "Clock",
     "Comment",
     "Community",

@@ -14,6 +14,8 @@ from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
+from socialcrm.services.badges import Badges
+from socialcrm.services.bounties import Bounties
 from socialcrm.services.imports import ImportState
 from socialcrm.services.members import Members
 from socialcrm.services.moderation import Moderation
@@ -80,6 +82,8 @@ class Community:
         self.moderation = Moderation(runtime)
         self.audit = Audit(runtime)
         self.imports = ImportState(runtime)
+        self.badges = Badges(runtime)
+        self.bounties = Bounties(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

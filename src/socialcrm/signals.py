@@ -61,6 +61,14 @@ sanction_imposed = _namespace.signal(
     "sanction_imposed", doc="A member was silenced, suspended or banned."
 )
 sanction_lifted = _namespace.signal("sanction_lifted", doc="A sanction was lifted or expired.")
+member_visited = _namespace.signal("member_visited", doc="A member visited on a new UTC day.")
+thread_viewed = _namespace.signal("thread_viewed", doc="Views of a thread were recorded.")
+badge_awarded = _namespace.signal("badge_awarded", doc="A member earned a badge.")
+badge_revoked = _namespace.signal("badge_revoked", doc="Staff revoked a badge award.")
+bounty_offered = _namespace.signal("bounty_offered", doc="A bounty was offered.")
+bounty_awarded = _namespace.signal("bounty_awarded", doc="A bounty went to an answer.")
+bounty_expired = _namespace.signal("bounty_expired", doc="A bounty ended unawarded.")
+bounty_refunded = _namespace.signal("bounty_refunded", doc="A moderator refunded a bounty.")
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

@@ -17,6 +17,9 @@ from typing import Any
 
 import attrs
 
+from socialcrm.adapters.memory_rewards import MemoryBadges, MemoryBounties
+from socialcrm.domain.badges import BadgeAward
+from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.records import (
     ActivityTotals,
     AuditEntry,
@@ -68,6 +71,11 @@ class _Tables:
         self.member_topics: dict[int, dict[int, tuple[date | None, date | None]]] = {}
         self.import_ids: dict[tuple[str, str, str], int] = {}
         self.import_checkpoints: dict[tuple[str, str], int] = {}
+        self.thread_views: dict[int, int] = {}
+        self.badge_awards: dict[int, BadgeAward] = {}
+        self.badge_by_key: dict[tuple[str, int, str], int] = {}
+        self.bounties: dict[int, Bounty] = {}
+        self.open_bounty_by_thread: dict[int, int] = {}
 
 
 @attrs.frozen
@@ -374,6 +382,16 @@ class _Threads(_Repository):
         if at is not None:
             changes["last_activity_at"] = at
         self._evolve(thread_id, **changes)
+
+    def add_views(self, thread_id: int, count: int) -> int:
+        if thread_id not in self._t.threads:
+            raise NotFound(f"no thread {thread_id}", code="thread_not_found")
+        total = self._t.thread_views.get(thread_id, 0) + count
+        self._j.put(self._t.thread_views, thread_id, total)
+        return total
+
+    def views(self, thread_id: int) -> int:
+        return self._t.thread_views.get(thread_id, 0)
 
     def mark_deleted(self, thread_id: int, at: datetime) -> None:
         self._evolve(thread_id, deleted_at=at)
@@ -1034,6 +1052,8 @@ class MemoryUnitOfWork:
         self.sanctions = _Sanctions(self._journal)
         self.audit = _Audit(self._journal)
         self.imports = _Imports(self._journal)
+        self.badges = MemoryBadges(self._journal)
+        self.bounties = MemoryBounties(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

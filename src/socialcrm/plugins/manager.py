@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pluggy
 
 from socialcrm.plugins import hookspecs
+from socialcrm.plugins.badges import BADGE_PLUGINS
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.plugins.staff import StaffPrivileges
 
@@ -17,6 +18,7 @@ ENTRY_POINT_GROUP = "socialcrm"
 DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.rewards", StackExchangeRewards),
     ("socialcrm.staff", StaffPrivileges),
+    *BADGE_PLUGINS,
 )
 
 

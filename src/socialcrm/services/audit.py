@@ -38,6 +38,10 @@ AUDIT_ACTIONS = (
     "answer_unaccepted",
     "serial_votes_reversed",
     "trust_level_changed",
+    "badge_awarded",
+    "badge_revoked",
+    "bounty_awarded",
+    "bounty_refunded",
 )
 
 

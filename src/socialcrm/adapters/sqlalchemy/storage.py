@@ -23,6 +23,8 @@ from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_err
 from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
     AuditStatements,
+    BadgeStatements,
+    BountyStatements,
     ImportStatements,
     LedgerStatements,
     MemberStatements,
@@ -32,6 +34,8 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SpaceStatements,
     SQLActivityRepository,
     SQLAuditRepository,
+    SQLBadgeRepository,
+    SQLBountyRepository,
     SQLImportRepository,
     SQLLedgerRepository,
     SQLMemberRepository,
@@ -85,6 +89,8 @@ class _Statements:
         "sanctions",
         "audit",
         "imports",
+        "badges",
+        "bounties",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -100,6 +106,8 @@ class _Statements:
         self.sanctions = SanctionStatements(tables, prepare)
         self.audit = AuditStatements(tables, prepare)
         self.imports = ImportStatements(tables, prepare)
+        self.badges = BadgeStatements(tables, prepare)
+        self.bounties = BountyStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -125,6 +133,8 @@ class SQLAlchemyUnitOfWork:
         "sanctions",
         "audit",
         "imports",
+        "badges",
+        "bounties",
     )
 
     def __init__(
@@ -158,6 +168,8 @@ class SQLAlchemyUnitOfWork:
         )
         self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
         self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
+        self.badges = SQLBadgeRepository(connection, statements.badges, savepoints=savepoints)
+        self.bounties = SQLBountyRepository(connection, statements.bounties, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

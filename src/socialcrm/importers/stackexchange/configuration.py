@@ -35,10 +35,20 @@ def import_settings(base: Settings | None = None) -> Settings:
 
     Reward amounts, the cap and the floor stay ``base``'s. Lifted: the vote lock
     (dumps hold only the final vote), text lengths (bodies are rendered HTML,
-    titles may be shorter than socialcrm's minimum), and the tag privilege.
+    titles may be shorter than socialcrm's minimum), the tag privilege, and the
+    bounty bounds (amounts Stack Exchange allowed in its time; offers by members whose
+    computed reputation is short, since dumps lack the association bonus).
     """
+    base = base or Settings()
     return attrs.evolve(
-        base or Settings(),
+        base,
+        bounties=attrs.evolve(
+            base.bounties,
+            min_amount=1,
+            max_amount=100_000,
+            max_days=365,
+            require_reputation=False,
+        ),
         vote_lock_seconds=0,
         title_min_length=1,
         title_max_length=500,

@@ -2,8 +2,8 @@
 
 :class:`StorageContract` checks the behaviour that :mod:`socialcrm.ports`
 documents: transactions, uniqueness, orderings and tie-breaks, counters,
-soft deletes, the ledger queries, the outbox, sanctions, the audit log, the
-trust-level activity and the timezone of every datetime. socialcrm runs it
+soft deletes, the ledger queries, the outbox, sanctions, the audit log, badges,
+bounties, the trust-level activity and the timezone of every datetime. socialcrm runs it
 against its in-memory and SQLAlchemy adapters; host applications run it against
 the adapters they write themselves.
 
@@ -47,6 +47,8 @@ import pytest
 from socialcrm.ports import Storage
 from socialcrm.testing.contract.activity import ActivityContract
 from socialcrm.testing.contract.audit import AuditContract
+from socialcrm.testing.contract.badges import BadgeContract
+from socialcrm.testing.contract.bounties import BountyContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
 from socialcrm.testing.contract.imports import ImportContract
@@ -81,6 +83,8 @@ class StorageContract(
     SanctionContract,
     AuditContract,
     ImportContract,
+    BadgeContract,
+    BountyContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

@@ -5,6 +5,11 @@ from socialcrm.adapters.sqlalchemy.repositories.activity import (
     SQLActivityRepository,
 )
 from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
+from socialcrm.adapters.sqlalchemy.repositories.badges import BadgeStatements, SQLBadgeRepository
+from socialcrm.adapters.sqlalchemy.repositories.bounties import (
+    BountyStatements,
+    SQLBountyRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.imports import (
     ImportStatements,
     SQLImportRepository,
@@ -25,6 +30,10 @@ __all__ = [
     "ActivityStatements",
     "SQLActivityRepository",
     "AuditStatements",
+    "BadgeStatements",
+    "SQLBadgeRepository",
+    "BountyStatements",
+    "SQLBountyRepository",
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",
