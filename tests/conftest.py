@@ -11,6 +11,8 @@ from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.memory import MemoryStorage
 
 ADAPTERS = ["memory", "sqlite", "postgres", "mariadb"]
+#: The built-in plugins without the badges, for tests that count every event recorded.
+WITHOUT_BADGES = ("socialcrm.rewards", "socialcrm.staff")
 
 
 def make_storage(kind: str, tmp_path: Any) -> Any:

@@ -176,6 +176,31 @@ def test_eight_processes_casting_500_votes_each_lose_and_double_nothing(schema):
         community.close()
 
 
+def test_a_once_only_badge_triggered_by_eight_processes_together_is_awarded_once(schema):
+    url, prefix = schema
+    seed = _seed(url, prefix, authors=WORKERS, voters=1)
+    voter = seed["voters"][0]
+    # Each process casts the voter's first upvotes, each on another answer: every one
+    # triggers "supporter" for the same member at the same moment.
+    outcomes = _run(url, prefix, [[("vote", voter, answer, 1)] for answer in seed["answers"]])
+    _no_errors(outcomes)
+    community = _check_books(url, prefix)
+    try:
+        assert [a.badge for a in community.badges.of(voter)] == ["supporter"]
+        assert community.badges.count_holders("supporter") == 1
+        for author in seed["authors"]:
+            assert sorted(a.badge for a in community.badges.of(author)) == [
+                "first_answer",
+                "teacher",
+            ]
+        with community.storage.unit_of_work(read_only=True) as uow:
+            awarded = [m for m in uow.outbox.pending(limit=10_000) if m.name == "badge_awarded"]
+        supporter = [m for m in awarded if '"badge":"supporter"' in m.payload.replace(" ", "")]
+        assert len(supporter) == 1
+    finally:
+        community.close()
+
+
 def test_concurrent_accepts_on_different_answers_leave_exactly_one(schema):
     url, prefix = schema
     seed = _seed(url, prefix, authors=WORKERS, voters=0)

@@ -114,6 +114,12 @@ def test_winners_by_score_with_the_earlier_entry_winning_a_tie(world, decided):
     assert [(e.winner_post_ids, e.winner_member_ids) for e in decided] == [
         ((entries[3].id, entries[1].id), (authors[3], authors[1]))
     ]
+    # Each winner holds the contest_winner badge for this contest, once, decided twice.
+    holders = c.badges.holders("contest_winner")
+    assert sorted((a.member_id, a.subject) for a in holders) == sorted(
+        [(authors[3], f"contest:{contest.id}"), (authors[1], f"contest:{contest.id}")]
+    )
+    assert all("contest_winner" not in [a.badge for a in c.badges.of(m)] for m in authors[::2])
 
 
 def test_the_job_decides_ended_contests_once(world, decided):

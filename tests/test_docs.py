@@ -6,8 +6,8 @@
 * Every signal in :data:`socialcrm.signals.SIGNALS`, plus ``event_committed``, has a
   ``## <signal name>`` section in docs/signals.md.
 * Every field of ``Settings``, ``RewardSettings``, ``TrustSettings``, ``FlagSettings``,
-  ``WorkloadSettings``, ``ContentSettings`` and ``RateLimitSettings`` and every default
-  privilege is named in docs/settings.md.
+  ``WorkloadSettings``, ``ContentSettings``, ``RateLimitSettings``, ``BadgeSettings`` and
+  ``BountySettings``, and every default privilege, is named in docs/settings.md.
 * Every public name in ``socialcrm.__all__``, and every public method of the
   ``Community`` facade and its sub-APIs, has a docstring.
 * docs/quickstart.md runs: its fenced blocks whose info string is exactly ``python`` are
@@ -32,6 +32,8 @@ import pytest
 
 import socialcrm
 from socialcrm import (
+    BadgeSettings,
+    BountySettings,
     Community,
     ContentSettings,
     FlagSettings,
@@ -67,6 +69,8 @@ FACADE_APIS = (
     "moderation",
     "audit",
     "flags",
+    "badges",
+    "bounties",
 )
 
 
@@ -162,6 +166,8 @@ def _setting_names() -> list[str]:
     names += [f"flags.{f.name}" for f in attrs.fields(FlagSettings)]
     names += [f"workload.{f.name}" for f in attrs.fields(WorkloadSettings)]
     names += [f"rate_limits.{f.name}" for f in attrs.fields(RateLimitSettings)]
+    names += [f"badges.{f.name}" for f in attrs.fields(BadgeSettings)]
+    names += [f"bounties.{f.name}" for f in attrs.fields(BountySettings)]
     names += [f"privileges.{name}" for name in DEFAULT_PRIVILEGES]
     return names
 

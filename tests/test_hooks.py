@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
+from conftest import WITHOUT_BADGES
 from socialcrm import (
     ContentRejected,
     PermissionDenied,
@@ -133,7 +134,8 @@ def test_hook_socialcrm_on_event(make_community, world_of):
             ):
                 raise RuntimeError("vetoed by plugin")
 
-    c = make_community(plugins=[Recorder()])
+    # Without the built-in badges, which would record BadgeAwarded after the vote.
+    c = make_community(plugins=[Recorder()], builtin_plugins=WITHOUT_BADGES)
     w = world_of(c)
     author = w.member("author")
     q = w.question(w.member("asker"))

@@ -213,8 +213,10 @@ def test_members_threads_answers_and_comments_are_imported(site: Path) -> None:
 
 def test_every_handled_vote_type_earns_what_stack_exchange_gave(site: Path) -> None:
     importer = run(MemoryStorage(), site)
-    assert reputation_of(importer, 1) == 1 + 5 + 2  # question upvote (old rule) + accepter
-    assert reputation_of(importer, 2) == 1 + 10 + 10 - 2 + 15  # self-accept adds nothing
+    # Question upvote (old rule) + accepter; then the bounty of 50, floored at 1 (see below).
+    assert reputation_of(importer, 1) == 1 + 5 + 2 - 7
+    # Self-accept adds nothing; the bounty adds 50.
+    assert reputation_of(importer, 2) == 1 + 10 + 10 - 2 + 15 + 50
     assert reputation_of(importer, 3) == 1  # community wiki earns nothing
     report = importer.report
     assert report.count("votes", "imported: upvote") == 4
@@ -225,12 +227,58 @@ def test_every_handled_vote_type_earns_what_stack_exchange_gave(site: Path) -> N
     assert report.count("votes", "not imported: upvote on a post missing from the dump") == 1
 
 
-def test_bounties_are_counted_and_reported_as_not_imported(site: Path) -> None:
+def test_bounties_are_replayed_through_the_bounty_rules(site: Path) -> None:
     importer = run(MemoryStorage(), site)
-    lines = "\n".join(importer.report.lines())
-    assert "not imported: bounty start (bounties are not supported yet)" in lines
-    assert "not imported: bounty close (bounties are not supported yet)" in lines
-    assert reputation_of(importer, 1) == 8  # the 50 offered is not taken
+    report = importer.report
+    assert report.count("votes", "imported: bounty start") == 1
+    assert report.count("votes", "imported: bounty close (awarded)") == 1
+    # User 1 offered 50 holding 8 (the dump lacks what they really held): the floor
+    # limits the offer to 7; user 2's answer receives the 50, exempt from the cap.
+    assert reputation_of(importer, 1) == 1
+    assert reputation_of(importer, 2) == 34 + 50
+    thread = importer.community.imports.local_ids(source=SOURCE, kind="thread")["10"]
+    [bounty] = importer.community.bounties.for_thread(actor=None, thread=thread)
+    assert (bounty.status, bounty.awarded_amount) == ("awarded", 50)
+    assert_consistent_source(importer)
+
+
+def test_bounty_closes_half_and_lost_and_the_cap_exemption(tmp_path: Path) -> None:
+    day = "2018-03-13"
+    upvotes = [vote(100 + n, 11, 2, day=day) for n in range(25)]  # 250 requested, 200 capped
+    directory = make_dump(
+        tmp_path / "bounties",
+        users=[user(1, 300), user(2, 300), user(3, 1)],
+        posts=[
+            question(10, owner=1),
+            answer(11, parent=10, owner=2),
+            question(20, owner=1),
+            answer(21, parent=20, owner=3),
+            question(30, owner=1),
+        ],
+        votes=[
+            *(vote(n, 10, 2, day="2018-03-12") for n in range(1, 41)),  # +200 to user 1
+            vote(50, 10, 8, day=day, UserId=1, BountyAmount=100),
+            *upvotes,
+            vote(200, 11, 9, day=day, BountyAmount=100),  # chosen: full amount, not capped
+            vote(201, 20, 8, day=day, UserId=1, BountyAmount=50),
+            vote(202, 21, 9, day="2018-03-21", BountyAmount=25),  # the automatic half
+            vote(203, 30, 8, day=day, UserId=1, BountyAmount=50),
+            vote(204, 30, 9, day="2018-03-21"),  # no award: lost
+        ],
+    )
+    importer = run(MemoryStorage(), directory)
+    report = importer.report
+    assert report.count("votes", "imported: bounty start") == 3
+    assert report.count("votes", "imported: bounty close (awarded)") == 1
+    assert report.count("votes", "imported: bounty close (auto awarded)") == 1
+    assert report.count("votes", "imported: bounty close (lost)") == 1
+    assert reputation_of(importer, 1) == 1 + 200 - 100 - 50 - 50
+    assert reputation_of(importer, 2) == 1 + 200 + 100
+    assert reputation_of(importer, 3) == 1 + 25
+    assert importer.report.rejected == []
+    assert_consistent_source(importer)
+    again = run(importer.community.storage, directory)
+    assert reputation_of(again, 2) == 301 and reputation_of(again, 3) == 26
 
 
 def test_voters_are_placeholders_distinct_per_post_and_never_listed(site: Path) -> None:
@@ -452,7 +500,7 @@ def test_cli_imports_and_compares(
     status = main(["import", "stackexchange", str(site), "--db", url, "--compare", "--no-progress"])
     out = capsys.readouterr().out
     assert status == 0
-    assert "imported: upvote" in out and "bounties are not supported yet" in out
+    assert "imported: upvote" in out and "imported: bounty close (awarded)" in out
     assert "reputation compared with Users.xml: 3 members, 2 active" in out
     assert "setup" not in out
     assert main(["import", "stackexchange", str(tmp_path / "nowhere"), "--db", url]) == 2

@@ -228,6 +228,10 @@ def test_three_converted_referrals_complete_the_challenge_once(world, earned):
         (alice, "referral_challenge", "referral_challenge")
     ]
     assert sum(1 for e in earned if e.kind == "credit") == 4
+    # The badge reward is a real award of the badge service, held once.
+    held = [a.badge for a in c.badges.of(alice)]
+    assert held.count("referral_challenge") == 1
+    assert [a.member_id for a in c.badges.holders("referral_challenge")] == [alice]
 
 
 def test_reputation_rewards_go_to_the_ledger_once(make_community, earned):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
+from conftest import WITHOUT_BADGES
 from socialcrm import (
     Community,
     Conflict,
@@ -30,6 +31,12 @@ from socialcrm import (
 )
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_engine
 from socialcrm.domain.events import ReplyPosted
+
+
+@pytest.fixture
+def community(make_community: Any) -> Community:
+    """Without the built-in badges: these tests count every event a command records."""
+    return make_community(builtin_plugins=WITHOUT_BADGES)
 
 
 def _all_pending(c: Community) -> list[OutboxMessage]:

@@ -10,6 +10,8 @@ The public surface::
 
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
+from socialcrm.domain.badges import BadgeAward, BadgeDefinition, BadgeGrant
+from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.moderation import Verdict
 from socialcrm.domain.records import (
     ActivityTotals,
@@ -52,6 +54,8 @@ from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.services.held import HeldSubmission
 from socialcrm.services.trust import TrustReview
 from socialcrm.settings import (
+    BadgeSettings,
+    BountySettings,
     ChampionSettings,
     ContentSettings,
     FlagSettings,
@@ -69,6 +73,12 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "ActivityTotals",
     "AuditEntry",
+    "BadgeAward",
+    "BadgeDefinition",
+    "BadgeGrant",
+    "BadgeSettings",
+    "Bounty",
+    "BountySettings",
     "ChampionSettings",
     "Clock",
     "Comment",

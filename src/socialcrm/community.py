@@ -14,6 +14,8 @@ from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage
 from socialcrm.services.audit import Audit
+from socialcrm.services.badges import Badges
+from socialcrm.services.bounties import Bounties
 from socialcrm.services.champions import Champions
 from socialcrm.services.contests import Contests
 from socialcrm.services.flags import Flags
@@ -94,6 +96,8 @@ class Community:
         self.champions = Champions(runtime)
         self.contests = Contests(runtime)
         self.review = Review(runtime)
+        self.badges = Badges(runtime)
+        self.bounties = Bounties(runtime)
         self.leaderboard = leaderboard
         if leaderboard is not None:
             leaderboard.attach(self)

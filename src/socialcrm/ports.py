@@ -28,6 +28,8 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from socialcrm.domain.badges import AuthoredPost, BadgeAward
+from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.engagement import (
     AuthorStats,
     Contest,
@@ -247,6 +249,18 @@ class ThreadRepository(Protocol):
 
     def record_reply(self, thread_id: int, *, delta: int, at: datetime | None) -> None:
         """Add ``delta`` to ``reply_count``; move ``last_activity_at`` to ``at`` if given."""
+        ...
+
+    def add_views(self, thread_id: int, count: int) -> int:
+        """Add ``count`` (positive) to the thread's view count by an atomic increment.
+
+        Returns the count after the increment; ``NotFound`` (code
+        ``thread_not_found``) for an unknown thread.
+        """
+        ...
+
+    def views(self, thread_id: int) -> int:
+        """The thread's view count (0 for an unknown thread)."""
         ...
 
     def mark_deleted(self, thread_id: int, at: datetime) -> None:
@@ -1217,6 +1231,116 @@ class ContestRepository(Protocol):
     def due(self, at: datetime, *, limit: int) -> builtins.list[Contest]:
         """Undecided contests whose voting ended at or before ``at``, earliest end first
         (ties by id), at most ``limit``."""
+class BadgeRepository(Protocol):
+    """Badge awards, unique per badge, member and subject, and what badge checks read.
+
+    ``(badge, member_id, subject)`` is unique (a unique constraint in SQL): an award
+    is stored at most once, revoked or not, whatever the number of concurrent units.
+    """
+
+    def award(
+        self,
+        *,
+        badge: str,
+        member_id: int,
+        subject: str,
+        awarded_at: datetime,
+        post_id: int | None = None,
+    ) -> BadgeAward | None:
+        """Insert an award; ``None`` (nothing written, the unit usable) if that key exists.
+
+        ``NotFound`` (code ``member_not_found``) for an unknown member.
+        """
+        ...
+
+    def held(self, badge: str, member_id: int, subject: str) -> bool:
+        """Whether an award with that key exists (revoked ones included)."""
+        ...
+
+    def get(self, award_id: int) -> BadgeAward | None:
+        """The award with this id, or ``None``."""
+        ...
+
+    def for_member(self, member_id: int) -> builtins.list[BadgeAward]:
+        """The member's awards not revoked, oldest first (id ascending)."""
+        ...
+
+    def holders(self, badge: str, *, limit: int, offset: int = 0) -> builtins.list[BadgeAward]:
+        """Awards of the badge not revoked, to members who are not placeholders, by id."""
+        ...
+
+    def count_holders(self, badge: str) -> int:
+        """How many awards :meth:`holders` would list without a limit."""
+        ...
+
+    def revoke(self, award_id: int, *, at: datetime, by: int | None) -> bool:
+        """Mark the award revoked; a compare-and-set (``False`` if it was revoked already).
+
+        ``NotFound`` (code ``badge_award_not_found``) for an unknown id.
+        """
+        ...
+
+    def accepted_answers(self, member_id: int) -> int:
+        """Answers by the member accepted in live threads asked by someone else."""
+        ...
+
+    def authored_posts(self, member_id: int) -> builtins.list[AuthoredPost]:
+        """The member's posts that are live in live threads, by post id, with thread views."""
+        ...
+
+    def votes_given(self, member_id: int) -> tuple[int, int]:
+        """``(upvotes, downvotes)`` the member holds on posts now."""
+        ...
+
+
+class BountyRepository(Protocol):
+    """Bounties on questions; at most one open per thread (a unique key in SQL)."""
+
+    def open(
+        self,
+        *,
+        thread_id: int,
+        offered_by: int,
+        amount: int,
+        started_at: datetime,
+        ends_at: datetime,
+    ) -> Bounty:
+        """Insert an open bounty; ``Conflict`` (code ``bounty_already_open``) if one is open."""
+        ...
+
+    def get(self, bounty_id: int) -> Bounty | None:
+        """The bounty with this id, or ``None``."""
+        ...
+
+    def open_for_thread(self, thread_id: int) -> Bounty | None:
+        """The thread's open bounty, or ``None``."""
+        ...
+
+    def for_thread(self, thread_id: int) -> builtins.list[Bounty]:
+        """Every bounty of the thread, closed ones included, by id ascending."""
+        ...
+
+    def close(
+        self,
+        bounty_id: int,
+        *,
+        status: str,
+        closed_at: datetime,
+        closed_by: int | None,
+        answer_id: int | None = None,
+        awarded_to: int | None = None,
+        awarded_amount: int = 0,
+    ) -> bool:
+        """Close an open bounty with ``status``; a compare-and-set (``False`` if not open).
+
+        Closing frees the thread for a new bounty. ``NotFound`` (code
+        ``bounty_not_found``) for an unknown id; ``ValidationError`` for a status
+        that is not a closed one.
+        """
+        ...
+
+    def due(self, at: datetime, *, limit: int) -> builtins.list[Bounty]:
+        """Open bounties whose ``ends_at`` is at or before ``at``, earliest end first, then id."""
         ...
 
 
@@ -1308,6 +1432,16 @@ class UnitOfWork(Protocol):
         """The unit's review-queue repository."""
         ...
 
+    @property
+    def badges(self) -> BadgeRepository:
+        """The unit's badge repository."""
+        ...
+
+    @property
+    def bounties(self) -> BountyRepository:
+        """The unit's bounty repository."""
+        ...
+
     def commit(self) -> None:
         """Make every write of this unit durable."""
         ...
@@ -1365,4 +1499,6 @@ __all__ = [
     "PollRepository",
     "ContestRepository",
     "ReviewRepository",
+    "BadgeRepository",
+    "BountyRepository",
 ]

@@ -413,6 +413,59 @@ class RateLimitSettings:
 
 
 @attrs.frozen
+class BadgeSettings:
+    """Thresholds of the built-in badges (Stack Exchange's where it has them).
+
+    ``enthusiast_days`` consecutive UTC days visited (recorded by
+    ``members.record_visit``, which needs ``trust.enabled``); ``popular_question_views``
+    views of a question (recorded by ``threads.record_views``); the score thresholds
+    of nice, good and great posts; ``teacher_score`` for an answer; and the accepted
+    answers (self-solved ones not counted) for the three "accepted" badges.
+    ``backfill_batch_size`` members per unit of work in ``badges.backfill``;
+    ``held_cache_size`` award keys each community remembers as held, so that the
+    vote path skips re-reading them (cleared when full).
+    """
+
+    enthusiast_days: int = 30
+    popular_question_views: int = 1000
+    nice_score: int = 10
+    good_score: int = 25
+    great_score: int = 100
+    teacher_score: int = 1
+    accepted_bronze: int = 10
+    accepted_silver: int = 50
+    accepted_gold: int = 150
+    backfill_batch_size: int = 200
+    held_cache_size: int = 100_000
+
+
+@attrs.frozen
+class BountySettings:
+    """Bounties (Stack Exchange's rules by default).
+
+    A member holding the ``set_bounty`` privilege offers ``min_amount`` to
+    ``max_amount`` reputation (only on their own questions if ``asker_only``), open
+    ``default_days`` days unless they choose 1 to ``max_days``. Unawarded at the
+    end, ``auto_award_percent`` percent goes to the top-scoring answer posted after
+    the bounty started with a score of at least ``auto_award_min_score``; otherwise
+    it is lost. ``expire_batch`` bounties per run of ``bounties.close_expired``.
+    ``require_reputation``: the offer must leave the offerer at or above the
+    reputation floor (history imports turn it off: dumps lack the association
+    bonus, so the floor then limits what the offer takes).
+    """
+
+    min_amount: int = 50
+    max_amount: int = 500
+    default_days: int = 7
+    max_days: int = 30
+    asker_only: bool = False
+    auto_award_percent: int = 50
+    auto_award_min_score: int = 2
+    expire_batch: int = 500
+    require_reputation: bool = True
+
+
+@attrs.frozen
 class Settings:
     """Every tunable number of a community. All have documented defaults.
 
@@ -432,6 +485,8 @@ class Settings:
     champions: ChampionSettings = attrs.field(factory=ChampionSettings)
     content: ContentSettings = attrs.field(factory=ContentSettings)
     rate_limits: RateLimitSettings = attrs.field(factory=RateLimitSettings)
+    badges: BadgeSettings = attrs.field(factory=BadgeSettings)
+    bounties: BountySettings = attrs.field(factory=BountySettings)
     vote_lock_seconds: int = 300
     title_min_length: int = 10
     title_max_length: int = 150
@@ -479,6 +534,14 @@ class Settings:
         """Return a copy with some reward amounts changed."""
         return attrs.evolve(self, rewards=attrs.evolve(self.rewards, **amounts))
 
+    def with_badges(self, **thresholds: Any) -> Settings:
+        """Return a copy with some badge thresholds changed."""
+        return attrs.evolve(self, badges=attrs.evolve(self.badges, **thresholds))
+
+    def with_bounties(self, **rules: Any) -> Settings:
+        """Return a copy with some bounty settings changed."""
+        return attrs.evolve(self, bounties=attrs.evolve(self.bounties, **rules))
+
     def with_trust(self, **thresholds: Any) -> Settings:
         """Return a copy with some trust-level settings changed."""
         return attrs.evolve(self, trust=attrs.evolve(self.trust, **thresholds))
@@ -501,6 +564,8 @@ class Settings:
 
 
 __all__ = [
+    "BadgeSettings",
+    "BountySettings",
     "ChampionSettings",
     "ContentSettings",
     "DEFAULT_CHAMPION_PRIVILEGES",

@@ -94,6 +94,14 @@ flag_decided = _namespace.signal("flag_decided", doc="A moderator decided on a f
 moderation_budget_exceeded = _namespace.signal(
     "moderation_budget_exceeded", doc="This week's moderation time passed its budget."
 )
+member_visited = _namespace.signal("member_visited", doc="A member visited on a new UTC day.")
+thread_viewed = _namespace.signal("thread_viewed", doc="Views of a thread were recorded.")
+badge_awarded = _namespace.signal("badge_awarded", doc="A member earned a badge.")
+badge_revoked = _namespace.signal("badge_revoked", doc="Staff revoked a badge award.")
+bounty_offered = _namespace.signal("bounty_offered", doc="A bounty was offered.")
+bounty_awarded = _namespace.signal("bounty_awarded", doc="A bounty went to an answer.")
+bounty_expired = _namespace.signal("bounty_expired", doc="A bounty ended unawarded.")
+bounty_refunded = _namespace.signal("bounty_refunded", doc="A moderator refunded a bounty.")
 
 #: The signal for each event name.
 SIGNALS: dict[str, Signal] = {

@@ -24,6 +24,9 @@ from socialcrm.adapters.memory_engagement import (
     MemoryPolls,
     MemoryReferrals,
 )
+from socialcrm.adapters.memory_rewards import MemoryBadges, MemoryBounties
+from socialcrm.domain.badges import BadgeAward
+from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.engagement import AuthorStats
 from socialcrm.domain.moderation import check_decision, check_review_item
 from socialcrm.domain.records import (
@@ -86,6 +89,11 @@ class _Tables:
         self.import_ids: dict[tuple[str, str, str], int] = {}
         self.import_checkpoints: dict[tuple[str, str], int] = {}
         self.engagement = EngagementTables()
+        self.thread_views: dict[int, int] = {}
+        self.badge_awards: dict[int, BadgeAward] = {}
+        self.badge_by_key: dict[tuple[str, int, str], int] = {}
+        self.bounties: dict[int, Bounty] = {}
+        self.open_bounty_by_thread: dict[int, int] = {}
 
 
 @attrs.frozen
@@ -396,6 +404,16 @@ class _Threads(_Repository):
         if at is not None:
             changes["last_activity_at"] = at
         self._evolve(thread_id, **changes)
+
+    def add_views(self, thread_id: int, count: int) -> int:
+        if thread_id not in self._t.threads:
+            raise NotFound(f"no thread {thread_id}", code="thread_not_found")
+        total = self._t.thread_views.get(thread_id, 0) + count
+        self._j.put(self._t.thread_views, thread_id, total)
+        return total
+
+    def views(self, thread_id: int) -> int:
+        return self._t.thread_views.get(thread_id, 0)
 
     def mark_deleted(self, thread_id: int, at: datetime) -> None:
         self._evolve(thread_id, deleted_at=at)
@@ -1460,6 +1478,8 @@ class MemoryUnitOfWork:
         self.polls = MemoryPolls(self._journal, tables.engagement)
         self.contests = MemoryContests(self._journal, tables.engagement)
         self.review = _Review(self._journal)
+        self.badges = MemoryBadges(self._journal)
+        self.bounties = MemoryBounties(self._journal)
 
     def commit(self) -> None:
         """Keep every write made so far."""

@@ -19,6 +19,8 @@ from typing import ClassVar
 
 import attrs
 
+from socialcrm.domain.bounties import award_cause, offer_cause
+
 
 @attrs.frozen(kw_only=True)
 class Event:
@@ -735,6 +737,137 @@ class ModerationBudgetExceeded(Event):
     decisions: int
     estimated_minutes: int
     budget_minutes: int
+# ---------------------------------------------------------------- visits and views
+
+
+@attrs.frozen(kw_only=True)
+class MemberVisited(Event):
+    """A member's visit was recorded on a UTC day not marked visited before.
+
+    ``visited_at`` is the visit's time (its day is the one marked); only the first
+    visit of each day is an event.
+    """
+
+    name: ClassVar[str] = "member_visited"
+    member_id: int
+    visited_at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class ThreadViewed(Event):
+    """The host recorded ``count`` views of a thread; ``views`` is its total now."""
+
+    name: ClassVar[str] = "thread_viewed"
+    thread_id: int
+    space_id: int
+    thread_kind: str
+    author_id: int
+    count: int
+    views: int
+
+
+# ---------------------------------------------------------------- badges
+
+
+@attrs.frozen(kw_only=True)
+class BadgeAwarded(Event):
+    """A member earned a badge (``subject`` ``""`` for once-only badges).
+
+    ``actor_id`` is the member whose command triggered the check, the staff member
+    who awarded it by hand, or ``None`` for a job (backfill).
+    """
+
+    name: ClassVar[str] = "badge_awarded"
+    award_id: int
+    badge: str
+    tier: str
+    member_id: int
+    subject: str
+    post_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BadgeRevoked(Event):
+    """Staff revoked a badge award (``actor_id``); it is not awarded again automatically."""
+
+    name: ClassVar[str] = "badge_revoked"
+    award_id: int
+    badge: str
+    member_id: int
+    subject: str
+    reason: str = ""
+
+
+# ---------------------------------------------------------------- bounties
+
+
+@attrs.frozen(kw_only=True)
+class BountyOffered(Event):
+    """A member offered a bounty on a question; ``amount`` is deducted from them at once."""
+
+    name: ClassVar[str] = "bounty_offered"
+    bounty_id: int
+    thread_id: int
+    space_id: int
+    offered_by: int
+    amount: int
+    ends_at: datetime
+
+    @property
+    def cause(self) -> str | None:
+        return offer_cause(self.thread_id, self.bounty_id)
+
+
+@attrs.frozen(kw_only=True)
+class BountyAwarded(Event):
+    """A bounty went to an answer: chosen (``automatic`` false) or by the expiry job.
+
+    ``amount`` is what the answer's author receives (half the offer, by default,
+    when automatic).
+    """
+
+    name: ClassVar[str] = "bounty_awarded"
+    bounty_id: int
+    thread_id: int
+    space_id: int
+    answer_id: int
+    answer_author_id: int
+    offered_by: int
+    amount: int
+    automatic: bool = False
+
+    @property
+    def cause(self) -> str | None:
+        return award_cause(self.thread_id, self.answer_id, self.bounty_id)
+
+
+@attrs.frozen(kw_only=True)
+class BountyExpired(Event):
+    """A bounty ended with no qualifying answer: the offer is lost."""
+
+    name: ClassVar[str] = "bounty_expired"
+    bounty_id: int
+    thread_id: int
+    space_id: int
+    offered_by: int
+    amount: int
+
+
+@attrs.frozen(kw_only=True)
+class BountyRefunded(Event):
+    """A moderator cancelled an open bounty; the offer's entry is compensated."""
+
+    name: ClassVar[str] = "bounty_refunded"
+    bounty_id: int
+    thread_id: int
+    space_id: int
+    offered_by: int
+    amount: int
+    reason: str = ""
+
+    @property
+    def reversed_causes(self) -> tuple[str, ...]:
+        return (offer_cause(self.thread_id, self.bounty_id),)
 
 
 #: Every concrete event class, in documentation order.
@@ -785,4 +918,12 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PostUnhidden,
     FlagDecided,
     ModerationBudgetExceeded,
+    MemberVisited,
+    ThreadViewed,
+    BadgeAwarded,
+    BadgeRevoked,
+    BountyOffered,
+    BountyAwarded,
+    BountyExpired,
+    BountyRefunded,
 )

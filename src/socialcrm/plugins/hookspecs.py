@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from socialcrm.domain.badges import BadgeDefinition
     from socialcrm.domain.engagement import Referral, ReferralReward
     from socialcrm.domain.events import Event
     from socialcrm.domain.limits import LimitBreach
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from socialcrm.domain.records import Member, ReputationChange, Space, Thread, Vote
     from socialcrm.domain.trust import TrustActivity
     from socialcrm.plugins.context import HookContext
+    from socialcrm.settings import Settings
 
 PROJECT_NAME = "socialcrm"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -245,4 +247,27 @@ def socialcrm_referral_rewards(
         this one included.
     :param context: the current transaction's context.
     :returns: rewards, or ``None`` for none.
+    """
+
+
+# ---------------------------------------------------------------- badges
+
+
+@hookspec
+def socialcrm_badges(settings: Settings) -> Iterable[BadgeDefinition] | None:
+    """Offer badge definitions (a *collecting* hook: every result is used).
+
+    Called once, when the :class:`~socialcrm.Community` is created. Return the
+    :class:`~socialcrm.domain.badges.BadgeDefinition` records this plugin
+    contributes, or ``None``. Slugs must be unique across plugins (a duplicate
+    raises ``ValidationError`` when the community is created); to replace a
+    built-in badge, leave its plugin out (``builtin_plugins=...``) and offer your own.
+
+    Each definition's ``check`` then runs inside the transaction of every event
+    named in its ``triggers``; the grants it returns are stored at most once per
+    member (and subject, for repeatable badges) and announced by ``BadgeAwarded``.
+
+    :param settings: the community's settings (``settings.badges`` holds the
+        built-in thresholds).
+    :returns: badge definitions, or ``None``.
     """

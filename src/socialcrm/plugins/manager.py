@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pluggy
 
 from socialcrm.plugins import hookspecs
+from socialcrm.plugins.badges import BADGE_PLUGINS
 from socialcrm.plugins.champions import ChampionPrivileges
 from socialcrm.plugins.content_rules import (
     DuplicatePosts,
@@ -38,6 +39,7 @@ DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
     ("socialcrm.new_user_counts", NewUserPostCounts),
     ("socialcrm.daily_topics", DailyTopics),
     ("socialcrm.daily_votes", DailyVotes),
+    *BADGE_PLUGINS,
 )
 
 

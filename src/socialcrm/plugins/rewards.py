@@ -6,7 +6,9 @@
 * accepted answer: +15 to its author and +2 to the asker, exempt from the cap;
   nothing for accepting one's own answer;
 * community-wiki posts earn their author nothing (votes and acceptance); the
-  voter's downvote cost and the accepter's +2 still apply.
+  voter's downvote cost and the accepter's +2 still apply;
+* bounty: the offerer pays the amount when offering, the answer's author receives
+  what was awarded; both exempt from the cap.
 
 Undoing a vote or an accept is not a rule: the core writes compensating entries
 equal to what was applied. Replace this plugin to change how reputation is earned.
@@ -14,7 +16,14 @@ equal to what was applied. Replace this plugin to change how reputation is earne
 
 from __future__ import annotations
 
-from socialcrm.domain.events import AnswerAccepted, Event, VoteCast, VoteChanged
+from socialcrm.domain.events import (
+    AnswerAccepted,
+    BountyAwarded,
+    BountyOffered,
+    Event,
+    VoteCast,
+    VoteChanged,
+)
 from socialcrm.domain.records import ReputationChange
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
@@ -32,7 +41,7 @@ class StackExchangeRewards:
     def socialcrm_reputation_changes(
         self, event: Event, context: HookContext
     ) -> list[ReputationChange] | None:
-        """Reputation for votes and accepted answers."""
+        """Reputation for votes, accepted answers and bounties."""
         rewards = context.settings.rewards
         if isinstance(event, (VoteCast, VoteChanged)):
             if event.value > 0:
@@ -63,6 +72,10 @@ class StackExchangeRewards:
                     ),
                 )
             return accepted
+        if isinstance(event, BountyOffered):
+            return [ReputationChange(event.offered_by, -event.amount, "bounty_offered")]
+        if isinstance(event, BountyAwarded):
+            return [ReputationChange(event.answer_author_id, event.amount, "bounty_awarded")]
         return None
 
     def upvote_amount(

@@ -46,6 +46,10 @@ AUDIT_ACTIONS = (
     "flags_disagreed",
     "flags_deferred",
     "moderation_budget_exceeded",
+    "badge_awarded",
+    "badge_revoked",
+    "bounty_awarded",
+    "bounty_refunded",
 )
 
 

@@ -32,13 +32,22 @@ from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
 def grant_contest_badge(tx: Transaction, *, member_id: int, contest_id: int, position: int) -> None:
-    """Call point of the badge service for contest winners (PENDING: connected at merge).
+    """Award the ``contest_winner`` badge (repeatable: once per contest) to a winner.
 
-    Until the badge service is connected here, winners are recorded
-    (``contests.winners``) and announced by ``contest_decided``, but no badge
-    award is stored. The lead replaces this body with the badge service's award
-    call, in the same unit of work.
+    Runs in the unit of work that records the winners; the badge is defined by
+    the built-in ``socialcrm.badges.engagement`` plugin. Without it (a host that
+    leaves the plugin out) no badge is awarded: the winners are still recorded
+    and announced by ``contest_decided``.
     """
+    from socialcrm.services.badge_engine import award_badge
+
+    if CONTEST_BADGE not in tx.runtime.badges:
+        return
+    award_badge(tx, CONTEST_BADGE, member_id, subject=f"contest:{contest_id}", actor_id=None)
+
+
+#: The badge contest winners receive (``socialcrm.badges.engagement``).
+CONTEST_BADGE = "contest_winner"
 
 
 def refuse_vote_outside_voting_window(tx: Transaction, thread: Thread, post: Post) -> None:

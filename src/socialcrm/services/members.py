@@ -9,7 +9,13 @@ import attrs
 
 from socialcrm.clock import ensure_utc
 from socialcrm.domain import validation
-from socialcrm.domain.events import MemberJoined, ProfileUpdated, RoleGranted, RoleRevoked
+from socialcrm.domain.events import (
+    MemberJoined,
+    MemberVisited,
+    ProfileUpdated,
+    RoleGranted,
+    RoleRevoked,
+)
 from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role, visible_thread
@@ -219,7 +225,9 @@ class Members:
         Trusted host call, e.g. from a middleware once per session or request.
         ``at`` (aware, not in the future; the clock's now by default) picks the
         day, for imports. A TL1 member is checked for promotion when the day is new
-        (visits count for TL2 only). Returns the member, with the level after any promotion.
+        (visits count for TL2 only). The first visit of a day records ``MemberVisited``
+        (the enthusiast badge counts those days). Returns the member, with the level
+        after any promotion.
         """
         mid = validation.identifier(member, "member")
         moment = self._activity_time(at)
@@ -230,6 +238,7 @@ class Members:
             if not self._rt.settings.trust.enabled:
                 return found
             if tx.uow.activity.mark_visited(mid, moment.date()):
+                tx.record(MemberVisited(at=tx.now, actor_id=mid, member_id=mid, visited_at=moment))
                 found = promote_after_activity(tx, found, actor_id=mid, levels=AFTER_TL2_INPUTS)
             return found
 

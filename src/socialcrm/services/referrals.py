@@ -32,14 +32,17 @@ REWARD_RULE_MAX_LENGTH = 64
 
 
 def grant_badge_reward(tx: Transaction, *, member_id: int, badge: str, cause: str) -> None:
-    """Call point of the badge service for badge rewards (PENDING: connected at merge).
+    """Award a referral reward's badge in the conversion's unit of work.
 
-    The badges work lands separately; until it is connected here, a ``badge``
-    reward is recorded (``referral_rewards``) and announced by the
-    ``referral_reward_earned`` signal with ``kind="badge"``, but no badge award
-    is stored. The lead replaces this body with the badge service's award call,
-    in the same unit of work.
+    The badge must be in the community's catalog (the built-in
+    ``socialcrm.badges.engagement`` plugin defines ``referral_challenge``, the
+    default ``ReferralSettings.challenge_badge``); an unknown slug raises
+    ``NotFound`` (``badge_not_found``) and the conversion changes nothing. A badge
+    the member holds already is not awarded again.
     """
+    from socialcrm.services.badge_engine import award_badge
+
+    award_badge(tx, badge, member_id, subject=cause, actor_id=None)
 
 
 def _checked(reward: object) -> ReferralReward:

@@ -33,6 +33,7 @@ from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.services.activity import TRUST_INPUT_EVENTS, track_trust_inputs
+from socialcrm.services.badge_engine import BadgeCatalog, check_badges
 from socialcrm.services.ledger import apply_event_reputation
 from socialcrm.settings import Settings
 from socialcrm.signals import send_committed
@@ -96,7 +97,7 @@ class Transaction:
             self.uow.outbox.add_many(messages)
 
     def record(self, event: Event) -> None:
-        """Record an event: outbox, hooks, its reputation, then the trust inputs it changes."""
+        """Record an event: outbox, hooks, its reputation, the trust inputs, then badges."""
         self.events.append(event)
         self._write_outbox(event)
         self.runtime.on_event_hook(event=event, context=self.context)
@@ -104,12 +105,16 @@ class Transaction:
             apply_event_reputation(self, event)
         if event.name in TRUST_INPUT_EVENTS and self.runtime.settings.trust.enabled:
             track_trust_inputs(self, event)
+        if event.name in self.runtime.badges.by_trigger:
+            check_badges(self, event)
 
     def record_side_effect(self, event: Event) -> None:
-        """Record an event the ledger produced: outbox and hooks, but no reward rules."""
+        """Record an event the ledger produced: outbox, hooks and badges, but no reward rules."""
         self.events.append(event)
         self._write_outbox(event)
         self.runtime.on_event_hook(event=event, context=self.context)
+        if event.name in self.runtime.badges.by_trigger:
+            check_badges(self, event)
 
 
 class Runtime:
@@ -130,6 +135,7 @@ class Runtime:
         self.clock = clock
         self.hooks = plugin_manager.hook
         self.on_event_hook = plugin_manager.hook.socialcrm_on_event
+        self.badges = BadgeCatalog.collect(plugin_manager.hook, settings)
         self._group: ContextVar[Transaction | None] = ContextVar(
             f"socialcrm_group_{id(self)}", default=None
         )

@@ -14,6 +14,7 @@ from socialcrm.domain.events import (
     ThreadClosed,
     ThreadReopened,
     ThreadStarted,
+    ThreadViewed,
 )
 from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Space, Thread
 from socialcrm.errors import (
@@ -43,6 +44,9 @@ from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
+
+#: The most views one ``threads.record_views`` call may add.
+MAX_VIEWS_PER_CALL = 1_000_000
 
 
 def space_and_descendants(spaces: Mapping[int, Space], root_id: int) -> list[int]:
@@ -308,6 +312,44 @@ class Threads:
             raise PermissionDenied("only the asker may accept an answer", code="not_the_asker")
         if thread.status != "open":
             raise Conflict("the thread is closed", code="thread_closed")
+
+    @retry_transient
+    def record_views(self, *, thread: int, count: int = 1, viewer: int | None = None) -> int:
+        """Count ``count`` views of a thread (1 to :data:`MAX_VIEWS_PER_CALL`); return the total.
+
+        Trusted host call, like ``members.record_visit``: call it from the thread's
+        page, or batch the views you counted (each call records one
+        ``ThreadViewed`` event, which the popular-question badge checks). The
+        thread must be visible to ``viewer`` (``None``: an anonymous visitor).
+        """
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise ValidationError(f"count must be an integer, got {count!r}", field="count")
+        if not 1 <= count <= MAX_VIEWS_PER_CALL:
+            raise ValidationError(
+                f"count must be from 1 to {MAX_VIEWS_PER_CALL}, got {count}", field="count"
+            )
+        with self._rt.command() as tx:
+            found, space = visible_thread(tx.uow, optional_viewer(tx.uow, viewer), thread)
+            total = tx.uow.threads.add_views(found.id, count)
+            tx.record(
+                ThreadViewed(
+                    at=tx.now,
+                    actor_id=viewer,
+                    thread_id=found.id,
+                    space_id=space.id,
+                    thread_kind=found.kind,
+                    author_id=found.author_id,
+                    count=count,
+                    views=total,
+                )
+            )
+            return total
+
+    def views(self, *, actor: int | None, thread: int) -> int:
+        """How many views of the thread were recorded (it must be visible to ``actor``)."""
+        with self._rt.query() as uow:
+            found = visible_thread(uow, optional_viewer(uow, actor), thread)[0]
+            return uow.threads.views(found.id)
 
     # ------------------------------------------------------------ queries
 

@@ -27,6 +27,8 @@ pytest.register_assert_rewrite(
     "socialcrm.testing.contract.outbox",
     "socialcrm.testing.contract.sanctions",
     "socialcrm.testing.contract.audit",
+    "socialcrm.testing.contract.badges",
+    "socialcrm.testing.contract.bounties",
     "socialcrm.testing.contract.properties",
 )
 

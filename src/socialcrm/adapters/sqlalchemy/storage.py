@@ -23,6 +23,8 @@ from socialcrm.adapters.sqlalchemy.prepared import StatementFactory, storage_err
 from socialcrm.adapters.sqlalchemy.repositories import (
     ActivityStatements,
     AuditStatements,
+    BadgeStatements,
+    BountyStatements,
     ContestStatements,
     FlagStatements,
     ImportStatements,
@@ -37,6 +39,8 @@ from socialcrm.adapters.sqlalchemy.repositories import (
     SpaceStatements,
     SQLActivityRepository,
     SQLAuditRepository,
+    SQLBadgeRepository,
+    SQLBountyRepository,
     SQLContestRepository,
     SQLFlagRepository,
     SQLImportRepository,
@@ -101,6 +105,8 @@ class _Statements:
         "polls",
         "contests",
         "review",
+        "badges",
+        "bounties",
     )
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
@@ -121,6 +127,8 @@ class _Statements:
         self.polls = PollStatements(tables, prepare)
         self.contests = ContestStatements(tables, prepare)
         self.review = ReviewStatements(tables, prepare)
+        self.badges = BadgeStatements(tables, prepare)
+        self.bounties = BountyStatements(tables, prepare)
 
 
 class SQLAlchemyUnitOfWork:
@@ -152,6 +160,8 @@ class SQLAlchemyUnitOfWork:
         "polls",
         "contests",
         "review",
+        "badges",
+        "bounties",
     )
 
     def __init__(
@@ -197,6 +207,8 @@ class SQLAlchemyUnitOfWork:
             connection, statements.contests, savepoints=savepoints
         )
         self.review = SQLReviewRepository(connection, statements.review, savepoints=savepoints)
+        self.badges = SQLBadgeRepository(connection, statements.badges, savepoints=savepoints)
+        self.bounties = SQLBountyRepository(connection, statements.bounties, savepoints=savepoints)
 
     @property
     def connection(self) -> Connection:

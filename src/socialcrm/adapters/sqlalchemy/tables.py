@@ -55,6 +55,16 @@ Design notes:
   (which source row became which local row, how far each stage got). Keys are
   at most 191 characters so a three-column primary key stays within InnoDB's
   3072-byte limit in utf8mb4. No foreign keys: the state outlives nothing.
+* ``badge_awards`` holds every badge award, revoked ones too; the unique key
+  ``(badge, member_id, subject)`` is what keeps a badge from being awarded twice
+  (``subject`` is ``''`` for once-only badges, e.g. ``post:12`` for repeatable
+  ones). Only ``member_id`` is a foreign key; ``post_id`` names the post a
+  badge was earned by. ``threads.view_count`` (server default 0) counts the views
+  the host records.
+* ``bounties``: every bounty, closed ones too. ``open_thread_id`` is the thread's
+  id while the bounty is open and NULL once it closes; its unique key allows one
+  open bounty per thread (NULLs never clash on any of the three databases).
+  ``(status, ends_at)`` serves the expiry job.
 * ``posts.community_wiki`` marks posts owned by the community (they earn their
   author nothing under the built-in reward rules).
 * ``invitations`` holds invite codes by the SHA-256 hex digest of the code
@@ -131,6 +141,7 @@ AUDIT_ACTION_LENGTH = 64
 IMPORT_KEY_LENGTH = 191
 CODE_HASH_LENGTH = 64
 REWARD_KEY_LENGTH = 191
+BADGE_KEY_LENGTH = 64
 
 
 @attrs.frozen
@@ -168,6 +179,8 @@ class Tables:
     contests: Table
     contest_winners: Table
     review_items: Table
+    badge_awards: Table
+    bounties: Table
 
 
 def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
@@ -244,6 +257,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("last_activity_at", UTCDateTime, nullable=False),
         Column("deleted_at", UTCDateTime, nullable=True),
         Column("hidden_at", UTCDateTime, nullable=True),
+        Column("view_count", Integer, nullable=False, server_default=text("0")),
         Index(f"ix_{p}threads_activity", "space_id", "deleted_at", "last_activity_at"),
         Index(f"ix_{p}threads_created", "space_id", "deleted_at", "created_at"),
         Index(None, "author_id"),
@@ -570,6 +584,23 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
     )
+    badge_awards = Table(
+        f"{p}badge_awards",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("badge", case_sensitive_string(BADGE_KEY_LENGTH), nullable=False),
+        Column("member_id", Integer, fk("members"), nullable=False),
+        Column("subject", case_sensitive_string(BADGE_KEY_LENGTH), nullable=False),
+        Column("awarded_at", UTCDateTime, nullable=False),
+        Column("post_id", Integer, nullable=True),
+        Column("revoked_at", UTCDateTime, nullable=True),
+        Column("revoked_by", Integer, nullable=True),
+        # The storage-level guarantee: a badge once per member and subject.
+        UniqueConstraint("badge", "member_id", "subject"),
+        Index(None, "member_id", "id"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     polls = Table(
         f"{p}polls",
         md,
@@ -642,6 +673,30 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "member_id"),
         **MYSQL_TABLE_OPTIONS,
     )
+    bounties = Table(
+        f"{p}bounties",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("thread_id", Integer, fk("threads"), nullable=False),
+        Column("offered_by", Integer, fk("members"), nullable=False),
+        Column("amount", Integer, nullable=False),
+        Column("started_at", UTCDateTime, nullable=False),
+        Column("ends_at", UTCDateTime, nullable=False),
+        Column("status", String(CODE_LENGTH), nullable=False),
+        # The thread's id while open, NULL once closed: unique, so one open bounty a thread.
+        Column("open_thread_id", Integer, nullable=True),
+        Column("answer_id", Integer, nullable=True),
+        Column("awarded_to", Integer, nullable=True),
+        Column("awarded_amount", Integer, nullable=False),
+        Column("closed_at", UTCDateTime, nullable=True),
+        Column("closed_by", Integer, nullable=True),
+        UniqueConstraint("open_thread_id"),
+        Index(None, "thread_id"),
+        Index(None, "offered_by"),
+        Index(None, "status", "ends_at"),
+        sqlite_autoincrement=True,
+        **MYSQL_TABLE_OPTIONS,
+    )
     return Tables(
         metadata=md,
         prefix=prefix,
@@ -674,6 +729,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         contests=contests,
         contest_winners=contest_winners,
         review_items=review_items,
+        badge_awards=badge_awards,
+        bounties=bounties,
     )
 
 

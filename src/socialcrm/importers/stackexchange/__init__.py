@@ -7,11 +7,11 @@
     report = import_stackexchange("sqlite:///community.db", "dumps/quantumcomputing")
     print("\\n".join(report.lines()))
 
-Reputation is never copied from Users.xml: every vote and accept is replayed in
+Reputation is never copied from Users.xml: every vote, accept and bounty is replayed in
 time order through the Stack Exchange preset (:mod:`socialcrm.plugins.stackexchange`),
 so the daily cap, the floor and the exemptions apply as they did. Voters are
 anonymised in public dumps: each vote is cast by a placeholder member (never listed
-or ranked), distinct per post. Bounties, badges, post links, suggested edits and the
+or ranked), distinct per post. Badges, post links, suggested edits and the
 association bonus are counted in the report but not imported. See docs/migrating.md.
 """
 

@@ -35,13 +35,22 @@ def import_settings(base: Settings | None = None) -> Settings:
 
     Reward amounts, the cap and the floor stay ``base``'s. Lifted: the vote lock
     (dumps hold only the final vote), text lengths (bodies are rendered HTML,
-    titles may be shorter than socialcrm's minimum), the tag privilege, and the rate
-    limits (the replay posts and votes at the pace the history happened, many
-    commands per replayed second).
+    titles may be shorter than socialcrm's minimum), the tag privilege, the rate limits
+    (the replay posts and votes at the pace the history happened, many commands per
+    replayed second), and the bounty bounds (amounts Stack Exchange allowed in its time;
+    offers by members whose computed reputation is short, since dumps lack the
+    association bonus).
     """
-    settings = base or Settings()
+    base = base or Settings()
     return attrs.evolve(
-        settings.with_rate_limits(enabled=False),
+        base.with_rate_limits(enabled=False),
+        bounties=attrs.evolve(
+            base.bounties,
+            min_amount=1,
+            max_amount=100_000,
+            max_days=365,
+            require_reputation=False,
+        ),
         vote_lock_seconds=0,
         title_min_length=1,
         title_max_length=500,

@@ -7,8 +7,12 @@ checkpoint (the position of its last row):
 1. ``users``: a member per row of Users.xml (external id ``se:<Id>``).
 2. ``posts``: a thread per question, a reply per answer (community wiki kept).
 3. ``comments``: a comment per row of Comments.xml.
-4. ``votes``: upvotes, downvotes and accepts of Votes.xml, in file order (the order
-   in which Stack Exchange recorded them), each at its day's start.
+4. ``votes``: upvotes, downvotes, accepts and bounties of Votes.xml, in file order
+   (the order in which Stack Exchange recorded them), each at its day's start. A
+   bounty start (type 8) offers ``BountyAmount`` on the question through
+   ``community.bounties.offer``; a bounty close (type 9) on an answer awards it
+   its ``BountyAmount`` (less than the offer: the automatic half), on the question
+   itself without an amount marks the bounty lost.
 5. ``closures``: questions with a ``ClosedDate`` are closed, at that time.
 
 A batch a command refuses is rolled back whole and replayed one row per unit, so
@@ -36,6 +40,7 @@ from socialcrm.importers.stackexchange.progress import ImportProgress, NoProgres
 from socialcrm.importers.stackexchange.report import VOTE_TYPES, ImportReport
 from socialcrm.plugins.stackexchange import PLUGIN_NAME, StackExchangePreset
 from socialcrm.ports import Storage
+from socialcrm.services.bounties import close_from_history
 from socialcrm.settings import Settings
 
 #: Stages in the order they run (each has a checkpoint).
@@ -334,7 +339,7 @@ class StackExchangeImporter:
         kind = row.integer("VoteTypeId")
         name = VOTE_TYPES.get(kind, f"type {kind}")
         if kind in (8, 9):
-            batch.counts[f"not imported: {name} (bounties are not supported yet)"] += 1
+            self._bounty(row, batch, kind, name)
             return
         if kind not in (1, 2, 3):
             batch.counts[f"not imported: {name}"] += 1
@@ -355,6 +360,29 @@ class StackExchangeImporter:
         voter = self._member(batch, "voter", slot, f"Anonymous voter {slot}")
         self.community.votes.cast(actor=voter, post=post, value=1 if kind == 2 else -1)
         batch.counts[f"imported: {name}"] += 1
+
+    def _bounty(self, row: dump.Row, batch: _Batch, kind: int, name: str) -> None:
+        """Replay a bounty start (8: offered on the question) or close (9: awarded or not)."""
+        post_id = str(row.integer("PostId"))
+        amount = row.optional_integer("BountyAmount")
+        self.clock.set(_day(row.time()))
+        if kind == 8:
+            thread = self._local(batch, "thread", post_id)
+            user = row.text("UserId")
+            offerer = None if user is None else self._local(batch, "user", user)
+            if thread is None or offerer is None or not amount:
+                batch.counts[f"not imported: {name} on a question or by a user missing"] += 1
+                return
+            self.community.bounties.offer(actor=offerer, thread=thread, amount=amount)
+            batch.counts[f"imported: {name}"] += 1
+            return
+        post = self._local(batch, "post", post_id)
+        if post is None:
+            batch.counts[f"not imported: {name} on a post missing from the dump"] += 1
+            return
+        runtime = self.community._runtime
+        outcome = close_from_history(runtime, post=post, amount=amount, actor_id=None)
+        batch.counts[f"imported: {name} ({outcome.replace('_', ' ')})"] += 1
 
     def _closure(self, row: dump.Row, batch: _Batch) -> None:
         closed = row.optional_time("ClosedDate")

@@ -5,6 +5,8 @@ documents: transactions, uniqueness, orderings and tie-breaks, counters,
 soft deletes, the ledger queries, the outbox, sanctions, the audit log, the
 review queue, the trust-level activity, invitations, referrals, polls and contests, and the
 timezone of every datetime. socialcrm runs it
+soft deletes, the ledger queries, the outbox, sanctions, the audit log, badges,
+bounties, the trust-level activity and the timezone of every datetime. socialcrm runs it
 against its in-memory and SQLAlchemy adapters; host applications run it against
 the adapters they write themselves.
 
@@ -48,6 +50,8 @@ import pytest
 from socialcrm.ports import Storage
 from socialcrm.testing.contract.activity import ActivityContract
 from socialcrm.testing.contract.audit import AuditContract
+from socialcrm.testing.contract.badges import BadgeContract
+from socialcrm.testing.contract.bounties import BountyContract
 from socialcrm.testing.contract.conflicts import ConflictContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
 from socialcrm.testing.contract.engagement import ContestContract, EngagementContract
@@ -91,6 +95,8 @@ class StorageContract(
     EngagementContract,
     ContestContract,
     RateLimitCountContract,
+    BadgeContract,
+    BountyContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

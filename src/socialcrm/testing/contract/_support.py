@@ -334,6 +334,9 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
         "audit": uow.audit.entries(limit=1000),
         "import_ids": uow.imports.local_ids(source="contract", kind="post"),
         "import_checkpoint": uow.imports.checkpoint(source="contract", stage="posts"),
+        "badges": [uow.badges.for_member(m) for m in people],
+        "views": uow.threads.views(g.thread.id),
+        "bounties": uow.bounties.for_thread(g.thread.id),
     }
 
 
@@ -404,6 +407,17 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
     "imports.set_checkpoint": lambda uow, g: uow.imports.set_checkpoint(
         source="contract", stage="posts", position=7
     ),
+    "badges.award": lambda uow, g: uow.badges.award(
+        badge="contract", member_id=g.author.id, subject="", awarded_at=_at(30)
+    ),
+    "threads.add_views": lambda uow, g: uow.threads.add_views(g.thread.id, 3),
+    "bounties.open": lambda uow, g: uow.bounties.open(
+        thread_id=g.thread.id,
+        offered_by=g.author.id,
+        amount=50,
+        started_at=_at(30),
+        ends_at=_at(90),
+    ),  # fmt: skip
 }
 
 

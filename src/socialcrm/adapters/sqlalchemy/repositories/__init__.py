@@ -5,6 +5,11 @@ from socialcrm.adapters.sqlalchemy.repositories.activity import (
     SQLActivityRepository,
 )
 from socialcrm.adapters.sqlalchemy.repositories.audit import AuditStatements, SQLAuditRepository
+from socialcrm.adapters.sqlalchemy.repositories.badges import BadgeStatements, SQLBadgeRepository
+from socialcrm.adapters.sqlalchemy.repositories.bounties import (
+    BountyStatements,
+    SQLBountyRepository,
+)
 from socialcrm.adapters.sqlalchemy.repositories.contests import (
     ContestStatements,
     SQLContestRepository,
@@ -49,6 +54,10 @@ __all__ = [
     "AuditStatements",
     "ReviewStatements",
     "SQLReviewRepository",
+    "BadgeStatements",
+    "SQLBadgeRepository",
+    "BountyStatements",
+    "SQLBountyRepository",
     "SanctionStatements",
     "SQLAuditRepository",
     "SQLSanctionRepository",

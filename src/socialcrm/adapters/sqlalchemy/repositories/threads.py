@@ -15,7 +15,7 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Thread
-from socialcrm.errors import ValidationError
+from socialcrm.errors import NotFound, ValidationError
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
@@ -118,6 +118,10 @@ class ThreadStatements:
         self.unhide = prepare.core(
             update(t).where(by_id, t.c.hidden_at.is_not(None)).values(hidden_at=None)
         )
+        self.add_views = prepare.core(
+            update(t).where(by_id).values(view_count=t.c.view_count + bindparam("count"))
+        )
+        self.views = prepare.core(select(t.c.view_count).where(by_id))
         self.known_tags = prepare.core(
             select(tags.c.name).where(tags.c.name.in_(bindparam("names", expanding=True)))
         )
@@ -230,6 +234,18 @@ class SQLThreadRepository(SQLRepository):
         else:
             params = {"thread_id": thread_id, "delta": delta, "at": at}
             self._q.add_replies_at.write(self._conn, params)
+
+    def add_views(self, thread_id: int, count: int) -> int:
+        """Atomically add ``count`` views; return the new total."""
+        key = {"thread_id": thread_id}
+        if not self._q.add_views.write(self._conn, {**key, "count": count}):
+            raise NotFound(f"no thread {thread_id}", code="thread_not_found")
+        return int(self._q.views.scalar(self._conn, key))
+
+    def views(self, thread_id: int) -> int:
+        """The thread's view count, 0 if unknown."""
+        found = self._q.views.scalar(self._conn, {"thread_id": thread_id})
+        return 0 if found is None else int(found)
 
     def mark_deleted(self, thread_id: int, at: datetime) -> None:
         """Soft-delete the thread."""

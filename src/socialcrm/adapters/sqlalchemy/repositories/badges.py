@@ -1,0 +1,228 @@
+"""Badge awards (unique per badge, member and subject) and the reads badge checks make."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, case, func, insert, not_, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.badges import AuthoredPost, BadgeAward
+from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.errors import NotFound
+
+#: Column order of every award query; ``_award_from_row`` unpacks in this order.
+AWARD_FIELDS = (
+    "id",
+    "badge",
+    "member_id",
+    "subject",
+    "awarded_at",
+    "post_id",
+    "revoked_at",
+    "revoked_by",
+)
+
+
+def _award_from_row(row: Sequence[Any]) -> BadgeAward:
+    id_, badge, member_id, subject, awarded_at, post_id, revoked_at, revoked_by = row
+    return BadgeAward(
+        id=id_,
+        badge=badge,
+        member_id=member_id,
+        subject=subject,
+        awarded_at=awarded_at,
+        post_id=post_id,
+        revoked_at=revoked_at,
+        revoked_by=revoked_by,
+    )
+
+
+class BadgeStatements:
+    """The badge statements, built once per storage so the compiled cache is hit.
+
+    ``held`` runs on every triggering event whose badge is not known to be held,
+    so it is a hot statement (direct on pysqlite).
+    """
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        a, m = tables.badge_awards, tables.members
+        t, p, v = tables.threads, tables.posts, tables.votes
+        columns = [a.c[name] for name in AWARD_FIELDS]
+        not_revoked = a.c.revoked_at.is_(None)
+        self.insert = prepare.core(insert(a))
+        self.member_exists = prepare.core(select(m.c.id).where(m.c.id == bindparam("member_id")))
+        self.held = prepare.hot(
+            select(a.c.id).where(
+                a.c.badge == bindparam("badge"),
+                a.c.member_id == bindparam("member_id"),
+                a.c.subject == bindparam("subject"),
+            )
+        )
+        self.get = prepare.core(select(*columns).where(a.c.id == bindparam("award_id")))
+        self.for_member = prepare.core(
+            select(*columns)
+            .where(a.c.member_id == bindparam("member_id"), not_revoked)
+            .order_by(a.c.id)
+        )
+        listed = and_(
+            a.c.badge == bindparam("badge"),
+            not_revoked,
+            not_(m.c.roles.contains(PLACEHOLDER_ROLE)),
+        )
+        joined = a.join(m, m.c.id == a.c.member_id)
+        self.holders = prepare.core(
+            select(*columns)
+            .select_from(joined)
+            .where(listed)
+            .order_by(a.c.id)
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+        self.count_holders = prepare.core(select(func.count()).select_from(joined).where(listed))
+        self.revoke = prepare.core(
+            update(a)
+            .where(a.c.id == bindparam("award_id"), not_revoked)
+            .values(revoked_at=bindparam("at"), revoked_by=bindparam("by"))
+        )
+        self.accepted_answers = prepare.core(
+            select(func.count())
+            .select_from(t.join(p, p.c.id == t.c.accepted_answer_id))
+            .where(
+                p.c.author_id == bindparam("member_id"),
+                t.c.author_id != bindparam("member_id"),
+                t.c.deleted_at.is_(None),
+                p.c.deleted_at.is_(None),
+            )
+        )
+        self.authored_posts = prepare.core(
+            select(p.c.id, t.c.id, t.c.kind, p.c.is_opening, p.c.score, t.c.view_count)
+            .select_from(p.join(t, t.c.id == p.c.thread_id))
+            .where(
+                p.c.author_id == bindparam("member_id"),
+                p.c.deleted_at.is_(None),
+                t.c.deleted_at.is_(None),
+            )
+            .order_by(p.c.id)
+        )
+        self.votes_given = prepare.core(
+            select(
+                func.coalesce(func.sum(case((v.c.value > 0, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((v.c.value < 0, 1), else_=0)), 0),
+            ).where(v.c.member_id == bindparam("member_id"))
+        )
+
+
+class SQLBadgeRepository(SQLRepository):
+    """:class:`socialcrm.ports.BadgeRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: BadgeStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def award(
+        self,
+        *,
+        badge: str,
+        member_id: int,
+        subject: str,
+        awarded_at: datetime,
+        post_id: int | None = None,
+    ) -> BadgeAward | None:
+        """Insert the award; ``None`` when the key exists (the unique key decides races)."""
+        if self._q.member_exists.first(self._conn, {"member_id": member_id}) is None:
+            raise NotFound(f"no member {member_id}", code="member_not_found")
+        params = {
+            "badge": badge,
+            "member_id": member_id,
+            "subject": subject,
+            "awarded_at": awarded_at,
+            "post_id": post_id,
+        }
+        award_id = self._insert_unique(
+            self._q.insert,
+            params,
+            already_exists=lambda: self.held(badge, member_id, subject),
+            conflict=None,
+        )
+        if award_id is None:
+            return None
+        return BadgeAward(
+            id=award_id,
+            badge=badge,
+            member_id=member_id,
+            subject=subject,
+            awarded_at=awarded_at,
+            post_id=post_id,
+        )
+
+    def held(self, badge: str, member_id: int, subject: str) -> bool:
+        """Whether an award with the key exists, revoked or not."""
+        params = {"badge": badge, "member_id": member_id, "subject": subject}
+        return self._q.held.first(self._conn, params) is not None
+
+    def get(self, award_id: int) -> BadgeAward | None:
+        """The award, or ``None``."""
+        row = self._q.get.first(self._conn, {"award_id": award_id})
+        return None if row is None else _award_from_row(row)
+
+    def for_member(self, member_id: int) -> builtins.list[BadgeAward]:
+        """The member's awards not revoked, by id."""
+        rows = self._q.for_member.all(self._conn, {"member_id": member_id})
+        return [_award_from_row(row) for row in rows]
+
+    def holders(self, badge: str, *, limit: int, offset: int = 0) -> builtins.list[BadgeAward]:
+        """The badge's awards not revoked, placeholders left out, by id."""
+        params = {"badge": badge, "limit": limit, "offset": offset}
+        return [_award_from_row(row) for row in self._q.holders.all(self._conn, params)]
+
+    def count_holders(self, badge: str) -> int:
+        """How many awards :meth:`holders` lists."""
+        return int(self._q.count_holders.scalar(self._conn, {"badge": badge}))
+
+    def revoke(self, award_id: int, *, at: datetime, by: int | None) -> bool:
+        """Compare-and-set the revocation; ``NotFound`` for an unknown id."""
+        if self._q.revoke.write(self._conn, {"award_id": award_id, "at": at, "by": by}):
+            return True
+        if self.get(award_id) is None:
+            raise NotFound(f"no badge award {award_id}", code="badge_award_not_found")
+        return False
+
+    def accepted_answers(self, member_id: int) -> int:
+        """Accepted answers by the member in live threads others asked."""
+        return int(self._q.accepted_answers.scalar(self._conn, {"member_id": member_id}))
+
+    def authored_posts(self, member_id: int) -> builtins.list[AuthoredPost]:
+        """The member's live posts in live threads, by id."""
+        rows = self._q.authored_posts.all(self._conn, {"member_id": member_id})
+        return [
+            AuthoredPost(
+                post_id=post_id,
+                thread_id=thread_id,
+                thread_kind=kind,
+                is_opening=bool(is_opening),
+                score=int(score),
+                views=int(views),
+            )
+            for post_id, thread_id, kind, is_opening, score, views in rows
+        ]
+
+    def votes_given(self, member_id: int) -> tuple[int, int]:
+        """``(upvotes, downvotes)`` the member holds."""
+        row = self._q.votes_given.first(self._conn, {"member_id": member_id})
+        if row is None:
+            return 0, 0
+        return int(row[0]), int(row[1])
+
+
+__all__ = ["BadgeStatements", "SQLBadgeRepository"]

@@ -1,0 +1,200 @@
+"""Bounties: one open per thread (a unique key on ``open_thread_id``), closed by compare-and-set."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.domain.bounties import Bounty, check_closed_status
+from socialcrm.errors import Conflict, NotFound
+
+#: Column order of every bounty query; ``_bounty_from_row`` unpacks in this order.
+BOUNTY_FIELDS = (
+    "id",
+    "thread_id",
+    "offered_by",
+    "amount",
+    "started_at",
+    "ends_at",
+    "status",
+    "answer_id",
+    "awarded_to",
+    "awarded_amount",
+    "closed_at",
+    "closed_by",
+)
+
+
+def _bounty_from_row(row: Sequence[Any]) -> Bounty:
+    (
+        id_,
+        thread_id,
+        offered_by,
+        amount,
+        started_at,
+        ends_at,
+        status,
+        answer_id,
+        awarded_to,
+        awarded_amount,
+        closed_at,
+        closed_by,
+    ) = row
+    return Bounty(
+        id=id_,
+        thread_id=thread_id,
+        offered_by=offered_by,
+        amount=amount,
+        started_at=started_at,
+        ends_at=ends_at,
+        status=status,
+        answer_id=answer_id,
+        awarded_to=awarded_to,
+        awarded_amount=awarded_amount,
+        closed_at=closed_at,
+        closed_by=closed_by,
+    )
+
+
+class BountyStatements:
+    """The bounty statements, built once per storage so the compiled cache is hit."""
+
+    def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
+        b = tables.bounties
+        columns = [b.c[name] for name in BOUNTY_FIELDS]
+        is_open = b.c.status == "open"
+        self.insert = prepare.core(insert(b))
+        self.get = prepare.core(select(*columns).where(b.c.id == bindparam("bounty_id")))
+        self.open_for_thread = prepare.core(
+            select(*columns).where(b.c.open_thread_id == bindparam("thread_id"))
+        )
+        self.for_thread = prepare.core(
+            select(*columns).where(b.c.thread_id == bindparam("thread_id")).order_by(b.c.id)
+        )
+        self.close = prepare.core(
+            update(b)
+            .where(b.c.id == bindparam("bounty_id"), is_open)
+            .values(
+                status=bindparam("new_status"),
+                open_thread_id=None,
+                closed_at=bindparam("at"),
+                closed_by=bindparam("by"),
+                answer_id=bindparam("answer"),
+                awarded_to=bindparam("winner"),
+                awarded_amount=bindparam("awarded"),
+            )
+        )
+        self.due = prepare.core(
+            select(*columns)
+            .where(is_open, b.c.ends_at <= bindparam("at"))
+            .order_by(b.c.ends_at, b.c.id)
+            .limit(bindparam("limit"))
+        )
+
+
+class SQLBountyRepository(SQLRepository):
+    """:class:`socialcrm.ports.BountyRepository` over SQL."""
+
+    __slots__ = ("_q",)
+
+    def __init__(
+        self, connection: Connection, statements: BountyStatements, *, savepoints: bool
+    ) -> None:
+        super().__init__(connection, savepoints=savepoints)
+        self._q = statements
+
+    def open(
+        self,
+        *,
+        thread_id: int,
+        offered_by: int,
+        amount: int,
+        started_at: datetime,
+        ends_at: datetime,
+    ) -> Bounty:
+        """Insert an open bounty; ``Conflict`` (``bounty_already_open``) if one is open."""
+        params = {
+            "thread_id": thread_id,
+            "offered_by": offered_by,
+            "amount": amount,
+            "started_at": started_at,
+            "ends_at": ends_at,
+            "status": "open",
+            "open_thread_id": thread_id,
+            "awarded_amount": 0,
+        }
+        bounty_id = self._insert_unique(
+            self._q.insert,
+            params,
+            already_exists=lambda: self.open_for_thread(thread_id) is not None,
+            conflict=lambda: Conflict(
+                f"thread {thread_id} has an open bounty already", code="bounty_already_open"
+            ),
+        )
+        return Bounty(
+            id=bounty_id,
+            thread_id=thread_id,
+            offered_by=offered_by,
+            amount=amount,
+            started_at=started_at,
+            ends_at=ends_at,
+        )
+
+    def get(self, bounty_id: int) -> Bounty | None:
+        """The bounty, or ``None``."""
+        row = self._q.get.first(self._conn, {"bounty_id": bounty_id})
+        return None if row is None else _bounty_from_row(row)
+
+    def open_for_thread(self, thread_id: int) -> Bounty | None:
+        """The thread's open bounty, or ``None``."""
+        row = self._q.open_for_thread.first(self._conn, {"thread_id": thread_id})
+        return None if row is None else _bounty_from_row(row)
+
+    def for_thread(self, thread_id: int) -> builtins.list[Bounty]:
+        """Every bounty of the thread, by id."""
+        rows = self._q.for_thread.all(self._conn, {"thread_id": thread_id})
+        return [_bounty_from_row(row) for row in rows]
+
+    def close(
+        self,
+        bounty_id: int,
+        *,
+        status: str,
+        closed_at: datetime,
+        closed_by: int | None,
+        answer_id: int | None = None,
+        awarded_to: int | None = None,
+        awarded_amount: int = 0,
+    ) -> bool:
+        """Compare-and-set the closing; ``NotFound`` for an unknown id."""
+        check_closed_status(status)
+        params = {
+            "bounty_id": bounty_id,
+            "new_status": status,
+            "at": closed_at,
+            "by": closed_by,
+            "answer": answer_id,
+            "winner": awarded_to,
+            "awarded": awarded_amount,
+        }
+        if self._q.close.write(self._conn, params):
+            return True
+        if self.get(bounty_id) is None:
+            raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
+        return False
+
+    def due(self, at: datetime, *, limit: int) -> builtins.list[Bounty]:
+        """Open bounties ended by ``at``, earliest end first."""
+        rows = self._q.due.all(self._conn, {"at": at, "limit": max(limit, 0)})
+        return [_bounty_from_row(row) for row in rows]
+
+
+__all__ = ["BountyStatements", "SQLBountyRepository"]
