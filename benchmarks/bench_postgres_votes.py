@@ -109,7 +109,7 @@ def seed(url: str, args: argparse.Namespace) -> tuple[list[Vote], list[Vote]]:
         posts: dict[int, list[int]] = {author: [] for author in authors}
         for author in authors:
             for n in range(2):
-                title, body = f"Question {author}-{n}", "How do I do this?"
+                title, body = f"Question {author}-{n}", f"How do I do this? ({author}-{n})"
                 thread = community.threads.start(
                     actor=author, space="help", kind="question", title=title, body=body
                 )
@@ -117,7 +117,9 @@ def seed(url: str, args: argparse.Namespace) -> tuple[list[Vote], list[Vote]]:
                 posts[author].append(thread.opening_post_id or 0)
         for author in authors:
             for thread_id in rng.sample(threads, 2):
-                reply = community.posts.reply(actor=author, thread=thread_id, body="Like this.")
+                reply = community.posts.reply(
+                    actor=author, thread=thread_id, body=f"Like this ({thread_id})."
+                )
                 posts[author].append(reply.id)
     # Zipf-like popularity: the top authors pass the daily cap, the long tail stays under it.
     weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(authors))]

@@ -150,13 +150,15 @@ def build_template(path: Path, args: argparse.Namespace) -> list[Vote]:
                     space="help",
                     kind="question",
                     title=f"Question {author}-{n}",
-                    body="How do I do this?",
+                    body=f"How do I do this? ({author}-{n})",
                 )
                 threads.append(thread.id)
                 posts_by_author[author].append(thread.opening_post_id or 0)
         for author in authors:
             for thread_id in rng.sample(threads, 2):
-                reply = community.posts.reply(actor=author, thread=thread_id, body="Like this.")
+                reply = community.posts.reply(
+                    actor=author, thread=thread_id, body=f"Like this ({thread_id})."
+                )
                 posts_by_author[author].append(reply.id)
     _checkpoint(path)
     # Author popularity follows a Zipf-like law: a few authors get far more than 20

@@ -41,7 +41,9 @@ def _answered(world: Any, *, asker: int | None = None, answerer: int | None = No
     asker = asker or world.member("asker")
     answerer = answerer or world.member("answerer")
     question = world.question(asker)
-    answer = world.c.posts.reply(actor=answerer, thread=question.id, body="Use the menu.")
+    answer = world.c.posts.reply(
+        actor=answerer, thread=question.id, body=f"Use the menu (on {question.id})."
+    )
     return asker, answerer, question, answer
 
 
@@ -151,7 +153,9 @@ def test_accepted_answer_badges_count_only_answers_to_others(
     assert "first_accepted_answer" not in _badges(community, solver)
     for n in range(2):
         question = world.question(asker, title=f"Question number {n} here")
-        answer = community.posts.reply(actor=solver, thread=question.id, body="Like this.")
+        answer = community.posts.reply(
+            actor=solver, thread=question.id, body=f"Like this, for question {n}."
+        )
         community.threads.accept(actor=asker, answer=answer.id)
         earned = _badges(community, solver)
         assert "first_accepted_answer" in earned

@@ -391,8 +391,13 @@ class PostRepository(Protocol):
         """Soft-delete the post."""
         ...
 
-    def add_score(self, post_id: int, delta: int) -> None:
-        """Atomically add ``delta`` to the post's score."""
+    def add_score(self, post_id: int, delta: int) -> int | None:
+        """Atomically add ``delta`` to the post's score; return the new score.
+
+        ``None`` when there is no such post. The new score includes what
+        concurrent units committed before this one (the row is locked by the
+        update), so badge checks can trust it without reading the post again.
+        """
         ...
 
     def set_hidden(self, post_id: int, at: datetime | None) -> bool:

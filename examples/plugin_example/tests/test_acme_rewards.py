@@ -33,10 +33,12 @@ def _people(community):
 
 
 def _accepted_answer(community, asker, helper, space):
+    # New members wait 30 s between posts and may not post the same body twice.
+    community.clock.advance(minutes=1)
     question = community.threads.start(
-        actor=asker.id, space=space, kind="question", title="Where is my invoice?", body="?"
+        actor=asker.id, space=space, kind="question", title="Where is my invoice?", body=space
     )
-    answer = community.posts.reply(actor=helper.id, thread=question.id, body="Billing page.")
+    answer = community.posts.reply(actor=helper.id, thread=question.id, body=f"See {space}.")
     community.threads.accept(actor=asker.id, answer=answer.id)
     return answer
 

@@ -590,10 +590,12 @@ class _Posts(_Repository):
     def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
         self._evolve(post_id, deleted_at=at, deleted_by=by)
 
-    def add_score(self, post_id: int, delta: int) -> None:
+    def add_score(self, post_id: int, delta: int) -> int | None:
         post = self._t.posts.get(post_id)
-        if post is not None:
-            self._evolve(post_id, score=post.score + delta)
+        if post is None:
+            return None
+        self._evolve(post_id, score=post.score + delta)
+        return post.score + delta
 
     def set_hidden(self, post_id: int, at: datetime | None) -> bool:
         post = self._t.posts.get(post_id)

@@ -239,6 +239,7 @@ class _VoteEvent(Event):
     post_kind: str  # "question", "answer", "opening" or "reply"
     value: int  # the vote's value now; 0 once retracted
     post_wiki: bool = False  # a community-wiki post: it earns its author nothing
+    post_score: int | None = None  # the post's score after this vote, where the command knew it
 
     @property
     def vote_cause(self) -> str:

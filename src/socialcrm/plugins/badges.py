@@ -197,8 +197,11 @@ class PostScoreBadges:
             assert isinstance(event, (VoteCast, VoteChanged))
             if event.value <= 0 or event.post_kind != kind or event.post_wiki:
                 return []
-            post = _per_event(event, "post", lambda: context.uow.posts.get(event.post_id))
-            if post is None or post.score < score:
+            current = event.post_score
+            if current is None:
+                post = _per_event(event, "post", lambda: context.uow.posts.get(event.post_id))
+                current = None if post is None else post.score
+            if current is None or current < score:
                 return []
             return [grant(event.post_author_id, event.post_id)]
 

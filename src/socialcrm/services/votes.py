@@ -82,7 +82,7 @@ class Votes:
                 # shared lock on the post, and two units holding it could not both
                 # upgrade it for the score (a deadlock); holding the post's exclusive
                 # lock first orders every voter on it.
-                tx.uow.posts.add_score(found.id, value)
+                score = tx.uow.posts.add_score(found.id, value)
                 try:
                     vote = tx.uow.votes.add(
                         post_id=found.id, member_id=acting.id, value=value, cast_at=tx.now
@@ -105,6 +105,7 @@ class Votes:
                         post_kind=kind,
                         value=value,
                         post_wiki=found.community_wiki,
+                        post_score=score,
                     )
                 )
                 return vote
@@ -112,7 +113,7 @@ class Votes:
                 # A concurrent request changed or retracted it first; a fresh attempt
                 # sees the vote as it is now.
                 raise RetryableStorageError("a concurrent request changed the same vote")
-            tx.uow.posts.add_score(found.id, value - existing.value)
+            score = tx.uow.posts.add_score(found.id, value - existing.value)
             tx.record(
                 VoteChanged(
                     at=tx.now,
@@ -126,6 +127,7 @@ class Votes:
                     value=value,
                     previous_value=existing.value,
                     post_wiki=found.community_wiki,
+                    post_score=score,
                 )
             )
             return attrs.evolve(existing, value=value, cast_at=tx.now)

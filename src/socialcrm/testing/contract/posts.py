@@ -122,11 +122,14 @@ class PostContract(ContractBase):
     def test_add_score_adds_positive_and_negative_deltas(self, storage: Storage) -> None:
         graph = self._seed(storage)
         with storage.unit_of_work() as uow:
-            uow.posts.add_score(graph.reply.id, 3)
-            uow.posts.add_score(graph.reply.id, -5)
+            assert uow.posts.add_score(graph.reply.id, 3) == 3
+            assert uow.posts.add_score(graph.reply.id, -5) == -2
+            assert uow.posts.add_score(987654321, 1) is None
             uow.commit()
         with storage.unit_of_work() as uow:
             loaded = uow.posts.get(graph.reply.id)
+            # The returned score counts what other units committed before.
+            assert uow.posts.add_score(graph.reply.id, 10) == 8
         assert loaded is not None and loaded.score == -2
 
     def test_revisions_come_oldest_first_and_round_trip(self, storage: Storage) -> None:

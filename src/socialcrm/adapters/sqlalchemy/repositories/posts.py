@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, false, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, Prepared, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
@@ -122,6 +122,17 @@ class PostStatements:
         self.add_score = prepare.hot(
             update(p).where(by_id).values(score=p.c.score + bindparam("delta"))
         )
+        # The new score in the same statement where the dialect has UPDATE ... RETURNING
+        # (SQLite 3.35+, PostgreSQL); MariaDB reads it back from the row it just locked.
+        self.add_score_returning: Prepared | None = None
+        if prepare.dialect.update_returning:
+            self.add_score_returning = prepare.hot(
+                update(p)
+                .where(by_id)
+                .values(score=p.c.score + bindparam("delta"))
+                .returning(p.c.score)
+            )
+        self.score = prepare.hot(select(p.c.score).where(by_id))
         self.hide = prepare.core(
             update(p).where(by_id, p.c.hidden_at.is_(None)).values(hidden_at=bindparam("at"))
         )
@@ -296,9 +307,17 @@ class SQLPostRepository(SQLRepository):
         """Soft-delete the post."""
         self._q.mark_deleted.write(self._conn, {"pid": post_id, "by": by, "at": at})
 
-    def add_score(self, post_id: int, delta: int) -> None:
-        """Atomically add ``delta`` to the post's score."""
-        self._q.add_score.write(self._conn, {"pid": post_id, "delta": delta})
+    def add_score(self, post_id: int, delta: int) -> int | None:
+        """Atomically add ``delta`` to the post's score; the new score (``None``: no post)."""
+        params = {"pid": post_id, "delta": delta}
+        if self._q.add_score_returning is not None:
+            # ``all``, not ``first``: SQLite finishes an UPDATE ... RETURNING only once
+            # every row is fetched.
+            rows = self._q.add_score_returning.all(self._conn, params)
+            return int(rows[0][0]) if rows else None
+        if self._q.add_score.write(self._conn, params) == 0:
+            return None
+        return int(self._q.score.scalar(self._conn, {"pid": post_id}))
 
     def set_hidden(self, post_id: int, at: datetime | None) -> bool:
         """Hide (``at``) or show (``None``) the post; ``False`` if already so or absent."""
