@@ -116,3 +116,72 @@ def test_a_week_starts_on_monday_at_midnight_utc() -> None:
     assert week_start(wednesday) == datetime(2026, 11, 30, tzinfo=timezone.utc)
     monday = datetime(2026, 11, 30, tzinfo=timezone.utc)
     assert week_start(monday) == monday
+
+
+def _held_reply(world: Any, thread_id: int, n: int) -> Any:
+    """A reply the watched word "refund" holds for review."""
+    c = world.c
+    author = world.member(f"holder{n}")
+    return c.posts.reply(actor=author, thread=thread_id, body=f"I want a refund, number {n}")
+
+
+def _with_watched_refund(make_community: Any) -> Any:
+    from socialcrm import WatchedWord
+
+    settings = Settings().with_content(
+        watched_words=[WatchedWord(pattern="refund", action="require_approval")]
+    )
+    return make_community(settings=settings)
+
+
+def test_held_submissions_count_in_the_queues_and_their_decisions_in_the_figures(
+    make_community: Any, world_of: Any
+) -> None:
+    world = world_of(_with_watched_refund(make_community))
+    c = world.c
+    question = world.question(world.member("asker"))
+    start = c.clock.now()
+    held = [_held_reply(world, question.id, n) for n in range(3)]
+    figures = c.moderation.workload(actor=world.mod.id)
+    assert figures.queues["review"].size == 3
+    assert figures.queues["review"].oldest_queued_at == start
+    assert figures.decisions == 0
+    c.clock.advance(minutes=15)
+    c.review.approve(actor=world.mod.id, item=held[0].id)
+    c.review.reject(actor=world.mod.id, item=held[1].id, reason="no")
+    figures = c.moderation.workload(actor=world.mod.id)
+    assert figures.queues["review"].size == 1
+    assert figures.decisions == 2
+    assert dict(figures.decisions_by_moderator) == {world.mod.id: 2}
+    assert figures.mean_seconds_to_decision == pytest.approx(900)
+
+
+def test_all_queues_merges_held_items_and_member_flags_oldest_first(
+    make_community: Any, world_of: Any
+) -> None:
+    world = world_of(_with_watched_refund(make_community))
+    c = world.c
+    asker, author = world.member("asker"), world.member("author")
+    question = world.question(asker)
+    first_held = _held_reply(world, question.id, 1)
+    c.clock.advance(minutes=1)
+    spam = c.posts.reply(actor=author, thread=question.id, body="Buy cheap watches now!")
+    c.flags.flag_post(actor=_flagger(world, "flagger"), post=spam.id, reason="spam")
+    c.clock.advance(minutes=1)
+    second_held = _held_reply(world, question.id, 2)
+    items = c.review.all_queues(actor=world.mod.id)
+    assert [getattr(i, "id", None) or i.post_id for i in items] == [
+        first_held.id,
+        spam.id,
+        second_held.id,
+    ]
+    assert [type(i).__name__ for i in items] == ["ReviewItem", "FlagQueueItem", "ReviewItem"]
+    only_spam = c.review.all_queues(actor=world.mod.id, reason="spam")
+    assert [i.post_id for i in only_spam] == [spam.id]
+    assert [i.id for i in c.review.all_queues(actor=world.mod.id, reason="watched_words")] == [
+        first_held.id,
+        second_held.id,
+    ]
+    assert len(c.review.all_queues(actor=world.mod.id, limit=1, offset=1)) == 1
+    with pytest.raises(PermissionDenied):
+        c.review.all_queues(actor=asker)

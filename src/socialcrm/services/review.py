@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from datetime import datetime
 
 from socialcrm.domain import validation
 from socialcrm.domain.events import (
@@ -22,6 +23,7 @@ from socialcrm.services.access import (
     resolve_space,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.flags import FlagQueueItem, flag_queue_items
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import space_and_descendants
@@ -115,6 +117,49 @@ class Review:
             if found is None or not allowed:
                 raise NotFound(f"no review item {iid}", code="review_item_not_found")
             return found
+
+    def all_queues(
+        self,
+        *,
+        actor: int,
+        space: str | int | None = None,
+        reason: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> builtins.list[ReviewItem | FlagQueueItem]:
+        """Everything waiting for a moderator, oldest first: one list of the review
+        queue (held submissions and rule flags, :class:`ReviewItem`) and the member
+        flag queue (flagged posts and members, :class:`FlagQueueItem`); moderators only.
+
+        Ordered by when each item started waiting (``created_at`` of a review item,
+        ``queued_at`` of a flag item; review items first on a tie). ``space`` keeps
+        that space and its subgroups (member flags, which have no space, are left
+        out then); ``reason`` keeps review items a rule of that name asked for and
+        flag items with an open flag of that reason (``"spam"``...). Decide review
+        items here (:meth:`approve`, :meth:`reject`...) and flag items with
+        ``community.flags`` (``agree``, ``disagree``, ``defer``). Reads at most
+        ``offset + limit`` review items and the flag queue's scan limit
+        (``FlagSettings.queue_scan_limit``).
+        """
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        wanted = None if reason is None else self._reason(reason)
+        with self._rt.query() as uow:
+            acting = require_viewer(uow, actor)
+            require_moderator(acting, "read the review queue")
+            held = uow.review.pending(
+                space_ids=self._spaces(uow, acting, space),
+                reason=wanted,
+                kind=None,
+                limit=offset + limit,
+                offset=0,
+            )
+            flagged = flag_queue_items(uow, acting, self._rt, space=space, reason=wanted)
+        merged: builtins.list[tuple[datetime, int, int, ReviewItem | FlagQueueItem]] = [
+            (item.created_at, 0, index, item) for index, item in enumerate(held)
+        ]
+        merged += [(item.queued_at, 1, index, item) for index, item in enumerate(flagged)]
+        merged.sort(key=lambda entry: entry[:3])
+        return [entry[3] for entry in merged[offset : offset + limit]]
 
     @staticmethod
     def _spaces(uow: object, acting: Member, space: str | int | None) -> list[int]:

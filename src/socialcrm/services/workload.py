@@ -27,7 +27,7 @@ from socialcrm.domain.records import Flag, Member
 from socialcrm.domain.sanctions import aware
 from socialcrm.errors import ValidationError
 from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import require_moderator, require_viewer
+from socialcrm.services.access import readable_spaces, require_moderator, require_viewer
 from socialcrm.services.audit import record_audit
 from socialcrm.services.flags import flag_queue_items
 from socialcrm.services.runtime import Runtime
@@ -90,10 +90,28 @@ def flag_queue_load(uow: UnitOfWork, viewer: Member, runtime: Runtime) -> QueueL
     return QueueLoad(size=len(items), oldest_queued_at=items[0].queued_at if items else None)
 
 
+def review_queue_load(uow: UnitOfWork, viewer: Member, runtime: Runtime) -> QueueLoad:
+    """The review queue's figures (held submissions and rule flags) as ``viewer`` sees it."""
+    spaces = list(readable_spaces(uow, viewer))
+    size = uow.review.count_pending(space_ids=spaces, reason=None, kind=None)
+    oldest = uow.review.pending(space_ids=spaces, reason=None, kind=None, limit=1, offset=0)
+    return QueueLoad(size=size, oldest_queued_at=oldest[0].created_at if oldest else None)
+
+
 #: The queues workload figures cover: name and how to measure it.
 WORKLOAD_QUEUES: tuple[tuple[str, Callable[[UnitOfWork, Member, Runtime], QueueLoad]], ...] = (
     ("flags", flag_queue_load),
+    ("review", review_queue_load),
 )
+
+#: Audit actions of decisions on review items (one decision each).
+REVIEW_DECISION_ACTIONS = (
+    "submission_approved",
+    "submission_edited_and_approved",
+    "submission_rejected",
+    "review_item_dismissed",
+)
+_AUDIT_PAGE = 500
 
 
 @attrs.frozen
@@ -120,6 +138,43 @@ def decisions_of(flags: list[Flag]) -> list[_Decision]:
     ]
 
 
+def review_decisions(uow: UnitOfWork, since: datetime, until: datetime) -> list[_Decision]:
+    """Decisions on review items with ``since <= at < until``, from the audit log.
+
+    The time to decision is from the item's creation (its submission) to the
+    decision; entries whose item is gone count with the time unknown (0 s).
+    """
+    found: list[_Decision] = []
+    offset = 0
+    while True:
+        page = uow.audit.entries(
+            actions=REVIEW_DECISION_ACTIONS,
+            since=since,
+            until=until,
+            limit=_AUDIT_PAGE,
+            offset=offset,
+        )
+        for entry in page:
+            if entry.actor_id is None:
+                continue
+            item_id = entry.after.get("review_item_id") or entry.before.get("review_item_id")
+            item = uow.review.get(item_id) if isinstance(item_id, int) else None
+            seconds = (
+                0.0 if item is None else max(0.0, (entry.at - item.created_at).total_seconds())
+            )
+            found.append(_Decision(moderator_id=entry.actor_id, at=entry.at, seconds=seconds))
+        if len(page) < _AUDIT_PAGE:
+            return found
+        offset += _AUDIT_PAGE
+
+
+def all_decisions(uow: UnitOfWork, since: datetime, until: datetime) -> list[_Decision]:
+    """Decisions on flags and on review items with ``since <= at < until``."""
+    return decisions_of(uow.flags.decided(since=since, until=until)) + review_decisions(
+        uow, since, until
+    )
+
+
 def week_start(moment: datetime) -> datetime:
     """Monday 00:00 UTC of ``moment``'s week."""
     day = moment.date() - timedelta(days=moment.weekday())
@@ -141,7 +196,7 @@ def workload(
         viewer = require_viewer(uow, actor)
         require_moderator(viewer, "see the moderation workload")
         queues = {name: measure(uow, viewer, runtime) for name, measure in WORKLOAD_QUEUES}
-        decisions = decisions_of(uow.flags.decided(since=start, until=end))
+        decisions = all_decisions(uow, start, end)
     by_moderator: dict[int, int] = {}
     for decision in decisions:
         by_moderator[decision.moderator_id] = by_moderator.get(decision.moderator_id, 0) + 1
@@ -177,7 +232,7 @@ def check_budget(runtime: Runtime) -> ModerationBudgetExceeded | None:
         return None
     with runtime.command() as tx:
         start = week_start(tx.now)
-        decisions = decisions_of(tx.uow.flags.decided(since=start, until=tx.now + _WEEK))
+        decisions = all_decisions(tx.uow, start, tx.now + _WEEK)
         minutes = len(decisions) * settings.minutes_per_decision
         budget_minutes = settings.budget_hours_per_week * 60
         if minutes <= budget_minutes:
