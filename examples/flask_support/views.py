@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
-from socialcrm import Member, NotFound, ReviewItem
+from socialcrm import Member, NotFound, RateLimited, ReviewItem
 from socialcrm.contrib.flask import current_actor, current_community, require_actor
 
 from .users import DEMO_USERS, USERS_BY_ID
@@ -292,18 +293,24 @@ def flag(post_id: int):
     """Flag a post for the moderators, with a reason (and a note for "other")."""
     actor = require_actor()
     post = current_community.posts.get(actor=actor, post=post_id)
-    current_community.flags.flag_post(
-        actor=actor,
-        post=post_id,
-        reason=request.form.get("reason", ""),
-        text=request.form.get("text", "").strip(),
-    )
+    back = url_for("support.thread", thread_id=post.thread_id, _anchor=f"post-{post_id}")
+    try:
+        current_community.flags.flag_post(
+            actor=actor,
+            post=post_id,
+            reason=request.form.get("reason", ""),
+            text=request.form.get("text", "").strip(),
+        )
+    except RateLimited as error:  # the daily flag limit: say when flagging works again
+        minutes = max(1, math.ceil(error.retry_after / 60))
+        flash(f"You have flagged a lot today: you can flag again in {minutes} minutes.", "error")
+        return redirect(back)
     flash("Thanks! A moderator will look at the post you flagged.", "info")
     try:  # the flag may have hidden the post (and, for an opening post, its thread)
         current_community.threads.get(actor=actor, thread=post.thread_id)
     except NotFound:
         return redirect(url_for("support.spaces"))
-    return redirect(url_for("support.thread", thread_id=post.thread_id, _anchor=f"post-{post_id}"))
+    return redirect(back)
 
 
 @support.post("/moderation/flags")
