@@ -337,6 +337,13 @@ def test_disagreeing_shows_a_hidden_post_again(app) -> None:
     community.flags.flag_post(actor=member(app, "ada"), post=1, reason="spam")  # hides it
     assert app.test_client().get("/t/1").status_code == 404
     assert 'class="badge hidden"' in client.get("/moderation").text
+    dave = app.test_client()
+    sign_in(dave, "dave")  # the author still sees his thread, marked hidden
+    own = dave.get("/t/1").text
+    assert 'class="badge hidden"' in own[own.index('data-post="1"') : own.index('data-post="2"')]
+    bob = app.test_client()
+    sign_in(bob, "bob")
+    assert bob.get("/t/1").status_code == 404
     page = flash_after(
         client,
         "/moderation/flags",
