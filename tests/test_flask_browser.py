@@ -1,9 +1,9 @@
 """The Flask example in a real browser: headless Chromium driven by Playwright.
 
 Customers ask, answer, vote and accept; the leaderboard shows the answerer's new
-reputation; a moderator deletes a spam answer (customers no longer see it) and
-silences its author. A screenshot of the thread page is saved under
-``test-artifacts/`` (gitignored).
+reputation; a member flags a spam answer, a moderator agrees from the moderation
+page (customers no longer see it) and silences its author. A screenshot of the
+thread page is saved under ``test-artifacts/`` (gitignored).
 
 Chromium comes from the system (``apt-get install chromium``; ``make test`` installs it
 when run as root), never from Playwright's own download. Without it the test is skipped,
@@ -178,14 +178,29 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     bob_row = alice.locator("table[data-board='1'] tr", has_text="Bob")
     assert bob_row.locator("td.score").inner_text() == "26"
 
-    # Grace, a moderator, deletes the spam with a reason and silences Dave.
+    # Carol (trust level 1, 26 reputation) flags the spam; one TL1 flag does not hide it.
+    carol.goto(thread_url)
+    spam = post(carol, spam_id)
+    spam.locator("details.flag summary").click()
+    spam.locator("select[name=reason]").select_option("spam")
+    submit(carol, spam.locator("button:has-text('Flag this post')"))
+    assert "A moderator will look at the post" in carol.locator(".flash").inner_text()
+    assert post(carol, spam_id).count() == 1
+
+    # Grace, a moderator, finds it in the moderation queue and agrees: the post is hidden.
     grace = signed_in(browser, site, "grace")
+    submit(grace, "nav >> text=Moderation")
+    flagged = grace.locator(f"section[data-flagged='{spam_id}']")
+    assert "spam" in flagged.locator(".reasons").inner_text()
+    assert flagged.locator(".flag-score").inner_text() == "2"
+    flagged.locator("input[name=reason]").fill("spam")
+    submit(grace, flagged.locator("button[value=agree]"))
+    assert "Flags agreed" in grace.locator(".flash").inner_text()
+    assert grace.locator(f"section[data-flagged='{spam_id}']").count() == 0
     grace.goto(thread_url)
-    spam = post(grace, spam_id)
-    spam.locator("input[name=reason]").fill("spam")
-    submit(grace, spam.locator("button:has-text('Delete')"))
-    assert "Post deleted" in grace.locator(".flash").inner_text()
-    assert post(grace, spam_id).count() == 0
+    assert "hidden" in post(grace, spam_id).locator(".badge.hidden").inner_text()
+
+    # Grace also silences Dave.
     submit(grace, "text=Leaderboard")
     submit(grace, grace.locator("table[data-board='1'] a", has_text="Dave"))
     grace.fill("input[name=reason]", "posting spam")
@@ -193,7 +208,7 @@ def test_customers_solve_a_question_and_a_moderator_cleans_up(browser, site: str
     assert "Member silenced" in grace.locator(".flash").first.inner_text()
     submit(grace, "text=Audit log")
     audit = grace.locator("table.audit").inner_text()
-    assert "post deleted" in audit and "sanction imposed" in audit
+    assert "flags agreed" in audit and "sanction imposed" in audit
 
     # Customers no longer see the spam; the silenced author is told why he cannot post.
     alice.goto(thread_url)

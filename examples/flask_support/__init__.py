@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, abort, flash, redirect, render_template, request, session
 from flask_login import LoginManager
 
-from socialcrm import SocialCRMError
+from socialcrm import ContentSettings, Settings, SocialCRMError, WatchedWord
 from socialcrm.contrib.flask import SocialCRM, status_for
 from socialcrm.render import render_markdown
 
@@ -27,6 +27,18 @@ from .views import support
 socialcrm = SocialCRM()
 login_manager = LoginManager()
 login_manager.login_view = "support.login"
+
+#: The demo's content rules, so that the review queue has something to show: a post
+#: mentioning a discount code waits for a moderator; one mentioning a chargeback is
+#: published and queued for a moderator to look at.
+DEMO_SETTINGS = Settings(
+    content=ContentSettings(
+        watched_words=(
+            WatchedWord(pattern="discount code", action="require_approval"),
+            WatchedWord(pattern="chargeback", action="flag"),
+        )
+    )
+)
 
 
 @login_manager.user_loader
@@ -47,6 +59,7 @@ def create_app(
     app.config.update(
         SECRET_KEY=os.environ.get("SUPPORT_SECRET_KEY") or secrets.token_hex(16),
         SOCIALCRM_DATABASE_URL=os.environ.get("SOCIALCRM_DATABASE_URL", "sqlite:///support.db"),
+        SOCIALCRM_SETTINGS=DEMO_SETTINGS,
     )
     app.config.update(config or {})
     login_manager.init_app(app)

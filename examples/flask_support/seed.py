@@ -21,9 +21,27 @@ def member_id(community: Community, external_id: str) -> int:
 
 
 def seed(community: Community) -> None:
-    """Create what is missing; the whole seed commits at once, or not at all."""
-    if community.imports.checkpoint(source=SEED_SOURCE, stage="done"):
-        return
+    """Create what is missing; each stage commits at once, or not at all, and runs once."""
+    if not community.imports.checkpoint(source=SEED_SOURCE, stage="done"):
+        _seed_community(community)
+    if not community.imports.checkpoint(source=SEED_SOURCE, stage="flaggers"):
+        _seed_flaggers(community)
+
+
+def _seed_flaggers(community: Community) -> None:
+    """Let Carol flag: trust level 1 by hand (her reputation, 26, covers the privilege).
+
+    A stage of its own, so that a database seeded before flags existed gets it too.
+    """
+    with community.unit_of_work():
+        ada, carol = member_id(community, "ada"), member_id(community, "carol")
+        if community.members.get(carol).trust_level < 1:
+            community.trust.grant(actor=ada, member=carol, level=1)
+        community.imports.set_checkpoint(source=SEED_SOURCE, stage="flaggers", position=1)
+
+
+def _seed_community(community: Community) -> None:
+    """The demo members, the spaces and one solved question."""
     with community.unit_of_work():
         for user in DEMO_USERS:
             try:

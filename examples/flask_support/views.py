@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
-from socialcrm import Member
+from socialcrm import Member, NotFound, RateLimited, ReviewItem
 from socialcrm.contrib.flask import current_actor, current_community, require_actor
 
 from .users import DEMO_USERS, USERS_BY_ID
+
+#: The reasons a member may give when flagging a post, as the form lists them.
+FLAG_REASONS = (
+    ("spam", "Spam"),
+    ("inappropriate", "Inappropriate"),
+    ("off_topic", "Off-topic"),
+    ("other", "Something else"),
+)
+#: A moderator's answers to a post's open flags (the form's ``decision`` values).
+FLAG_DECISIONS = ("agree", "agree_and_delete", "disagree", "defer")
+#: A moderator's answers to a review item (the form's ``decision`` values).
+REVIEW_DECISIONS = ("approve", "edit_and_approve", "reject", "dismiss")
 
 support = Blueprint("support", __name__)
 
@@ -106,6 +119,7 @@ def thread(thread_id: int):
     found = current_community.threads.get(actor=actor, thread=thread_id)
     posts = current_community.posts.list(actor=actor, thread=thread_id)
     my_votes = {}
+    pending: list[ReviewItem] = []
     can_accept = False
     privileges: dict[str, bool] = {}
     if actor is not None:
@@ -114,6 +128,11 @@ def thread(thread_id: int):
             vote = current_community.votes.get(actor=actor, post=post.id)
             my_votes[post.id] = vote.value if vote is not None else 0
         can_accept = current_community.threads.can_accept(actor=actor, thread=thread_id)
+        pending = [
+            item
+            for item in current_community.review.pending(actor=actor)
+            if item.thread_id == thread_id
+        ]
     return render_template(
         "thread.html",
         thread=found,
@@ -125,6 +144,8 @@ def thread(thread_id: int):
         can_vote_up=privileges.get("vote_up", False),
         can_vote_down=privileges.get("vote_down", False),
         vote_up_needs=current_community.privileges.required("vote_up"),
+        flag_reasons=FLAG_REASONS,
+        pending=pending,
         names=Names(),
     )
 
@@ -141,18 +162,42 @@ def leaderboard():
 
 @support.get("/m/<int:member_id>")
 def member(member_id: int):
-    """A member's profile and reputation history (and sanctions, for moderators)."""
+    """A member's profile: reputation history, badges, their own pending posts, sanctions."""
     found = current_community.members.get(member_id)
     actor = current_actor()
     sanctions = []
+    pending: list[ReviewItem] = []
     if actor is not None and current_community.members.get(actor).is_moderator:
         sanctions = current_community.moderation.in_force(actor=actor, member=member_id)
+    if actor == member_id:
+        pending = current_community.review.pending(actor=actor)
+    badges = current_community.badges
     return render_template(
         "member.html",
         member=found,
+        badges=[(award, badges.definition(award.badge)) for award in badges.of(member_id)],
+        pending=pending,
         history=current_community.reputation.history(member_id, limit=50),
         rank=current_community.reputation.rank(member_id),
         sanctions=sanctions,
+    )
+
+
+@support.get("/moderation")
+def moderation():
+    """The moderators' queues: flagged posts and members, and the review queue."""
+    actor = _moderator()
+    flagged = []
+    for item in current_community.flags.queue(actor=actor, limit=50):
+        post = None
+        if item.post_id is not None:
+            post = current_community.posts.get(actor=actor, post=item.post_id)
+        flagged.append((item, post))
+    return render_template(
+        "moderation.html",
+        flagged=flagged,
+        review=current_community.review.queue(actor=actor, limit=50),
+        names=Names(),
     )
 
 
@@ -241,3 +286,89 @@ def silence(member_id: int):
     )
     flash("Member silenced.", "info")
     return redirect(url_for("support.member", member_id=member_id))
+
+
+@support.post("/p/<int:post_id>/flag")
+def flag(post_id: int):
+    """Flag a post for the moderators, with a reason (and a note for "other")."""
+    actor = require_actor()
+    post = current_community.posts.get(actor=actor, post=post_id)
+    back = url_for("support.thread", thread_id=post.thread_id, _anchor=f"post-{post_id}")
+    try:
+        current_community.flags.flag_post(
+            actor=actor,
+            post=post_id,
+            reason=request.form.get("reason", ""),
+            text=request.form.get("text", "").strip(),
+        )
+    except RateLimited as error:  # the daily flag limit: say when flagging works again
+        minutes = max(1, math.ceil(error.retry_after / 60))
+        flash(f"You have flagged a lot today: you can flag again in {minutes} minutes.", "error")
+        return redirect(back)
+    flash("Thanks! A moderator will look at the post you flagged.", "info")
+    try:  # the flag may have hidden the post (and, for an opening post, its thread)
+        current_community.threads.get(actor=actor, thread=post.thread_id)
+    except NotFound:
+        return redirect(url_for("support.spaces"))
+    return redirect(back)
+
+
+@support.post("/moderation/flags")
+def decide_flags():
+    """Decide on a flagged post's (or member's) open flags: agree, disagree or defer."""
+    actor = _moderator()
+    decision = request.form.get("decision", "")
+    if decision not in FLAG_DECISIONS:
+        abort(400, f"decision must be one of {', '.join(FLAG_DECISIONS)}")
+    subject: dict[str, int] = {}
+    for field in ("post", "member"):
+        value = request.form.get(field, type=int)
+        if value is not None:
+            subject[field] = value
+    if len(subject) != 1:
+        abort(400, "name one post or one member")
+    flags, reason = current_community.flags, request.form.get("reason", "").strip()
+    if decision == "agree":
+        flags.agree(actor=actor, reason=reason, **subject)
+        flash("Flags agreed: the post stays hidden.", "info")
+    elif decision == "agree_and_delete":
+        flags.agree(actor=actor, reason=reason, delete=True, **subject)
+        flash("Flags agreed and the post deleted.", "info")
+    elif decision == "disagree":
+        flags.disagree(actor=actor, reason=reason, **subject)
+        flash("Flags disagreed: the post is shown again.", "info")
+    else:
+        flags.defer(actor=actor, reason=reason, **subject)
+        flash("Flags deferred.", "info")
+    return redirect(url_for("support.moderation"))
+
+
+@support.post("/moderation/review/<int:item_id>")
+def decide_review(item_id: int):
+    """Approve (as is, or edited), reject or dismiss an item of the review queue."""
+    actor = _moderator()
+    decision = request.form.get("decision", "")
+    note = request.form.get("note", "").strip()
+    review = current_community.review
+    if decision == "approve":
+        review.approve(actor=actor, item=item_id, note=note)
+        flash("Approved and published.", "info")
+    elif decision == "edit_and_approve":
+        title = request.form.get("title")
+        review.edit_and_approve(
+            actor=actor,
+            item=item_id,
+            body=request.form.get("body"),
+            title=title if title else None,
+            note=note,
+        )
+        flash("Edited, approved and published.", "info")
+    elif decision == "reject":
+        review.reject(actor=actor, item=item_id, reason=note)
+        flash("Rejected.", "info")
+    elif decision == "dismiss":
+        review.dismiss(actor=actor, item=item_id, note=note)
+        flash("Dismissed: the post stays.", "info")
+    else:
+        abort(400, f"decision must be one of {', '.join(REVIEW_DECISIONS)}")
+    return redirect(url_for("support.moderation"))
