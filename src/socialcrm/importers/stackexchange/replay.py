@@ -400,7 +400,7 @@ class StackExchangeImporter:
 
     def _count_unimported(self) -> None:
         for stage, reason in (
-            ("badges", "not imported (badges are a future issue)"),
+            ("badges", "not imported (socialcrm awards its own: run community.badges.backfill())"),
             ("post_links", "not imported (socialcrm has no links or duplicates yet)"),
             ("tags", "read; tags are created with the questions that use them"),
         ):
