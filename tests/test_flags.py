@@ -548,7 +548,9 @@ def test_a_posts_score_is_its_open_flags_weights_and_it_is_hidden_iff_a_rule_say
     from socialcrm import Community, ManualClock
     from socialcrm.adapters.memory import MemoryStorage
 
-    c = Community(MemoryStorage(), clock=ManualClock(), entry_points=False)
+    # The posts go up faster than a new member may post: no rate limits here.
+    settings = Settings().with_rate_limits(enabled=False)
+    c = Community(MemoryStorage(), settings=settings, clock=ManualClock(), entry_points=False)
     world = World(c)
     flag_settings = c.settings.flags
     levels: dict[int, int | str] = {}

@@ -29,11 +29,9 @@ from socialcrm.domain.events import (
     FlagRaised,
     PostHidden,
     PostUnhidden,
-    SanctionImposed,
 )
 from socialcrm.domain.flags import flag_weight, open_score, spam_flaggers, trusted_spam_flag
 from socialcrm.domain.records import FLAG_REASONS, Flag, FlagAccuracy, Member, Post, Space, Thread
-from socialcrm.domain.sanctions import sanction_state
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
@@ -47,6 +45,7 @@ from socialcrm.services.access import (
     visible_post,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.auto_sanctions import impose_automatic_silence
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import space_and_descendants
@@ -277,32 +276,12 @@ class Flags:
         why = f"spam flags from {count} members (Settings.flags.spam_silence_flaggers)"
         # ``imposed_by`` names the member whose flag completed the count; the audit
         # entry has no actor: no moderator decided it.
-        sanction = tx.uow.sanctions.add(
-            member_id=author.id,
-            kind="silence",
-            reason=why,
-            imposed_by=acting.id,
-            imposed_at=tx.now,
-            ends_at=None,
-        )
-        tx.record(
-            SanctionImposed(
-                at=tx.now,
-                actor_id=None,
-                sanction_id=sanction.id,
-                member_id=author.id,
-                kind="silence",
-                reason=why,
-                ends_at=None,
-            )
-        )
-        record_audit(
+        impose_automatic_silence(
             tx,
-            actor_id=None,
-            action="sanction_imposed",
-            reason=why,
             member_id=author.id,
-            after={**sanction_state(sanction), "rule": "spam_flags", "flaggers": count},
+            imposed_by=acting.id,
+            reason=why,
+            after={"rule": "spam_flags", "flaggers": count},
         )
 
     @retry_transient

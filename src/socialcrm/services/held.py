@@ -12,10 +12,10 @@ from collections.abc import Iterable
 import attrs
 
 from socialcrm.domain import validation
-from socialcrm.domain.events import ContentFlagged, ModerationAlert, SanctionImposed, SubmissionHeld
+from socialcrm.domain.events import ContentFlagged, ModerationAlert, SubmissionHeld
 from socialcrm.domain.moderation import CombinedVerdict
 from socialcrm.domain.records import Member, ReviewItem, Space
-from socialcrm.services.audit import record_audit
+from socialcrm.services.auto_sanctions import impose_automatic_silence
 from socialcrm.services.runtime import Transaction
 
 #: Decisions that hold a submission instead of publishing it.
@@ -153,38 +153,15 @@ def hold(
 
 
 def _silence(tx: Transaction, acting: Member, combined: CombinedVerdict, item: ReviewItem) -> None:
-    why = "automatic: " + "; ".join(combined.reasons or ("a content rule",))
-    why = why[: tx.runtime.settings.moderation_reason_max_length]
-    # The sanctions table needs an imposer; the rule acted on the member's own
-    # submission, so the sanction names them, and the audit entry (actor None)
-    # says it was a rule.
-    sanction = tx.uow.sanctions.add(
-        member_id=acting.id,
-        kind="silence",
-        reason=why,
-        imposed_by=acting.id,
-        imposed_at=tx.now,
-        ends_at=None,
-    )
-    tx.record(
-        SanctionImposed(
-            at=tx.now,
-            actor_id=None,
-            sanction_id=sanction.id,
-            member_id=acting.id,
-            kind="silence",
-            reason=why,
-            ends_at=None,
-        )
-    )
-    record_audit(
+    # The rule acted on the member's own submission, so the sanction names them as
+    # its imposer; the audit entry (actor None) says it was a rule.
+    impose_automatic_silence(
         tx,
-        actor_id=None,
-        action="sanction_imposed",
-        reason=why,
         member_id=acting.id,
+        imposed_by=acting.id,
+        reason="automatic: " + "; ".join(combined.reasons or ("a content rule",)),
         before={"in_force": []},
-        after={"sanction_id": sanction.id, "kind": "silence", "review_item_id": item.id},
+        after={"kind": "silence", "review_item_id": item.id},
     )
 
 
