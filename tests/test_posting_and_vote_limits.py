@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -439,19 +440,24 @@ def test_accepted_posts_never_exceed_the_limits_and_every_retry_after_is_exact(s
     likes: list[tuple[int, datetime]] = []
     thread_authors: dict[int, list[int]] = {t.id: [mod, mod] for t in threads}
 
+    bodies = itertools.count()
+
     def command(kind: str, member: int, which: int) -> Any:
+        # Distinct bodies: the duplicate-post rule is not what this property is about.
         if kind == "start":
             return lambda: c.threads.start(
                 actor=member,
                 space="help",
                 kind="discussion",
                 title="A thread by a member",
-                body="!",
+                body=f"! {next(bodies)}",
             )
         if kind == "reply":
             thread_ids = sorted(thread_authors)
             return lambda: c.posts.reply(
-                actor=member, thread=thread_ids[which % len(thread_ids)], body="A reply."
+                actor=member,
+                thread=thread_ids[which % len(thread_ids)],
+                body=f"A reply, number {next(bodies)}.",
             )
         return lambda: c.votes.cast(actor=member, post=targets[which % len(targets)], value=1)
 
