@@ -208,9 +208,12 @@ def _level_limits(value: Mapping[int, int]) -> Mapping[int, int]:
     return MappingProxyType(checked)
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or value < 0:
-        raise ValidationError(f"{attribute.name} must be a non-negative integer, not {value!r}")
+def _count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A validator for a limit: a non-negative integer."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            f"{attribute.name} must be a non-negative integer, got {value!r}", field=attribute.name
+        )
 
 
 def _optional_level(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -240,9 +243,9 @@ class ContentSettings:
     max_images: Mapping[int, int] = attrs.field(
         factory=lambda: MappingProxyType({0: 0}), converter=_level_limits
     )
-    duplicate_window_seconds: int = attrs.field(default=300, validator=_non_negative)
+    duplicate_window_seconds: int = attrs.field(default=300, validator=_count)
     premoderated_spaces: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    approve_first_posts: int = attrs.field(default=0, validator=_non_negative)
+    approve_first_posts: int = attrs.field(default=0, validator=_count)
     approve_unless_trust_level: int | None = attrs.field(default=None, validator=_optional_level)
     competitors: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     protected_products: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
@@ -263,7 +266,7 @@ class ContentSettings:
         ),
         converter=_str_tuple,
     )
-    terms_window_words: int = attrs.field(default=6, validator=_non_negative)
+    terms_window_words: int = attrs.field(default=6, validator=_count)
 
     def __attrs_post_init__(self) -> None:
         if len(self.censor_character) != 1:
@@ -343,14 +346,6 @@ def _per_level(kind: type | tuple[type, ...], *, positive: bool = False) -> Any:
                 )
 
     return check
-
-
-def _count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A validator for a limit: a non-negative integer."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(
-            f"{attribute.name} must be a non-negative integer, got {value!r}", field=attribute.name
-        )
 
 
 def _optional_count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
