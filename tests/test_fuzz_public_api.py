@@ -386,7 +386,8 @@ junk_scalar = st.one_of(
     junk_text,
     junk_datetime,
     junk_timedelta,
-    st.sampled_from([b"bytes", object(), 1 + 2j, type]),
+    # No callables: a callback that fails raises its own error, which is the host's.
+    st.sampled_from([b"bytes", object(), 1 + 2j]),
 )
 junk = st.one_of(
     junk_scalar,
