@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conftest import make_storage
 from socialcrm import Community, ManualClock, Settings, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.domain import validation
@@ -21,13 +22,15 @@ KINDS = ["memory", "sqlite"]
 UTC = timezone.utc
 
 
-def _community(kind: str) -> Community:
+def _community(kind: str, tmp_path: Any = None) -> Community:
     if kind == "memory":
         storage: Any = MemoryStorage()
-    else:
+    elif kind == "sqlite":
         from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 
         storage = SQLAlchemyStorage("sqlite:///:memory:")
+    else:
+        storage = make_storage(kind, tmp_path)
     return Community(
         storage,
         clock=ManualClock(),
@@ -36,18 +39,21 @@ def _community(kind: str) -> Community:
     )
 
 
-@pytest.fixture(scope="module", params=KINDS)
-def seeded(request: pytest.FixtureRequest) -> Any:
-    """One seeded community per adapter for the module: refused calls change nothing."""
-    c = _community(request.param)
+def _seed(c: Community) -> dict[str, int]:
     admin = c.members.join(external_id="admin", display_name="Admin", roles=["admin"])
     asker = c.members.join(external_id="asker", display_name="Asker")
     c.spaces.create(actor=admin.id, slug="billing", name="Billing")
     thread = c.threads.start(
         actor=asker.id, space="billing", kind="question", title="A question title", body="body"
     )
-    ids = {"admin": admin.id, "asker": asker.id, "thread": thread.id}
-    yield c, ids
+    return {"admin": admin.id, "asker": asker.id, "thread": thread.id}
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def seeded(request: pytest.FixtureRequest) -> Any:
+    """One seeded community per adapter for the module: refused calls change nothing."""
+    c = _community(request.param)
+    yield c, _seed(c)
     c.close()
 
 
@@ -176,11 +182,26 @@ def test_reported_bad_input_raises_a_validation_error_naming_the_field(
     seeded, api, method, arguments, field
 ):
     c, ids = seeded
+    _refused(c, ids, api, method, arguments, field)
+
+
+@pytest.mark.parametrize("kind", ["postgres", "mariadb"])
+def test_the_servers_refuse_the_same_bad_input(kind, tmp_path):
+    c = _community(kind, tmp_path)
+    try:
+        ids = _seed(c)
+        for api, method, arguments, field in CASES:
+            _refused(c, ids, api, method, arguments, field)
+    finally:
+        c.close()
+
+
+def _refused(c: Community, ids: dict[str, int], api: str, method: str, arguments: Any, field: str):
     resolved = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in arguments.items()}
     before = _state(c)
     with pytest.raises(ValidationError) as raised:
         getattr(getattr(c, api), method)(**resolved)
-    assert raised.value.field == field
+    assert raised.value.field == field, f"{api}.{method}: {raised.value.message}"
     assert field in raised.value.message
     assert _state(c) == before
 
