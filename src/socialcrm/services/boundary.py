@@ -188,8 +188,13 @@ def _is_collection(value: object) -> bool:
     )
 
 
-def conform(value: object, shape: Shape, field: str, integers: tuple[int, int]) -> Any:
-    """``value`` as the method receives it, or ``ValidationError`` naming ``field``."""
+def conform(
+    value: object, shape: Shape, field: str, integers: tuple[int, int], *, item: bool = False
+) -> Any:
+    """``value`` as the method receives it, or ``ValidationError`` naming ``field``.
+
+    ``item``: ``value`` is an item of the collection ``field`` (said so in messages).
+    """
     kinds = shape.kinds
     if value is None:
         if "none" in kinds:
@@ -214,11 +219,12 @@ def conform(value: object, shape: Shape, field: str, integers: tuple[int, int]) 
         items = tuple(islice(value, MAX_ITEMS + 1))  # type: ignore[call-overload]
         if len(items) > MAX_ITEMS:
             raise ValidationError(f"{field} holds more than {MAX_ITEMS} items", field=field)
-        return tuple(conform(item, shape.items, field, ITEM_RANGE) for item in items)
+        return tuple(conform(one, shape.items, field, ITEM_RANGE, item=True) for one in items)
     if "callable" in kinds and callable(value):
         return value
+    what = f"the items of {field}" if item else field
     raise ValidationError(
-        f"{field} must be {shape.describe()}, got {type(value).__name__}", field=field
+        f"{what} must be {shape.describe()}, got {type(value).__name__}", field=field
     )
 
 
