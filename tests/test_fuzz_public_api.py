@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,7 @@ from hypothesis import strategies as st
 from socialcrm import Community, ManualClock, Settings, SocialCRMError, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.services.boundary import PublicAPI, plan_of
+from socialcrm.settings import ContentSettings
 
 #: Attributes of a community that are not sub-APIs.
 INFRASTRUCTURE = frozenset({"storage", "settings", "clock", "plugins", "leaderboard"})
@@ -152,7 +154,14 @@ class Seed:
         self.award = c.badges.award(actor=self.admin, badge=badge, member=self.asker).id
         clock.advance(days=2)
         self.bounty = c.bounties.offer(actor=self.asker, thread=self.thread, amount=50).id
-        self.item = 1
+        c.spaces.create(actor=self.admin, slug="queue", name="Premoderated")
+        self.item = c.threads.start(
+            actor=self.answerer,
+            space="queue",
+            kind="question",
+            title="Held for review, please",
+            body="A moderator approves this first.",
+        ).id
         self.now = clock.now()
         self.stored: object = None
 
@@ -448,7 +457,10 @@ def _community(url: str | None = None, *, start: datetime = START) -> Community:
     return Community(
         storage,
         clock=ManualClock(start),
-        settings=Settings().with_rate_limits(enabled=False),
+        settings=attrs.evolve(
+            Settings().with_rate_limits(enabled=False),
+            content=ContentSettings(premoderated_spaces={"queue"}),
+        ),
         entry_points=False,
     )
 
