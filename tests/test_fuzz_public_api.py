@@ -375,6 +375,9 @@ junk_datetime = st.sampled_from(
         datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
         datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14))),
         datetime(1969, 12, 31, tzinfo=timezone.utc),
+        # The extremes the boundary lets through: the commands' arithmetic must cope.
+        datetime(1970, 1, 1, tzinfo=timezone.utc),
+        datetime(8999, 12, 31, 23, 59, tzinfo=timezone.utc),
     ]
 )
 junk_timedelta = st.sampled_from(
@@ -385,6 +388,8 @@ junk_timedelta = st.sampled_from(
         timedelta(days=-1),
         timedelta(days=10**6),
         timedelta(microseconds=1),
+        timedelta(days=36_525),
+        -timedelta(days=36_525),
     ]
 )
 junk_scalar = st.one_of(
