@@ -20,6 +20,7 @@ from socialcrm.domain.events import BountyAwarded, BountyExpired, BountyOffered,
 from socialcrm.domain.records import Post, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.services.access import (
+    can_read_space,
     optional_viewer,
     require_actor,
     require_moderator,
@@ -284,9 +285,12 @@ class Bounties:
             acting = require_actor(tx, actor, posts=False)
             require_moderator(acting, "refund bounties")
             found = tx.uow.bounties.get(bounty_id)
-            if found is None:
+            thread = None if found is None else tx.uow.threads.get(found.thread_id)
+            space = None if thread is None else tx.uow.spaces.get(thread.space_id)
+            # A bounty in a space the moderator cannot see answers like a missing one.
+            # (A deleted question's bounty stays refundable: only the space is checked.)
+            if found is None or space is None or not can_read_space(tx.uow, acting, space):
                 raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
-            thread = tx.uow.threads.get(found.thread_id)
             assert thread is not None
             if not tx.uow.bounties.close(
                 found.id, status="refunded", closed_at=tx.now, closed_by=acting.id
