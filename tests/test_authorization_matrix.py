@@ -1,8 +1,8 @@
-"""The authorization matrix: every public command x actor kind x public and private target.
+"""The authorization matrix: every public command x actor kind x public/private/hidden target.
 
-Rule checked (docs/concepts.md, "Who may do what"): authorization is checked on every
-command, deny by default, and a thing the actor cannot see answers exactly like a
-thing that does not exist.
+Rule checked (docs/concepts.md, "Roles, privileges, deny by default"): authorization
+is checked on every command, deny by default, and a thing the actor cannot see answers
+exactly like a thing that does not exist.
 
 **Which methods are commands.** A public method of a sub-API of ``Community`` is a
 *command* when it changes state, i.e. it runs (directly or through a private helper
@@ -17,13 +17,20 @@ methods itself and fails on any method missing from those three tables, or a
 (a policy may override one). A parameter that the table does not know fails the
 test, so a new command, or a new parameter, has to be described here first.
 
+**Targets.** Commands whose target lives in a space run three times: on a public
+space, on a private space, and on threads that flags hid (seen only by their author
+and moderators). The seeded world is built once per adapter (memory: every case;
+SQLite: the refusals that depend on the storage); a command expected to succeed runs
+in a unit of work that is then rolled back.
+
 **Expected outcome.** Derived from each command's small :class:`Policy` by
 :func:`expected`: unknown actor -> ``PermissionDenied`` ``unknown_actor``; suspended
 or banned -> ``Sanctioned``; silenced -> ``Sanctioned`` when the command publishes;
-below the command's role -> ``PermissionDenied``; a private target the actor
-cannot see -> the very ``NotFound`` (type and code) that a missing id gives; not the
-owner where the command is the owner's -> ``PermissionDenied``; a new member
-without the reputation privilege -> ``PermissionDenied``; anything else succeeds.
+below the command's role -> ``PermissionDenied``; a target the actor cannot see
+(private, or hidden by flags) -> the very ``NotFound`` (type and code) that a missing
+id gives; not the owner where the command is the owner's -> ``PermissionDenied`` (or
+``NotFound`` where the command hides others' targets); a new member without the
+reputation privilege -> ``PermissionDenied``; anything else succeeds.
 Every refused call must leave the storage exactly as it was.
 """
 
@@ -79,6 +86,8 @@ class Policy:
     :param owner: ``None``, or the rule for members who are not the target's owner:
         the least role that acts on others' targets (``owner_bypass``), refused with
         ``PermissionDenied``, or ``NotFound`` when ``owner_hidden``.
+    :param lookup: for a target not in a space, the parameter whose missing value must
+        answer like a target the actor may not see (``owner_hidden``).
     :param privilege: a reputation privilege a new member lacks (refused).
     :param args: argument overrides for this command: parameter -> key in
         :data:`ARGUMENTS` (``None``: leave the parameter out).
@@ -92,6 +101,7 @@ class Policy:
     owner: bool = False
     owner_bypass: str = "moderator"
     owner_hidden: bool = False
+    lookup: str | None = None
     privilege: bool = False
     args: dict[str, str | None] = attrs.field(factory=dict)
     ok_codes: frozenset[str] = frozenset()
@@ -151,7 +161,9 @@ POLICY: dict[str, Policy] = {
     "reputation.recompute": P(role="staff"),
     # invitations
     "invitations.create": P(publishes=True, args={"space": None}),
-    "invitations.revoke": P(owner=True, owner_bypass="staff", owner_hidden=True),
+    "invitations.revoke": P(
+        owner=True, owner_bypass="staff", owner_hidden=True, lookup="invitation"
+    ),
     "invitations.redeem": P(),
     # polls
     "polls.create": P(
@@ -425,6 +437,8 @@ class World:
             "private": c.spaces.create(
                 actor=admin, slug="priv", name="Private", visibility="private"
             ),
+            # A public space whose threads flags hid: only authors and moderators see them.
+            "hidden": c.spaces.create(actor=admin, slug="hid", name="Hidden"),
         }
         c.spaces.create(actor=admin, slug="other", name="Other", visibility="private")
         insiders = [v for k, v in self.actors.items() if k not in BLIND_TO_PRIVATE | {"unknown"}]
@@ -486,6 +500,18 @@ class World:
             objects["flag_item"] = flag_items[0].id
             c.flags.flag_post(actor=flagger, post=answer.id, reason="off_topic")
             self.objects[target] = objects
+            if target == "hidden":
+                for key in ("question", "poll_thread", "bounty_thread", "contest_thread"):
+                    opening = c.threads.get(actor=admin, thread=objects[key]).opening_post_id
+                    c.flags.flag_post(actor=admin, post=opening, reason="spam")
+                contest = c.contests.for_thread(actor=admin, thread=contest_thread.id)
+                assert contest is not None
+                c.flags.flag_post(
+                    actor=admin,
+                    post=c.threads.get(actor=admin, thread=contest.thread_id).opening_post_id,
+                    reason="spam",
+                )
+                assert c.threads.get(actor=admin, thread=objects["question"]).hidden_at
 
         issued = c.invitations.create(actor=author)
         space_code = c.invitations.create(actor=admin, space="priv", max_uses=50)
@@ -616,6 +642,8 @@ def expected(policy: Policy, kind: str, target: str) -> tuple[str, type | None, 
         return ("refused", PermissionDenied, None)
     if target == "private" and kind in BLIND_TO_PRIVATE:
         return ("hidden", NotFound, None)
+    if target == "hidden" and policy.target != "space" and RANK[kind] == 0 and kind != "author":
+        return ("hidden", NotFound, None)
     if policy.owner and kind != "author" and RANK[kind] < ROLE_RANK[policy.owner_bypass]:
         return (
             ("hidden", NotFound, None)
@@ -654,7 +682,7 @@ def arguments(
 def cases() -> Iterator[Any]:
     for adapter in ("memory", "sqlite"):
         for name, policy in sorted(POLICY.items()):
-            for target in ("public", "private") if policy.target else ("global",):
+            for target in ("public", "private", "hidden") if policy.target else ("global",):
                 for kind in RANK:
                     if adapter == "sqlite" and (kind not in SQLITE_KINDS or target == "public"):
                         continue
@@ -725,8 +753,9 @@ def test_command_authorization(
             assert not isinstance(error, (Sanctioned, NotFound)), repr(error)
         if code is not None:
             assert error.code == code, f"{name} by {kind}: code {error.code}, expected {code}"
-        if outcome == "hidden" and policy.target is not None:
-            missing = dict(kwargs, **{policy.target: MISSING_ID})
+        lookup = policy.target or policy.lookup
+        if outcome == "hidden" and lookup is not None:
+            missing = dict(kwargs, **{lookup: MISSING_ID})
             with pytest.raises(SocialCRMError) as gone:
                 call(**missing)
             assert (type(gone.value), gone.value.code) == (type(error), error.code), (
