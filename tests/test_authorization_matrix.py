@@ -401,7 +401,8 @@ class World:
     def __init__(self, storage: Any) -> None:
         self.clock = ManualClock()
         self.dirty = False
-        settings = Settings().with_rate_limits(enabled=False)
+        # No vote lock: the seeded vote stays retractable after the clock moves on.
+        settings = attrs.evolve(Settings().with_rate_limits(enabled=False), vote_lock_seconds=10**8)
         settings = settings.with_content(
             watched_words=(
                 WatchedWord(pattern="holdme", action="require_approval"),
@@ -469,6 +470,8 @@ class World:
                 actor=answerer, thread=question.id, body=f"Use the export button ({target})."
             )
             objects["answer"] = answer.id
+            # One real vote to retract (the other actors' retractions find none: no_vote).
+            c.votes.cast(actor=self.actors["member"], post=answer.id, value=1)
             bounty = c.bounties.offer(actor=author, thread=question.id, amount=50)
             objects["bounty"] = bounty.id
             poll_thread = thread("Which format", "discussion")
