@@ -12,6 +12,7 @@ from socialcrm.errors import NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.badge_engine import apply_grants, award_badge
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that may award and revoke badges by hand.
@@ -21,7 +22,7 @@ BADGE_STAFF_ROLES = frozenset({"staff", "admin"})
 BackfillProgress = Callable[[int, int], None]
 
 
-class Badges:
+class Badges(PublicAPI):
     """``community.badges``: the catalog, members' badges, holders, award, revoke, backfill."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -29,6 +29,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
@@ -143,7 +144,7 @@ def close_from_history(
         return "auto_awarded" if automatic else "awarded"
 
 
-class Bounties:
+class Bounties(PublicAPI):
     """``community.bounties``: offer, award, refund, the expiry job, and reading them."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -46,6 +46,7 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.auto_sanctions import impose_automatic_silence
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import space_and_descendants
@@ -159,7 +160,7 @@ def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, spac
     return True
 
 
-class Flags:
+class Flags(PublicAPI):
     """``community.flags``: flag posts and members; moderators' queue and decisions."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -24,6 +24,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
@@ -76,7 +77,7 @@ def delete_post(
     return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
 
 
-class Posts:
+class Posts(PublicAPI):
     """``community.posts``: reply, edit, delete, comment, and read posts."""
 
     def __init__(self, runtime: Runtime) -> None:

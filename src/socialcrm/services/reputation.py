@@ -22,6 +22,7 @@ from socialcrm.services.access import (
     require_role,
     resolve_space,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import space_and_descendants
 
@@ -42,7 +43,7 @@ def period_start(period: str, now: datetime) -> datetime | None:
     return None
 
 
-class Reputation:
+class Reputation(PublicAPI):
     """``community.reputation``: totals, ledger history, leaderboards, ranks, recompute."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -260,7 +261,7 @@ class Reputation:
         return fixed
 
 
-class Privileges:
+class Privileges(PublicAPI):
     """``community.privileges``: what a member may do, by reputation and role."""
 
     def __init__(self, runtime: Runtime) -> None:

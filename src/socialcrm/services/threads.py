@@ -38,6 +38,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
@@ -96,7 +97,7 @@ def withdraw_acceptance(tx: Transaction, actor_id: int, thread: Thread, space: S
     )
 
 
-class Threads:
+class Threads(PublicAPI):
     """``community.threads``: start, list, close and reopen threads; accept answers."""
 
     def __init__(self, runtime: Runtime) -> None:

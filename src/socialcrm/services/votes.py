@@ -22,6 +22,7 @@ from socialcrm.services.access import (
     require_viewer,
     visible_post,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.contests import refuse_vote_outside_voting_window
 from socialcrm.services.limits import enforce_rate_limits
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
@@ -36,7 +37,7 @@ def post_kind(thread: Thread, post: Post) -> str:
     return "opening" if post.is_opening else "reply"
 
 
-class Votes:
+class Votes(PublicAPI):
     """``community.votes``: vote posts up or down, change or retract the vote."""
 
     def __init__(self, runtime: Runtime) -> None:
