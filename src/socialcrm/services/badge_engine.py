@@ -142,6 +142,7 @@ def award_badge(
         subject=subject,
         awarded_at=tx.now,
         post_id=post_id,
+        space_id=_space_of_award(tx, post_id, subject),
     )
     _remember_after_commit(tx, key)
     if award is None:
@@ -159,6 +160,24 @@ def award_badge(
         )
     )
     return award
+
+
+def _space_of_award(tx: Transaction, post_id: int | None, subject: str) -> int | None:
+    """The space an award was earned in: its post's, else the ``thread:<id>`` subject's.
+
+    Reads for viewers leave out awards of spaces they cannot see, so a badge earned
+    in a private space never shows a private post or thread to outsiders.
+    """
+    if post_id is not None:
+        located = tx.uow.posts.locate(post_id)
+        if located is not None:
+            return located[2].id
+    kind, _, value = subject.partition(":")
+    if kind == "thread" and value.isdigit():
+        thread = tx.uow.threads.get(int(value))
+        if thread is not None:
+            return thread.space_id
+    return None
 
 
 def apply_grants(

@@ -17,8 +17,9 @@ from datetime import timedelta
 from socialcrm.domain import validation
 from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.events import BountyAwarded, BountyExpired, BountyOffered, BountyRefunded
-from socialcrm.domain.records import Post, Thread
+from socialcrm.domain.records import Member, Post, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     optional_viewer,
     require_actor,
@@ -29,6 +30,24 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
+
+
+def visible_bounty(uow: UnitOfWork, member: Member | None, bounty: object) -> tuple[Bounty, Thread]:
+    """A bounty on a thread ``member`` may see, with the thread.
+
+    A bounty on a thread the member cannot see answers exactly like a missing
+    one: ``NotFound`` with code ``bounty_not_found``.
+    """
+    bounty_id = validation.identifier(bounty, "bounty")
+    found = uow.bounties.get(bounty_id)
+    if found is not None:
+        try:
+            thread, _ = visible_thread(uow, member, found.thread_id)
+        except NotFound:
+            pass
+        else:
+            return found, thread
+    raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
 
 
 def _question(thread: Thread) -> None:
@@ -277,17 +296,17 @@ class Bounties:
 
     @retry_transient
     def refund(self, *, actor: int, bounty: int, reason: str) -> Bounty:
-        """Cancel an open bounty and refund the offer (moderators; audited ``bounty_refunded``)."""
-        bounty_id = validation.identifier(bounty, "bounty")
+        """Cancel an open bounty and refund the offer (moderators; audited ``bounty_refunded``).
+
+        The question must be visible to the moderator: a bounty in a private space
+        they are not a member of answers ``bounty_not_found``, like a missing id.
+        """
+        validation.identifier(bounty, "bounty")
         why = reason_text(reason, self._rt, required=True)
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             require_moderator(acting, "refund bounties")
-            found = tx.uow.bounties.get(bounty_id)
-            if found is None:
-                raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
-            thread = tx.uow.threads.get(found.thread_id)
-            assert thread is not None
+            found, thread = visible_bounty(tx.uow, acting, bounty)
             if not tx.uow.bounties.close(
                 found.id, status="refunded", closed_at=tx.now, closed_by=acting.id
             ):
@@ -383,4 +402,4 @@ class Bounties:
             return uow.bounties.for_thread(found.id)
 
 
-__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since"]
+__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since", "visible_bounty"]
