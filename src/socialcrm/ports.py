@@ -324,8 +324,15 @@ class ThreadRepository(Protocol):
         """
         ...
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        """Which of these tag names already exist."""
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        """Which of these tag names already exist.
+
+        With ``exclude_space_ids``, a tag whose every thread is in those spaces does
+        not count (to a viewer who cannot see them it does not exist); a tag no
+        thread uses still counts.
+        """
         ...
 
     def add_tags(self, names: Iterable[str], at: datetime) -> None:
@@ -884,8 +891,13 @@ class FlagRepository(Protocol):
         (strictly); ``(0, None)`` when there is none."""
         ...
 
-    def decided(self, *, since: datetime, until: datetime) -> builtins.list[Flag]:
-        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id."""
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[Flag]:
+        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id.
+
+        Flags whose ``space_id`` is in ``exclude_space_ids`` are left out.
+        """
         ...
 
     def agreed_posts(self, member_id: int, *, since: datetime) -> int:

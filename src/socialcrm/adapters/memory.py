@@ -501,8 +501,19 @@ class _Threads(_Repository):
             counts[thread.space_id] = counts.get(thread.space_id, 0) + 1
         return counts
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        return frozenset(n for n in names if n in self._t.tags)
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        known = {n for n in names if n in self._t.tags}
+        hidden = set(exclude_space_ids)
+        if not hidden or not known:
+            return frozenset(known)
+        used: dict[str, bool] = {}
+        for thread in self._t.threads.values():
+            for tag in thread.tags:
+                if tag in known:
+                    used[tag] = used.get(tag, False) or thread.space_id not in hidden
+        return frozenset(n for n in known if used.get(n, True))
 
     def add_tags(self, names: Iterable[str], at: datetime) -> None:
         for name in names:
@@ -1313,11 +1324,16 @@ class _Flags(_Repository):
         ]
         return len(times), min(times, default=None)
 
-    def decided(self, *, since: datetime, until: datetime) -> list[Flag]:
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> list[Flag]:
+        hidden = set(exclude_space_ids)
         found = [
             f
             for f in self._t.flags.values()
-            if f.decided_at is not None and since <= f.decided_at < until
+            if f.decided_at is not None
+            and since <= f.decided_at < until
+            and (f.space_id is None or f.space_id not in hidden)
         ]
         found.sort(key=lambda f: (f.decided_at, f.id))
         return found
