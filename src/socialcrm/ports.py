@@ -882,8 +882,13 @@ class FlagRepository(Protocol):
         """
         ...
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        """How many of the member's flags were agreed and disagreed with."""
+    def accuracy(
+        self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> FlagAccuracy:
+        """How many of the member's flags were agreed and disagreed with.
+
+        Flags whose ``space_id`` is in ``exclude_space_ids`` do not count.
+        """
         ...
 
     def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:

@@ -1312,8 +1312,15 @@ class _Flags(_Repository):
             changed += 1
         return changed
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        mine = [f.status for f in self._t.flags.values() if f.flagger_id == flagger_id]
+    def accuracy(
+        self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> FlagAccuracy:
+        hidden = set(exclude_space_ids)
+        mine = [
+            f.status
+            for f in self._t.flags.values()
+            if f.flagger_id == flagger_id and (f.space_id is None or f.space_id not in hidden)
+        ]
         return FlagAccuracy(agreed=mine.count("agreed"), disagreed=mine.count("disagreed"))
 
     def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:

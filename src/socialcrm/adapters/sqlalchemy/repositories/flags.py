@@ -66,6 +66,11 @@ def _flag_from_row(row: Sequence[Any]) -> Flag:
     )
 
 
+def _outside(f: Any, exclude_space_ids: Collection[int]) -> Any:
+    """Flags with no space, or in a space not in ``exclude_space_ids``."""
+    return or_(f.c.space_id.is_(None), f.c.space_id.not_in(sorted(set(exclude_space_ids))))
+
+
 class FlagStatements:
     """The flags statements, built once per storage so the compiled cache is hit."""
 
@@ -231,9 +236,18 @@ class SQLFlagRepository(SQLRepository):
         params = {"ids": ids, "new_status": status, "by": by, "at": at}
         return self._q.decide.write(self._conn, params)
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        """Agreed and disagreed flags of the member."""
-        counts = dict(self._q.accuracy.all(self._conn, {"flagger_id": flagger_id}))
+    def accuracy(self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()) -> FlagAccuracy:
+        """Agreed and disagreed flags of the member, outside ``exclude_space_ids``."""
+        if exclude_space_ids:
+            f = self._q.table
+            query = (
+                select(f.c.status, func.count())
+                .where(f.c.flagger_id == flagger_id, _outside(f, exclude_space_ids))
+                .group_by(f.c.status)
+            )
+            counts = dict(CoreStatement(query).all(self._conn))
+        else:
+            counts = dict(self._q.accuracy.all(self._conn, {"flagger_id": flagger_id}))
         return FlagAccuracy(
             agreed=int(counts.get("agreed", 0)), disagreed=int(counts.get("disagreed", 0))
         )
@@ -256,9 +270,7 @@ class SQLFlagRepository(SQLRepository):
                 .where(
                     f.c.decided_at >= since,
                     f.c.decided_at < until,
-                    or_(
-                        f.c.space_id.is_(None), f.c.space_id.not_in(sorted(set(exclude_space_ids)))
-                    ),
+                    _outside(f, exclude_space_ids),
                 )
                 .order_by(f.c.decided_at, f.c.id)
             )
