@@ -1312,9 +1312,7 @@ class _Flags(_Repository):
             changed += 1
         return changed
 
-    def accuracy(
-        self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()
-    ) -> FlagAccuracy:
+    def accuracy(self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()) -> FlagAccuracy:
         hidden = set(exclude_space_ids)
         mine = [
             f.status
