@@ -324,8 +324,15 @@ class ThreadRepository(Protocol):
         """
         ...
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        """Which of these tag names already exist."""
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        """Which of these tag names already exist.
+
+        With ``exclude_space_ids``, a tag whose every thread is in those spaces does
+        not count (to a viewer who cannot see them it does not exist); a tag no
+        thread uses still counts.
+        """
         ...
 
     def add_tags(self, names: Iterable[str], at: datetime) -> None:
@@ -559,8 +566,19 @@ class LedgerRepository(Protocol):
         """
         ...
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> builtins.list[LedgerEntry]:
-        """The member's entries, newest first (id descending)."""
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> builtins.list[LedgerEntry]:
+        """The member's entries, newest first (id descending).
+
+        Entries whose ``space_id`` is in ``exclude_space_ids`` are left out (before
+        paging): the spaces a viewer may not see.
+        """
         ...
 
     def totals(self) -> dict[int, int]:
@@ -574,12 +592,15 @@ class LedgerRepository(Protocol):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> builtins.list[tuple[int, int]]:
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
-        only entries whose ``space_id`` is in it. Members whose sum is 0 or less, and
+        only entries whose ``space_id`` is in it. Entries whose ``space_id`` is in
+        ``exclude_space_ids`` never count (entries with no space always may).
+        Members whose sum is 0 or less, and
         placeholder members, are left out. Highest sum first, then member id ascending.
         """
         ...
@@ -592,13 +613,15 @@ class LedgerRepository(Protocol):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> builtins.list[tuple[int, int]]:
         """``(member_id, count)`` of active entries whose ``rule`` is in ``rules``.
 
-        Active: not a compensating entry and not undone by one. Bounds and
-        ``space_ids`` as in :meth:`gains`; placeholder members left out. Highest
-        count first, then member id ascending; at most ``limit`` rows.
+        Active: not a compensating entry and not undone by one. Bounds,
+        ``space_ids`` and ``exclude_space_ids`` as in :meth:`gains`; placeholder
+        members left out. Highest count first, then member id ascending; at most
+        ``limit`` rows.
         """
         ...
 
@@ -859,8 +882,13 @@ class FlagRepository(Protocol):
         """
         ...
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        """How many of the member's flags were agreed and disagreed with."""
+    def accuracy(
+        self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> FlagAccuracy:
+        """How many of the member's flags were agreed and disagreed with.
+
+        Flags whose ``space_id`` is in ``exclude_space_ids`` do not count.
+        """
         ...
 
     def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
@@ -868,8 +896,13 @@ class FlagRepository(Protocol):
         (strictly); ``(0, None)`` when there is none."""
         ...
 
-    def decided(self, *, since: datetime, until: datetime) -> builtins.list[Flag]:
-        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id."""
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[Flag]:
+        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id.
+
+        Flags whose ``space_id`` is in ``exclude_space_ids`` are left out.
+        """
         ...
 
     def agreed_posts(self, member_id: int, *, since: datetime) -> int:
@@ -898,6 +931,7 @@ class AuditRepository(Protocol):
         thread_id: int | None = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
+        space_id: int | None = None,
     ) -> AuditEntry:
         """Append an entry and return it with its id.
 
@@ -918,6 +952,7 @@ class AuditRepository(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
         before_id: int | None = None,
+        exclude_space_ids: Collection[int] = (),
         limit: int,
         offset: int = 0,
     ) -> builtins.list[AuditEntry]:
@@ -925,7 +960,8 @@ class AuditRepository(Protocol):
 
         ``since <= at < until`` (``None`` bounds are open); ``actions`` ``None``
         means any action; ``before_id`` keeps only entries with a smaller id (a
-        cursor: pass the last id of the previous page).
+        cursor: pass the last id of the previous page). Entries whose
+        ``space_id`` is in ``exclude_space_ids`` are left out (before paging).
         """
         ...
 
@@ -1251,6 +1287,7 @@ class BadgeRepository(Protocol):
         subject: str,
         awarded_at: datetime,
         post_id: int | None = None,
+        space_id: int | None = None,
     ) -> BadgeAward | None:
         """Insert an award; ``None`` (nothing written, the unit usable) if that key exists.
 
@@ -1266,15 +1303,30 @@ class BadgeRepository(Protocol):
         """The award with this id, or ``None``."""
         ...
 
-    def for_member(self, member_id: int) -> builtins.list[BadgeAward]:
-        """The member's awards not revoked, oldest first (id ascending)."""
+    def for_member(
+        self, member_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[BadgeAward]:
+        """The member's awards not revoked, oldest first (id ascending).
+
+        Awards whose ``space_id`` is in ``exclude_space_ids`` are left out.
+        """
         ...
 
-    def holders(self, badge: str, *, limit: int, offset: int = 0) -> builtins.list[BadgeAward]:
-        """Awards of the badge not revoked, to members who are not placeholders, by id."""
+    def holders(
+        self,
+        badge: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> builtins.list[BadgeAward]:
+        """Awards of the badge not revoked, to members who are not placeholders, by id.
+
+        Awards whose ``space_id`` is in ``exclude_space_ids`` are left out (before paging).
+        """
         ...
 
-    def count_holders(self, badge: str) -> int:
+    def count_holders(self, badge: str, *, exclude_space_ids: Collection[int] = ()) -> int:
         """How many awards :meth:`holders` would list without a limit."""
         ...
 

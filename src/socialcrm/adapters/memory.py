@@ -501,8 +501,19 @@ class _Threads(_Repository):
             counts[thread.space_id] = counts.get(thread.space_id, 0) + 1
         return counts
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        return frozenset(n for n in names if n in self._t.tags)
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        known = {n for n in names if n in self._t.tags}
+        hidden = set(exclude_space_ids)
+        if not hidden or not known:
+            return frozenset(known)
+        used: dict[str, bool] = {}
+        for thread in self._t.threads.values():
+            for tag in thread.tags:
+                if tag in known:
+                    used[tag] = used.get(tag, False) or thread.space_id not in hidden
+        return frozenset(n for n in known if used.get(n, True))
 
     def add_tags(self, names: Iterable[str], at: datetime) -> None:
         for name in names:
@@ -823,8 +834,20 @@ class _Ledger(_Repository):
             and (e.cause in exact or (starts and e.cause.startswith(starts)))
         ]
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
-        entries = [e for e in self._t.ledger.values() if e.member_id == member_id]
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> list[LedgerEntry]:
+        hidden = set(exclude_space_ids)
+        entries = [
+            e
+            for e in self._t.ledger.values()
+            if e.member_id == member_id and (e.space_id is None or e.space_id not in hidden)
+        ]
         entries.sort(key=lambda e: e.id, reverse=True)
         return entries[offset : offset + limit]
 
@@ -841,9 +864,11 @@ class _Ledger(_Repository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         spaces = None if space_ids is None else set(space_ids)
+        hidden = set(exclude_space_ids)
         excluded = set(exclude_member_ids)
         excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
         sums: dict[int, int] = {}
@@ -853,6 +878,8 @@ class _Ledger(_Repository):
             if until is not None and e.at >= until:
                 continue
             if spaces is not None and e.space_id not in spaces:
+                continue
+            if e.space_id is not None and e.space_id in hidden:
                 continue
             if e.member_id in excluded:
                 continue
@@ -868,10 +895,12 @@ class _Ledger(_Repository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         wanted = set(rules)
         spaces = None if space_ids is None else set(space_ids)
+        hidden = set(exclude_space_ids)
         excluded = set(exclude_member_ids)
         excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
         counts: dict[int, int] = {}
@@ -883,6 +912,8 @@ class _Ledger(_Repository):
             if until is not None and e.at >= until:
                 continue
             if spaces is not None and e.space_id not in spaces:
+                continue
+            if e.space_id is not None and e.space_id in hidden:
                 continue
             if e.member_id in excluded:
                 continue
@@ -1160,6 +1191,7 @@ class _Audit(_Repository):
         thread_id: int | None = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
+        space_id: int | None = None,
     ) -> AuditEntry:
         check_audit_entry(at=at, action=action, before=before, after=after)
         entry = AuditEntry(
@@ -1173,6 +1205,7 @@ class _Audit(_Repository):
             thread_id=thread_id,
             before=before,
             after=after,
+            space_id=space_id,
         )
         self._j.put(self._t.audit, entry.id, entry)
         return entry
@@ -1188,10 +1221,12 @@ class _Audit(_Repository):
         since: datetime | None = None,
         until: datetime | None = None,
         before_id: int | None = None,
+        exclude_space_ids: Collection[int] = (),
         limit: int,
         offset: int = 0,
     ) -> list[AuditEntry]:
         wanted = None if actions is None else set(actions)
+        hidden = set(exclude_space_ids)
         found = [
             e
             for e in self._t.audit.values()
@@ -1203,6 +1238,7 @@ class _Audit(_Repository):
             and (since is None or e.at >= since)
             and (until is None or e.at < until)
             and (before_id is None or e.id < before_id)
+            and (e.space_id is None or e.space_id not in hidden)
         ]
         found.sort(key=lambda e: e.id, reverse=True)
         return found[offset : offset + limit]
@@ -1276,8 +1312,13 @@ class _Flags(_Repository):
             changed += 1
         return changed
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        mine = [f.status for f in self._t.flags.values() if f.flagger_id == flagger_id]
+    def accuracy(self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()) -> FlagAccuracy:
+        hidden = set(exclude_space_ids)
+        mine = [
+            f.status
+            for f in self._t.flags.values()
+            if f.flagger_id == flagger_id and (f.space_id is None or f.space_id not in hidden)
+        ]
         return FlagAccuracy(agreed=mine.count("agreed"), disagreed=mine.count("disagreed"))
 
     def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
@@ -1288,11 +1329,16 @@ class _Flags(_Repository):
         ]
         return len(times), min(times, default=None)
 
-    def decided(self, *, since: datetime, until: datetime) -> list[Flag]:
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> list[Flag]:
+        hidden = set(exclude_space_ids)
         found = [
             f
             for f in self._t.flags.values()
-            if f.decided_at is not None and since <= f.decided_at < until
+            if f.decided_at is not None
+            and since <= f.decided_at < until
+            and (f.space_id is None or f.space_id not in hidden)
         ]
         found.sort(key=lambda f: (f.decided_at, f.id))
         return found

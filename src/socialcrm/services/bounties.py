@@ -17,8 +17,9 @@ from datetime import timedelta
 from socialcrm.domain import validation
 from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.events import BountyAwarded, BountyExpired, BountyOffered, BountyRefunded
-from socialcrm.domain.records import Post, Thread
+from socialcrm.domain.records import Member, Post, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     can_read_space,
     optional_viewer,
@@ -31,6 +32,24 @@ from socialcrm.services.access import (
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
+
+
+def visible_bounty(uow: UnitOfWork, member: Member | None, bounty: object) -> tuple[Bounty, Thread]:
+    """A bounty on a thread ``member`` may see, with the thread.
+
+    A bounty on a thread the member cannot see answers exactly like a missing
+    one: ``NotFound`` with code ``bounty_not_found``.
+    """
+    bounty_id = validation.identifier(bounty, "bounty")
+    found = uow.bounties.get(bounty_id)
+    if found is not None:
+        try:
+            thread, _ = visible_thread(uow, member, found.thread_id)
+        except NotFound:
+            pass
+        else:
+            return found, thread
+    raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
 
 
 def _question(thread: Thread) -> None:
@@ -279,7 +298,11 @@ class Bounties(PublicAPI):
 
     @retry_transient
     def refund(self, *, actor: int, bounty: int, reason: str) -> Bounty:
-        """Cancel an open bounty and refund the offer (moderators; audited ``bounty_refunded``)."""
+        """Cancel an open bounty and refund the offer (moderators; audited ``bounty_refunded``).
+
+        The question must be visible to the moderator: a bounty in a private space
+        they are not a member of answers ``bounty_not_found``, like a missing id.
+        """
         bounty_id = validation.identifier(bounty, "bounty")
         why = reason_text(reason, self._rt, required=True)
         with self._rt.command() as tx:
@@ -388,4 +411,4 @@ class Bounties(PublicAPI):
             return uow.bounties.for_thread(found.id)
 
 
-__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since"]
+__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since", "visible_bounty"]

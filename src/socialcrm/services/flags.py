@@ -36,6 +36,7 @@ from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, 
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     blocking_sanction,
+    hidden_space_ids,
     readable_spaces,
     require_actor,
     require_moderator,
@@ -506,19 +507,25 @@ class Flags(PublicAPI):
             return uow.flags.for_post(found.id)
 
     def accuracy(self, *, actor: int, member: int) -> FlagAccuracy:
-        """A member's agreed and disagreed flags; moderators, or the member themself."""
+        """A member's agreed and disagreed flags; moderators, or the member themself.
+
+        Flags in spaces the viewer cannot see do not count.
+        """
         member_id = validation.identifier(member, "member")
         with self._rt.query() as uow:
             viewer = require_viewer(uow, actor)
             if viewer.id != member_id:
                 require_moderator(viewer, "see other members' flag accuracy")
             _member(uow, member_id)
-            return uow.flags.accuracy(member_id)
+            return uow.flags.accuracy(member_id, exclude_space_ids=hidden_space_ids(uow, viewer))
 
     def weight(self, *, actor: int, member: int) -> int:
         """The weight a flag by the member would have now (see ``docs/moderation.md``).
 
-        Moderators, or the member themself (it reveals their accuracy).
+        Moderators, or the member themself (it reveals their accuracy). The
+        accuracy bonus counts only flags in spaces the viewer can see, so a
+        moderator outside a private space may see a lower weight than the one
+        applied (staff and admins see the one applied).
         """
         member_id = validation.identifier(member, "member")
         with self._rt.query() as uow:
@@ -526,7 +533,8 @@ class Flags(PublicAPI):
             if viewer.id != member_id:
                 require_moderator(viewer, "see other members' flag weight")
             found = _member(uow, member_id)
-            return flag_weight(found, uow.flags.accuracy(found.id), self._rt.settings.flags)
+            accuracy = uow.flags.accuracy(found.id, exclude_space_ids=hidden_space_ids(uow, viewer))
+            return flag_weight(found, accuracy, self._rt.settings.flags)
 
 
 def flag_queue_items(

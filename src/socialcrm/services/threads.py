@@ -28,6 +28,7 @@ from socialcrm.services.access import (
     HiddenFilter,
     blocking_sanction,
     hidden_filter,
+    hidden_space_ids,
     optional_viewer,
     readable_spaces,
     require_actor,
@@ -64,12 +65,18 @@ def space_and_descendants(spaces: Mapping[int, Space], root_id: int) -> list[int
 
 
 def ensure_tags(tx: Transaction, acting: Member, tag_list: tuple[str, ...]) -> None:
-    """Create unknown tags, checking ``create_tags`` when the settings ask for it."""
+    """Create unknown tags, checking ``create_tags`` when the settings ask for it.
+
+    A tag used only in spaces ``acting`` cannot see counts as new to them: the
+    refusal must not tell an outsider that such a tag exists.
+    """
     if not tag_list:
         return
+    if tx.runtime.settings.new_tags_need_privilege:
+        hidden = hidden_space_ids(tx.uow, acting)
+        if set(tag_list) - tx.uow.threads.known_tags(tag_list, exclude_space_ids=hidden):
+            require_privilege(tx.runtime, tx, acting, "create_tags")
     new = set(tag_list) - tx.uow.threads.known_tags(tag_list)
-    if new and tx.runtime.settings.new_tags_need_privilege:
-        require_privilege(tx.runtime, tx, acting, "create_tags")
     if new:
         tx.uow.threads.add_tags(sorted(new), tx.now)
 

@@ -91,6 +91,11 @@ class LedgerStatements:
         )
 
 
+def _outside(lg: Any, exclude_space_ids: Collection[int]) -> Any:
+    """Entries with no space, or in a space not in ``exclude_space_ids``."""
+    return or_(lg.c.space_id.is_(None), lg.c.space_id.not_in(sorted(set(exclude_space_ids))))
+
+
 class SQLLedgerRepository(SQLRepository):
     """:class:`socialcrm.ports.LedgerRepository` over SQL."""
 
@@ -184,8 +189,25 @@ class SQLLedgerRepository(SQLRepository):
         )
         return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
-        """The member's entries, newest first (id descending)."""
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> list[LedgerEntry]:
+        """The member's entries, newest first (id descending), outside ``exclude_space_ids``."""
+        if exclude_space_ids:
+            lg = self._q.table
+            query = (
+                select(*self._q.columns)
+                .where(lg.c.member_id == member_id, _outside(lg, exclude_space_ids))
+                .order_by(lg.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
         params = {"member_id": member_id, "limit": limit, "offset": offset}
         return [_entry_from_row(row) for row in self._q.history.all(self._conn, params)]
 
@@ -201,6 +223,7 @@ class SQLLedgerRepository(SQLRepository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
@@ -221,6 +244,8 @@ class SQLLedgerRepository(SQLRepository):
             query = query.where(lg.c.at < until)
         if space_ids is not None:
             query = query.where(lg.c.space_id.in_(list(space_ids)))
+        if exclude_space_ids:
+            query = query.where(_outside(lg, exclude_space_ids))
         if exclude_member_ids:
             query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
         query = query.where(lg.c.member_id.not_in(self._q.placeholder_ids))
@@ -236,6 +261,7 @@ class SQLLedgerRepository(SQLRepository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         """``(member_id, count)`` of active entries of ``rules``, highest count first."""
@@ -260,6 +286,8 @@ class SQLLedgerRepository(SQLRepository):
             query = query.where(lg.c.at < until)
         if space_ids is not None:
             query = query.where(lg.c.space_id.in_(list(space_ids)))
+        if exclude_space_ids:
+            query = query.where(_outside(lg, exclude_space_ids))
         if exclude_member_ids:
             query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
         query = query.order_by(count.desc(), lg.c.member_id).limit(limit)

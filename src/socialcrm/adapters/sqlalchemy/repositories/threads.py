@@ -80,6 +80,7 @@ class ThreadStatements:
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         t, tt, tags = tables.threads, tables.thread_tags, tables.tags
         self.threads, self.thread_tags, self.posts = t, tt, tables.posts
+        self.tags = tags
         self.columns = [t.c[name] for name in THREAD_FIELDS]
         by_id = t.c.id == bindparam("thread_id")
         self.insert = prepare.core(insert(t))
@@ -380,10 +381,27 @@ class SQLThreadRepository(SQLRepository):
         query = self._hidden_filter(query, include_hidden, hidden_visible_to).group_by(t.c.space_id)
         return {space_id: int(n) for space_id, n in CoreStatement(query).all(self._conn)}
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        """Which of these tag names already exist."""
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        """Which of these tag names exist (for a viewer who cannot see ``exclude_space_ids``)."""
         if not names:
             return frozenset()
+        if exclude_space_ids:
+            tags, t, tt = self._q.tags, self._q.threads, self._q.thread_tags
+            anywhere = select(tt.c.tag).where(tt.c.tag == tags.c.name)
+            visible = (
+                select(tt.c.tag)
+                .select_from(tt.join(t, t.c.id == tt.c.thread_id))
+                .where(
+                    tt.c.tag == tags.c.name,
+                    t.c.space_id.not_in(sorted(set(exclude_space_ids))),
+                )
+            )
+            query = select(tags.c.name).where(
+                tags.c.name.in_(list(names)), or_(~anywhere.exists(), visible.exists())
+            )
+            return frozenset(name for (name,) in CoreStatement(query).all(self._conn))
         rows = self._q.known_tags.all(self._conn, {"names": list(names)})
         return frozenset(name for (name,) in rows)
 
