@@ -472,13 +472,75 @@ def test_a_host_row_and_a_community_write_roll_back_together(host) -> None:
     assert counts(host) == (0, 0)
 
 
-def test_community_writes_the_host_never_commits_are_dropped(host) -> None:
+def test_a_request_that_succeeds_commits_its_community_writes(host) -> None:
+    @host.app.post("/join")
+    def join():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        return "joined, the view never commits"
+
+    assert host.app.test_client().post("/join").status_code == 200
+    assert counts(host) == (1, 1)
+
+
+@pytest.mark.parametrize("status", [400, 404, 422, 500])
+def test_a_request_that_answers_an_error_rolls_its_writes_back(host, status: int) -> None:
+    @host.app.post("/join")
+    def join():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        return "refused", status
+
+    assert host.app.test_client().post("/join").status_code == status
+    assert counts(host) == (0, 0)
+
+
+def test_a_request_marked_failed_rolls_back_even_with_a_redirect(host) -> None:
+    from socialcrm.contrib.flask import mark_request_failed
+
+    @host.app.post("/join")
+    def join():
+        current_community.members.join(external_id="1", display_name="Ada")
+        mark_request_failed()
+        return flask.redirect("/")
+
+    assert host.app.test_client().post("/join").status_code == 302
+    assert counts(host) == (0, 0)
+
+
+def test_an_app_context_without_error_commits_and_one_with_an_error_rolls_back(host) -> None:
+    with host.app.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+    with pytest.raises(RuntimeError), host.app.app_context():
+        current_community.members.join(external_id="2", display_name="Bob")
+        raise RuntimeError("the script failed")
+    assert counts(host) == (0, 1)
+
+
+def test_with_commit_requests_off_dropped_writes_warn(host) -> None:
+    from socialcrm.contrib.flask import UncommittedWritesWarning
+
+    host.app.extensions["socialcrm"].options["commit_requests"] = False
+
     @host.app.post("/join")
     def join():
         current_community.members.join(external_id="1", display_name="Ada")
         return "joined, never committed"
 
-    assert host.app.test_client().post("/join").status_code == 200
+    with pytest.warns(UncommittedWritesWarning, match="SOCIALCRM_COMMIT_REQUESTS"):
+        assert host.app.test_client().post("/join").status_code == 200
+    assert counts(host) == (0, 0)
+
+
+def test_a_commit_that_fails_is_a_500_not_a_redirect(host) -> None:
+    @host.app.post("/order")
+    def order():
+        host.db.session.add(host.Order(item=None))  # NOT NULL: the commit fails
+        current_community.members.join(external_id="1", display_name="Ada")
+        return flask.redirect("/")
+
+    host.app.config["TESTING"] = False
+    assert host.app.test_client().post("/order").status_code == 500
     assert counts(host) == (0, 0)
 
 
