@@ -171,16 +171,16 @@ def test_all_queues_merges_held_items_and_member_flags_oldest_first(
     second_held = _held_reply(world, question.id, 2)
     items = c.review.all_queues(actor=world.mod.id)
     assert [getattr(i, "id", None) or i.post_id for i in items] == [
-        first_held.id,
+        first_held.review_item_id,
         spam.id,
-        second_held.id,
+        second_held.review_item_id,
     ]
     assert [type(i).__name__ for i in items] == ["ReviewItem", "FlagQueueItem", "ReviewItem"]
     only_spam = c.review.all_queues(actor=world.mod.id, reason="spam")
     assert [i.post_id for i in only_spam] == [spam.id]
     assert [i.id for i in c.review.all_queues(actor=world.mod.id, reason="watched_words")] == [
-        first_held.id,
-        second_held.id,
+        first_held.review_item_id,
+        second_held.review_item_id,
     ]
     assert len(c.review.all_queues(actor=world.mod.id, limit=1, offset=1)) == 1
     with pytest.raises(PermissionDenied):

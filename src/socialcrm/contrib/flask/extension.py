@@ -91,8 +91,7 @@ def warn_unknown_config_keys(config: Mapping[str, Any]) -> list[str]:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]}?" if close else ""
         warnings.warn(
-            f"unknown socialcrm setting {key} is ignored{hint} "
-            f"(known: {', '.join(known)})",
+            f"unknown socialcrm setting {key} is ignored{hint} (known: {', '.join(known)})",
             UnknownSettingWarning,
             stacklevel=3,
         )
