@@ -221,10 +221,10 @@ def test_a_held_thread_becomes_a_thread_at_approval_and_reject_never_publishes(w
         "question",
     )
     assert thread.tags == ("brand-new-tag",)
-    rejected = c.review.reject(actor=world.mod.id, item=second.id, reason="Not an idea")
+    rejected = c.review.reject(actor=world.mod.id, item=second.review_item_id, reason="Not an idea")
     assert rejected.status == "rejected" and rejected.note == "Not an idea"
     assert [t.id for t in c.threads.list(actor=other)] == [thread.id]
-    assert c.review.get(actor=author, item=second.id).status == "rejected"
+    assert c.review.get(actor=author, item=second.review_item_id).status == "rejected"
     [entry] = c.audit.entries(actor=world.mod.id, action=["submission_rejected"])
     assert (entry.member_id, entry.reason, entry.after["status"]) == (
         author,
@@ -289,10 +289,10 @@ def test_the_queue_is_moderators_only_and_filters_by_space(world):
     )
     b = c.threads.start(actor=author, space="sales", kind="question", title="Refund two", body="y")
     assert isinstance(a, HeldSubmission) and isinstance(b, HeldSubmission)
-    assert [i.id for i in c.review.queue(actor=world.mod.id, space="sales")] == [b.id]
+    assert [i.id for i in c.review.queue(actor=world.mod.id, space="sales")] == [b.review_item_id]
     assert c.review.count(actor=world.mod.id, space="billing") == 1
     with pytest.raises(PermissionDenied):
-        c.review.approve(actor=author, item=a.id)
+        c.review.approve(actor=author, item=a.review_item_id)
     with pytest.raises(PermissionDenied):
         c.review.count(actor=author)
 
@@ -313,7 +313,7 @@ def test_premoderation_of_a_space_first_posts_and_trust_levels(make_community, w
     newbie = first.member("newbie")
     one = first.question(newbie)
     assert isinstance(one, HeldSubmission)
-    first.c.review.approve(actor=first.mod.id, item=one.id)
+    first.c.review.approve(actor=first.mod.id, item=one.review_item_id)
     assert isinstance(first.question(newbie, title="My second question here"), Thread)
 
     level = world_of(
@@ -489,9 +489,9 @@ def test_held_posts_never_appear_in_other_members_reads_lists_or_counts(steps):
     for n, (word, approve) in enumerate(steps):
         result = c.posts.reply(actor=author.id, thread=start.id, body=f"{word} {n}")
         if isinstance(result, HeldSubmission):
-            held.append(result.id)
+            held.append(result.review_item_id)
             if approve:
-                published.add(c.review.approve(actor=mod.id, item=result.id).id)
+                published.add(c.review.approve(actor=mod.id, item=result.review_item_id).id)
         else:
             published.add(result.id)
         for viewer in (None, other.id, mod.id):

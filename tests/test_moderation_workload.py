@@ -147,8 +147,8 @@ def test_held_submissions_count_in_the_queues_and_their_decisions_in_the_figures
     assert figures.queues["review"].oldest_queued_at == start
     assert figures.decisions == 0
     c.clock.advance(minutes=15)
-    c.review.approve(actor=world.mod.id, item=held[0].id)
-    c.review.reject(actor=world.mod.id, item=held[1].id, reason="no")
+    c.review.approve(actor=world.mod.id, item=held[0].review_item_id)
+    c.review.reject(actor=world.mod.id, item=held[1].review_item_id, reason="no")
     figures = c.moderation.workload(actor=world.mod.id)
     assert figures.queues["review"].size == 1
     assert figures.decisions == 2
