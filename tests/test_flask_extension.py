@@ -229,6 +229,29 @@ def test_flask_login_user_is_the_member_with_their_id_as_external_id(app: Flask)
     ext.close(app)
 
 
+def test_current_member_is_the_signed_in_users_member_not_the_member_with_their_id(
+    app: Flask,
+) -> None:
+    from socialcrm.contrib.flask import current_member
+
+    ext = SocialCRM(login_app(app))
+    community = ext.community_for(app)
+    for n in range(8):  # members 1..8 exist; member 7 is someone else
+        community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+    grace = community.members.join(external_id="7", display_name="Grace")
+
+    @app.get("/whoami")
+    def whoami():
+        member = current_member()
+        return jsonify(name=None if member is None else member.display_name)
+
+    client = app.test_client()
+    assert client.get("/whoami").json == {"name": None}
+    client.post("/login/7")
+    assert grace.id != 7 and client.get("/whoami").json == {"name": "Grace"}
+    ext.close(app)
+
+
 def test_join_on_first_use_makes_the_signed_in_user_a_member(app: Flask) -> None:
     app.config["SOCIALCRM_JOIN_ON_FIRST_USE"] = True
     ext = SocialCRM(login_app(app))

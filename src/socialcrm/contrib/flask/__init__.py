@@ -36,6 +36,7 @@ from socialcrm.contrib.flask.extension import (
     UnknownSettingWarning,
     current_actor,
     current_community,
+    current_member,
     mark_request_failed,
     require_actor,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "SocialCRMState",
     "current_actor",
     "current_community",
+    "current_member",
     "default_member_profile",
     "UncommittedWritesWarning",
     "UnknownSettingWarning",

@@ -19,6 +19,7 @@ from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_en
 from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
 from socialcrm.clock import Clock
 from socialcrm.community import Community
+from socialcrm.domain.records import Member
 from socialcrm.contrib._http import no_actor_error
 from socialcrm.contrib.flask.actors import (
     MemberProfile,
@@ -417,6 +418,17 @@ def current_actor() -> int | None:
     return actor
 
 
+def current_member() -> Member | None:
+    """The acting member's record for this request (``None``: anonymous, or not a member).
+
+    For pages that show who is signed in (name, reputation, trust level): the
+    member of the signed-in user, found by external id, never the host's user id
+    taken as a member id.
+    """
+    actor = current_actor()
+    return None if actor is None else SocialCRM.state().community.members.get(actor)
+
+
 def require_actor() -> int:
     """The acting member's id, or ``PermissionDenied`` if there is none.
 
@@ -442,6 +454,7 @@ __all__ = [
     "UnknownSettingWarning",
     "current_actor",
     "current_community",
+    "current_member",
     "database_url_in_instance",
     "mark_request_failed",
     "require_actor",
