@@ -19,7 +19,6 @@ from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_en
 from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
 from socialcrm.clock import Clock
 from socialcrm.community import Community
-from socialcrm.domain.records import Member
 from socialcrm.contrib._http import no_actor_error
 from socialcrm.contrib.flask.actors import (
     MemberProfile,
@@ -29,6 +28,7 @@ from socialcrm.contrib.flask.actors import (
 )
 from socialcrm.contrib.flask.errors import register_error_handlers
 from socialcrm.contrib.flask.storage import SessionJoiningStorage
+from socialcrm.domain.records import Member
 from socialcrm.errors import ValidationError
 from socialcrm.settings import Settings
 
