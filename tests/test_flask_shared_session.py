@@ -175,6 +175,7 @@ def autogenerate(tmp_path: Path, **migrate_options) -> str:
 
     class Invoice(db.Model):  # type: ignore[name-defined]  # new: not in the database yet
         id = db.Column(db.Integer, primary_key=True)
+
     flask_migrate.Migrate(app, db, **(options.get("filters") or {}))
     directory = str(tmp_path / "migrations")
     try:
