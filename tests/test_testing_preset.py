@@ -63,3 +63,12 @@ def test_a_lasting_new_member_limit_names_the_setting_too() -> None:
     assert "Settings.rate_limits." in refused.value.message
     assert "Settings.for_testing()" in refused.value.message
     c.close()
+
+
+def test_sqlites_table_is_locked_names_the_django_fix() -> None:
+    from socialcrm.adapters.sqlalchemy.prepared import storage_error
+
+    error = storage_error(RuntimeError("database table is locked: socialcrm_members"))
+    assert "TransactionTestCase" in error.message and "docs/django.md" in error.message
+    busy = storage_error(RuntimeError("database is locked"))
+    assert "TransactionTestCase" not in busy.message
