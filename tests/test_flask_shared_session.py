@@ -8,7 +8,9 @@ autogenerate see no operation on socialcrm's tables once the filters are set.
 from __future__ import annotations
 
 import io
-from contextlib import redirect_stdout
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,9 @@ from socialcrm.contrib.flask import (  # noqa: E402
     register_html_error_handlers,
     require_actor,
 )
+
+# Flask-Migrate's own env.py template calls Flask-SQLAlchemy's deprecated get_engine().
+pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
 
 class User(UserMixin):
@@ -168,6 +173,22 @@ def test_a_view_that_raises_rolls_back(site) -> None:
 # ---------------------------------------------------------------- autogenerate
 
 
+@contextmanager
+def logging_kept() -> Iterator[None]:
+    """Undo what Alembic's env.py does to logging (``fileConfig`` disables every logger)."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    saved = [(lg, lg.disabled, lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    root = (logging.root.level, list(logging.root.handlers))
+    try:
+        yield
+    finally:
+        for logger, disabled, level, handlers, propagate in saved:
+            logger.disabled, logger.level, logger.propagate = disabled, level, propagate
+            logger.handlers[:] = handlers
+        logging.root.setLevel(root[0])
+        logging.root.handlers[:] = root[1]
+
+
 def autogenerate(tmp_path: Path, **migrate_options) -> str:
     """Run ``flask db init`` and ``flask db migrate`` on the site; the revision's text."""
     app, db, _order, socialcrm = make_site(tmp_path)
@@ -179,7 +200,7 @@ def autogenerate(tmp_path: Path, **migrate_options) -> str:
     flask_migrate.Migrate(app, db, **(options.get("filters") or {}))
     directory = str(tmp_path / "migrations")
     try:
-        with app.app_context(), redirect_stdout(io.StringIO()):
+        with app.app_context(), redirect_stdout(io.StringIO()), logging_kept():
             flask_migrate.init(directory=directory)
             flask_migrate.migrate(directory=directory, message="host")
     finally:
