@@ -166,29 +166,34 @@ def reverse(tx: Transaction, event: Event) -> None:
     higher than if they had never been made (see :func:`_compensations`).
     """
     entries = tx.uow.ledger.active_for_causes(event.reversed_causes, event.reversed_cause_prefixes)
-    planned: dict[int, dict[int, int]] = {}
-    for original in entries:
-        current = tx.uow.members.lock(original.member_id)
+    done: set[int] = set()
+    for first in entries:
+        if first.member_id in done:
+            continue
+        done.add(first.member_id)
+        current = tx.uow.members.lock(first.member_id)
         if current is None:
             continue
-        if original.member_id not in planned:
-            mine = [e for e in entries if e.member_id == original.member_id]
-            planned[original.member_id] = _compensations(tx, original.member_id, current, mine)
-        delta = planned[original.member_id][original.id]
-        entry = _write(
-            tx,
-            event,
-            member_id=original.member_id,
-            delta=delta,
-            requested=-original.delta,
-            rule=original.rule,
-            cause=original.cause,
-            undoes=original.id,
-            cap_day=original.cap_day,
-            space_id=original.space_id,
-            post_id=original.post_id,
-        )
-        _announce(tx, event, entry, current + delta)
+        mine = [e for e in entries if e.member_id == first.member_id]
+        shares = _compensations(tx, first.member_id, current, mine)
+        # Refunds first, so that the member never passes below the floor on the way.
+        for original in sorted(mine, key=lambda e: shares[e.id] < 0):
+            delta = shares[original.id]
+            entry = _write(
+                tx,
+                event,
+                member_id=original.member_id,
+                delta=delta,
+                requested=-original.delta,
+                rule=original.rule,
+                cause=original.cause,
+                undoes=original.id,
+                cap_day=original.cap_day,
+                space_id=original.space_id,
+                post_id=original.post_id,
+            )
+            current += delta
+            _announce(tx, event, entry, current)
 
 
 def apply_change(tx: Transaction, event: Event, change: ReputationChange, cause: str) -> None:
