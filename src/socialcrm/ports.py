@@ -566,6 +566,14 @@ class LedgerRepository(Protocol):
         """
         ...
 
+    def live_changes(self, member_id: int) -> builtins.list[tuple[int, int, int]]:
+        """``(id, delta, requested)`` of the member's live entries, oldest first.
+
+        Live: not a compensating entry and not undone by one. Undoing replays
+        these to find what the member would have without the entries it undoes.
+        """
+        ...
+
     def history(
         self,
         member_id: int,

@@ -834,6 +834,13 @@ class _Ledger(_Repository):
             and (e.cause in exact or (starts and e.cause.startswith(starts)))
         ]
 
+    def live_changes(self, member_id: int) -> list[tuple[int, int, int]]:
+        return [
+            (e.id, e.delta, e.requested)
+            for _, e in sorted(self._t.ledger.items())
+            if e.member_id == member_id and e.undoes is None and e.id not in self._t.undone
+        ]
+
     def history(
         self,
         member_id: int,

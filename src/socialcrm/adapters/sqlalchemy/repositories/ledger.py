@@ -86,6 +86,16 @@ class LedgerStatements:
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
         )
+        undoing = lg.alias("undoing")
+        self.live_changes = prepare.core(
+            select(lg.c.id, lg.c.delta, lg.c.requested)
+            .where(
+                lg.c.member_id == bindparam("member_id"),
+                lg.c.undoes.is_(None),
+                ~select(undoing.c.id).where(undoing.c.undoes == lg.c.id).exists(),
+            )
+            .order_by(lg.c.id)
+        )
         self.totals = prepare.core(
             select(lg.c.member_id, func.sum(lg.c.delta)).group_by(lg.c.member_id)
         )
@@ -188,6 +198,11 @@ class SQLLedgerRepository(SQLRepository):
             .order_by(lg.c.id)
         )
         return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def live_changes(self, member_id: int) -> list[tuple[int, int, int]]:
+        """``(id, delta, requested)`` of the member's live entries, oldest first."""
+        rows = self._q.live_changes.all(self._conn, {"member_id": member_id})
+        return [(int(id_), int(delta), int(requested)) for id_, delta, requested in rows]
 
     def history(
         self,
