@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from socialcrm.domain.events import Event, ReputationChanged
 from socialcrm.domain.records import LedgerEntry, ReputationChange
-from socialcrm.errors import NotFound
+from socialcrm.errors import Conflict, NotFound, RetryableStorageError
 
 if TYPE_CHECKING:
     from socialcrm.services.runtime import Transaction
@@ -85,27 +85,43 @@ def _announce(tx: Transaction, event: Event, entry: LedgerEntry, reputation: int
 
 
 def reverse(tx: Transaction, event: Event) -> None:
-    """Write a compensating entry for every active entry of the causes the event reverses."""
+    """Write a compensating entry for every active entry of the causes the event reverses.
+
+    The command holds the lock of what it reverses (the thread, the vote), so the
+    entries read here stay active until it commits; the members are locked in
+    ascending id order (the lock order). Storage refuses a second compensation of
+    an entry: if a unit outside that order got there first, the command retries
+    and reads the entries again.
+    """
     entries = tx.uow.ledger.active_for_causes(event.reversed_causes, event.reversed_cause_prefixes)
+    for member_id in sorted({original.member_id for original in entries}):
+        tx.uow.members.lock(member_id)
     floor = tx.runtime.settings.reputation_floor
     for original in entries:
         current = tx.uow.members.lock(original.member_id)
         if current is None:
             continue
         delta = _floored(-original.delta, current, floor)
-        entry = _write(
-            tx,
-            event,
-            member_id=original.member_id,
-            delta=delta,
-            requested=-original.delta,
-            rule=original.rule,
-            cause=original.cause,
-            undoes=original.id,
-            cap_day=original.cap_day,
-            space_id=original.space_id,
-            post_id=original.post_id,
-        )
+        try:
+            entry = _write(
+                tx,
+                event,
+                member_id=original.member_id,
+                delta=delta,
+                requested=-original.delta,
+                rule=original.rule,
+                cause=original.cause,
+                undoes=original.id,
+                cap_day=original.cap_day,
+                space_id=original.space_id,
+                post_id=original.post_id,
+            )
+        except Conflict as clash:
+            if clash.code != "already_undone":
+                raise
+            raise RetryableStorageError(
+                f"ledger entry {original.id} was undone by a concurrent command"
+            ) from clash
         _announce(tx, event, entry, current + delta)
 
 
