@@ -28,12 +28,15 @@ from ledger_invariants import check_deletion_invariants
 from socialcrm import Community, NotFound
 from socialcrm.adapters.sqlalchemy.repositories.posts import SQLPostRepository
 from socialcrm.services import bounties as bounties_module
+from socialcrm.services import flags as flags_module
 from socialcrm.services import posts as posts_module
 from socialcrm.services import runtime as runtime_module
 from socialcrm.services import votes as votes_module
 
-RACE_SETTINGS = SETTINGS.with_privileges(set_bounty=0, edit=0).with_bounties(
-    require_reputation=False
+RACE_SETTINGS = (
+    SETTINGS.with_privileges(set_bounty=0, edit=0, flag=0)
+    .with_bounties(require_reputation=False)
+    .with_flags(min_trust_level=0)
 )
 
 #: Seconds any step may take before the test calls it stuck.
@@ -208,6 +211,23 @@ def test_a_bounty_offer_racing_the_questions_deletion_opens_nothing(pair, monkey
     with other.storage.unit_of_work(read_only=True) as uow:
         assert uow.bounties.for_thread(seed.thread) == []
     assert other.reputation.of(seed.voter) == SETTINGS.reputation_start
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_hiding_a_reply_racing_its_deletion_counts_it_out_once(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    held.flags.flag_post(actor=seed.voter, post=seed.answer, reason="off_topic")
+    hold = Hold(monkeypatch, flags_module, "visible_post")
+    outcome = _race(
+        hold,
+        lambda: held.flags.agree(actor=seed.admin, post=seed.answer, reason="off topic"),
+        lambda: other.posts.delete(actor=seed.author, post=seed.answer),
+    )
+    assert "result" in outcome or isinstance(outcome.get("error"), NotFound), outcome
+    with other.storage.unit_of_work(read_only=True) as uow:
+        assert uow.posts.get(seed.answer).hidden_at is None
+    assert other.threads.get(actor=seed.asker, thread=seed.thread).reply_count == 0
     check_deletion_invariants(other, [seed.thread])
 
 
