@@ -211,6 +211,9 @@ HOST_COMMANDS = frozenset(
 #: Public methods that change nothing (reads; ``vis`` covers who sees what).
 QUERIES = frozenset(
     {
+        "badges.count_holders_unfiltered",
+        "badges.holders_unfiltered",
+        "badges.of_unfiltered",
         "members.by_external_id",
         "members.get",
         "members.list",
@@ -230,6 +233,7 @@ QUERIES = frozenset(
         "votes.get",
         "reputation.activity_leaderboard",
         "reputation.history",
+        "reputation.history_unfiltered",
         "reputation.leaderboard",
         "reputation.of",
         "reputation.rank",
@@ -495,7 +499,7 @@ class World:
             ).id
             objects["held_item"] = c.posts.reply(
                 actor=answerer, thread=question.id, body=f"Please holdme for review ({target})."
-            ).id
+            ).review_item_id
             c.posts.reply(
                 actor=answerer, thread=question.id, body=f"Please flagme for review ({target})."
             )
