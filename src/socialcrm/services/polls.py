@@ -5,7 +5,9 @@ moderator closes it, and while its thread is open. Each member holds one ballot,
 which they may change or withdraw while the poll is open; a member's ballot
 changes are serialized on their member row, so a single-choice ballot never ends
 up with two options. A poll that hides its results shows no tallies to anyone
-until it is closed. Who may see a poll (and vote on it) follows its thread's space.
+until the poll itself is closed (its ``closes_at`` passed, or ``close``): closing
+the thread pauses voting but reveals nothing, or its author could read the
+tallies by closing and reopening it. Who may see a poll (and vote on it) follows its thread's space.
 """
 
 from __future__ import annotations
@@ -218,12 +220,17 @@ class Polls(PublicAPI):
             return uow.polls.for_thread(topic.id)
 
     def results(self, *, actor: int | None, poll: int) -> PollResults:
-        """The poll as ``actor`` sees it: open or not, tallies (unless hidden), their ballot."""
+        """The poll as ``actor`` sees it: open or not, tallies (unless hidden), their ballot.
+
+        Hidden results stay hidden while the poll itself is open, even while its
+        thread is closed.
+        """
         with self._rt.query() as uow:
             viewer = optional_viewer(uow, actor)
             found, topic = _visible_poll(uow, viewer, poll)
-            is_open = _is_open(found, topic, self._rt.clock.now())
-            hidden = found.hide_results and is_open
+            now = self._rt.clock.now()
+            is_open = _is_open(found, topic, now)
+            hidden = found.hide_results and found.is_open(now)
             ballot = uow.polls.ballot(found.id, viewer.id) if viewer is not None else ()
             return PollResults(
                 poll=found,

@@ -261,6 +261,7 @@ class Review(PublicAPI):
                 member_id=found.author_id,
                 post_id=post.id,
                 thread_id=post.thread_id,
+                space_id=found.space_id,
                 before={"review_item_id": found.id, "status": "pending"}
                 | ({"body": found.body, "title": found.title} if edited else {}),
                 after={"review_item_id": found.id, "status": "approved"},
@@ -366,6 +367,7 @@ class Review(PublicAPI):
                 member_id=found.author_id,
                 post_id=found.post_id,
                 thread_id=found.thread_id,
+                space_id=found.space_id,
                 before={"review_item_id": found.id, "status": "pending"},
                 after={"review_item_id": found.id, "status": "rejected"},
             )
@@ -403,6 +405,7 @@ class Review(PublicAPI):
                 member_id=found.author_id,
                 post_id=found.post_id,
                 thread_id=found.thread_id,
+                space_id=found.space_id,
                 before={"review_item_id": found.id, "status": "pending"},
                 after={"review_item_id": found.id, "status": "dismissed"},
             )

@@ -88,6 +88,7 @@ class Spaces(PublicAPI):
                 tx,
                 actor_id=acting.id,
                 action="space_created",
+                space_id=space.id,
                 after={
                     "space_id": space.id,
                     "slug": slug,
@@ -166,6 +167,7 @@ class Spaces(PublicAPI):
                     tx,
                     actor_id=acting.id,
                     action="space_member_added" if add else "space_member_removed",
+                    space_id=found.id,
                     member_id=target_id,
                     before={"space_id": found.id, "member": not add},
                     after={"space_id": found.id, "member": add},
