@@ -161,7 +161,7 @@ class Seed:
             kind="question",
             title="Held for review, please",
             body="A moderator approves this first.",
-        ).id
+        ).review_item_id
         self.now = clock.now()
         self.stored: object = None
 
