@@ -586,3 +586,32 @@ def test_junk_arguments_raise_typed_errors_change_nothing_and_adapters_agree(whe
         assert results[0] == results[1], f"memory and SQLite disagree on {where}({name}=...)"
 
     run()
+
+
+@pytest.mark.parametrize("where", METHODS)
+def test_an_unknown_or_missing_argument_is_a_validation_error_that_changes_nothing(
+    where, seeded
+):
+    """A JSON client's extra or missing key gets ``ValidationError`` naming it, not ``TypeError``."""
+    api_name, method_name = where.split(".")
+    memory, _ = seeded(api_name)
+    method = getattr(getattr(memory.c, api_name), method_name)
+    names = parameters(method)
+    before = snapshot(memory.c)
+    extra = valid_arguments(memory, where, names)
+    extra["no_such_argument"] = 1
+    with pytest.raises(ValidationError) as refused:
+        method(**extra)
+    assert refused.value.field == "no_such_argument"
+    required = [
+        p.name
+        for p in inspect.signature(method).parameters.values()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    for name in required:
+        arguments = valid_arguments(memory, where, names)
+        del arguments[name]
+        with pytest.raises(ValidationError) as missing:
+            method(**arguments)
+        assert missing.value.field == name
+    assert snapshot(memory.c) == before

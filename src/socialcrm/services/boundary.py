@@ -282,9 +282,33 @@ def guard(function: Callable[..., Any], *, skip_first: bool = True) -> Callable[
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]
     first = int(skip_first)
+    parameters = list(inspect.signature(function).parameters.values())[first:]
+    takes_any_keyword = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    keywords = frozenset(
+        p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    )
+    required = frozenset(
+        p.name
+        for p in parameters
+        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    )
+    label = function.__qualname__
+
+    def refuse_call_shape(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # A JSON client's extra or missing key is bad input like any other: a
+        # ValidationError naming it, never Python's TypeError from the call itself.
+        if not takes_any_keyword:
+            for name in kwargs:
+                if name not in keywords:
+                    raise ValidationError(f"{label}() takes no argument {name!r}", field=name)
+        given = set(kwargs).union(names[: max(0, len(args) - first)])
+        for name in sorted(required - given):
+            raise ValidationError(f"{label}() needs the argument {name!r}", field=name)
 
     @functools.wraps(function)
     def validated(*args: Any, **kwargs: Any) -> Any:
+        if not required.issubset(kwargs) or not keywords.issuperset(kwargs):
+            refuse_call_shape(args, kwargs)
         if len(args) > first:
             checked_args = list(args)
             for index, name in enumerate(names, start=first):
