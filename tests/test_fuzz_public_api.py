@@ -592,7 +592,7 @@ def test_junk_arguments_raise_typed_errors_change_nothing_and_adapters_agree(whe
 def test_an_unknown_or_missing_argument_is_a_validation_error_that_changes_nothing(
     where, seeded
 ):
-    """A JSON client's extra or missing key gets ``ValidationError`` naming it, not ``TypeError``."""
+    """A JSON client's extra or missing key: ``ValidationError`` naming it, not ``TypeError``."""
     api_name, method_name = where.split(".")
     memory, _ = seeded(api_name)
     method = getattr(getattr(memory.c, api_name), method_name)
