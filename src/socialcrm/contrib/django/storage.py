@@ -7,7 +7,7 @@ connections lock each other (SQLite: "database table is locked"), and socialcrm'
 writes commit on their own, outside the host's transaction (a ``TestCase`` would
 never roll them back). :class:`AtomicJoiningStorage` runs such units on Django's
 own connection instead, as a SAVEPOINT in its transaction: they commit, or roll
-back, with the block.
+back, with the block. Only on SQLite (see :meth:`AtomicJoiningStorage.joins`).
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ class _BorrowedConnection:
 class AtomicJoiningStorage:
     """:class:`socialcrm.ports.Storage` that joins Django's open ``atomic`` block.
 
-    * when Django's connection of ``alias`` is inside ``transaction.atomic()`` in the
-      current thread, a unit of work runs on that connection, as a SAVEPOINT in its
+    * when Django's connection of ``alias`` (SQLite) is inside ``transaction.atomic()``
+      in the current thread, a unit of work runs on that connection, as a SAVEPOINT in its
       transaction: a rejected command undoes only its own writes, the rest commits
       (or rolls back) with the block, and signals wait for Django's commit
       (``transaction.on_commit``; they never fire in a ``TestCase``, whose
@@ -146,10 +146,17 @@ class AtomicJoiningStorage:
         return _BorrowedConnection(connection.connection, sqlite=connection.vendor == "sqlite")
 
     def joins(self) -> bool:
-        """Whether a unit opened now joins Django's transaction (an ``atomic`` block is open)."""
+        """Whether a unit opened now joins Django's transaction.
+
+        Yes when an ``atomic`` block is open on the alias in this thread and the
+        database is SQLite. PostgreSQL and MariaDB drivers do not lend their
+        connections to another SQLAlchemy dialect object; there, units keep their
+        own connection (which those servers never lock out).
+        """
         from django.db import connections
 
-        return bool(connections[self.alias].in_atomic_block)
+        connection = connections[self.alias]
+        return connection.vendor == "sqlite" and bool(connection.in_atomic_block)
 
     @contextmanager
     def unit_of_work(self, *, read_only: bool = False) -> Iterator[SQLAlchemyUnitOfWork]:
