@@ -9,6 +9,9 @@ community's, another database's, a forged one) must be refused, changing nothing
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import attrs
 import pytest
 
@@ -134,3 +137,23 @@ def test_the_actor_guard_sees_raw_ids_but_never_records():
         assert seen == [("actor", seed.asker)]
     finally:
         seed.c.close()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Passing an id helper or a host user id as ``actor=``: the guides show the record.
+UNSAFE_ACTOR = re.compile(
+    r"actor=(current_actor\(|require_actor\(|current_user\.|request\.user\.|user\.(pk|id)\b)"
+)
+
+
+def test_guides_and_examples_pass_member_records_for_the_signed_in_user():
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    files += sorted((ROOT / "examples").rglob("*.py"))
+    unsafe = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if UNSAFE_ACTOR.search(line)
+    ]
+    assert len(files) > 20
+    assert not unsafe, "pass current_member()/require_member() instead:\n" + "\n".join(unsafe)
