@@ -309,6 +309,30 @@ def test_a_raw_actor_that_is_the_signed_in_users_id_is_refused_naming_the_fix(
     ext.close(app)
 
 
+def test_with_a_custom_actor_loader_raw_ids_are_not_second_guessed(tmp_path: Path) -> None:
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    ext = SocialCRM(login_app(app), actor_loader=lambda: 7)  # its own mapping
+    community = ext.community_for(app)
+    for n in range(8):
+        community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+    # Member 9 has external id "7": the default loader would make it user 7's member.
+    community.members.join(external_id="7", display_name="Not how this host maps users")
+    community.spaces.create(
+        actor=community.members.join(external_id="a", display_name="A", roles=["admin"]),
+        slug="help",
+        name="Help",
+    )
+
+    @app.get("/look")
+    def look():
+        return jsonify(slug=current_community.spaces.get(actor=current_actor(), space="help").slug)
+
+    client = app.test_client()
+    client.post("/login/7")
+    assert client.get("/look").json == {"slug": "help"}
+    ext.close(app)
+
+
 def test_join_on_first_use_makes_the_signed_in_user_a_member(app: Flask) -> None:
     app.config["SOCIALCRM_JOIN_ON_FIRST_USE"] = True
     ext = SocialCRM(login_app(app))

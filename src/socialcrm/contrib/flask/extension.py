@@ -264,9 +264,12 @@ class SocialCRMState:
         signed-in user has that very id and is the member of another id: then the
         view passed the user's id where a member id belongs. A ``Member`` record is
         never checked, so a view that means to act as the member with that number
-        passes its record. Without Flask-Login nothing is checked.
+        passes its record. Without Flask-Login, or with a custom ``actor_loader``
+        (whose users may map to members another way), nothing is checked.
         """
-        if community is not self._community or not flask_login_signed_in():
+        if community is not self._community or self.actor_loader != self._load_flask_login_actor:
+            return
+        if not flask_login_signed_in():
             return
         from flask_login import current_user
 
