@@ -185,7 +185,7 @@ def test_the_community_follows_the_alias_to_the_test_database(site: Path) -> Non
     assert [m.display_name for m in get_community().members.list()] == ["On the real database"]
 
 
-def test_inside_djangos_write_transaction_on_the_test_database_a_command_is_refused(
+def test_inside_djangos_write_transaction_on_the_test_database_a_command_joins_it(
     site: Path,
 ) -> None:
     from django.db import transaction
@@ -196,12 +196,19 @@ def test_inside_djangos_write_transaction_on_the_test_database_a_command_is_refu
     try:
         with transaction.atomic():
             make_user("holds_the_lock")
-            # Shared-cache SQLite: Django's open write transaction locks socialcrm out.
-            with pytest.raises(StorageError, match="locked"):
-                get_community().members.join(external_id="1", display_name="Refused")
-        assert get_community().members.list() == []
-        get_community().members.join(external_id="1", display_name="After the commit")
-        assert len(get_community().members.list()) == 1
+            # Shared-cache SQLite: on a connection of its own, socialcrm would be locked
+            # out by Django's open write transaction; it joins it instead.
+            get_community().members.join(external_id="1", display_name="Joined")
+            assert len(get_community().members.list()) == 1
+            transaction.set_rollback(True)
+        assert get_community().members.list() == []  # rolled back with Django's
+        with override_settings(SOCIALCRM={**BASE, "JOIN_ATOMIC": False}):
+            with transaction.atomic():
+                make_user("holds_the_lock")
+                with pytest.raises(StorageError, match="JOIN_ATOMIC"):
+                    get_community().members.join(external_id="1", display_name="Refused")
+            get_community().members.join(external_id="1", display_name="After the commit")
+            assert len(get_community().members.list()) == 1
     finally:
         connection.creation.destroy_test_db(real, verbosity=0)
 
@@ -557,14 +564,20 @@ class Refused(Exception):
     """Rolls a Django transaction back."""
 
 
-def test_community_commands_commit_by_themselves_inside_djangos_atomic(site: Path) -> None:
+def test_community_commands_inside_djangos_atomic_roll_back_with_it(site: Path) -> None:
     from django.db import transaction
 
     with pytest.raises(Refused), transaction.atomic():
-        get_community().members.join(external_id="1", display_name="Kept")
+        get_community().members.join(external_id="1", display_name="Gone")
         raise Refused
-    # socialcrm writes on its own connection: Django's rollback does not undo them.
-    assert [m.display_name for m in get_community().members.list()] == ["Kept"]
+    # Inside the block the command joined Django's transaction: rolled back with it.
+    assert get_community().members.list() == []
+    with override_settings(SOCIALCRM={**BASE, "JOIN_ATOMIC": False}):
+        with pytest.raises(Refused), transaction.atomic():
+            get_community().members.join(external_id="1", display_name="Kept")
+            raise Refused
+        # Turned off, socialcrm writes on its own connection: the rollback keeps them.
+        assert [m.display_name for m in get_community().members.list()] == ["Kept"]
 
 
 def test_on_commit_ties_a_community_command_to_the_hosts_commit(site: Path) -> None:

@@ -3,6 +3,7 @@ Unix socket URLs, the template filters on ``None`` and the logging outbox publis
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -396,3 +397,47 @@ def test_the_log_publisher_logs_every_relayed_message(
     assert len([r for r in caplog.records if r.name == "socialcrm.outbox"]) == pending
     assert site.outbox.pending(limit=10) == []
     assert callable(log_publisher)
+
+
+def test_a_raw_actor_that_is_the_signed_in_users_pk_is_refused_naming_the_fix(
+    tmp_path: Path,
+) -> None:
+    from django.http import JsonResponse
+
+    from socialcrm.contrib.django import current_member, require_member
+
+    with database_copy(tmp_path):
+        community = get_community()
+        user = get_user_model().objects.create_user("grace")
+        for n in range(user.pk + 1):  # member user.pk is someone else
+            community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+        grace = community.members.join(external_id=str(user.pk), display_name="Grace")
+        assert grace.id != user.pk
+
+        def view(request: Any) -> Any:
+            how = request.GET["how"]
+            actor = {
+                "user-pk": request.user.pk,  # the mistake
+                "record": require_member(request),
+                "member-id": require_actor(request),
+                # Acting as the member whose id happens to be the user's: its record.
+                "other": get_community().members.get(request.user.pk),
+            }[how]
+            get_community().threads.list(actor=actor, limit=1)
+            return JsonResponse({"me": current_member(request).id})
+
+        middleware = CommunityErrorMiddleware(view)
+        for how in ("record", "member-id", "other"):
+            request = RequestFactory().get("/", {"how": how})
+            request.user = user
+            response = middleware(request)
+            assert response.status_code == 200, how
+            assert json.loads(response.content) == {"me": grace.id}
+        request = RequestFactory().get("/", {"how": "user-pk"})
+        request.user = user
+        with pytest.raises(PermissionDenied) as refused:
+            middleware(request)
+        assert refused.value.code == "actor_is_user_id"
+        assert "current_member()" in str(refused.value)
+        # Outside a request, raw ids are the host's business.
+        community.threads.list(actor=user.pk, limit=1)

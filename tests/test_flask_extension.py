@@ -252,6 +252,87 @@ def test_current_member_is_the_signed_in_users_member_not_the_member_with_their_
     ext.close(app)
 
 
+def test_a_raw_actor_that_is_the_signed_in_users_id_is_refused_naming_the_fix(
+    app: Flask,
+) -> None:
+    from socialcrm.contrib.flask import current_member, require_member
+
+    app.config["SOCIALCRM_SETTINGS"] = Settings.for_testing()
+    ext = SocialCRM(login_app(app))
+    community = ext.community_for(app)
+    for n in range(8):  # members 1..8 exist; member 7 is someone else
+        community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+    grace = community.members.join(external_id="7", display_name="Grace")
+    community.spaces.create(
+        actor=community.members.join(external_id="admin", display_name="Admin", roles=["admin"]).id,
+        slug="help",
+        name="Help",
+    )
+
+    @app.post("/ask/<how>")
+    def ask(how: str):
+        from flask_login import current_user
+
+        actor = {
+            "user-id": int(current_user.get_id()),  # the mistake
+            "record": require_member(),
+            "member-id": require_actor(),
+        }[how]
+        thread = current_community.threads.start(
+            actor=actor, space="help", kind="question", title="How do I pay?", body="?"
+        )
+        return jsonify(author=thread.author_id)
+
+    @app.get("/member-seven")
+    def member_seven():
+        # Acting as the member whose id happens to be the user's: pass its record.
+        other = current_community.members.get(7)
+        space = current_community.spaces.get(actor=other, space="help")
+        return jsonify(space=space.slug, me=current_member().id)
+
+    client = app.test_client()
+    client.post("/login/7")
+    with pytest.raises(PermissionDenied) as refused:
+        client.post("/ask/user-id")
+    assert refused.value.code == "actor_is_user_id"
+    assert "current_member()" in str(refused.value)
+    assert client.post("/ask/record").json == {"author": grace.id}
+    assert client.post("/ask/member-id").json == {"author": grace.id}
+    assert client.get("/member-seven").json == {"space": "help", "me": grace.id}
+    # Outside a request, raw ids are the host's business.
+    with app.app_context():
+        assert current_community.spaces.get(actor=7, space="help").slug == "help"
+    # A signed-in user who is no member: nothing to compare with, nothing refused.
+    client.post("/login/8")
+    with app.test_request_context():
+        assert current_community.spaces.get(actor=8, space="help").slug == "help"
+    ext.close(app)
+
+
+def test_with_a_custom_actor_loader_raw_ids_are_not_second_guessed(tmp_path: Path) -> None:
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    ext = SocialCRM(login_app(app), actor_loader=lambda: 7)  # its own mapping
+    community = ext.community_for(app)
+    for n in range(8):
+        community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+    # Member 9 has external id "7": the default loader would make it user 7's member.
+    community.members.join(external_id="7", display_name="Not how this host maps users")
+    community.spaces.create(
+        actor=community.members.join(external_id="a", display_name="A", roles=["admin"]),
+        slug="help",
+        name="Help",
+    )
+
+    @app.get("/look")
+    def look():
+        return jsonify(slug=current_community.spaces.get(actor=current_actor(), space="help").slug)
+
+    client = app.test_client()
+    client.post("/login/7")
+    assert client.get("/look").json == {"slug": "help"}
+    ext.close(app)
+
+
 def test_join_on_first_use_makes_the_signed_in_user_a_member(app: Flask) -> None:
     app.config["SOCIALCRM_JOIN_ON_FIRST_USE"] = True
     ext = SocialCRM(login_app(app))

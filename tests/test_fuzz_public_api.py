@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from socialcrm import Community, ManualClock, Settings, SocialCRMError, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.domain.records import Member
 from socialcrm.services.boundary import PublicAPI, plan_of
 from socialcrm.settings import ContentSettings
 
@@ -392,6 +393,15 @@ junk_timedelta = st.sampled_from(
         -timedelta(days=36_525),
     ]
 )
+#: A member record of no community here (member-typed parameters take records).
+FORGED_MEMBER = Member(
+    id=10_000,
+    external_id="nobody-here",
+    display_name="Nobody",
+    roles=frozenset(),
+    reputation=0,
+    joined_at=START,
+)
 junk_scalar = st.one_of(
     st.none(),
     st.booleans(),
@@ -401,7 +411,7 @@ junk_scalar = st.one_of(
     junk_datetime,
     junk_timedelta,
     # No callables: a callback that fails raises its own error, which is the host's.
-    st.sampled_from([b"bytes", object(), 1 + 2j]),
+    st.sampled_from([b"bytes", object(), 1 + 2j, FORGED_MEMBER]),
 )
 junk = st.one_of(
     junk_scalar,

@@ -69,6 +69,6 @@ def test_sqlites_table_is_locked_names_the_django_fix() -> None:
     from socialcrm.adapters.sqlalchemy.prepared import storage_error
 
     error = storage_error(RuntimeError("database table is locked: socialcrm_members"))
-    assert "TransactionTestCase" in error.message and "docs/django.md" in error.message
+    assert "JOIN_ATOMIC" in error.message and "docs/django.md" in error.message
     busy = storage_error(RuntimeError("database is locked"))
-    assert "TransactionTestCase" not in busy.message
+    assert "JOIN_ATOMIC" not in busy.message

@@ -7,14 +7,14 @@ import json
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from socialcrm.contrib.django import current_actor, get_community, json_errors, require_actor
+from socialcrm.contrib.django import current_member, get_community, json_errors, require_member
 
 
 @require_GET
 @json_errors
 def thread(request: HttpRequest, thread_id: int) -> JsonResponse:
     """A thread and its visible posts, as JSON."""
-    community, actor = get_community(), current_actor(request)
+    community, actor = get_community(), current_member(request)
     found = community.threads.get(actor=actor, thread=thread_id)
     posts = community.posts.list(actor=actor, thread=thread_id)
     return JsonResponse(
@@ -35,5 +35,5 @@ def vote(request: HttpRequest, post_id: int) -> JsonResponse:
         value = json.loads(request.body or b"{}").get("value")
     except (ValueError, AttributeError):
         value = None
-    cast = get_community().votes.cast(actor=require_actor(request), post=post_id, value=value)
+    cast = get_community().votes.cast(actor=require_member(request), post=post_id, value=value)
     return JsonResponse({"post_id": cast.post_id, "value": cast.value})

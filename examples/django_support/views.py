@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from socialcrm import Member
-from socialcrm.contrib.django import current_actor, get_community, require_actor
+from socialcrm.contrib.django import current_member, get_community, require_member
 
 
 class Names:
@@ -29,8 +29,7 @@ class Names:
 
 def community_context(request: HttpRequest) -> dict[str, Any]:
     """Context processor: the signed-in member (``me``, or ``None``) and a name lookup."""
-    actor = current_actor(request)
-    me = get_community().members.get(actor) if actor is not None else None
+    me = current_member(request)
     return {"me": me, "names": Names()}
 
 
@@ -45,7 +44,7 @@ def _thread_url(thread_id: int, post_id: int | None = None) -> str:
 @require_GET
 def spaces(request: HttpRequest) -> HttpResponse:
     """The spaces, with their thread counts and the latest threads."""
-    community, actor = get_community(), current_actor(request)
+    community, actor = get_community(), current_member(request)
     counts = community.spaces.thread_counts(actor=actor)
     rows = [(space, counts.get(space.slug, 0)) for space in community.spaces.list(actor=actor)]
     latest = community.threads.list(actor=actor, limit=10)
@@ -55,7 +54,7 @@ def spaces(request: HttpRequest) -> HttpResponse:
 @require_GET
 def space(request: HttpRequest, slug: str) -> HttpResponse:
     """One space's threads, and the form to ask a question."""
-    community, actor = get_community(), current_actor(request)
+    community, actor = get_community(), current_member(request)
     found = community.spaces.get(actor=actor, space=slug)
     threads = community.threads.list(actor=actor, space=found.id, limit=50)
     return render(request, "django_support/space.html", {"space": found, "threads": threads})
@@ -64,7 +63,7 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     """A question, its answers, and the forms to answer, vote and accept."""
-    community, actor = get_community(), current_actor(request)
+    community, actor = get_community(), current_member(request)
     found = community.threads.get(actor=actor, thread=thread_id)
     posts = community.posts.list(actor=actor, thread=thread_id)
     privileges: dict[str, bool] = {}
@@ -81,7 +80,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             "post": post,
             "my_vote": mine.get(post.id, 0),
             "accepted": post.id == found.accepted_answer_id,
-            "own": post.author_id == actor,
+            "own": actor is not None and post.author_id == actor.id,
             "can_accept": can_accept and not post.is_opening,
         }
         for post in posts
@@ -104,7 +103,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
 @require_GET
 def leaderboard(request: HttpRequest) -> HttpResponse:
     """The most helpful members: all time and this week."""
-    community, actor = get_community(), current_actor(request)
+    community, actor = get_community(), current_member(request)
     boards = [
         ("All time", community.reputation.leaderboard(limit=20, actor=actor)),
         ("This week", community.reputation.leaderboard(period="week", limit=20, actor=actor)),
@@ -115,7 +114,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def member(request: HttpRequest, member_id: int) -> HttpResponse:
     """A member's profile and reputation history."""
-    community, actor = get_community(), current_actor(request)
+    community, actor = get_community(), current_member(request)
     found = community.members.get(member_id)
     history = community.reputation.history(member_id, actor=actor, limit=50)
     return render(
@@ -137,7 +136,7 @@ def member(request: HttpRequest, member_id: int) -> HttpResponse:
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask a question in a space."""
     question = get_community().threads.start(
-        actor=require_actor(request),
+        actor=require_member(request),
         space=slug,
         kind="question",
         title=request.POST.get("title", ""),
@@ -153,7 +152,7 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
 def answer(request: HttpRequest, thread_id: int) -> HttpResponse:
     """Answer a question."""
     reply = get_community().posts.reply(
-        actor=require_actor(request), thread=thread_id, body=request.POST.get("body", "")
+        actor=require_member(request), thread=thread_id, body=request.POST.get("body", "")
     )
     if reply.held:  # a content rule or pre-moderation held it: nothing is published yet
         messages.info(request, "Thanks! A moderator will review your answer before it appears.")
@@ -164,7 +163,7 @@ def answer(request: HttpRequest, thread_id: int) -> HttpResponse:
 @require_POST
 def vote(request: HttpRequest, post_id: int) -> HttpResponse:
     """Vote a post up (``value`` 1) or down (-1), or take the vote back (0)."""
-    community, actor = get_community(), require_actor(request)
+    community, actor = get_community(), require_member(request)
     post = community.posts.get(actor=actor, post=post_id)
     value = request.POST.get("value", "")
     if value not in ("1", "-1", "0"):
@@ -179,6 +178,6 @@ def vote(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, post_id: int) -> HttpResponse:
     """Accept an answer (the asker, or staff)."""
-    found = get_community().threads.accept(actor=require_actor(request), answer=post_id)
+    found = get_community().threads.accept(actor=require_member(request), answer=post_id)
     messages.info(request, "Answer accepted. Thank you!")
     return redirect(_thread_url(found.id, post_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from socialcrm.contrib.flask import current_actor, current_community, require_actor
+from socialcrm.contrib.flask import current_community, current_member, require_member
 from socialcrm.contrib.flask import register_error_handlers as json_errors
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -14,8 +14,8 @@ json_errors(api)  # only this blueprint: the HTML views keep their own error pag
 @api.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
     """A thread and its visible posts, as JSON."""
-    found = current_community.threads.get(actor=current_actor(), thread=thread_id)
-    posts = current_community.posts.list(actor=current_actor(), thread=thread_id)
+    found = current_community.threads.get(actor=current_member(), thread=thread_id)
+    posts = current_community.posts.list(actor=current_member(), thread=thread_id)
     return jsonify(
         id=found.id,
         title=found.title,
@@ -28,5 +28,5 @@ def thread(thread_id: int):
 def vote(post_id: int):
     """Vote on a post: JSON ``{"value": 1}`` or ``{"value": -1}``."""
     value = (request.get_json(silent=True) or {}).get("value")
-    cast = current_community.votes.cast(actor=require_actor(), post=post_id, value=value)
+    cast = current_community.votes.cast(actor=require_member(), post=post_id, value=value)
     return jsonify(post_id=cast.post_id, value=cast.value)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_user, logout_user
 
 from socialcrm import Member, NotFound, RateLimited, ReviewItem
-from socialcrm.contrib.flask import current_actor, current_community, require_actor
+from socialcrm.contrib.flask import current_community, current_member, require_member
 
 from .users import DEMO_USERS, USERS_BY_ID
 
@@ -49,13 +49,12 @@ class Names:
 @support.app_context_processor
 def community_context() -> dict[str, object]:
     """The signed-in member (or ``None``) for every template."""
-    actor = current_actor()
-    return {"me": current_community.members.get(actor) if actor is not None else None}
+    return {"me": current_member()}
 
 
-def _moderator() -> int:
-    actor = require_actor()
-    if not current_community.members.get(actor).is_moderator:
+def _moderator() -> Member:
+    actor = require_member()
+    if not actor.is_moderator:
         abort(403)
     return actor
 
@@ -93,7 +92,7 @@ def logout():
 @support.get("/")
 def spaces():
     """The spaces, with their thread counts and the latest threads."""
-    actor = current_actor()
+    actor = current_member()
     return render_template(
         "spaces.html",
         spaces=current_community.spaces.list(actor=actor),
@@ -106,7 +105,7 @@ def spaces():
 @support.get("/s/<slug>")
 def space(slug: str):
     """One space's threads, and the form to ask a question."""
-    actor = current_actor()
+    actor = current_member()
     found = current_community.spaces.get(actor=actor, space=slug)
     threads = current_community.threads.list(actor=actor, space=found.id, limit=50)
     return render_template("space.html", space=found, threads=threads, names=Names())
@@ -115,7 +114,7 @@ def space(slug: str):
 @support.get("/t/<int:thread_id>")
 def thread(thread_id: int):
     """A question, its answers, and the forms to answer, vote, accept and delete."""
-    actor = current_actor()
+    actor = current_member()
     found = current_community.threads.get(actor=actor, thread=thread_id)
     posts = current_community.posts.list(actor=actor, thread=thread_id)
     my_votes = {}
@@ -157,7 +156,7 @@ def leaderboard():
         "leaderboard.html",
         all_time=current_community.reputation.leaderboard(limit=20),
         week=current_community.reputation.leaderboard(
-            period="week", limit=20, actor=current_actor()
+            period="week", limit=20, actor=current_member()
         ),
     )
 
@@ -166,12 +165,12 @@ def leaderboard():
 def member(member_id: int):
     """A member's profile: reputation history, badges, their own pending posts, sanctions."""
     found = current_community.members.get(member_id)
-    actor = current_actor()
+    actor = current_member()
     sanctions = []
     pending: list[ReviewItem] = []
-    if actor is not None and current_community.members.get(actor).is_moderator:
+    if actor is not None and actor.is_moderator:
         sanctions = current_community.moderation.in_force(actor=actor, member=member_id)
-    if actor == member_id:
+    if actor is not None and actor.id == member_id:
         pending = current_community.review.pending(actor=actor)
     badges = current_community.badges
     return render_template(
@@ -219,7 +218,7 @@ def audit():
 def ask(slug: str):
     """Ask a question in a space."""
     question = current_community.threads.start(
-        actor=require_actor(),
+        actor=require_member(),
         space=slug,
         kind="question",
         title=request.form.get("title", ""),
@@ -235,7 +234,7 @@ def ask(slug: str):
 def answer(thread_id: int):
     """Answer a question."""
     reply = current_community.posts.reply(
-        actor=require_actor(), thread=thread_id, body=request.form.get("body", "")
+        actor=require_member(), thread=thread_id, body=request.form.get("body", "")
     )
     if reply.held:  # a content rule or pre-moderation held it: nothing is published yet
         flash("Thanks! A moderator will review your answer before it appears.", "info")
@@ -246,7 +245,7 @@ def answer(thread_id: int):
 @support.post("/p/<int:post_id>/vote")
 def vote(post_id: int):
     """Vote a post up or down, or take the vote back (``value`` 0)."""
-    actor = require_actor()
+    actor = require_member()
     post = current_community.posts.get(actor=actor, post=post_id)
     value = request.form.get("value", type=int)
     if value == 0:
@@ -259,7 +258,7 @@ def vote(post_id: int):
 @support.post("/p/<int:post_id>/accept")
 def accept(post_id: int):
     """Accept an answer (the asker, or staff)."""
-    found = current_community.threads.accept(actor=require_actor(), answer=post_id)
+    found = current_community.threads.accept(actor=require_member(), answer=post_id)
     flash("Answer accepted. Thank you!", "info")
     return redirect(url_for("support.thread", thread_id=found.id))
 
@@ -267,7 +266,7 @@ def accept(post_id: int):
 @support.post("/p/<int:post_id>/delete")
 def delete(post_id: int):
     """Delete (hide) a post: its author, or a moderator with a reason for the audit log."""
-    actor = require_actor()
+    actor = require_member()
     post = current_community.posts.get(actor=actor, post=post_id)
     current_community.posts.delete(
         actor=actor, post=post_id, reason=request.form.get("reason", "").strip()
@@ -283,7 +282,7 @@ def silence(member_id: int):
     """Silence a member for some days (moderators); they can still read and vote."""
     days = request.form.get("days", default=1, type=int) or 1
     current_community.moderation.silence(
-        actor=require_actor(),
+        actor=require_member(),
         member=member_id,
         reason=request.form.get("reason", ""),
         duration=timedelta(days=days),
@@ -295,7 +294,7 @@ def silence(member_id: int):
 @support.post("/p/<int:post_id>/flag")
 def flag(post_id: int):
     """Flag a post for the moderators, with a reason (and a note for "other")."""
-    actor = require_actor()
+    actor = require_member()
     post = current_community.posts.get(actor=actor, post=post_id)
     back = url_for("support.thread", thread_id=post.thread_id, _anchor=f"post-{post_id}")
     try:

@@ -61,6 +61,27 @@ def no_actor_error(*, signed_in: bool) -> PermissionDenied:
     return PermissionDenied(NO_ACTOR[code][1], code=code)
 
 
+def user_id_as_actor_error(field: str, user_id: object, member_id: int) -> PermissionDenied:
+    """The refusal of a raw ``actor=`` id that is the signed-in host user's own id.
+
+    The integrations raise it (code ``actor_is_user_id``) when, within a request,
+    an acting parameter gets an integer equal to the signed-in user's id while that
+    user's member has another id: the view almost surely passed the host's user id.
+    """
+    return PermissionDenied(
+        f"{field}={user_id} is the signed-in user's own id, but that user is member "
+        f"{member_id}: pass the Member record (actor=current_member()), never the "
+        "host's user id. To act as another member whose id happens to be the same "
+        "number, pass that member's record (community.members.get(id))",
+        code="actor_is_user_id",
+    )
+
+
+def raw_actor_is_user_id(value: int, user_id: object) -> bool:
+    """Whether the integer ``value`` spells the host user's id (``1`` and ``"1"`` do)."""
+    return user_id is not None and str(user_id) == str(value)
+
+
 def retry_after_seconds(error: BaseException) -> float | None:
     """The error's ``retry_after`` if it is a non-negative number of seconds, else ``None``."""
     value = getattr(error, "retry_after", None)
@@ -143,6 +164,8 @@ def error_body(error: SocialCRMError) -> dict[str, Any]:
 
 
 __all__ = [
+    "raw_actor_is_user_id",
+    "user_id_as_actor_error",
     "NOT_A_MEMBER",
     "NOT_SIGNED_IN",
     "NO_ACTOR",

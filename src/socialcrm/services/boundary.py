@@ -8,6 +8,13 @@ parameter's name (:data:`INTEGER_RANGES`):
 
 - ``int``: an ``int`` (never a ``bool``), in the name's range: ids from 1 to
   2**63 - 1, counts, limits and offsets up to 2**31 - 1;
+- a member (``actor``, ``member``, ``viewer``... see :data:`MEMBER_PARAMETERS`): its
+  id, or its :class:`~socialcrm.domain.records.Member` record. A record is checked
+  against storage (a member with that id and the same ``external_id`` must exist,
+  else ``PermissionDenied`` with code ``unknown_actor`` for the acting member and
+  ``NotFound`` with code ``member_not_found`` for any other) and the method
+  receives its id. Passing records is the safe way for a web app: the host's
+  user id can never be taken for a member id by mistake;
 - ``str``: the one text normaliser (:func:`~socialcrm.domain.validation.normalize_text`):
   no lone surrogates, NUL or control characters but newline and tab; ``\\r\\n``
   becomes ``\\n``; the method receives the NFC form;
@@ -28,7 +35,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -36,8 +45,9 @@ from typing import Any
 import attrs
 
 from socialcrm.domain import validation
+from socialcrm.domain.records import Member
 from socialcrm.domain.validation import MAX_COUNT, MAX_ID
-from socialcrm.errors import ValidationError
+from socialcrm.errors import NotFound, PermissionDenied, ValidationError
 
 #: The most items a collection argument may hold (each method has its own, lower, limit).
 MAX_ITEMS = 10_000
@@ -94,6 +104,12 @@ INTEGER_RANGES: Mapping[str, tuple[int, int]] = {
     ),
     "value": (-MAX_COUNT, MAX_COUNT),
 }
+#: Parameters that name a member: each accepts the member's id or its ``Member``
+#: record. The first ones name the member who acts (or looks): a record that does
+#: not match storage is refused as ``unknown_actor``, like an unknown id.
+ACTING_PARAMETERS = frozenset({"actor", "moderator", "viewer"})
+MEMBER_PARAMETERS = ACTING_PARAMETERS | frozenset({"member", "member_id", "referred"})
+
 #: Integers inside a collection argument are ids (poll options, posts read).
 ITEM_RANGE = _IDS
 _SIGNED_64 = (-(2**63), 2**63 - 1)
@@ -118,6 +134,7 @@ _DESCRIPTIONS = {
     "datetime": "a timezone-aware datetime",
     "timedelta": "a timedelta",
     "callable": "a function",
+    "member": "a Member",
     "none": "None",
 }
 
@@ -196,6 +213,8 @@ def conform(
     ``item``: ``value`` is an item of the collection ``field`` (said so in messages).
     """
     kinds = shape.kinds
+    if isinstance(value, Member) and "member" in kinds:
+        return validation.integer(value.id, field, minimum=_IDS[0], maximum=_IDS[1])
     if value is None:
         if "none" in kinds:
             return None
@@ -256,6 +275,8 @@ def _plan(function: Callable[..., Any], *, skip_first: bool) -> ArgumentPlan:
         if shape is None:
             unchecked.append(parameter.name)
             continue
+        if "int" in shape.kinds and parameter.name in MEMBER_PARAMETERS:
+            shape = Shape(shape.kinds | {"member"}, shape.items)
         checked[parameter.name] = shape
         if "int" in shape.kinds and parameter.name not in INTEGER_RANGES:
             unranged.append(parameter.name)
@@ -293,6 +314,7 @@ def guard(function: Callable[..., Any], *, skip_first: bool = True) -> Callable[
         if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
     )
     label = function.__qualname__
+    members = frozenset(name for name, shape in plan.checked.items() if "member" in shape.kinds)
 
     def refuse_call_shape(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         # A JSON client's extra or missing key is bad input like any other: a
@@ -309,6 +331,7 @@ def guard(function: Callable[..., Any], *, skip_first: bool = True) -> Callable[
     def validated(*args: Any, **kwargs: Any) -> Any:
         if not required.issubset(kwargs) or not keywords.issuperset(kwargs):
             refuse_call_shape(args, kwargs)
+        records: list[tuple[str, Member]] = []
         if len(args) > first:
             checked_args = list(args)
             for index, name in enumerate(names, start=first):
@@ -316,16 +339,99 @@ def guard(function: Callable[..., Any], *, skip_first: bool = True) -> Callable[
                     break
                 check = checks.get(name)
                 if check is not None:
+                    if name in members and isinstance(args[index], Member):
+                        records.append((name, args[index]))
                     checked_args[index] = check(args[index])
             args = tuple(checked_args)
         for name, value in kwargs.items():
             check = checks.get(name)
             if check is not None:
+                if name in members and isinstance(value, Member):
+                    records.append((name, value))
                 kwargs[name] = check(value)
+        if members:
+            runtime = getattr(args[0], "_rt", None) if skip_first and args else None
+            if runtime is not None:
+                check_member_arguments(runtime, records, kwargs, names, args[first:])
         return function(*args, **kwargs)
 
     validated.__socialcrm_boundary__ = plan  # type: ignore[attr-defined]
     return validated
+
+
+def check_member_arguments(
+    runtime: Any,
+    records: list[tuple[str, Member]],
+    kwargs: Mapping[str, Any],
+    names: list[str],
+    positional: tuple[Any, ...],
+) -> None:
+    """Refuse ``Member`` records that are not the stored member of their id.
+
+    A record from another community, another database, or of a member since
+    deleted names nobody here, or worse someone else: it is refused like an
+    unknown id (``unknown_actor`` for the acting member, ``member_not_found`` for
+    another). Then :func:`check_raw_actor` runs on the raw ids (see
+    :func:`actor_guard`).
+    """
+    if records:
+        with runtime.query() as uow:
+            for field, record in records:
+                stored = uow.members.get(record.id)
+                if stored is not None and stored.external_id == record.external_id:
+                    continue
+                if field in ACTING_PARAMETERS:
+                    raise PermissionDenied(
+                        f"{field}: the Member record given (id {record.id}, external id "
+                        f"{record.external_id!r}) is not a member of this community",
+                        code="unknown_actor",
+                    )
+                raise NotFound(
+                    f"{field}: the Member record given (id {record.id}, external id "
+                    f"{record.external_id!r}) is not a member of this community",
+                    code="member_not_found",
+                )
+    guard_hook = _ACTOR_GUARD.get()
+    if guard_hook is None:
+        return
+    given = {**dict(zip(names, positional, strict=False)), **kwargs}
+    raw = {name for name, _ in records}
+    for field in ACTING_PARAMETERS:
+        value = given.get(field)
+        if field not in raw and isinstance(value, int) and not isinstance(value, bool):
+            guard_hook(runtime.community, field, value)
+
+
+#: The guard a web integration sets for the length of a request (see :func:`actor_guard`).
+_ACTOR_GUARD: ContextVar[Callable[[Any, str, int], None] | None] = ContextVar(
+    "socialcrm_actor_guard", default=None
+)
+
+
+def set_actor_guard(check: Callable[[Any, str, int], None] | None) -> Token[Any]:
+    """Set the guard of :func:`actor_guard` until :func:`reset_actor_guard` (for hooks)."""
+    return _ACTOR_GUARD.set(check)
+
+
+def reset_actor_guard(token: Token[Any]) -> None:
+    """Put back the guard :func:`set_actor_guard` replaced."""
+    _ACTOR_GUARD.reset(token)
+
+
+@contextmanager
+def actor_guard(check: Callable[[Any, str, int], None]) -> Iterator[None]:
+    """Run ``check(community, field, actor_id)`` on every raw acting id in the block.
+
+    The Flask and Django integrations use it for each request to refuse a raw
+    ``actor=`` id that is the signed-in host user's own id while that user's member
+    has another id (code ``actor_is_user_id``). A ``Member`` record is never
+    checked: it cannot be mistaken.
+    """
+    token = _ACTOR_GUARD.set(check)
+    try:
+        yield
+    finally:
+        _ACTOR_GUARD.reset(token)
 
 
 def plan_of(method: object) -> ArgumentPlan | None:
@@ -355,14 +461,20 @@ class PublicAPI:
 
 
 __all__ = [
+    "ACTING_PARAMETERS",
     "INTEGER_RANGES",
     "ITEM_RANGE",
+    "MEMBER_PARAMETERS",
     "MAX_ITEMS",
     "ArgumentPlan",
     "PublicAPI",
     "Shape",
+    "actor_guard",
+    "check_member_arguments",
     "conform",
     "guard",
     "parse_annotation",
     "plan_of",
+    "reset_actor_guard",
+    "set_actor_guard",
 ]

@@ -89,7 +89,8 @@ def storage_error(error: BaseException) -> StorageError:
             f"the database stayed locked by another writer: {detail} (another "
             "connection of this process holds an open transaction on a shared-cache "
             "SQLite database, e.g. Django's TestCase on an in-memory test database: "
-            "use TransactionTestCase or a file TEST database, see docs/django.md)"
+            "leave SOCIALCRM['JOIN_ATOMIC'] on, and use the community of get_community() "
+            "(not one of your own on the same database), see docs/django.md)"
         )
     if "locked" in detail.lower() or "busy" in detail.lower():
         return StorageError(f"the database stayed locked by another writer: {detail}")

@@ -16,6 +16,7 @@ from socialcrm.contrib.django.actors import (
     default_member_profile,
     member_for_user,
     require_actor,
+    require_member,
 )
 from socialcrm.contrib.django.community import (
     DEFAULTS,
@@ -48,6 +49,7 @@ __all__ = [
     "member_for_user",
     "migrate_database",
     "require_actor",
+    "require_member",
     "reset_community",
     "status_for",
 ]

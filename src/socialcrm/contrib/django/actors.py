@@ -8,7 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from socialcrm.community import Community
-from socialcrm.contrib._http import no_actor_error
+from socialcrm.contrib._http import (
+    no_actor_error,
+    raw_actor_is_user_id,
+    user_id_as_actor_error,
+)
 from socialcrm.contrib.django.community import current_options, get_community, resolve_object
 from socialcrm.domain.records import Member
 from socialcrm.errors import Conflict, NotFound
@@ -17,6 +21,8 @@ from socialcrm.errors import Conflict, NotFound
 MemberProfile = Callable[[Any], Mapping[str, Any]]
 
 _ACTOR_ATTRIBUTE = "_socialcrm_actor"
+_MEMBER_ATTRIBUTE = "_socialcrm_member"
+_USER_MEMBER_ATTRIBUTE = "_socialcrm_user_member"
 
 
 def default_member_profile(user: Any) -> dict[str, Any]:
@@ -95,19 +101,71 @@ def require_actor(request: HttpRequest) -> int:
 def current_member(request: HttpRequest) -> Member | None:
     """The acting member's record for ``request`` (``None``: anonymous, or not a member).
 
-    For pages that show who is signed in (name, reputation, trust level): the
-    member found from ``request.user`` by external id, never ``request.user.pk``
-    taken as a member id.
+    Pass it as ``actor=current_member(request)``: the member found from
+    ``request.user`` by external id, never ``request.user.pk`` taken as a member
+    id. Also for pages that show who is signed in (name, reputation, trust level).
+    Loaded once per request (after a command in the same request,
+    ``members.get`` reads it afresh).
     """
+    if hasattr(request, _MEMBER_ATTRIBUTE):
+        cached: Member | None = getattr(request, _MEMBER_ATTRIBUTE)
+        return cached
     actor = current_actor(request)
-    return None if actor is None else get_community().members.get(actor)
+    member = None if actor is None else get_community().members.get(actor)
+    setattr(request, _MEMBER_ATTRIBUTE, member)
+    return member
+
+
+def require_member(request: HttpRequest) -> Member:
+    """The acting member's record, or ``PermissionDenied`` if there is none.
+
+    Pass it as ``actor=require_member(request)`` in views that need a signed-in
+    member; the codes are those of :func:`require_actor`.
+    """
+    member = current_member(request)
+    if member is None:
+        user = getattr(request, "user", None)
+        raise no_actor_error(signed_in=bool(user is not None and user.is_authenticated))
+    return member
+
+
+def check_raw_actor(request: HttpRequest, community: Community, field: str, value: int) -> None:
+    """Refuse ``actor=request.user.pk`` when that user is the member of another id.
+
+    ``CommunityErrorMiddleware`` runs it, for the length of each request, on every
+    raw integer given to an acting parameter (``actor``, ``moderator``,
+    ``viewer``) of the project's community. It refuses (``PermissionDenied``, code
+    ``actor_is_user_id``) only when the signed-in user's ``pk`` is that very
+    number and the user's member has another id: the view passed the user's id
+    where a member id belongs. A ``Member`` record is never checked, so a view that
+    means to act as the member with that number passes its record.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not raw_actor_is_user_id(value, user.pk):
+        return
+    if community is not get_community():
+        return
+    member_id = getattr(request, _ACTOR_ATTRIBUTE, None)
+    if member_id is None:
+        if hasattr(request, _USER_MEMBER_ATTRIBUTE):
+            member_id = getattr(request, _USER_MEMBER_ATTRIBUTE)
+        else:
+            try:
+                member_id = community.members.by_external_id(str(user.pk)).id
+            except NotFound:
+                member_id = None
+            setattr(request, _USER_MEMBER_ATTRIBUTE, member_id)
+    if member_id is not None and member_id != value:
+        raise user_id_as_actor_error(field, user.pk, member_id)
 
 
 __all__ = [
     "MemberProfile",
+    "check_raw_actor",
     "current_actor",
     "current_member",
     "default_member_profile",
     "member_for_user",
     "require_actor",
+    "require_member",
 ]

@@ -21,7 +21,7 @@ from django.core.checks import CheckMessage, Error
 from socialcrm.errors import ValidationError
 
 #: Keys whose value must be a ``bool``.
-BOOLEAN_KEYS = ("MIGRATE", "MIGRATE_WITH_DJANGO", "JOIN_ON_FIRST_USE")
+BOOLEAN_KEYS = ("MIGRATE", "MIGRATE_WITH_DJANGO", "JOIN_ON_FIRST_USE", "JOIN_ATOMIC")
 
 #: Keys whose value must be a ``str`` (``DATABASE_URL`` may also be ``None``).
 STRING_KEYS = ("DATABASE", "TABLE_PREFIX")

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "MIGRATE": False,
     "MIGRATE_WITH_DJANGO": True,
     "JOIN_ON_FIRST_USE": False,
+    "JOIN_ATOMIC": True,
     "MEMBER_PROFILE": None,
     "COMMUNITY_OPTIONS": {},
 }
@@ -66,6 +67,8 @@ class CommunityOptions:
     join_on_first_use: bool
     member_profile: Any
     community_options: Mapping[str, Any]
+    #: Units of work inside Django's ``atomic`` blocks join them (see :mod:`.storage`).
+    join_atomic: bool = True
 
 
 def resolve_object(value: object) -> object:
@@ -121,6 +124,7 @@ def community_options() -> CommunityOptions:
         join_on_first_use=bool(values["JOIN_ON_FIRST_USE"]),
         member_profile=values["MEMBER_PROFILE"],
         community_options=dict(values["COMMUNITY_OPTIONS"]),
+        join_atomic=bool(values["JOIN_ATOMIC"]),
     )
 
 
@@ -231,17 +235,33 @@ class CommunityHolder:
 
 
 def make_community(url: str, options: CommunityOptions) -> Community:
-    """A new community on ``url`` with the ``SOCIALCRM`` options."""
+    """A new community on ``url`` with the ``SOCIALCRM`` options.
+
+    On the database of the ``DATABASE`` alias (no ``DATABASE_URL``) and with
+    ``JOIN_ATOMIC`` on (the default), units of work inside a Django ``atomic``
+    block (a ``TestCase`` test, ``ATOMIC_REQUESTS``) join its transaction through
+    :class:`~socialcrm.contrib.django.storage.AtomicJoiningStorage`.
+    """
+    from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
+    from socialcrm.contrib.django.storage import AtomicJoiningStorage
+
     kwargs: dict[str, Any] = dict(options.community_options)
-    return Community.from_url(
-        url,
-        table_prefix=options.table_prefix,
-        migrate=options.migrate,
-        plugins=[resolve_plugin(p) for p in options.plugins],
-        settings=options.settings,
-        clock=resolve_object(options.clock),
-        **kwargs,
+    storage: Any = SQLAlchemyStorage(
+        url, table_prefix=options.table_prefix, migrate=options.migrate
     )
+    if options.join_atomic and not options.database_url:
+        storage = AtomicJoiningStorage(storage, options.database)
+    try:
+        return Community(
+            storage,
+            plugins=[resolve_plugin(p) for p in options.plugins],
+            settings=options.settings,
+            clock=resolve_object(options.clock),
+            **kwargs,
+        )
+    except BaseException:
+        storage.close()
+        raise
 
 
 _holder = CommunityHolder()

@@ -8,6 +8,7 @@ See docs/django.md. Importing this module does not need Django configured.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -63,8 +64,17 @@ class CommunityErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        """Pass the request on (the errors are handled in :meth:`process_exception`)."""
-        return self.get_response(request)
+        """Pass the request on (the errors are handled in :meth:`process_exception`).
+
+        For the length of the request, a raw ``actor=`` id that is the signed-in
+        user's own ``pk`` while that user is another member is refused (code
+        ``actor_is_user_id``, see :func:`~socialcrm.contrib.django.actors.check_raw_actor`).
+        """
+        from socialcrm.contrib.django.actors import check_raw_actor
+        from socialcrm.services.boundary import actor_guard
+
+        with actor_guard(functools.partial(check_raw_actor, request)):
+            return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:
         """Answer socialcrm errors as above; ``None`` for any other exception."""

@@ -39,6 +39,7 @@ from socialcrm.contrib.flask.extension import (
     current_member,
     mark_request_failed,
     require_actor,
+    require_member,
 )
 from socialcrm.contrib.flask.storage import SessionJoiningStorage
 
@@ -64,5 +65,6 @@ __all__ = [
     "register_error_handlers",
     "register_html_error_handlers",
     "require_actor",
+    "require_member",
     "status_for",
 ]

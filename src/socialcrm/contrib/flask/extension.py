@@ -19,7 +19,11 @@ from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_en
 from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
 from socialcrm.clock import Clock
 from socialcrm.community import Community
-from socialcrm.contrib._http import no_actor_error
+from socialcrm.contrib._http import (
+    no_actor_error,
+    raw_actor_is_user_id,
+    user_id_as_actor_error,
+)
 from socialcrm.contrib.flask.actors import (
     MemberProfile,
     default_member_profile,
@@ -29,7 +33,8 @@ from socialcrm.contrib.flask.actors import (
 from socialcrm.contrib.flask.errors import register_error_handlers
 from socialcrm.contrib.flask.storage import SessionJoiningStorage
 from socialcrm.domain.records import Member
-from socialcrm.errors import ValidationError
+from socialcrm.errors import NotFound, ValidationError
+from socialcrm.services.boundary import reset_actor_guard, set_actor_guard
 from socialcrm.settings import Settings
 
 #: Key of the extension's state in ``app.extensions``.
@@ -234,6 +239,53 @@ class SocialCRMState:
             profile=self.member_profile,
         )
 
+    def start_request(self) -> None:
+        """Guard the request's raw ``actor=`` ids (a ``before_request`` function).
+
+        See :meth:`check_raw_actor`; the guard ends with the request.
+        """
+        g._socialcrm_guard = set_actor_guard(self.check_raw_actor)
+
+    def end_request(self, error: BaseException | None = None) -> None:
+        """End the request's guard (a ``teardown_request`` function)."""
+        token = g.pop("_socialcrm_guard", None)
+        if token is not None:
+            try:
+                reset_actor_guard(token)
+            except ValueError:  # pragma: no cover - torn down in another context
+                set_actor_guard(None)
+
+    def check_raw_actor(self, community: Community, field: str, value: int) -> None:
+        """Refuse ``actor=<the signed-in user's id>`` when that user is another member.
+
+        Runs, within a request, on every raw integer given to an acting parameter
+        (``actor``, ``moderator``, ``viewer``) of this app's community. It refuses
+        (``PermissionDenied``, code ``actor_is_user_id``) only when Flask-Login's
+        signed-in user has that very id and is the member of another id: then the
+        view passed the user's id where a member id belongs. A ``Member`` record is
+        never checked, so a view that means to act as the member with that number
+        passes its record. Without Flask-Login, or with a custom ``actor_loader``
+        (whose users may map to members another way), nothing is checked.
+        """
+        if community is not self._community or self.actor_loader != self._load_flask_login_actor:
+            return
+        if not flask_login_signed_in():
+            return
+        from flask_login import current_user
+
+        user_id = current_user.get_id()
+        if not raw_actor_is_user_id(value, user_id):
+            return
+        member_id = g.get("_socialcrm_user_member", _UNSET)
+        if member_id is _UNSET:
+            try:
+                member_id = community.members.by_external_id(str(user_id)).id
+            except NotFound:
+                member_id = None
+            g._socialcrm_user_member = member_id
+        if member_id is not None and member_id != value:
+            raise user_id_as_actor_error(field, user_id, member_id)
+
     def _joining_storage(self) -> SessionJoiningStorage | None:
         community = self._community
         if community is not None and isinstance(community.storage, SessionJoiningStorage):
@@ -350,6 +402,8 @@ class SocialCRM:
             community_options=self.community_options,
         )
         app.extensions[EXTENSION_KEY] = state
+        app.before_request(state.start_request)
+        app.teardown_request(state.end_request)
         app.after_request(state.finish_request)
         app.teardown_appcontext(state.release_app_context)
         if options["register_error_handlers"]:
@@ -421,12 +475,30 @@ def current_actor() -> int | None:
 def current_member() -> Member | None:
     """The acting member's record for this request (``None``: anonymous, or not a member).
 
-    For pages that show who is signed in (name, reputation, trust level): the
-    member of the signed-in user, found by external id, never the host's user id
-    taken as a member id.
+    Pass it as ``actor=current_member()``: the member of the signed-in user, found
+    by external id, never the host's user id taken as a member id. Also for pages
+    that show who is signed in (name, reputation, trust level). Loaded once per
+    request (after a command in the same request, ``members.get`` reads it afresh).
     """
-    actor = current_actor()
-    return None if actor is None else SocialCRM.state().community.members.get(actor)
+    key = "_socialcrm_member"
+    if key not in g:
+        actor = current_actor()
+        member = None if actor is None else SocialCRM.state().community.members.get(actor)
+        setattr(g, key, member)
+    found: Member | None = g.get(key)
+    return found
+
+
+def require_member() -> Member:
+    """The acting member's record, or ``PermissionDenied`` if there is none.
+
+    Pass it as ``actor=require_member()`` in views that need a signed-in member;
+    the codes are those of :func:`require_actor`.
+    """
+    member = current_member()
+    if member is None:
+        raise no_actor_error(signed_in=flask_login_signed_in())
+    return member
 
 
 def require_actor() -> int:
@@ -458,6 +530,7 @@ __all__ = [
     "database_url_in_instance",
     "mark_request_failed",
     "require_actor",
+    "require_member",
     "resolve_plugin",
     "warn_unknown_config_keys",
 ]
