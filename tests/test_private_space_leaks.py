@@ -554,3 +554,49 @@ def test_a_private_id_answers_exactly_like_a_missing_id(
             differ.append(f"{name}({parameter}=private): {hidden} vs missing: {absent}")
     assert checked > 30
     assert not differ, "\n".join(differ)
+
+
+# ------------------------------------------------------------------ the Flask example's pages
+
+
+def test_the_flask_member_page_shows_no_private_history_or_badges(tmp_path: Any) -> None:
+    """The public profile page of the Flask example passes the viewer to every read."""
+    pytest.importorskip("flask_login")
+    import sys
+    from pathlib import Path
+
+    examples = str(Path(__file__).resolve().parent.parent / "examples")
+    sys.path.insert(0, examples)
+    try:
+        from flask_support import DEMO_SETTINGS, create_app, socialcrm
+    finally:
+        sys.path.remove(examples)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SOCIALCRM_SETTINGS": DEMO_SETTINGS.with_rate_limits(enabled=False),
+    }
+    app = create_app(config, instance_path=str(tmp_path))
+    try:
+        c = socialcrm.community_for(app)
+        ada = c.members.by_external_id("ada").id
+        carol = c.members.by_external_id("carol").id
+        c.spaces.create(actor=ada, slug="vip", name="VIP", visibility="private")
+        c.spaces.add_member(actor=ada, space="vip", member=carol)
+        question = c.threads.start(
+            actor=ada, space="vip", kind="question", title="Private pricing question",
+            body="What do VIP customers pay?",
+        )  # fmt: skip
+        answer = c.posts.reply(actor=carol, thread=question.id, body="Less than the others.")
+        c.votes.cast(actor=ada, post=answer.id, value=1)
+        marker = f"(post {answer.id})"
+        page = app.test_client().get(f"/m/{carol}").text
+        assert marker not in page
+        client = app.test_client()
+        csrf = client.get("/login").text
+        token = re.search(r'name="csrf" value="([^"]+)"', csrf)
+        assert token
+        client.post("/login", data={"user": "carol", "csrf": token.group(1)})
+        assert marker in client.get(f"/m/{carol}").text
+    finally:
+        socialcrm.close(app)
