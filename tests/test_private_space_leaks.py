@@ -600,3 +600,49 @@ def test_the_flask_member_page_shows_no_private_history_or_badges(tmp_path: Any)
         assert marker in client.get(f"/m/{carol}").text
     finally:
         socialcrm.close(app)
+
+
+# ------------------------------------------------------------------ commands that told outsiders
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def small(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Scene]:
+    scene = build(_storage(request.param, tmp_path, "small"), private=True)
+    yield scene
+    scene.c.close()
+
+
+def test_a_tag_used_only_in_a_private_space_is_new_to_an_outsider(small: Scene) -> None:
+    """``new_tags_need_privilege``: refused vs accepted must not reveal a private tag."""
+    c = small.c
+    newcomer = c.members.join(external_id="newcomer", display_name="Nina Newcomer").id
+    insider = c.members.join(external_id="newinsider", display_name="Ivo Insider").id
+    c.spaces.add_member(actor=small.admin, space="secret", member=insider)
+
+    def start(member: int, tag: str, space: str = "general") -> Any:
+        try:
+            return c.threads.start(
+                actor=member, space=space, kind="discussion", title=f"Tagged {tag} thread",
+                body=f"A thread tagged {tag} by {member}.", tags=[tag],
+            )  # fmt: skip
+        except SocialCRMError as error:
+            return type(error).__name__, error.code, str(error).replace(tag, "<tag>")
+
+    never_used = start(newcomer, "neverused")
+    assert never_used[0] == "PermissionDenied"
+    assert start(newcomer, "onlysecret") == never_used
+    # An insider sees the tag in use: it is not new to them.
+    assert start(insider, "onlysecret").tags == ("onlysecret",)
+    assert start(insider, "shared").tags == ("shared",)
+
+
+def test_hidden_poll_results_stay_hidden_while_only_the_thread_is_closed(small: Scene) -> None:
+    """Closing the thread, reading and reopening it must not reveal hidden tallies."""
+    c, author = small.c, small.helper
+    c.threads.close(actor=author, thread=small.discussion)
+    closed = c.polls.results(actor=author, poll=small.poll)
+    assert closed.open is False and closed.tallies is None and closed.voters is None
+    c.threads.reopen(actor=author, thread=small.discussion)
+    assert c.polls.results(actor=author, poll=small.poll).tallies is None
+    c.polls.close(actor=author, poll=small.poll)
+    assert c.polls.results(actor=author, poll=small.poll).tallies is not None
