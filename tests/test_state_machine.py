@@ -255,8 +255,13 @@ def check_ledger(settings: Settings, ledger: dict[int, tuple[LedgerEntry, ...]])
         else:
             raise AssertionError(f"unexpected rule in the ledger: {e}")
 
-        if e.requested >= 0:
-            assert e.delta == e.requested or e.rule in CAPPED_RULES and e.undoes is None, e
+        if e.undoes is not None:
+            # A compensating entry gives back or takes back at most what its
+            # original applied (undoing shares what the member loses or regains
+            # among the entries it undoes; see the replay check below).
+            assert min(0, e.requested) <= e.delta <= max(0, e.requested), e
+        elif e.requested >= 0:
+            assert e.delta == e.requested or e.rule in CAPPED_RULES, e
         else:
             assert e.requested <= e.delta <= 0, e
             if e.delta > e.requested:
@@ -274,6 +279,21 @@ def check_ledger(settings: Settings, ledger: dict[int, tuple[LedgerEntry, ...]])
                 f"member {e.member_id} got {cap_used[(e.member_id, e.cap_day)]} capped "
                 f"reputation on {e.cap_day} (cap {settings.daily_reputation_cap})"
             )
+
+    # Undo never creates reputation: every member stands exactly where a replay of
+    # their live entries (neither undone nor compensating) puts them, gains as
+    # stored and losses floored again, as if the undone entries had never been made.
+    replayed = {mid: settings.reputation_start for mid in ledger}
+    for e in entries:
+        if e.undoes is not None or e.id in undone:
+            continue
+        value = replayed[e.member_id]
+        if e.requested < 0:
+            value += max(e.requested, min(0, settings.reputation_floor - value))
+        else:
+            value += e.delta
+        replayed[e.member_id] = value
+    assert running == replayed, f"ledger totals {running} != replay of live entries {replayed}"
 
 
 # ---------------------------------------------------------------- the model
@@ -729,7 +749,7 @@ class CommunityMachine(RuleBasedStateMachine):
             assert after == self.last, (
                 f"a held reply changed what members see:\n{describe_difference(self.last, after)}"
             )
-            self.held.append((result.id, thread_id, actor, body))
+            self.held.append((result.review_item_id, thread_id, actor, body))
             return
         # Moderators are never held (their "refund" reply is published and flagged).
         assert isinstance(result, Post)

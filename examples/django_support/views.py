@@ -143,6 +143,9 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
         title=request.POST.get("title", ""),
         body=request.POST.get("body", ""),
     )
+    if question.held:  # a content rule or pre-moderation held it: nothing is published yet
+        messages.info(request, "Thanks! A moderator will review your question before it appears.")
+        return redirect(reverse("space", args=[slug]))
     return redirect(_thread_url(question.id))
 
 
@@ -152,6 +155,9 @@ def answer(request: HttpRequest, thread_id: int) -> HttpResponse:
     reply = get_community().posts.reply(
         actor=require_actor(request), thread=thread_id, body=request.POST.get("body", "")
     )
+    if reply.held:  # a content rule or pre-moderation held it: nothing is published yet
+        messages.info(request, "Thanks! A moderator will review your answer before it appears.")
+        return redirect(_thread_url(thread_id))
     return redirect(_thread_url(thread_id, reply.id))
 
 

@@ -226,6 +226,19 @@ class ThreadRepository(Protocol):
         """The thread with this id (deleted ones included), or ``None``."""
         ...
 
+    def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
+        """Lock the thread's row until the unit ends; return it as committed now.
+
+        Step 1 of the lock order (docs/storage.md). Exclusive by default (commands
+        that delete the thread or one of its posts, or write the thread's row);
+        ``shared`` for commands that only need the thread and its posts to stay
+        live while they write (votes, bounties). A deletion waits for the shared
+        holders and they for it, so a command re-checks ``deleted_at`` on what this
+        returns. ``None`` for an unknown thread. An adapter that serializes whole
+        units (memory) just returns the thread.
+        """
+        ...
+
     def set_opening_post(self, thread_id: int, post_id: int) -> None:
         """Record the thread's opening post."""
         ...
@@ -263,8 +276,12 @@ class ThreadRepository(Protocol):
         """The thread's view count (0 for an unknown thread)."""
         ...
 
-    def mark_deleted(self, thread_id: int, at: datetime) -> None:
-        """Soft-delete the thread."""
+    def mark_deleted(self, thread_id: int, at: datetime) -> bool:
+        """Soft-delete the thread, a compare-and-set on ``deleted_at``.
+
+        Returns ``False`` and changes nothing when the thread is absent or deleted
+        already, so two deletions racing each other cannot both proceed.
+        """
         ...
 
     def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
@@ -360,6 +377,14 @@ class PostRepository(Protocol):
         """The post with this id (deleted ones included), or ``None``."""
         ...
 
+    def lock(self, post_id: int) -> Post | None:
+        """Lock the post's row (exclusive) until the unit ends; return it as committed now.
+
+        Step 2 of the lock order (docs/storage.md), after the post's thread.
+        ``None`` for an unknown post.
+        """
+        ...
+
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
         """The post with its thread and that thread's space, in one read, or ``None``.
 
@@ -394,14 +419,19 @@ class PostRepository(Protocol):
         """The post's revisions, oldest first."""
         ...
 
-    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
-        """Soft-delete the post."""
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
+        """Soft-delete the post, a compare-and-set on ``deleted_at``.
+
+        Returns ``False`` and changes nothing when the post is absent or deleted
+        already, so two deletions racing each other cannot both proceed.
+        """
         ...
 
     def add_score(self, post_id: int, delta: int) -> int | None:
-        """Atomically add ``delta`` to the post's score; return the new score.
+        """Atomically add ``delta`` to a live post's score; return the new score.
 
-        ``None`` when there is no such post. The new score includes what
+        ``None``, changing nothing, when there is no such post or it is deleted
+        (checked in the same statement, under the row's lock). The new score includes what
         concurrent units committed before this one (the row is locked by the
         update), so badge checks can trust it without reading the post again.
         """
@@ -550,7 +580,12 @@ class LedgerRepository(Protocol):
         space_id: int | None = None,
         post_id: int | None = None,
     ) -> LedgerEntry:
-        """Append an entry and return it with its id."""
+        """Append an entry and return it with its id.
+
+        An entry is undone at most once, enforced by the storage (a unique key on
+        ``undoes`` in SQL): a compensating entry for an entry that already has one
+        raises ``Conflict`` (code ``already_undone``) and appends nothing.
+        """
         ...
 
     def cap_used(self, member_id: int, cap_day: date) -> int:
@@ -563,6 +598,14 @@ class LedgerRepository(Protocol):
         """Entries not yet undone whose cause equals one of ``causes`` or starts with a prefix.
 
         Compensating entries (``undoes`` set) are never returned. Ordered by id.
+        """
+        ...
+
+    def live_changes(self, member_id: int) -> builtins.list[tuple[int, int, int]]:
+        """``(id, delta, requested)`` of the member's live entries, oldest first.
+
+        Live: not a compensating entry and not undone by one. Undoing replays
+        these to find what the member would have without the entries it undoes.
         """
         ...
 

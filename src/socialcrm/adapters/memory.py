@@ -373,6 +373,10 @@ class _Threads(_Repository):
     def get(self, thread_id: int) -> Thread | None:
         return self._t.threads.get(thread_id)
 
+    def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
+        # The store's lock is held for the whole unit: nothing more to take.
+        return self._t.threads.get(thread_id)
+
     def _evolve(self, thread_id: int, **changes: Any) -> None:
         thread = self._t.threads.get(thread_id)
         if thread is not None:
@@ -415,8 +419,12 @@ class _Threads(_Repository):
     def views(self, thread_id: int) -> int:
         return self._t.thread_views.get(thread_id, 0)
 
-    def mark_deleted(self, thread_id: int, at: datetime) -> None:
+    def mark_deleted(self, thread_id: int, at: datetime) -> bool:
+        thread = self._t.threads.get(thread_id)
+        if thread is None or thread.deleted_at is not None:
+            return False
         self._evolve(thread_id, deleted_at=at)
+        return True
 
     def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
         thread = self._t.threads.get(thread_id)
@@ -548,6 +556,10 @@ class _Posts(_Repository):
     def get(self, post_id: int) -> Post | None:
         return self._t.posts.get(post_id)
 
+    def lock(self, post_id: int) -> Post | None:
+        # The store's lock is held for the whole unit: nothing more to take.
+        return self._t.posts.get(post_id)
+
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
         post = self._t.posts.get(post_id)
         thread = None if post is None else self._t.threads.get(post.thread_id)
@@ -598,12 +610,16 @@ class _Posts(_Repository):
             (r for r in self._t.revisions.values() if r.post_id == post_id), key=lambda r: r.id
         )
 
-    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
+        post = self._t.posts.get(post_id)
+        if post is None or post.deleted_at is not None:
+            return False
         self._evolve(post_id, deleted_at=at, deleted_by=by)
+        return True
 
     def add_score(self, post_id: int, delta: int) -> int | None:
         post = self._t.posts.get(post_id)
-        if post is None:
+        if post is None or post.deleted_at is not None:
             return None
         self._evolve(post_id, score=post.score + delta)
         return post.score + delta
@@ -793,6 +809,8 @@ class _Ledger(_Repository):
         space_id: int | None = None,
         post_id: int | None = None,
     ) -> LedgerEntry:
+        if undoes is not None and undoes in self._t.undone:
+            raise Conflict(f"ledger entry {undoes} is undone already", code="already_undone")
         entry = LedgerEntry(
             id=self._j.next_id("ledger"),
             member_id=member_id,
@@ -832,6 +850,13 @@ class _Ledger(_Repository):
             if e.undoes is None
             and e.id not in self._t.undone
             and (e.cause in exact or (starts and e.cause.startswith(starts)))
+        ]
+
+    def live_changes(self, member_id: int) -> list[tuple[int, int, int]]:
+        return [
+            (e.id, e.delta, e.requested)
+            for _, e in sorted(self._t.ledger.items())
+            if e.member_id == member_id and e.undoes is None and e.id not in self._t.undone
         ]
 
     def history(

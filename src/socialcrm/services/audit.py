@@ -17,6 +17,7 @@ from socialcrm.domain.records import AuditEntry
 from socialcrm.domain.sanctions import aware
 from socialcrm.errors import ValidationError
 from socialcrm.services.access import hidden_space_ids, require_moderator, require_viewer
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction
 
 #: Every action the built-in commands write to the audit log.
@@ -120,7 +121,7 @@ def _moment(value: object, field: str) -> datetime | None:
     return None if value is None else aware(value, field)
 
 
-class Audit:
+class Audit(PublicAPI):
     """``community.audit``: the append-only log of moderator and admin actions."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -17,6 +17,7 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.badge_engine import apply_grants, award_badge
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that may award and revoke badges by hand.
@@ -26,7 +27,7 @@ BADGE_STAFF_ROLES = frozenset({"staff", "admin"})
 BackfillProgress = Callable[[int, int], None]
 
 
-class Badges:
+class Badges(PublicAPI):
     """``community.badges``: the catalog, members' badges, holders, award, revoke, backfill."""
 
     def __init__(self, runtime: Runtime) -> None:

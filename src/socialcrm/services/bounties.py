@@ -21,6 +21,7 @@ from socialcrm.domain.records import Member, Post, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
+    can_read_space,
     optional_viewer,
     require_actor,
     require_moderator,
@@ -29,6 +30,8 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
+from socialcrm.services.locking import live_post_under_thread_lock, lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
@@ -161,7 +164,7 @@ def close_from_history(
         return "auto_awarded" if automatic else "awarded"
 
 
-class Bounties:
+class Bounties(PublicAPI):
     """``community.bounties``: offer, award, refund, the expiry job, and reading them."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -203,6 +206,9 @@ class Bounties:
             acting = require_actor(tx, actor, posts=False)
             found, space = visible_thread(tx.uow, acting, thread)
             _question(found)
+            # The question stays live until the offer commits (its deletion, which
+            # refunds offers, waits); re-checked on the row the lock returns.
+            found = lock_live_thread(tx, found.id, shared=True)
             if found.status != "open":
                 raise Conflict("the question is closed", code="thread_closed")
             rules = self._rt.settings.bounties
@@ -255,6 +261,9 @@ class Bounties:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             post, thread, space = visible_post(tx.uow, acting, answer)
+            # The answer and its question stay live until the award commits (their
+            # deletion takes the award back, and waits); re-read under the lock.
+            post, thread = live_post_under_thread_lock(tx, post.id, thread.id)
             if post.is_opening or thread.kind != "question":
                 raise ValidationError("a bounty is awarded to an answer", field="answer")
             bounty = tx.uow.bounties.open_for_thread(thread.id)
@@ -301,12 +310,20 @@ class Bounties:
         The question must be visible to the moderator: a bounty in a private space
         they are not a member of answers ``bounty_not_found``, like a missing id.
         """
-        validation.identifier(bounty, "bounty")
+        bounty_id = validation.identifier(bounty, "bounty")
         why = reason_text(reason, self._rt, required=True)
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             require_moderator(acting, "refund bounties")
-            found, thread = visible_bounty(tx.uow, acting, bounty)
+            found = tx.uow.bounties.get(bounty_id)
+            thread = None if found is None else tx.uow.threads.get(found.thread_id)
+            space = None if thread is None else tx.uow.spaces.get(thread.space_id)
+            # A bounty in a space the moderator cannot see answers like a missing one.
+            # (A deleted question's bounty stays refundable: only the space is checked.)
+            if found is None or space is None or not can_read_space(tx.uow, acting, space):
+                raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
+            thread = tx.uow.threads.lock(found.thread_id, shared=True)
+            assert thread is not None
             if not tx.uow.bounties.close(
                 found.id, status="refunded", closed_at=tx.now, closed_by=acting.id
             ):
@@ -363,7 +380,9 @@ class Bounties:
             bounty = tx.uow.bounties.get(bounty_id)
             if bounty is None or not bounty.is_open or bounty.ends_at > tx.now:
                 return None
-            thread = tx.uow.threads.get(bounty.thread_id)
+            # Shared: the question's deletion (which takes awards back) waits, or
+            # has committed and is seen here.
+            thread = tx.uow.threads.lock(bounty.thread_id, shared=True)
             assert thread is not None
             best = None
             if thread.deleted_at is None:

@@ -2,9 +2,16 @@
 
 Each change is appended to the ledger with the delta actually applied (after the
 daily cap and the floor); the member's cached total moves by that same delta in the
-same transaction. Undoing writes a compensating entry equal to the stored delta —
-never a delta recomputed from today's settings — so a capped upvote that granted
-nothing takes nothing back when undone (the Askbot failure of DESIGN.md §3).
+same transaction. Undoing writes one compensating entry per undone entry, based on
+the stored delta — never a delta recomputed from today's settings — so a capped
+upvote that granted nothing takes nothing back when undone (the Askbot failure of
+DESIGN.md §3).
+
+Undoing never creates reputation at the floor: the member ends where a replay of
+their other live entries puts them (gains as stored, losses floored again), i.e. no
+higher than if the undone entries had never been made. Undoing a gain that the floor
+later absorbed takes back no more than it is still worth, and a loss is refunded only
+as far as it still weighs; the compensating entries share the difference.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from socialcrm.domain.events import Event, ReputationChanged
 from socialcrm.domain.records import LedgerEntry, ReputationChange
-from socialcrm.errors import NotFound
+from socialcrm.errors import Conflict, NotFound, RetryableStorageError
 
 if TYPE_CHECKING:
     from socialcrm.services.runtime import Transaction
@@ -84,29 +91,121 @@ def _announce(tx: Transaction, event: Event, entry: LedgerEntry, reputation: int
     )
 
 
+def _replayed(
+    changes: list[tuple[int, int, int]], without: set[int], *, start: int, floor: int
+) -> tuple[int, int]:
+    """Replay live ``(id, delta, requested)`` changes: ``(total of all, total without some)``.
+
+    A gain counts as stored (the daily cap it met stays met); a loss is floored again
+    against the replayed total, since what it took depended on how far above the
+    floor the member stood.
+    """
+    everything = kept = start
+    for entry_id, delta, requested in changes:
+        if requested < 0:
+            everything += _floored(requested, everything, floor)
+            if entry_id not in without:
+                kept += _floored(requested, kept, floor)
+        else:
+            everything += delta
+            if entry_id not in without:
+                kept += delta
+    return everything, kept
+
+
+def _shared(total: int, natural: list[tuple[int, int]]) -> dict[int, int]:
+    """Split ``total`` over compensating entries whose exact inverses are ``natural``.
+
+    Each entry keeps its exact inverse where it can; refunds (or take-backs) are
+    trimmed newest first until the entries sum to ``total``. Whatever cannot be
+    trimmed (a total written before this rule) goes on the newest entry.
+    """
+    shares = dict(natural)
+    excess = sum(shares.values()) - total
+    for entry_id, amount in reversed(natural):
+        if excess == 0:
+            break
+        if excess > 0 and amount > 0:
+            cut = min(amount, excess)
+        elif excess < 0 and amount < 0:
+            cut = max(amount, excess)
+        else:
+            continue
+        shares[entry_id] -= cut
+        excess -= cut
+    if excess and natural:
+        shares[natural[-1][0]] -= excess
+    return shares
+
+
+def _compensations(
+    tx: Transaction, member_id: int, current: int, originals: list[LedgerEntry]
+) -> dict[int, int]:
+    """The delta of each compensating entry that undoes ``originals`` for one member.
+
+    The member ends where a replay of their other live entries puts them, never
+    higher: a cached total above the replay of all live entries (a ledger written
+    before this rule) is not kept, one below it is (the difference is kept as is).
+    """
+    settings = tx.runtime.settings
+    everything, kept = _replayed(
+        tx.uow.ledger.live_changes(member_id),
+        {e.id for e in originals},
+        start=settings.reputation_start,
+        floor=settings.reputation_floor,
+    )
+    target = min(current + kept - everything, kept)
+    total = _floored(target - current, current, settings.reputation_floor)
+    return _shared(total, [(e.id, -e.delta) for e in originals])
+
+
 def reverse(tx: Transaction, event: Event) -> None:
-    """Write a compensating entry for every active entry of the causes the event reverses."""
+    """Write a compensating entry for every active entry of the causes the event reverses.
+
+    The entries of one member are undone together, so that the member ends no
+    higher than if they had never been made (see :func:`_compensations`).
+
+    The command holds the lock of what it reverses (the thread, the vote), so the
+    entries read here stay active until it commits; the members are locked in
+    ascending id order (the lock order). Storage refuses a second compensation of
+    an entry: if a unit outside that order got there first, the command retries
+    and reads the entries again.
+    """
     entries = tx.uow.ledger.active_for_causes(event.reversed_causes, event.reversed_cause_prefixes)
-    floor = tx.runtime.settings.reputation_floor
-    for original in entries:
-        current = tx.uow.members.lock(original.member_id)
+    members = sorted({original.member_id for original in entries})
+    for member_id in members:
+        tx.uow.members.lock(member_id)
+    for member_id in members:
+        current = tx.uow.members.lock(member_id)
         if current is None:
             continue
-        delta = _floored(-original.delta, current, floor)
-        entry = _write(
-            tx,
-            event,
-            member_id=original.member_id,
-            delta=delta,
-            requested=-original.delta,
-            rule=original.rule,
-            cause=original.cause,
-            undoes=original.id,
-            cap_day=original.cap_day,
-            space_id=original.space_id,
-            post_id=original.post_id,
-        )
-        _announce(tx, event, entry, current + delta)
+        mine = [e for e in entries if e.member_id == member_id]
+        shares = _compensations(tx, member_id, current, mine)
+        # Refunds first, so that the member never passes below the floor on the way.
+        for original in sorted(mine, key=lambda e: shares[e.id] < 0):
+            delta = shares[original.id]
+            try:
+                entry = _write(
+                    tx,
+                    event,
+                    member_id=original.member_id,
+                    delta=delta,
+                    requested=-original.delta,
+                    rule=original.rule,
+                    cause=original.cause,
+                    undoes=original.id,
+                    cap_day=original.cap_day,
+                    space_id=original.space_id,
+                    post_id=original.post_id,
+                )
+            except Conflict as clash:
+                if clash.code != "already_undone":
+                    raise
+                raise RetryableStorageError(
+                    f"ledger entry {original.id} was undone by a concurrent command"
+                ) from clash
+            current += delta
+            _announce(tx, event, entry, current)
 
 
 def apply_change(tx: Transaction, event: Event, change: ReputationChange, cause: str) -> None:

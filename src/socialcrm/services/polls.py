@@ -22,6 +22,7 @@ from socialcrm.domain.records import Member, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import optional_viewer, require_actor, visible_thread
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: The fewest options a poll may have.
@@ -46,7 +47,7 @@ def _is_open(poll: Poll, thread: Thread, at: datetime) -> bool:
     return poll.is_open(at) and thread.status == "open"
 
 
-class Polls:
+class Polls(PublicAPI):
     """``community.polls``: create, vote, close and read the results of polls on threads."""
 
     def __init__(self, runtime: Runtime) -> None:

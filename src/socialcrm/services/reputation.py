@@ -14,12 +14,16 @@ from socialcrm.leaderboards.storage import StorageLeaderboard
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
+    ALL_SPACES_ROLES,
     has_privilege,
     hidden_space_ids,
     optional_viewer,
     readable_spaces,
+    require_actor,
+    require_role,
     resolve_space,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import space_and_descendants
 
@@ -40,7 +44,7 @@ def period_start(period: str, now: datetime) -> datetime | None:
     return None
 
 
-class Reputation:
+class Reputation(PublicAPI):
     """``community.reputation``: totals, ledger history, leaderboards, ranks, recompute."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -265,11 +269,17 @@ class Reputation:
         """Rebuild every cached total from the ledger; return ``{member: (was, now)}`` for fixes.
 
         Totals are ``Settings.reputation_start`` plus the sum of the member's ledger
-        deltas. ``actor`` is recorded on the events (``None`` for a host job).
+        deltas. ``actor`` ``None`` is a host job (trusted); a member must be staff or
+        an admin (``PermissionDenied`` otherwise, and unknown or sanctioned actors
+        are refused like in every command). ``actor`` is recorded on the events.
         """
         fixed: dict[int, tuple[int, int]] = {}
         start = self._rt.settings.reputation_start
         with self._rt.command() as tx:
+            if actor is not None:
+                acting = require_actor(tx, actor, posts=False)
+                require_role(acting, ALL_SPACES_ROLES, "recompute reputation")
+                actor = acting.id
             sums = tx.uow.ledger.totals()
             for member_id, cached in tx.uow.members.reputations().items():
                 expected = start + sums.get(member_id, 0)
@@ -288,7 +298,7 @@ class Reputation:
         return fixed
 
 
-class Privileges:
+class Privileges(PublicAPI):
     """``community.privileges``: what a member may do, by reputation and role."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -16,13 +16,14 @@ from socialcrm.services.access import (
     resolve_space,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that create spaces and manage their membership.
 SPACE_MANAGERS = ALL_SPACES_ROLES
 
 
-class Spaces:
+class Spaces(PublicAPI):
     """``community.spaces``: create spaces, manage private membership, list what one may see."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -39,9 +39,11 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
+from socialcrm.services.locking import live_post_under_thread_lock
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -103,7 +105,7 @@ def withdraw_acceptance(tx: Transaction, actor_id: int, thread: Thread, space: S
     )
 
 
-class Threads:
+class Threads(PublicAPI):
     """``community.threads``: start, list, close and reopen threads; accept answers."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -251,6 +253,9 @@ class Threads:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             post, thread, space = visible_post(tx.uow, acting, answer)
+            # Exclusive: the acceptance writes the thread; the answer's deletion
+            # holds the same lock, so it is either committed (seen here) or waits.
+            post, thread = live_post_under_thread_lock(tx, post.id, thread.id, shared=False)
             self._check_accept_rights(acting, thread)
             if post.is_opening:
                 raise ValidationError("the question itself cannot be accepted", field="answer")

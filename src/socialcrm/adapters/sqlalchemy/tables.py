@@ -367,7 +367,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "member_id", "cap_day"),
         Index(None, "member_id", "id"),
         Index(None, "cause"),
-        Index(None, "undoes"),
+        # An entry is undone at most once, whatever races (migration 0013).
+        Index(None, "undoes", unique=True),
         Index(None, "at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,

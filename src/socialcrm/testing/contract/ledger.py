@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from socialcrm.domain.records import (
     LedgerEntry,
     Member,
     Space,
 )
+from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -154,6 +157,52 @@ class LedgerContract(ContractBase):
         with storage.unit_of_work() as uow:
             assert uow.ledger.active_for_causes(causes=["post:5:vote:1"]) == [again]
             assert uow.ledger.active_for_causes(prefixes=["post:5:"]) == [again, stray]
+
+    def test_live_changes_are_the_members_entries_not_undone_oldest_first(
+        self, storage: Storage
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            member, other = _add_member(uow), _add_member(uow)
+            gain = _append(uow, member.id, 10, cause="post:5:vote:1")
+            undone = _append(uow, member.id, -2, cause="post:5:vote:2")
+            _append(uow, member.id, 2, cause="post:5:vote:2", undoes=undone.id)
+            _append(uow, other.id, 7, cause="post:6:vote:3")
+            capped = uow.ledger.append(
+                member_id=member.id,
+                delta=3,
+                requested=10,
+                rule="answer_upvoted",
+                event="vote_cast",
+                cause="post:5:vote:4",
+                at=_at(20),
+            )
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.ledger.live_changes(member.id) == [
+                (gain.id, 10, 10),
+                (capped.id, 3, 10),
+            ]
+            assert uow.ledger.live_changes(987654) == []
+
+    def test_an_entry_is_undone_at_most_once(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            entry = _append(uow, member.id, 10, cause="post:9:vote:1")
+            first = _append(uow, member.id, -10, cause="post:9:vote:1", undoes=entry.id)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            with pytest.raises(Conflict) as refused:
+                _append(uow, member.id, -10, cause="post:9:vote:1", undoes=entry.id)
+            assert refused.value.code == "already_undone"
+            # The refusal leaves the unit usable, and nothing was appended.
+            later = _append(uow, member.id, 4, cause="post:9:vote:2")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [e.id for e in uow.ledger.history(member.id, limit=10)] == [
+                later.id,
+                first.id,
+                entry.id,
+            ]
 
     def test_rolled_back_compensation_leaves_the_entry_active(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:

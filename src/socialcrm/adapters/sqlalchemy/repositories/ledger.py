@@ -15,6 +15,7 @@ from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import LedgerEntry
+from socialcrm.errors import Conflict
 
 #: Column order of every ledger query; ``_entry_from_row`` unpacks in this order.
 LEDGER_FIELDS = (
@@ -74,6 +75,7 @@ class LedgerStatements:
         self.placeholder_ids = select(members.c.id).where(~listed_members(members))
         self.columns = [lg.c[name] for name in LEDGER_FIELDS]
         self.insert = prepare.hot(insert(lg), column_keys=LEDGER_FIELDS[1:])
+        self.undone = prepare.core(select(lg.c.id).where(lg.c.undoes == bindparam("undoes")))
         self.cap_used = prepare.hot(
             select(func.coalesce(func.sum(lg.c.delta), 0)).where(
                 lg.c.member_id == bindparam("member_id"), lg.c.cap_day == bindparam("cap_day")
@@ -85,6 +87,16 @@ class LedgerStatements:
             .order_by(lg.c.id.desc())
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
+        )
+        undoing = lg.alias("undoing")
+        self.live_changes = prepare.core(
+            select(lg.c.id, lg.c.delta, lg.c.requested)
+            .where(
+                lg.c.member_id == bindparam("member_id"),
+                lg.c.undoes.is_(None),
+                ~select(undoing.c.id).where(undoing.c.undoes == lg.c.id).exists(),
+            )
+            .order_by(lg.c.id)
         )
         self.totals = prepare.core(
             select(lg.c.member_id, func.sum(lg.c.delta)).group_by(lg.c.member_id)
@@ -122,23 +134,36 @@ class SQLLedgerRepository(SQLRepository):
         space_id: int | None = None,
         post_id: int | None = None,
     ) -> LedgerEntry:
-        """Append an entry and return it with its id."""
-        entry_id = self._q.insert.insert(
-            self._conn,
-            {
-                "member_id": member_id,
-                "delta": delta,
-                "requested": requested,
-                "rule": rule,
-                "event": event,
-                "cause": cause,
-                "at": at,
-                "undoes": undoes,
-                "cap_day": cap_day,
-                "space_id": space_id,
-                "post_id": post_id,
-            },
-        )
+        """Append an entry and return it with its id.
+
+        A compensating entry (``undoes`` set) is unique per entry it undoes (a
+        unique index): ``Conflict`` ``already_undone`` if that entry is undone already.
+        """
+        params = {
+            "member_id": member_id,
+            "delta": delta,
+            "requested": requested,
+            "rule": rule,
+            "event": event,
+            "cause": cause,
+            "at": at,
+            "undoes": undoes,
+            "cap_day": cap_day,
+            "space_id": space_id,
+            "post_id": post_id,
+        }
+        if undoes is None:
+            entry_id = self._q.insert.insert(self._conn, params)
+        else:
+            entry_id = self._insert_unique(
+                self._q.insert,
+                params,
+                already_exists=lambda: self._q.undone.first(self._conn, {"undoes": undoes})
+                is not None,
+                conflict=lambda: Conflict(
+                    f"ledger entry {undoes} is undone already", code="already_undone"
+                ),
+            )
         return LedgerEntry(
             id=entry_id,
             member_id=member_id,
@@ -188,6 +213,11 @@ class SQLLedgerRepository(SQLRepository):
             .order_by(lg.c.id)
         )
         return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+
+    def live_changes(self, member_id: int) -> list[tuple[int, int, int]]:
+        """``(id, delta, requested)`` of the member's live entries, oldest first."""
+        rows = self._q.live_changes.all(self._conn, {"member_id": member_id})
+        return [(int(id_), int(delta), int(requested)) for id_, delta, requested in rows]
 
     def history(
         self,

@@ -85,6 +85,12 @@ class ThreadStatements:
         by_id = t.c.id == bindparam("thread_id")
         self.insert = prepare.core(insert(t))
         self.get = prepare.hot(select(*self.columns).where(by_id))
+        # Step 1 of the lock order (docs/storage.md): exclusive for commands that
+        # delete the thread or write its row, shared for those that only need it live.
+        self.lock = prepare.hot(select(*self.columns).where(by_id).with_for_update())
+        self.lock_shared = prepare.hot(
+            select(*self.columns).where(by_id).with_for_update(read=True)
+        )
         self.set_opening_post = prepare.core(
             update(t).where(by_id).values(opening_post_id=bindparam("post_id"))
         )
@@ -112,7 +118,9 @@ class ThreadStatements:
             .where(by_id)
             .values(reply_count=more_replies, last_activity_at=bindparam("at"))
         )
-        self.mark_deleted = prepare.core(update(t).where(by_id).values(deleted_at=bindparam("at")))
+        self.mark_deleted = prepare.core(
+            update(t).where(by_id, t.c.deleted_at.is_(None)).values(deleted_at=bindparam("at"))
+        )
         self.hide = prepare.core(
             update(t).where(by_id, t.c.hidden_at.is_(None)).values(hidden_at=bindparam("at"))
         )
@@ -197,6 +205,12 @@ class SQLThreadRepository(SQLRepository):
         row = self._q.get.first(self._conn, {"thread_id": thread_id})
         return None if row is None else _thread_from_row(row)
 
+    def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
+        """Lock the thread's row until the unit ends and return it as committed now."""
+        query = self._q.lock_shared if shared else self._q.lock
+        row = query.first(self._conn, {"thread_id": thread_id})
+        return None if row is None else _thread_from_row(row)
+
     def set_opening_post(self, thread_id: int, post_id: int) -> None:
         """Record the thread's opening post."""
         params = {"thread_id": thread_id, "post_id": post_id}
@@ -248,9 +262,9 @@ class SQLThreadRepository(SQLRepository):
         found = self._q.views.scalar(self._conn, {"thread_id": thread_id})
         return 0 if found is None else int(found)
 
-    def mark_deleted(self, thread_id: int, at: datetime) -> None:
-        """Soft-delete the thread."""
-        self._q.mark_deleted.write(self._conn, {"thread_id": thread_id, "at": at})
+    def mark_deleted(self, thread_id: int, at: datetime) -> bool:
+        """Soft-delete the thread; ``False`` if it is deleted already or absent."""
+        return self._q.mark_deleted.write(self._conn, {"thread_id": thread_id, "at": at}) == 1
 
     def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
         """Hide (``at``) or show (``None``) the thread; ``False`` if already so or absent."""
