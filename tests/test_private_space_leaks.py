@@ -91,6 +91,7 @@ NO_VIEWER: Mapping[str, str] = {
     "badges.of_unfiltered": "trusted variant of badges.of",
     "badges.holders_unfiltered": "trusted variant of badges.holders",
     "badges.count_holders_unfiltered": "trusted variant of badges.count_holders",
+    "invitations.link": "builds a URL from its arguments; reads nothing",
 }
 
 
@@ -105,9 +106,10 @@ def public_methods(community: Community) -> dict[str, Callable[..., Any]]:
     """``{"api.method": bound method}`` for every public method of every sub-API."""
     found = {}
     for api_name, api in sub_apis(community):
-        for name, method in inspect.getmembers(api, inspect.ismethod):
+        # Functions of the class: methods, static and class methods alike.
+        for name, _ in inspect.getmembers(type(api), inspect.isroutine):
             if not name.startswith("_"):
-                found[f"{api_name}.{name}"] = method
+                found[f"{api_name}.{name}"] = getattr(api, name)
     return found
 
 
