@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Bob's reputation: {community.reputation.of(bob.id)}")
         print(f"Alice's reputation: {community.reputation.of(alice.id)}")
         print("Bob's ledger, newest first:")
-        for entry in community.reputation.history(bob.id):
+        for entry in community.reputation.history(bob.id, actor=bob.id):
             print(f"  {entry.rule:<16} requested {entry.requested:+d}, applied {entry.delta:+d}")
 
         print("Leaderboard:")
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         ]
         for fan in fans:
             community.votes.cast(actor=fan.id, post=second.id, value=1)
-        entries = community.reputation.history(bob.id, limit=25)
+        entries = community.reputation.history(bob.id, actor=bob.id, limit=25)
         requested = sum(e.requested for e in entries)
         applied = sum(e.delta for e in entries)
         print(

@@ -244,3 +244,30 @@ def test_revision_0003_counts_the_existing_members_into_the_rank_index(
             expected = sum(1 for r in reputations if r > probe)
             assert uow.members.count_above(probe) == expected, probe
     store.close()
+
+
+def test_revision_0013_fills_the_space_of_existing_audit_entries_and_badge_awards(
+    engine: Engine, prefix: str
+) -> None:
+    from socialcrm.testing.contract._support import _add_member, _add_space, _add_topic
+
+    upgrade(engine, prefix)
+    store = SQLAlchemyStorage(engine, table_prefix=prefix, migrate=False)
+    with store.unit_of_work() as uow:
+        member = _add_member(uow)
+        space = _add_space(uow)
+        thread, post = _add_topic(uow, space.id, member.id)
+        uow.audit.append(at=T0, actor_id=member.id, action="thread_closed", thread_id=thread.id)
+        uow.audit.append(at=T0, actor_id=member.id, action="post_edited", post_id=post.id)
+        uow.audit.append(at=T0, actor_id=member.id, action="role_granted", member_id=member.id)
+        uow.badges.award(badge="b", member_id=member.id, subject="", awarded_at=T0, post_id=post.id)
+        uow.commit()
+    store.close()
+    downgrade(engine, prefix, revision="0012")
+    upgrade(engine, prefix)
+    store = SQLAlchemyStorage(engine, table_prefix=prefix, migrate=False)
+    with store.unit_of_work(read_only=True) as uow:
+        spaces = [e.space_id for e in uow.audit.entries(limit=10)]
+        assert spaces == [None, space.id, space.id]
+        assert [a.space_id for a in uow.badges.for_member(member.id)] == [space.id]
+    store.close()

@@ -91,6 +91,7 @@ NO_VIEWER: Mapping[str, str] = {
     "badges.of_unfiltered": "trusted variant of badges.of",
     "badges.holders_unfiltered": "trusted variant of badges.holders",
     "badges.count_holders_unfiltered": "trusted variant of badges.count_holders",
+    "invitations.link": "builds a URL from its arguments; reads nothing",
 }
 
 
@@ -105,9 +106,10 @@ def public_methods(community: Community) -> dict[str, Callable[..., Any]]:
     """``{"api.method": bound method}`` for every public method of every sub-API."""
     found = {}
     for api_name, api in sub_apis(community):
-        for name, method in inspect.getmembers(api, inspect.ismethod):
+        # Functions of the class: methods, static and class methods alike.
+        for name, _ in inspect.getmembers(type(api), inspect.isroutine):
             if not name.startswith("_"):
-                found[f"{api_name}.{name}"] = method
+                found[f"{api_name}.{name}"] = getattr(api, name)
     return found
 
 
@@ -554,3 +556,95 @@ def test_a_private_id_answers_exactly_like_a_missing_id(
             differ.append(f"{name}({parameter}=private): {hidden} vs missing: {absent}")
     assert checked > 30
     assert not differ, "\n".join(differ)
+
+
+# ------------------------------------------------------------------ the Flask example's pages
+
+
+def test_the_flask_member_page_shows_no_private_history_or_badges(tmp_path: Any) -> None:
+    """The public profile page of the Flask example passes the viewer to every read."""
+    pytest.importorskip("flask_login")
+    import sys
+    from pathlib import Path
+
+    examples = str(Path(__file__).resolve().parent.parent / "examples")
+    sys.path.insert(0, examples)
+    try:
+        from flask_support import DEMO_SETTINGS, create_app, socialcrm
+    finally:
+        sys.path.remove(examples)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SOCIALCRM_SETTINGS": DEMO_SETTINGS.with_rate_limits(enabled=False),
+    }
+    app = create_app(config, instance_path=str(tmp_path))
+    try:
+        c = socialcrm.community_for(app)
+        ada = c.members.by_external_id("ada").id
+        carol = c.members.by_external_id("carol").id
+        c.spaces.create(actor=ada, slug="vip", name="VIP", visibility="private")
+        c.spaces.add_member(actor=ada, space="vip", member=carol)
+        question = c.threads.start(
+            actor=ada, space="vip", kind="question", title="Private pricing question",
+            body="What do VIP customers pay?",
+        )  # fmt: skip
+        answer = c.posts.reply(actor=carol, thread=question.id, body="Less than the others.")
+        c.votes.cast(actor=ada, post=answer.id, value=1)
+        marker = f"(post {answer.id})"
+        page = app.test_client().get(f"/m/{carol}").text
+        assert marker not in page
+        client = app.test_client()
+        csrf = client.get("/login").text
+        token = re.search(r'name="csrf" value="([^"]+)"', csrf)
+        assert token
+        client.post("/login", data={"user": "carol", "csrf": token.group(1)})
+        assert marker in client.get(f"/m/{carol}").text
+    finally:
+        socialcrm.close(app)
+
+
+# ------------------------------------------------------------------ commands that told outsiders
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def small(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Scene]:
+    scene = build(_storage(request.param, tmp_path, "small"), private=True)
+    yield scene
+    scene.c.close()
+
+
+def test_a_tag_used_only_in_a_private_space_is_new_to_an_outsider(small: Scene) -> None:
+    """``new_tags_need_privilege``: refused vs accepted must not reveal a private tag."""
+    c = small.c
+    newcomer = c.members.join(external_id="newcomer", display_name="Nina Newcomer").id
+    insider = c.members.join(external_id="newinsider", display_name="Ivo Insider").id
+    c.spaces.add_member(actor=small.admin, space="secret", member=insider)
+
+    def start(member: int, tag: str, space: str = "general") -> Any:
+        try:
+            return c.threads.start(
+                actor=member, space=space, kind="discussion", title=f"Tagged {tag} thread",
+                body=f"A thread tagged {tag} by {member}.", tags=[tag],
+            )  # fmt: skip
+        except SocialCRMError as error:
+            return type(error).__name__, error.code, str(error).replace(tag, "<tag>")
+
+    never_used = start(newcomer, "neverused")
+    assert never_used[0] == "PermissionDenied"
+    assert start(newcomer, "onlysecret") == never_used
+    # An insider sees the tag in use: it is not new to them.
+    assert start(insider, "onlysecret").tags == ("onlysecret",)
+    assert start(insider, "shared").tags == ("shared",)
+
+
+def test_hidden_poll_results_stay_hidden_while_only_the_thread_is_closed(small: Scene) -> None:
+    """Closing the thread, reading and reopening it must not reveal hidden tallies."""
+    c, author = small.c, small.helper
+    c.threads.close(actor=author, thread=small.discussion)
+    closed = c.polls.results(actor=author, poll=small.poll)
+    assert closed.open is False and closed.tallies is None and closed.voters is None
+    c.threads.reopen(actor=author, thread=small.discussion)
+    assert c.polls.results(actor=author, poll=small.poll).tallies is None
+    c.polls.close(actor=author, poll=small.poll)
+    assert c.polls.results(actor=author, poll=small.poll).tallies is not None

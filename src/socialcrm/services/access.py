@@ -117,9 +117,12 @@ def can_read_space(uow: UnitOfWork, member: Member | None, space: Space) -> bool
     return True
 
 
-def readable_spaces(uow: UnitOfWork, member: Member | None) -> dict[int, Space]:
-    """Every space the member may see, keyed by id."""
-    spaces = {s.id: s for s in uow.spaces.list()}
+def readable_spaces(
+    uow: UnitOfWork, member: Member | None, spaces: dict[int, Space] | None = None
+) -> dict[int, Space]:
+    """Every space the member may see, keyed by id (of ``spaces``: every space by default)."""
+    if spaces is None:
+        spaces = {s.id: s for s in uow.spaces.list()}
     memberships: frozenset[int] | None = None
     verdict: dict[int, bool] = {}
 
@@ -147,8 +150,9 @@ def hidden_space_ids(uow: UnitOfWork, member: Member | None) -> frozenset[int]:
     """
     if member is not None and not member.roles.isdisjoint(ALL_SPACES_ROLES):
         return frozenset()
-    readable = readable_spaces(uow, member)
-    return frozenset(s.id for s in uow.spaces.list() if s.id not in readable)
+    spaces = {s.id: s for s in uow.spaces.list()}
+    readable = readable_spaces(uow, member, spaces)
+    return frozenset(sid for sid in spaces if sid not in readable)
 
 
 def resolve_space(uow: UnitOfWork, member: Member | None, space: object) -> Space:
