@@ -331,7 +331,7 @@ def _run_program(adapter: str, where: Path, program: list[tuple[Any, ...]]) -> N
 
 
 @pytest.mark.parametrize(
-    ("adapter", "examples"), [("memory", 100), ("sqlite", 10)], ids=["memory", "sqlite"]
+    ("adapter", "examples"), [("memory", 100), ("sqlite", 6)], ids=["memory", "sqlite"]
 )
 def test_undoing_never_leaves_a_member_higher_than_never_acting(
     adapter: str, examples: int, tmp_path: Path
