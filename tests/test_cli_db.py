@@ -151,3 +151,14 @@ def test_upgrade_then_current_on_a_server(server_url: str, capsys) -> None:
     assert status == 0 and out.endswith(f"(prefix {CLI_PREFIX}): upgraded from none to {head()}\n")
     assert run(capsys, "db", "current", *args) == (0, f"{head()} (head)\n", "")
     assert tables(server_url, CLI_PREFIX) == expected_tables(CLI_PREFIX)
+
+
+@pytest.mark.parametrize("option", ["--db", "--url"])
+def test_db_commands_take_the_database_as_db_like_import_and_url_as_before(
+    tmp_path: Path, capsys, option: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    status, out, _ = run(capsys, "db", "upgrade", option, url)
+    assert status == 0 and out.startswith(f"{url} (prefix socialcrm_): upgraded")
+    status, out, _ = run(capsys, "db", "current", option, url)
+    assert (status, out) == (0, f"{head()} (head)\n")

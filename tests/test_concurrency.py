@@ -20,6 +20,7 @@ import pytest
 
 from concurrency_workers import FIXED_NOW, LIMITED_SETTINGS, SETTINGS, open_community, run_worker
 from databases import POOL, database_url
+from ledger_invariants import check_deletion_invariants
 
 WORKERS = 8
 
@@ -106,7 +107,8 @@ def _few_retries(outcomes: list[dict[str, Any]]) -> None:
 
 
 def _check_books(url: str, prefix: str) -> Any:
-    """Scores equal their votes, reputations start + ledger, ranks the totals; return it."""
+    """Scores equal their votes, reputations start + ledger, ranks the totals, and the
+    ledger invariants around deletion hold; return it."""
     community = open_community(url, prefix)
     with community.storage.unit_of_work(read_only=True) as uow:
         thread = uow.threads.list(space_ids=[s.id for s in uow.spaces.list()], limit=10)[0]
@@ -121,6 +123,7 @@ def _check_books(url: str, prefix: str) -> Any:
         for probe in {*everyone, *(r - 1 for r in everyone)}:
             assert uow.members.count_above(probe) == sum(1 for r in everyone if r > probe)
     assert community.reputation.recompute() == {}
+    check_deletion_invariants(community, [thread.id])
     return community
 
 

@@ -158,22 +158,22 @@ def test_a_watched_require_approval_word_holds_the_post_until_approval(world):
         signals.submission_held.receivers.clear()
     assert isinstance(held, HeldSubmission) and held.held
     assert held.item.kind == "held" and held.item.reason == "watched_words"
-    assert [e.item_id for e in seen] == [held.id]
+    assert [e.item_id for e in seen] == [held.review_item_id]
     # Invisible to everyone else: reads, lists, counts.
     for viewer in (None, other, asker, world.mod.id):
         assert [p.author_id for p in c.posts.list(actor=viewer, thread=thread.id)] == [asker]
     assert c.threads.get(actor=other, thread=thread.id).reply_count == 0
     # Its author sees it as pending; others cannot read the item.
-    assert [i.id for i in c.review.pending(actor=author)] == [held.id]
-    assert c.review.get(actor=author, item=held.id).status == "pending"
+    assert [i.id for i in c.review.pending(actor=author)] == [held.review_item_id]
+    assert c.review.get(actor=author, item=held.review_item_id).status == "pending"
     with pytest.raises(NotFound):
-        c.review.get(actor=other, item=held.id)
+        c.review.get(actor=other, item=held.review_item_id)
     # Moderators see it in the queue.
     [queued] = c.review.queue(actor=world.mod.id)
-    assert queued.id == held.id and queued.body == "I want a refund now"
+    assert queued.id == held.review_item_id and queued.body == "I want a refund now"
     with pytest.raises(PermissionDenied):
         c.review.queue(actor=other)
-    post = c.review.approve(actor=world.mod.id, item=held.id)
+    post = c.review.approve(actor=world.mod.id, item=held.review_item_id)
     assert post.author_id == author and post.body == "I want a refund now"
     assert [p.id for p in c.posts.list(actor=other, thread=thread.id)][-1] == post.id
     assert c.threads.get(actor=other, thread=thread.id).reply_count == 1
@@ -182,7 +182,7 @@ def test_a_watched_require_approval_word_holds_the_post_until_approval(world):
     [entry] = c.audit.entries(actor=world.mod.id, action=["submission_approved"])
     assert entry.post_id == post.id and entry.member_id == author
     with pytest.raises(Conflict):
-        c.review.approve(actor=world.mod.id, item=held.id)
+        c.review.approve(actor=world.mod.id, item=held.review_item_id)
 
 
 def test_a_held_thread_becomes_a_thread_at_approval_and_reject_never_publishes(world):
@@ -202,11 +202,17 @@ def test_a_held_thread_becomes_a_thread_at_approval_and_reject_never_publishes(w
         actor=author, space="billing", kind="idea", title="Another refund", body="Again"
     )
     assert isinstance(second, HeldSubmission)
-    assert [i.id for i in c.review.queue(actor=world.mod.id)] == [held.id, second.id]
+    assert [i.id for i in c.review.queue(actor=world.mod.id)] == [
+        held.review_item_id,
+        second.review_item_id,
+    ]
     assert c.review.count(actor=world.mod.id, reason="watched_words") == 2
     assert c.review.count(actor=world.mod.id, reason="premoderation") == 0
     post = c.review.edit_and_approve(
-        actor=world.mod.id, item=held.id, title="Refund for order 12", body="Please refund"
+        actor=world.mod.id,
+        item=held.review_item_id,
+        title="Refund for order 12",
+        body="Please refund",
     )
     thread = c.threads.get(actor=other, thread=post.thread_id)
     assert (thread.title, thread.author_id, thread.kind) == (
@@ -215,10 +221,10 @@ def test_a_held_thread_becomes_a_thread_at_approval_and_reject_never_publishes(w
         "question",
     )
     assert thread.tags == ("brand-new-tag",)
-    rejected = c.review.reject(actor=world.mod.id, item=second.id, reason="Not an idea")
+    rejected = c.review.reject(actor=world.mod.id, item=second.review_item_id, reason="Not an idea")
     assert rejected.status == "rejected" and rejected.note == "Not an idea"
     assert [t.id for t in c.threads.list(actor=other)] == [thread.id]
-    assert c.review.get(actor=author, item=second.id).status == "rejected"
+    assert c.review.get(actor=author, item=second.review_item_id).status == "rejected"
     [entry] = c.audit.entries(actor=world.mod.id, action=["submission_rejected"])
     assert (entry.member_id, entry.reason, entry.after["status"]) == (
         author,
@@ -283,10 +289,10 @@ def test_the_queue_is_moderators_only_and_filters_by_space(world):
     )
     b = c.threads.start(actor=author, space="sales", kind="question", title="Refund two", body="y")
     assert isinstance(a, HeldSubmission) and isinstance(b, HeldSubmission)
-    assert [i.id for i in c.review.queue(actor=world.mod.id, space="sales")] == [b.id]
+    assert [i.id for i in c.review.queue(actor=world.mod.id, space="sales")] == [b.review_item_id]
     assert c.review.count(actor=world.mod.id, space="billing") == 1
     with pytest.raises(PermissionDenied):
-        c.review.approve(actor=author, item=a.id)
+        c.review.approve(actor=author, item=a.review_item_id)
     with pytest.raises(PermissionDenied):
         c.review.count(actor=author)
 
@@ -307,7 +313,7 @@ def test_premoderation_of_a_space_first_posts_and_trust_levels(make_community, w
     newbie = first.member("newbie")
     one = first.question(newbie)
     assert isinstance(one, HeldSubmission)
-    first.c.review.approve(actor=first.mod.id, item=one.id)
+    first.c.review.approve(actor=first.mod.id, item=one.review_item_id)
     assert isinstance(first.question(newbie, title="My second question here"), Thread)
 
     level = world_of(
@@ -483,9 +489,9 @@ def test_held_posts_never_appear_in_other_members_reads_lists_or_counts(steps):
     for n, (word, approve) in enumerate(steps):
         result = c.posts.reply(actor=author.id, thread=start.id, body=f"{word} {n}")
         if isinstance(result, HeldSubmission):
-            held.append(result.id)
+            held.append(result.review_item_id)
             if approve:
-                published.add(c.review.approve(actor=mod.id, item=result.id).id)
+                published.add(c.review.approve(actor=mod.id, item=result.review_item_id).id)
         else:
             published.add(result.id)
         for viewer in (None, other.id, mod.id):
@@ -549,14 +555,14 @@ def test_review_commands_refuse_bad_input_and_change_nothing(world):
     with pytest.raises(ValidationError):
         c.review.approve(actor=mod, item="one")
     with pytest.raises(ValidationError):
-        c.review.dismiss(actor=mod, item=held.id)  # only flag items are dismissed
+        c.review.dismiss(actor=mod, item=held.review_item_id)  # only flag items are dismissed
     with pytest.raises(ValidationError):
-        c.review.reject(actor=mod, item=held.id, reason="x" * 5000)
+        c.review.reject(actor=mod, item=held.review_item_id, reason="x" * 5000)
     with pytest.raises(ValidationError):
-        c.review.edit_and_approve(actor=mod, item=held.id)
+        c.review.edit_and_approve(actor=mod, item=held.review_item_id)
     with pytest.raises(ValidationError):
         c.review.queue(actor=mod, kind="weird")
     with pytest.raises(NotFound):
         c.review.queue(actor=mod, space="no-such-space")
     assert _snapshot(c) == before
-    assert c.review.get(actor=mod, item=held.id).is_pending
+    assert c.review.get(actor=mod, item=held.review_item_id).is_pending

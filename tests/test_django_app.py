@@ -257,6 +257,19 @@ def test_users_are_members_by_their_primary_key(site: Path) -> None:
     assert current_actor(request_for(user)) == member.id
 
 
+def test_current_member_is_the_users_member_not_the_member_with_their_pk(site: Path) -> None:
+    from socialcrm.contrib.django import current_member
+
+    community = get_community()
+    for n in range(5):  # members whose ids a user's primary key could collide with
+        community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+    user = make_user("grace", first_name="Grace")
+    member = community.members.join(external_id=str(user.pk), display_name="Grace")
+    assert member.id != user.pk
+    assert current_member(request_for(user)) == community.members.get(member.id)
+    assert current_member(request_for(AnonymousUser())) is None
+
+
 def test_without_join_on_first_use_a_user_who_is_no_member_is_no_actor(site: Path) -> None:
     user = make_user("stranger")
     with override_settings(SOCIALCRM={**BASE, "JOIN_ON_FIRST_USE": False}):

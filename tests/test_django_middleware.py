@@ -187,9 +187,15 @@ def test_other_refusals_are_an_error_page_with_their_status(
     for request in (_request("get"), _request("post", referer="https://evil.example/t/1/")):
         response = _answer(request, error)
         assert response.status_code == status
-        assert error.message in response.content.decode()
+        assert friendly_message(error) in response.content.decode()
         assert list(get_messages(request)) == []
     assert _answer(_request("get"), RateLimited("slow", retry_after=2.5))["Retry-After"] == "3"
+
+
+def test_a_rate_limit_shows_visitors_how_long_to_wait_not_the_settings() -> None:
+    error = RateLimited("wait 30 seconds (set by Settings.rate_limits.x)", retry_after=2.5)
+    page = _answer(_request("get"), error).content.decode()
+    assert "try again in 3 seconds" in page and "Settings" not in page
 
 
 def test_not_found_is_http404_and_a_members_refusal_on_get_is_djangos_403() -> None:

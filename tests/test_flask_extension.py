@@ -229,6 +229,29 @@ def test_flask_login_user_is_the_member_with_their_id_as_external_id(app: Flask)
     ext.close(app)
 
 
+def test_current_member_is_the_signed_in_users_member_not_the_member_with_their_id(
+    app: Flask,
+) -> None:
+    from socialcrm.contrib.flask import current_member
+
+    ext = SocialCRM(login_app(app))
+    community = ext.community_for(app)
+    for n in range(8):  # members 1..8 exist; member 7 is someone else
+        community.members.join(external_id=f"other-{n}", display_name=f"Other {n}")
+    grace = community.members.join(external_id="7", display_name="Grace")
+
+    @app.get("/whoami")
+    def whoami():
+        member = current_member()
+        return jsonify(name=None if member is None else member.display_name)
+
+    client = app.test_client()
+    assert client.get("/whoami").json == {"name": None}
+    client.post("/login/7")
+    assert grace.id != 7 and client.get("/whoami").json == {"name": "Grace"}
+    ext.close(app)
+
+
 def test_join_on_first_use_makes_the_signed_in_user_a_member(app: Flask) -> None:
     app.config["SOCIALCRM_JOIN_ON_FIRST_USE"] = True
     ext = SocialCRM(login_app(app))
@@ -472,13 +495,75 @@ def test_a_host_row_and_a_community_write_roll_back_together(host) -> None:
     assert counts(host) == (0, 0)
 
 
-def test_community_writes_the_host_never_commits_are_dropped(host) -> None:
+def test_a_request_that_succeeds_commits_its_community_writes(host) -> None:
+    @host.app.post("/join")
+    def join():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        return "joined, the view never commits"
+
+    assert host.app.test_client().post("/join").status_code == 200
+    assert counts(host) == (1, 1)
+
+
+@pytest.mark.parametrize("status", [400, 404, 422, 500])
+def test_a_request_that_answers_an_error_rolls_its_writes_back(host, status: int) -> None:
+    @host.app.post("/join")
+    def join():
+        host.db.session.add(host.Order(item="invoice pack"))
+        current_community.members.join(external_id="1", display_name="Ada")
+        return "refused", status
+
+    assert host.app.test_client().post("/join").status_code == status
+    assert counts(host) == (0, 0)
+
+
+def test_a_request_marked_failed_rolls_back_even_with_a_redirect(host) -> None:
+    from socialcrm.contrib.flask import mark_request_failed
+
+    @host.app.post("/join")
+    def join():
+        current_community.members.join(external_id="1", display_name="Ada")
+        mark_request_failed()
+        return flask.redirect("/")
+
+    assert host.app.test_client().post("/join").status_code == 302
+    assert counts(host) == (0, 0)
+
+
+def test_an_app_context_without_error_commits_and_one_with_an_error_rolls_back(host) -> None:
+    with host.app.app_context():
+        current_community.members.join(external_id="1", display_name="Ada")
+    with pytest.raises(RuntimeError), host.app.app_context():
+        current_community.members.join(external_id="2", display_name="Bob")
+        raise RuntimeError("the script failed")
+    assert counts(host) == (0, 1)
+
+
+def test_with_commit_requests_off_dropped_writes_warn(host) -> None:
+    from socialcrm.contrib.flask import UncommittedWritesWarning
+
+    host.app.extensions["socialcrm"].options["commit_requests"] = False
+
     @host.app.post("/join")
     def join():
         current_community.members.join(external_id="1", display_name="Ada")
         return "joined, never committed"
 
-    assert host.app.test_client().post("/join").status_code == 200
+    with pytest.warns(UncommittedWritesWarning, match="SOCIALCRM_COMMIT_REQUESTS"):
+        assert host.app.test_client().post("/join").status_code == 200
+    assert counts(host) == (0, 0)
+
+
+def test_a_commit_that_fails_is_a_500_not_a_redirect(host) -> None:
+    @host.app.post("/order")
+    def order():
+        host.db.session.add(host.Order(item=None))  # NOT NULL: the commit fails
+        current_community.members.join(external_id="1", display_name="Ada")
+        return flask.redirect("/")
+
+    host.app.config["TESTING"] = False
+    assert host.app.test_client().post("/order").status_code == 500
     assert counts(host) == (0, 0)
 
 
@@ -584,3 +669,156 @@ def test_a_session_replaced_mid_request_is_joined_afresh(host) -> None:
         current_community.members.join(external_id="2", display_name="Bob")
         host.db.session.commit()
     assert counts(host) == (0, 1)
+
+
+# ---------------------------------------------------------------- unknown settings
+
+
+def test_a_mistyped_setting_warns_and_names_the_right_one(tmp_path: Path) -> None:
+    from socialcrm.contrib.flask import UnknownSettingWarning
+
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URI="sqlite:///:memory:")
+    with pytest.warns(UnknownSettingWarning, match="did you mean SOCIALCRM_DATABASE_URL"):
+        ext = SocialCRM(app)
+    ext.close(app)
+
+
+def test_every_known_setting_is_accepted_without_a_warning(tmp_path: Path) -> None:
+    import warnings
+
+    from socialcrm.contrib.flask import CONFIG_KEYS
+
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    for _name, (key, default) in CONFIG_KEYS.items():
+        app.config.setdefault(key, default)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ext = SocialCRM(app)
+    ext.close(app)
+
+
+# ---------------------------------------------------------------- HTML error pages
+
+
+HTML_ERRORS: dict[str, SocialCRMError] = {
+    "NotFound": NotFound("no thread 9"),
+    "not_signed_in": PermissionDenied("sign in to do this", code="not_signed_in"),
+    "ValidationError": ValidationError("title is empty", field="title"),
+    "Conflict": Conflict("already accepted"),
+    "RateLimited": RateLimited("slow down", retry_after=2.2),
+    "PermissionDenied": PermissionDenied("needs vote_up", privilege="vote_up"),
+    "StorageError": StorageError("database is down"),
+}
+
+
+@pytest.fixture
+def html_app(app: Flask) -> Flask:
+    from socialcrm.contrib.flask import register_html_error_handlers
+
+    login_manager = flask_login.LoginManager(app)
+    login_manager.user_loader(lambda user_id: User(user_id, f"user {user_id}"))
+    login_manager.login_view = "login"
+    register_html_error_handlers(app)
+    SocialCRM(app, join_on_first_use=True)
+
+    @app.get("/login")
+    def login():
+        return "login page"
+
+    @app.post("/login/<user_id>")
+    def sign_in(user_id):
+        flask_login.login_user(User(user_id, f"user {user_id}"))
+        return "ok"
+
+    @app.route("/raise/<name>", methods=["GET", "POST"])
+    def raise_error(name):
+        raise HTML_ERRORS[name]
+
+    @app.post("/act")
+    def act():
+        require_actor()
+        return "done"
+
+    return app
+
+
+def test_html_not_found_is_the_apps_404(html_app: Flask) -> None:
+    @html_app.errorhandler(404)
+    def not_found(error):
+        return "our own 404 page", 404
+
+    response = html_app.test_client().get("/raise/NotFound")
+    assert (response.status_code, response.text) == (404, "our own 404 page")
+
+
+def test_html_not_signed_in_redirects_to_the_login_view(html_app: Flask) -> None:
+    client = html_app.test_client()
+    response = client.post("/act", headers={"Referer": "http://localhost/questions/3"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    assert "questions/3" in response.headers["Location"]
+    got = client.get("/raise/not_signed_in?x=1")
+    assert got.status_code == 302 and "raise/not_signed_in" in got.headers["Location"]
+
+
+def test_html_refusal_of_a_form_flashes_and_goes_back(html_app: Flask) -> None:
+    client = html_app.test_client()
+    response = client.post("/raise/ValidationError", headers={"Referer": "/questions/3"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/questions/3")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("error", HTML_ERRORS["ValidationError"].message)]
+
+
+def test_html_refusal_with_a_foreign_referer_is_an_error_page(html_app: Flask) -> None:
+    client = html_app.test_client()
+    response = client.post("/raise/Conflict", headers={"Referer": "https://evil.example/x"})
+    assert response.status_code == 409
+    assert HTML_ERRORS["Conflict"].message in response.text
+    limited = client.get("/raise/RateLimited")
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "3"
+
+
+def test_html_permission_denied_without_referer_is_the_apps_403(html_app: Flask) -> None:
+    response = html_app.test_client().post("/raise/PermissionDenied")
+    assert response.status_code == 403
+
+
+def test_html_storage_errors_stay_500s(html_app: Flask) -> None:
+    html_app.config["TESTING"] = False
+    response = html_app.test_client().get("/raise/StorageError")
+    assert response.status_code == 500
+
+
+def test_a_blueprint_json_handler_wins_over_the_html_one(html_app: Flask) -> None:
+    api = Blueprint("api", __name__, url_prefix="/api")
+    register_error_handlers(api)
+
+    @api.get("/thing")
+    def thing():
+        raise NotFound("no thing")
+
+    html_app.register_blueprint(api)
+    response = html_app.test_client().get("/api/thing")
+    assert response.status_code == 404 and response.json["error"] == "not_found"
+
+
+def test_every_socialcrm_error_type_gets_an_html_answer_not_a_500(html_app: Flask) -> None:
+    import socialcrm.errors as errors_module
+
+    error_types = [
+        value
+        for value in vars(errors_module).values()
+        if isinstance(value, type)
+        and issubclass(value, SocialCRMError)
+        and not issubclass(value, StorageError)
+    ]
+    client = html_app.test_client()
+    for error_type in error_types:
+        name = f"any-{error_type.__name__}"
+        try:
+            HTML_ERRORS[name] = error_type("refused")
+        except TypeError:
+            continue  # needs more arguments: covered by ERRORS' own instances
+        for method in (client.get, client.post):
+            status = method(f"/raise/{name}", headers={"Referer": "/back"}).status_code
+            assert status != 500, (error_type.__name__, method)

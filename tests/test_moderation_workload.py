@@ -147,8 +147,8 @@ def test_held_submissions_count_in_the_queues_and_their_decisions_in_the_figures
     assert figures.queues["review"].oldest_queued_at == start
     assert figures.decisions == 0
     c.clock.advance(minutes=15)
-    c.review.approve(actor=world.mod.id, item=held[0].id)
-    c.review.reject(actor=world.mod.id, item=held[1].id, reason="no")
+    c.review.approve(actor=world.mod.id, item=held[0].review_item_id)
+    c.review.reject(actor=world.mod.id, item=held[1].review_item_id, reason="no")
     figures = c.moderation.workload(actor=world.mod.id)
     assert figures.queues["review"].size == 1
     assert figures.decisions == 2
@@ -171,16 +171,16 @@ def test_all_queues_merges_held_items_and_member_flags_oldest_first(
     second_held = _held_reply(world, question.id, 2)
     items = c.review.all_queues(actor=world.mod.id)
     assert [getattr(i, "id", None) or i.post_id for i in items] == [
-        first_held.id,
+        first_held.review_item_id,
         spam.id,
-        second_held.id,
+        second_held.review_item_id,
     ]
     assert [type(i).__name__ for i in items] == ["ReviewItem", "FlagQueueItem", "ReviewItem"]
     only_spam = c.review.all_queues(actor=world.mod.id, reason="spam")
     assert [i.post_id for i in only_spam] == [spam.id]
     assert [i.id for i in c.review.all_queues(actor=world.mod.id, reason="watched_words")] == [
-        first_held.id,
-        second_held.id,
+        first_held.review_item_id,
+        second_held.review_item_id,
     ]
     assert len(c.review.all_queues(actor=world.mod.id, limit=1, offset=1)) == 1
     with pytest.raises(PermissionDenied):

@@ -749,7 +749,7 @@ class CommunityMachine(RuleBasedStateMachine):
             assert after == self.last, (
                 f"a held reply changed what members see:\n{describe_difference(self.last, after)}"
             )
-            self.held.append((result.id, thread_id, actor, body))
+            self.held.append((result.review_item_id, thread_id, actor, body))
             return
         # Moderators are never held (their "refund" reply is published and flagged).
         assert isinstance(result, Post)

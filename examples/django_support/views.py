@@ -104,10 +104,10 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
 @require_GET
 def leaderboard(request: HttpRequest) -> HttpResponse:
     """The most helpful members: all time and this week."""
-    community = get_community()
+    community, actor = get_community(), current_actor(request)
     boards = [
-        ("All time", community.reputation.leaderboard(limit=20)),
-        ("This week", community.reputation.leaderboard(period="week", limit=20)),
+        ("All time", community.reputation.leaderboard(limit=20, actor=actor)),
+        ("This week", community.reputation.leaderboard(period="week", limit=20, actor=actor)),
     ]
     return render(request, "django_support/leaderboard.html", {"boards": boards})
 
@@ -115,9 +115,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def member(request: HttpRequest, member_id: int) -> HttpResponse:
     """A member's profile and reputation history."""
-    community = get_community()
+    community, actor = get_community(), current_actor(request)
     found = community.members.get(member_id)
-    history = community.reputation.history(member_id, limit=50)
+    history = community.reputation.history(member_id, actor=actor, limit=50)
     return render(
         request,
         "django_support/member.html",
@@ -143,6 +143,9 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
         title=request.POST.get("title", ""),
         body=request.POST.get("body", ""),
     )
+    if question.held:  # a content rule or pre-moderation held it: nothing is published yet
+        messages.info(request, "Thanks! A moderator will review your question before it appears.")
+        return redirect(reverse("space", args=[slug]))
     return redirect(_thread_url(question.id))
 
 
@@ -152,6 +155,9 @@ def answer(request: HttpRequest, thread_id: int) -> HttpResponse:
     reply = get_community().posts.reply(
         actor=require_actor(request), thread=thread_id, body=request.POST.get("body", "")
     )
+    if reply.held:  # a content rule or pre-moderation held it: nothing is published yet
+        messages.info(request, "Thanks! A moderator will review your answer before it appears.")
+        return redirect(_thread_url(thread_id))
     return redirect(_thread_url(thread_id, reply.id))
 
 

@@ -156,7 +156,9 @@ def leaderboard():
     return render_template(
         "leaderboard.html",
         all_time=current_community.reputation.leaderboard(limit=20),
-        week=current_community.reputation.leaderboard(period="week", limit=20),
+        week=current_community.reputation.leaderboard(
+            period="week", limit=20, actor=current_actor()
+        ),
     )
 
 
@@ -175,9 +177,11 @@ def member(member_id: int):
     return render_template(
         "member.html",
         member=found,
-        badges=[(award, badges.definition(award.badge)) for award in badges.of(member_id)],
+        badges=[
+            (award, badges.definition(award.badge)) for award in badges.of(member_id, actor=actor)
+        ],
         pending=pending,
-        history=current_community.reputation.history(member_id, limit=50),
+        history=current_community.reputation.history(member_id, actor=actor, limit=50),
         rank=current_community.reputation.rank(member_id),
         sanctions=sanctions,
     )

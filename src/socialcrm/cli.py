@@ -57,9 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = db_commands.add_parser(name, help=summary, description=summary.capitalize() + ".")
         sub.add_argument(
-            "--url",
+            "--db",
+            "--url",  # the first spelling; kept so that existing scripts keep working
+            dest="url",
             default=None,
-            help=f"database URL (default: ${DATABASE_URL_VARIABLE}, else {DEFAULT_DATABASE_URL})",
+            help=f"database URL (default: ${DATABASE_URL_VARIABLE}, else {DEFAULT_DATABASE_URL}); "
+            "--url is the same option",
         )
         sub.add_argument(
             "--prefix",
@@ -83,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("directory", type=Path, help="the dump's directory")
     se.add_argument(
         "--db",
+        "--url",
+        dest="db",
         default=None,
         help=f"database URL (default: ${DATABASE_URL_VARIABLE}, else {DEFAULT_DATABASE_URL})",
     )

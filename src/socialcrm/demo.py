@@ -437,7 +437,7 @@ class Demo:
         """Every ledger entry of the member, newest first (paged through the public API)."""
         entries: list[LedgerEntry] = []
         while True:
-            page = self.c.reputation.history(member, limit=200, offset=len(entries))
+            page = self.c.reputation.history_unfiltered(member, limit=200, offset=len(entries))
             entries.extend(page)
             if len(page) < 200:
                 return entries

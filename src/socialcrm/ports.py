@@ -226,6 +226,19 @@ class ThreadRepository(Protocol):
         """The thread with this id (deleted ones included), or ``None``."""
         ...
 
+    def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
+        """Lock the thread's row until the unit ends; return it as committed now.
+
+        Step 1 of the lock order (docs/storage.md). Exclusive by default (commands
+        that delete the thread or one of its posts, or write the thread's row);
+        ``shared`` for commands that only need the thread and its posts to stay
+        live while they write (votes, bounties). A deletion waits for the shared
+        holders and they for it, so a command re-checks ``deleted_at`` on what this
+        returns. ``None`` for an unknown thread. An adapter that serializes whole
+        units (memory) just returns the thread.
+        """
+        ...
+
     def set_opening_post(self, thread_id: int, post_id: int) -> None:
         """Record the thread's opening post."""
         ...
@@ -263,8 +276,12 @@ class ThreadRepository(Protocol):
         """The thread's view count (0 for an unknown thread)."""
         ...
 
-    def mark_deleted(self, thread_id: int, at: datetime) -> None:
-        """Soft-delete the thread."""
+    def mark_deleted(self, thread_id: int, at: datetime) -> bool:
+        """Soft-delete the thread, a compare-and-set on ``deleted_at``.
+
+        Returns ``False`` and changes nothing when the thread is absent or deleted
+        already, so two deletions racing each other cannot both proceed.
+        """
         ...
 
     def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
@@ -324,8 +341,15 @@ class ThreadRepository(Protocol):
         """
         ...
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        """Which of these tag names already exist."""
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        """Which of these tag names already exist.
+
+        With ``exclude_space_ids``, a tag whose every thread is in those spaces does
+        not count (to a viewer who cannot see them it does not exist); a tag no
+        thread uses still counts.
+        """
         ...
 
     def add_tags(self, names: Iterable[str], at: datetime) -> None:
@@ -351,6 +375,14 @@ class PostRepository(Protocol):
 
     def get(self, post_id: int) -> Post | None:
         """The post with this id (deleted ones included), or ``None``."""
+        ...
+
+    def lock(self, post_id: int) -> Post | None:
+        """Lock the post's row (exclusive) until the unit ends; return it as committed now.
+
+        Step 2 of the lock order (docs/storage.md), after the post's thread.
+        ``None`` for an unknown post.
+        """
         ...
 
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
@@ -387,14 +419,19 @@ class PostRepository(Protocol):
         """The post's revisions, oldest first."""
         ...
 
-    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
-        """Soft-delete the post."""
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
+        """Soft-delete the post, a compare-and-set on ``deleted_at``.
+
+        Returns ``False`` and changes nothing when the post is absent or deleted
+        already, so two deletions racing each other cannot both proceed.
+        """
         ...
 
     def add_score(self, post_id: int, delta: int) -> int | None:
-        """Atomically add ``delta`` to the post's score; return the new score.
+        """Atomically add ``delta`` to a live post's score; return the new score.
 
-        ``None`` when there is no such post. The new score includes what
+        ``None``, changing nothing, when there is no such post or it is deleted
+        (checked in the same statement, under the row's lock). The new score includes what
         concurrent units committed before this one (the row is locked by the
         update), so badge checks can trust it without reading the post again.
         """
@@ -543,7 +580,12 @@ class LedgerRepository(Protocol):
         space_id: int | None = None,
         post_id: int | None = None,
     ) -> LedgerEntry:
-        """Append an entry and return it with its id."""
+        """Append an entry and return it with its id.
+
+        An entry is undone at most once, enforced by the storage (a unique key on
+        ``undoes`` in SQL): a compensating entry for an entry that already has one
+        raises ``Conflict`` (code ``already_undone``) and appends nothing.
+        """
         ...
 
     def cap_used(self, member_id: int, cap_day: date) -> int:
@@ -567,8 +609,19 @@ class LedgerRepository(Protocol):
         """
         ...
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> builtins.list[LedgerEntry]:
-        """The member's entries, newest first (id descending)."""
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> builtins.list[LedgerEntry]:
+        """The member's entries, newest first (id descending).
+
+        Entries whose ``space_id`` is in ``exclude_space_ids`` are left out (before
+        paging): the spaces a viewer may not see.
+        """
         ...
 
     def totals(self) -> dict[int, int]:
@@ -582,12 +635,15 @@ class LedgerRepository(Protocol):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> builtins.list[tuple[int, int]]:
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
 
         ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
-        only entries whose ``space_id`` is in it. Members whose sum is 0 or less, and
+        only entries whose ``space_id`` is in it. Entries whose ``space_id`` is in
+        ``exclude_space_ids`` never count (entries with no space always may).
+        Members whose sum is 0 or less, and
         placeholder members, are left out. Highest sum first, then member id ascending.
         """
         ...
@@ -600,13 +656,15 @@ class LedgerRepository(Protocol):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> builtins.list[tuple[int, int]]:
         """``(member_id, count)`` of active entries whose ``rule`` is in ``rules``.
 
-        Active: not a compensating entry and not undone by one. Bounds and
-        ``space_ids`` as in :meth:`gains`; placeholder members left out. Highest
-        count first, then member id ascending; at most ``limit`` rows.
+        Active: not a compensating entry and not undone by one. Bounds,
+        ``space_ids`` and ``exclude_space_ids`` as in :meth:`gains`; placeholder
+        members left out. Highest count first, then member id ascending; at most
+        ``limit`` rows.
         """
         ...
 
@@ -867,8 +925,13 @@ class FlagRepository(Protocol):
         """
         ...
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        """How many of the member's flags were agreed and disagreed with."""
+    def accuracy(
+        self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> FlagAccuracy:
+        """How many of the member's flags were agreed and disagreed with.
+
+        Flags whose ``space_id`` is in ``exclude_space_ids`` do not count.
+        """
         ...
 
     def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
@@ -876,8 +939,13 @@ class FlagRepository(Protocol):
         (strictly); ``(0, None)`` when there is none."""
         ...
 
-    def decided(self, *, since: datetime, until: datetime) -> builtins.list[Flag]:
-        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id."""
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[Flag]:
+        """Flags decided in ``since <= decided_at < until``, by ``decided_at`` then id.
+
+        Flags whose ``space_id`` is in ``exclude_space_ids`` are left out.
+        """
         ...
 
     def agreed_posts(self, member_id: int, *, since: datetime) -> int:
@@ -906,6 +974,7 @@ class AuditRepository(Protocol):
         thread_id: int | None = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
+        space_id: int | None = None,
     ) -> AuditEntry:
         """Append an entry and return it with its id.
 
@@ -926,6 +995,7 @@ class AuditRepository(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
         before_id: int | None = None,
+        exclude_space_ids: Collection[int] = (),
         limit: int,
         offset: int = 0,
     ) -> builtins.list[AuditEntry]:
@@ -933,7 +1003,8 @@ class AuditRepository(Protocol):
 
         ``since <= at < until`` (``None`` bounds are open); ``actions`` ``None``
         means any action; ``before_id`` keeps only entries with a smaller id (a
-        cursor: pass the last id of the previous page).
+        cursor: pass the last id of the previous page). Entries whose
+        ``space_id`` is in ``exclude_space_ids`` are left out (before paging).
         """
         ...
 
@@ -1259,6 +1330,7 @@ class BadgeRepository(Protocol):
         subject: str,
         awarded_at: datetime,
         post_id: int | None = None,
+        space_id: int | None = None,
     ) -> BadgeAward | None:
         """Insert an award; ``None`` (nothing written, the unit usable) if that key exists.
 
@@ -1274,15 +1346,30 @@ class BadgeRepository(Protocol):
         """The award with this id, or ``None``."""
         ...
 
-    def for_member(self, member_id: int) -> builtins.list[BadgeAward]:
-        """The member's awards not revoked, oldest first (id ascending)."""
+    def for_member(
+        self, member_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[BadgeAward]:
+        """The member's awards not revoked, oldest first (id ascending).
+
+        Awards whose ``space_id`` is in ``exclude_space_ids`` are left out.
+        """
         ...
 
-    def holders(self, badge: str, *, limit: int, offset: int = 0) -> builtins.list[BadgeAward]:
-        """Awards of the badge not revoked, to members who are not placeholders, by id."""
+    def holders(
+        self,
+        badge: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> builtins.list[BadgeAward]:
+        """Awards of the badge not revoked, to members who are not placeholders, by id.
+
+        Awards whose ``space_id`` is in ``exclude_space_ids`` are left out (before paging).
+        """
         ...
 
-    def count_holders(self, badge: str) -> int:
+    def count_holders(self, badge: str, *, exclude_space_ids: Collection[int] = ()) -> int:
         """How many awards :meth:`holders` would list without a limit."""
         ...
 

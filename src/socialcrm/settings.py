@@ -127,6 +127,8 @@ class ChampionSettings:
     privileges: frozenset[str] = attrs.field(
         default=DEFAULT_CHAMPION_PRIVILEGES, converter=_frozen_names
     )
+
+
 #: Watched-word actions (Discourse's): see :class:`WatchedWord`.
 WATCHED_WORD_ACTIONS: tuple[str, ...] = (
     "block",
@@ -518,6 +520,27 @@ class Settings:
     contest_max_days: int = 365
     flags: FlagSettings = attrs.field(factory=FlagSettings)
     workload: WorkloadSettings = attrs.field(factory=WorkloadSettings)
+
+    @classmethod
+    def for_testing(cls, **changes: Any) -> Settings:
+        """Settings for tests, scripted flows and demos: no waits and no new-member limits.
+
+        The defaults with every rate limit off (the 30 seconds between a new
+        member's posts, the first-day topic and reply counts, daily vote and like
+        limits), no per-trust-level link, mention and image limits, flagging from
+        trust level 0 with no daily flag limit, and no duplicate-post window.
+        Reputation privileges, reward amounts and content checks stay as in
+        production, so a test still sees a new member refused ``vote_up``.
+        ``changes`` are further ``Settings`` fields. Never use it in production.
+        """
+        base = cls(
+            rate_limits=RateLimitSettings(enabled=False),
+            content=ContentSettings(
+                max_links={}, max_mentions={}, max_images={}, duplicate_window_seconds=0
+            ),
+            flags=FlagSettings(min_trust_level=0, daily_limit=1_000_000),
+        )
+        return attrs.evolve(base, **changes) if changes else base
 
     def with_privileges(self, **thresholds: int) -> Settings:
         """Return a copy with some privilege thresholds changed or added."""

@@ -373,6 +373,10 @@ class _Threads(_Repository):
     def get(self, thread_id: int) -> Thread | None:
         return self._t.threads.get(thread_id)
 
+    def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
+        # The store's lock is held for the whole unit: nothing more to take.
+        return self._t.threads.get(thread_id)
+
     def _evolve(self, thread_id: int, **changes: Any) -> None:
         thread = self._t.threads.get(thread_id)
         if thread is not None:
@@ -415,8 +419,12 @@ class _Threads(_Repository):
     def views(self, thread_id: int) -> int:
         return self._t.thread_views.get(thread_id, 0)
 
-    def mark_deleted(self, thread_id: int, at: datetime) -> None:
+    def mark_deleted(self, thread_id: int, at: datetime) -> bool:
+        thread = self._t.threads.get(thread_id)
+        if thread is None or thread.deleted_at is not None:
+            return False
         self._evolve(thread_id, deleted_at=at)
+        return True
 
     def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
         thread = self._t.threads.get(thread_id)
@@ -501,8 +509,19 @@ class _Threads(_Repository):
             counts[thread.space_id] = counts.get(thread.space_id, 0) + 1
         return counts
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        return frozenset(n for n in names if n in self._t.tags)
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        known = {n for n in names if n in self._t.tags}
+        hidden = set(exclude_space_ids)
+        if not hidden or not known:
+            return frozenset(known)
+        used: dict[str, bool] = {}
+        for thread in self._t.threads.values():
+            for tag in thread.tags:
+                if tag in known:
+                    used[tag] = used.get(tag, False) or thread.space_id not in hidden
+        return frozenset(n for n in known if used.get(n, True))
 
     def add_tags(self, names: Iterable[str], at: datetime) -> None:
         for name in names:
@@ -535,6 +554,10 @@ class _Posts(_Repository):
         return post
 
     def get(self, post_id: int) -> Post | None:
+        return self._t.posts.get(post_id)
+
+    def lock(self, post_id: int) -> Post | None:
+        # The store's lock is held for the whole unit: nothing more to take.
         return self._t.posts.get(post_id)
 
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
@@ -587,12 +610,16 @@ class _Posts(_Repository):
             (r for r in self._t.revisions.values() if r.post_id == post_id), key=lambda r: r.id
         )
 
-    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
+        post = self._t.posts.get(post_id)
+        if post is None or post.deleted_at is not None:
+            return False
         self._evolve(post_id, deleted_at=at, deleted_by=by)
+        return True
 
     def add_score(self, post_id: int, delta: int) -> int | None:
         post = self._t.posts.get(post_id)
-        if post is None:
+        if post is None or post.deleted_at is not None:
             return None
         self._evolve(post_id, score=post.score + delta)
         return post.score + delta
@@ -782,6 +809,8 @@ class _Ledger(_Repository):
         space_id: int | None = None,
         post_id: int | None = None,
     ) -> LedgerEntry:
+        if undoes is not None and undoes in self._t.undone:
+            raise Conflict(f"ledger entry {undoes} is undone already", code="already_undone")
         entry = LedgerEntry(
             id=self._j.next_id("ledger"),
             member_id=member_id,
@@ -830,8 +859,20 @@ class _Ledger(_Repository):
             if e.member_id == member_id and e.undoes is None and e.id not in self._t.undone
         ]
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
-        entries = [e for e in self._t.ledger.values() if e.member_id == member_id]
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> list[LedgerEntry]:
+        hidden = set(exclude_space_ids)
+        entries = [
+            e
+            for e in self._t.ledger.values()
+            if e.member_id == member_id and (e.space_id is None or e.space_id not in hidden)
+        ]
         entries.sort(key=lambda e: e.id, reverse=True)
         return entries[offset : offset + limit]
 
@@ -848,9 +889,11 @@ class _Ledger(_Repository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         spaces = None if space_ids is None else set(space_ids)
+        hidden = set(exclude_space_ids)
         excluded = set(exclude_member_ids)
         excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
         sums: dict[int, int] = {}
@@ -860,6 +903,8 @@ class _Ledger(_Repository):
             if until is not None and e.at >= until:
                 continue
             if spaces is not None and e.space_id not in spaces:
+                continue
+            if e.space_id is not None and e.space_id in hidden:
                 continue
             if e.member_id in excluded:
                 continue
@@ -875,10 +920,12 @@ class _Ledger(_Repository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         wanted = set(rules)
         spaces = None if space_ids is None else set(space_ids)
+        hidden = set(exclude_space_ids)
         excluded = set(exclude_member_ids)
         excluded.update(m.id for m in self._t.members.values() if m.is_placeholder)
         counts: dict[int, int] = {}
@@ -890,6 +937,8 @@ class _Ledger(_Repository):
             if until is not None and e.at >= until:
                 continue
             if spaces is not None and e.space_id not in spaces:
+                continue
+            if e.space_id is not None and e.space_id in hidden:
                 continue
             if e.member_id in excluded:
                 continue
@@ -1167,6 +1216,7 @@ class _Audit(_Repository):
         thread_id: int | None = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
+        space_id: int | None = None,
     ) -> AuditEntry:
         check_audit_entry(at=at, action=action, before=before, after=after)
         entry = AuditEntry(
@@ -1180,6 +1230,7 @@ class _Audit(_Repository):
             thread_id=thread_id,
             before=before,
             after=after,
+            space_id=space_id,
         )
         self._j.put(self._t.audit, entry.id, entry)
         return entry
@@ -1195,10 +1246,12 @@ class _Audit(_Repository):
         since: datetime | None = None,
         until: datetime | None = None,
         before_id: int | None = None,
+        exclude_space_ids: Collection[int] = (),
         limit: int,
         offset: int = 0,
     ) -> list[AuditEntry]:
         wanted = None if actions is None else set(actions)
+        hidden = set(exclude_space_ids)
         found = [
             e
             for e in self._t.audit.values()
@@ -1210,6 +1263,7 @@ class _Audit(_Repository):
             and (since is None or e.at >= since)
             and (until is None or e.at < until)
             and (before_id is None or e.id < before_id)
+            and (e.space_id is None or e.space_id not in hidden)
         ]
         found.sort(key=lambda e: e.id, reverse=True)
         return found[offset : offset + limit]
@@ -1283,8 +1337,13 @@ class _Flags(_Repository):
             changed += 1
         return changed
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        mine = [f.status for f in self._t.flags.values() if f.flagger_id == flagger_id]
+    def accuracy(self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()) -> FlagAccuracy:
+        hidden = set(exclude_space_ids)
+        mine = [
+            f.status
+            for f in self._t.flags.values()
+            if f.flagger_id == flagger_id and (f.space_id is None or f.space_id not in hidden)
+        ]
         return FlagAccuracy(agreed=mine.count("agreed"), disagreed=mine.count("disagreed"))
 
     def raised_since(self, flagger_id: int, since: datetime) -> tuple[int, datetime | None]:
@@ -1295,11 +1354,16 @@ class _Flags(_Repository):
         ]
         return len(times), min(times, default=None)
 
-    def decided(self, *, since: datetime, until: datetime) -> list[Flag]:
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> list[Flag]:
+        hidden = set(exclude_space_ids)
         found = [
             f
             for f in self._t.flags.values()
-            if f.decided_at is not None and since <= f.decided_at < until
+            if f.decided_at is not None
+            and since <= f.decided_at < until
+            and (f.space_id is None or f.space_id not in hidden)
         ]
         found.sort(key=lambda f: (f.decided_at, f.id))
         return found

@@ -7,6 +7,7 @@ back with the unit like every other repository.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ class MemoryBadges:
         subject: str,
         awarded_at: datetime,
         post_id: int | None = None,
+        space_id: int | None = None,
     ) -> BadgeAward | None:
         if member_id not in self._t.members:
             raise NotFound(f"no member {member_id}", code="member_not_found")
@@ -46,6 +48,7 @@ class MemoryBadges:
             subject=subject,
             awarded_at=awarded_at,
             post_id=post_id,
+            space_id=space_id,
         )
         self._j.put(self._t.badge_awards, award.id, award)
         self._j.put(self._t.badge_by_key, key, award.id)
@@ -57,18 +60,24 @@ class MemoryBadges:
     def get(self, award_id: int) -> BadgeAward | None:
         return self._t.badge_awards.get(award_id)
 
-    def for_member(self, member_id: int) -> builtins.list[BadgeAward]:
+    def for_member(
+        self, member_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[BadgeAward]:
+        hidden = set(exclude_space_ids)
         return sorted(
             (
                 a
                 for a in self._t.badge_awards.values()
-                if a.member_id == member_id and a.revoked_at is None
+                if a.member_id == member_id
+                and a.revoked_at is None
+                and (a.space_id is None or a.space_id not in hidden)
             ),
             key=lambda a: a.id,
         )
 
-    def _holders(self, badge: str) -> builtins.list[BadgeAward]:
+    def _holders(self, badge: str, hidden: Collection[int]) -> builtins.list[BadgeAward]:
         members = self._t.members
+        excluded = set(hidden)
         return sorted(
             (
                 a
@@ -76,15 +85,23 @@ class MemoryBadges:
                 if a.badge == badge
                 and a.revoked_at is None
                 and PLACEHOLDER_ROLE not in members[a.member_id].roles
+                and (a.space_id is None or a.space_id not in excluded)
             ),
             key=lambda a: a.id,
         )
 
-    def holders(self, badge: str, *, limit: int, offset: int = 0) -> builtins.list[BadgeAward]:
-        return self._holders(badge)[offset : offset + limit]
+    def holders(
+        self,
+        badge: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> builtins.list[BadgeAward]:
+        return self._holders(badge, exclude_space_ids)[offset : offset + limit]
 
-    def count_holders(self, badge: str) -> int:
-        return len(self._holders(badge))
+    def count_holders(self, badge: str, *, exclude_space_ids: Collection[int] = ()) -> int:
+        return len(self._holders(badge, exclude_space_ids))
 
     def revoke(self, award_id: int, *, at: datetime, by: int | None) -> bool:
         award = self._t.badge_awards.get(award_id)

@@ -98,6 +98,25 @@ def status_for(error: SocialCRMError) -> int:
     return 400
 
 
+def friendly_message(error: SocialCRMError) -> str:
+    """The message to show a person: a missing privilege in words, else the error's message.
+
+    A :class:`~socialcrm.errors.RateLimited` refusal only says how long to wait:
+    the setting that turns the limit off is for the site's developers, not its
+    visitors, and is in the error's ``message`` (shown in logs and JSON bodies).
+    """
+    if isinstance(error, PermissionDenied) and error.privilege is not None:
+        what = error.privilege.replace("_", " ")
+        if error.required_reputation is not None:
+            return f"You need {error.required_reputation} reputation to {what}."
+        return f"You may not {what} yet."
+    if isinstance(error, RateLimited):
+        seconds = retry_after_header(error)
+        if seconds is not None:
+            return f"You are doing that too often: try again in {seconds} seconds."
+    return error.message
+
+
 def error_body(error: SocialCRMError) -> dict[str, Any]:
     """The JSON body for ``error``: ``error`` (its code) and ``message``, plus its details.
 
@@ -129,6 +148,7 @@ __all__ = [
     "NO_ACTOR",
     "STATUS_BY_ERROR",
     "error_body",
+    "friendly_message",
     "no_actor_error",
     "retry_after_header",
     "retry_after_seconds",

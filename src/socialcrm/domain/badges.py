@@ -138,6 +138,8 @@ class BadgeAward:
     post_id: int | None = None
     revoked_at: datetime | None = None
     revoked_by: int | None = None
+    #: The space the award was earned in (its post's or thread's); ``None``: none.
+    space_id: int | None = None
 
     @property
     def is_revoked(self) -> bool:

@@ -414,7 +414,8 @@ class AuditEntry:
     (``sanction_imposed``, ``role_granted``, ``post_deleted``...); ``member_id``,
     ``post_id`` and ``thread_id`` name what it was done to, where that applies.
     ``before`` and ``after`` are small read-only JSON objects describing the state
-    the action changed.
+    the action changed. ``space_id`` is the space the action concerns (``None``:
+    none, e.g. a sanction); reads leave out entries of spaces the reader cannot see.
     """
 
     id: int
@@ -427,6 +428,7 @@ class AuditEntry:
     thread_id: int | None = None
     before: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
     after: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
+    space_id: int | None = None
 
 
 #: Kinds of review-queue items: ``held`` (a submission waiting for approval, not

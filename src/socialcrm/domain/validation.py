@@ -1,9 +1,16 @@
-"""Pure input validation: every argument a command takes is checked here first."""
+"""Pure input validation: every argument a command takes is checked here first.
+
+:mod:`socialcrm.services.boundary` applies the type and range checks below to every
+argument of every public method before the method runs; the methods then apply
+their own rules (lengths, choices, settings) with the validators here.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from socialcrm.errors import ValidationError
@@ -13,6 +20,26 @@ if TYPE_CHECKING:
 
 #: The largest id any storage can hold (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
+#: The largest count, limit, offset or stored quantity accepted (a signed 32-bit
+#: integer: the SQL adapters keep counts in ``INTEGER`` columns).
+MAX_COUNT = 2**31 - 1
+#: Datetimes given to commands lie from ``EARLIEST`` (included) to ``LATEST`` (excluded),
+#: so that adding any accepted duration to them stays a valid datetime.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+#: The longest duration accepted, either way (100 years).
+MAX_DURATION = timedelta(days=36_525)
+
+# Characters no text may hold: C0 and C1 controls but tab and newline (carriage
+# returns are turned into newlines first), and lone surrogates, which no encoding
+# can store (a JSON client can send "\ud800").
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that draw nothing although Unicode does not class them as space or format.
+_BLANK = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+# Classes that draw nothing by themselves: controls, format characters (zero-width
+# space, joiners, BOM, bidirectional overrides), separators, and combining marks
+# with no base to draw on.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+#._-]*$")
@@ -27,13 +54,67 @@ def identifier(value: object, field: str) -> int:
     return value
 
 
-def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
-    """A string stripped of surrounding white space, within the length limits."""
+def integer(value: object, field: str, *, minimum: int, maximum: int) -> int:
+    """An integer from ``minimum`` to ``maximum`` (``bool`` refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            f"{field} must be an integer, got {type(value).__name__}", field=field
+        )
+    if not minimum <= value <= maximum:
+        raise ValidationError(
+            f"{field} must be an integer from {minimum} to {maximum}, got {value}", field=field
+        )
+    return int(value)
+
+
+def normalize_text(value: object, field: str) -> str:
+    """The one text normaliser: every string a public method takes goes through it.
+
+    Carriage returns become newlines (``\\r\\n`` too); lone surrogates, NUL and the
+    other control characters but newline and tab are refused; the result is in
+    Unicode normal form C, so that the same text typed two ways is stored, compared
+    and counted the same.
+    """
     if not isinstance(value, str):
         raise ValidationError(f"{field} must be a string, got {type(value).__name__}", field=field)
-    stripped = value.strip()
-    if "\x00" in stripped:
-        raise ValidationError(f"{field} must not contain NUL characters", field=field)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _FORBIDDEN.search(value)
+    if bad is not None:
+        char = ord(bad.group())
+        if char == 0:
+            what = "NUL characters"
+        elif 0xD800 <= char <= 0xDFFF:
+            what = f"lone surrogates (U+{char:04X} is not a character)"
+        else:
+            what = f"control characters (U+{char:04X})"
+        raise ValidationError(f"{field} must not contain {what}", field=field)
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return str(value)
+
+
+def is_invisible(char: str) -> bool:
+    """Whether a character draws nothing by itself (space, zero-width, BOM, bidi controls...)."""
+    return char.isspace() or char in _BLANK or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def has_visible(value: str) -> bool:
+    """Whether the text still holds something once the invisible characters are removed."""
+    return not all(is_invisible(char) for char in value)
+
+
+def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
+    """A normalised string stripped of surrounding white space, within the length limits.
+
+    A required text (``min_length`` ≥ 1) must hold a visible character: a name made
+    only of zero-width spaces, word joiners, BOMs or a bidirectional override is empty.
+    """
+    stripped = normalize_text(value, field).strip()
+    if min_length >= 1 and stripped and not has_visible(stripped):
+        raise ValidationError(
+            f"{field} must not be empty: it has no visible characters", field=field
+        )
     if len(stripped) < min_length:
         if not stripped:
             raise ValidationError(f"{field} must not be empty", field=field)
@@ -95,7 +176,7 @@ def tags(values: object, *, max_count: int, max_length: int) -> tuple[str, ...]:
     for raw in values:
         if not isinstance(raw, str):
             raise ValidationError(f"tags must be strings, got {raw!r}", field="tags")
-        tag = raw.strip().lower().replace(" ", "-")
+        tag = normalize_text(raw, "tags").strip().lower().replace(" ", "-")
         if not tag:
             raise ValidationError("tags must not be empty", field="tags")
         if len(tag) > max_length:
@@ -127,4 +208,39 @@ def optional_tag(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValidationError("tag must be a string", field="tag")
-    return value.strip().lower().replace(" ", "-")
+    return normalize_text(value, "tag").strip().lower().replace(" ", "-")
+
+
+def moment(value: object, field: str) -> datetime:
+    """A timezone-aware datetime from :data:`EARLIEST` to :data:`LATEST` (excluded)."""
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            f"{field} must be a datetime, got {type(value).__name__}", field=field
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(f"{field} must be timezone-aware", field=field)
+    try:
+        inside = EARLIEST <= value < LATEST
+    except OverflowError:  # an offset pushes the first or last day out of range
+        inside = False
+    if not inside:
+        raise ValidationError(
+            f"{field} must be from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC),"
+            f" got {value.isoformat()}",
+            field=field,
+        )
+    return value
+
+
+def duration(value: object, field: str) -> timedelta:
+    """A ``timedelta`` no longer than :data:`MAX_DURATION` either way."""
+    if not isinstance(value, timedelta):
+        raise ValidationError(
+            f"{field} must be a timedelta, got {type(value).__name__}", field=field
+        )
+    if not -MAX_DURATION <= value <= MAX_DURATION:
+        raise ValidationError(
+            f"{field} must be at most {MAX_DURATION.days} days either way, got {value}",
+            field=field,
+        )
+    return value

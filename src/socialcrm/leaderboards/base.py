@@ -44,7 +44,9 @@ class LeaderboardBackend(Protocol):
         ``period`` is ``all`` (total reputation when ``space_ids`` is ``None``) or
         ``day``/``week``/``month``/``year``, whose UTC calendar period started at
         ``since``. ``space_ids`` (``None``: everywhere) are the spaces whose reputation
-        counts, already filtered to those the viewer can see. Period and space boards
+        counts, already filtered to those the viewer can see. A period board for a
+        viewer who cannot see every space is never asked of a backend (it would need
+        per-space counters): the storage answers it. Period and space boards
         leave out members whose gain is 0 or less; the all-time board lists everyone.
         Ties are ordered by member id ascending. ``uow`` is the query's unit of work,
         for backends that answer from storage; others may ignore it.

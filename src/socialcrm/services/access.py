@@ -137,6 +137,20 @@ def readable_spaces(uow: UnitOfWork, member: Member | None) -> dict[int, Space]:
     return {sid: s for sid, s in spaces.items() if visible(sid)}
 
 
+def hidden_space_ids(uow: UnitOfWork, member: Member | None) -> frozenset[int]:
+    """The spaces ``member`` (``None``: anonymous) may not see: what every read leaves out.
+
+    This is the one visibility rule for content that belongs to a space (ledger
+    entries, audit entries, badge awards for posts, moderation decisions, tags):
+    queries pass it to storage as ``exclude_space_ids`` so that the filter runs in
+    the query, before paging and counting. Staff and admins see every space.
+    """
+    if member is not None and not member.roles.isdisjoint(ALL_SPACES_ROLES):
+        return frozenset()
+    readable = readable_spaces(uow, member)
+    return frozenset(s.id for s in uow.spaces.list() if s.id not in readable)
+
+
 def resolve_space(uow: UnitOfWork, member: Member | None, space: object) -> Space:
     """A space by slug or id that the member may see; ``NotFound`` otherwise."""
     if isinstance(space, str):

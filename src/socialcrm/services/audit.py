@@ -16,7 +16,8 @@ from socialcrm.domain import validation
 from socialcrm.domain.records import AuditEntry
 from socialcrm.domain.sanctions import aware
 from socialcrm.errors import ValidationError
-from socialcrm.services.access import require_moderator, require_viewer
+from socialcrm.services.access import hidden_space_ids, require_moderator, require_viewer
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction
 
 #: Every action the built-in commands write to the audit log.
@@ -64,8 +65,16 @@ def record_audit(
     thread_id: int | None = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
+    space_id: int | None = None,
 ) -> AuditEntry:
-    """Append an audit entry at the command's time, in the command's unit of work."""
+    """Append an audit entry at the command's time, in the command's unit of work.
+
+    ``space_id`` is the space the action concerns; when not given it is the space
+    of ``thread_id``, else of ``post_id``. Readers who cannot see that space never
+    get the entry (see :meth:`Audit.entries`).
+    """
+    if space_id is None:
+        space_id = _space_of(tx, thread_id=thread_id, post_id=post_id)
     return tx.uow.audit.append(
         at=tx.now,
         actor_id=actor_id,
@@ -76,7 +85,20 @@ def record_audit(
         thread_id=thread_id,
         before=before,
         after=after,
+        space_id=space_id,
     )
+
+
+def _space_of(tx: Transaction, *, thread_id: int | None, post_id: int | None) -> int | None:
+    if thread_id is not None:
+        thread = tx.uow.threads.get(thread_id)
+        if thread is not None:
+            return thread.space_id
+    if post_id is not None:
+        located = tx.uow.posts.locate(post_id)
+        if located is not None:
+            return located[2].id
+    return None
 
 
 def reason_text(value: object, runtime: Runtime, *, required: bool) -> str:
@@ -99,7 +121,7 @@ def _moment(value: object, field: str) -> datetime | None:
     return None if value is None else aware(value, field)
 
 
-class Audit:
+class Audit(PublicAPI):
     """``community.audit``: the append-only log of moderator and admin actions."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -120,7 +142,13 @@ class Audit:
         limit: int = 50,
         offset: int = 0,
     ) -> builtins.list[AuditEntry]:
-        """Audit entries, newest first; moderators, staff and admins only.
+        """Audit entries the viewer may see, newest first; moderators, staff and admins only.
+
+        Entries about a space the viewer cannot see (its threads, posts, held
+        submissions, membership changes) are left out inside the query, so a
+        moderator who is not a member of a private space gets exactly what they
+        would get if that space did not exist, whatever the filters (a private
+        thread id gives ``[]``, like an unknown one).
 
         Every filter given must match: ``moderator`` (who acted), ``member``,
         ``post`` and ``thread`` (what it was done to), ``action`` (one name or
@@ -155,6 +183,7 @@ class Audit:
             viewer = require_viewer(uow, actor)
             require_moderator(viewer, "read the audit log")
             return uow.audit.entries(
+                exclude_space_ids=hidden_space_ids(uow, viewer),
                 actor_id=moderator_id,
                 member_id=member_id,
                 post_id=post_id,

@@ -108,6 +108,7 @@ def award_badge(
     subject: str = "",
     post_id: int | None = None,
     actor_id: int | None = None,
+    space_id: int | None = None,
 ) -> BadgeAward | None:
     """Award a badge in the caller's transaction; ``None`` if it is held already.
 
@@ -118,6 +119,9 @@ def award_badge(
     :param subject: the subject key of a repeatable badge (``"post:12"``);
         ignored for once-only badges.
     :param actor_id: who caused it (the event's actor, staff, or ``None`` for a job).
+    :param space_id: the space of the event that earned it, used when neither the
+        post nor a ``thread:<id>`` subject names one (readers who cannot see that
+        space never see the award).
     :raises NotFound: for an unknown badge (``badge_not_found``) or member.
     :raises ValidationError: for a repeatable badge without a subject.
     """
@@ -142,6 +146,7 @@ def award_badge(
         subject=subject,
         awarded_at=tx.now,
         post_id=post_id,
+        space_id=_space_of_award(tx, post_id, subject) or space_id,
     )
     _remember_after_commit(tx, key)
     if award is None:
@@ -161,14 +166,36 @@ def award_badge(
     return award
 
 
+def _space_of_award(tx: Transaction, post_id: int | None, subject: str) -> int | None:
+    """The space an award was earned in: its post's, else the ``thread:<id>`` subject's.
+
+    Reads for viewers leave out awards of spaces they cannot see, so a badge earned
+    in a private space never shows a private post or thread to outsiders.
+    """
+    if post_id is not None:
+        located = tx.uow.posts.locate(post_id)
+        if located is not None:
+            return located[2].id
+    kind, _, value = subject.partition(":")
+    if kind == "thread" and value.isdigit():
+        thread = tx.uow.threads.get(int(value))
+        if thread is not None:
+            return thread.space_id
+    return None
+
+
 def apply_grants(
     tx: Transaction,
     definition: BadgeDefinition,
     grants: Iterable[BadgeGrant] | None,
     *,
     actor_id: int | None,
+    space_id: int | None = None,
 ) -> int:
-    """Award what a check or backfill returned; return how many awards were new."""
+    """Award what a check or backfill returned; return how many awards were new.
+
+    ``space_id``: the space of the triggering event (see :func:`award_badge`).
+    """
     made = 0
     for grant in grants or ():
         if not isinstance(grant, BadgeGrant):
@@ -180,6 +207,7 @@ def apply_grants(
             subject=grant.subject,
             post_id=grant.post_id,
             actor_id=actor_id,
+            space_id=space_id,
         )
         made += award is not None
     return made
@@ -190,7 +218,13 @@ def check_badges(tx: Transaction, event: Event) -> None:
     for definition in tx.runtime.badges.by_trigger.get(event.name, ()):
         grants = definition.check(event, tx.context)
         if grants:
-            apply_grants(tx, definition, grants, actor_id=event.actor_id)
+            apply_grants(
+                tx,
+                definition,
+                grants,
+                actor_id=event.actor_id,
+                space_id=getattr(event, "space_id", None),
+            )
 
 
 __all__ = ["BadgeCatalog", "apply_grants", "award_badge", "check_badges"]

@@ -9,9 +9,15 @@ from socialcrm.domain import validation
 from socialcrm.domain.badges import BADGE_TIERS, BadgeAward, BadgeDefinition
 from socialcrm.domain.events import BadgeRevoked
 from socialcrm.errors import NotFound, ValidationError
-from socialcrm.services.access import require_actor, require_role
+from socialcrm.services.access import (
+    hidden_space_ids,
+    optional_viewer,
+    require_actor,
+    require_role,
+)
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.badge_engine import apply_grants, award_badge
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that may award and revoke badges by hand.
@@ -21,7 +27,7 @@ BADGE_STAFF_ROLES = frozenset({"staff", "admin"})
 BackfillProgress = Callable[[int, int], None]
 
 
-class Badges:
+class Badges(PublicAPI):
     """``community.badges``: the catalog, members' badges, holders, award, revoke, backfill."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -41,23 +47,61 @@ class Badges:
 
     # ------------------------------------------------------------ queries
 
-    def of(self, member: int) -> list[BadgeAward]:
-        """The member's badges (revoked ones left out), oldest first."""
+    def of(self, member: int, *, actor: int | None = None) -> list[BadgeAward]:
+        """The member's badges that ``actor`` may see (revoked ones left out), oldest first.
+
+        ``actor`` is the member looking (``None``, the default: an anonymous
+        visitor). Badges earned in spaces the viewer cannot see (for a post or
+        thread there) are left out; :meth:`of_unfiltered` lists them all.
+        """
+        mid = validation.identifier(member, "member")
+        with self._rt.query() as uow:
+            hidden = hidden_space_ids(uow, optional_viewer(uow, actor))
+            if uow.members.get(mid) is None:
+                raise NotFound(f"no member {mid}", code="member_not_found")
+            return uow.badges.for_member(mid, exclude_space_ids=hidden)
+
+    def of_unfiltered(self, member: int) -> list[BadgeAward]:
+        """Every badge of the member, wherever earned. Trusted: never show it on a page."""
         mid = validation.identifier(member, "member")
         with self._rt.query() as uow:
             if uow.members.get(mid) is None:
                 raise NotFound(f"no member {mid}", code="member_not_found")
             return uow.badges.for_member(mid)
 
-    def holders(self, badge: str, *, limit: int = 50, offset: int = 0) -> list[BadgeAward]:
-        """Awards of the badge, oldest first; placeholder members are never listed."""
+    def holders(
+        self, badge: str, *, actor: int | None = None, limit: int = 50, offset: int = 0
+    ) -> list[BadgeAward]:
+        """Awards of the badge that ``actor`` may see, oldest first.
+
+        Placeholder members are never listed; awards earned in spaces the viewer
+        (``None``: anonymous) cannot see are left out. :meth:`holders_unfiltered`
+        lists them all.
+        """
+        slug = self._rt.badges.get(badge).slug
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            hidden = hidden_space_ids(uow, optional_viewer(uow, actor))
+            return uow.badges.holders(slug, limit=limit, offset=offset, exclude_space_ids=hidden)
+
+    def holders_unfiltered(
+        self, badge: str, *, limit: int = 50, offset: int = 0
+    ) -> list[BadgeAward]:
+        """Every award of the badge, wherever earned. Trusted: never show it on a page."""
         slug = self._rt.badges.get(badge).slug
         limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
             return uow.badges.holders(slug, limit=limit, offset=offset)
 
-    def count_holders(self, badge: str) -> int:
-        """How many awards :meth:`holders` lists in all."""
+    def count_holders(self, badge: str, *, actor: int | None = None) -> int:
+        """How many awards :meth:`holders` lists in all for ``actor``."""
+        slug = self._rt.badges.get(badge).slug
+        with self._rt.query() as uow:
+            hidden = hidden_space_ids(uow, optional_viewer(uow, actor))
+            return uow.badges.count_holders(slug, exclude_space_ids=hidden)
+
+    def count_holders_unfiltered(self, badge: str) -> int:
+        """How many awards :meth:`holders_unfiltered` lists. Trusted."""
         slug = self._rt.badges.get(badge).slug
         with self._rt.query() as uow:
             return uow.badges.count_holders(slug)

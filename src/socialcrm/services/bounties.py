@@ -17,9 +17,11 @@ from datetime import timedelta
 from socialcrm.domain import validation
 from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.events import BountyAwarded, BountyExpired, BountyOffered, BountyRefunded
-from socialcrm.domain.records import Post, Thread
+from socialcrm.domain.records import Member, Post, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
+    can_read_space,
     optional_viewer,
     require_actor,
     require_moderator,
@@ -28,7 +30,27 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
+from socialcrm.services.locking import live_post_under_thread_lock, lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
+
+
+def visible_bounty(uow: UnitOfWork, member: Member | None, bounty: object) -> tuple[Bounty, Thread]:
+    """A bounty on a thread ``member`` may see, with the thread.
+
+    A bounty on a thread the member cannot see answers exactly like a missing
+    one: ``NotFound`` with code ``bounty_not_found``.
+    """
+    bounty_id = validation.identifier(bounty, "bounty")
+    found = uow.bounties.get(bounty_id)
+    if found is not None:
+        try:
+            thread, _ = visible_thread(uow, member, found.thread_id)
+        except NotFound:
+            pass
+        else:
+            return found, thread
+    raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
 
 
 def _question(thread: Thread) -> None:
@@ -142,7 +164,7 @@ def close_from_history(
         return "auto_awarded" if automatic else "awarded"
 
 
-class Bounties:
+class Bounties(PublicAPI):
     """``community.bounties``: offer, award, refund, the expiry job, and reading them."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -184,6 +206,9 @@ class Bounties:
             acting = require_actor(tx, actor, posts=False)
             found, space = visible_thread(tx.uow, acting, thread)
             _question(found)
+            # The question stays live until the offer commits (its deletion, which
+            # refunds offers, waits); re-checked on the row the lock returns.
+            found = lock_live_thread(tx, found.id, shared=True)
             if found.status != "open":
                 raise Conflict("the question is closed", code="thread_closed")
             rules = self._rt.settings.bounties
@@ -236,6 +261,9 @@ class Bounties:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             post, thread, space = visible_post(tx.uow, acting, answer)
+            # The answer and its question stay live until the award commits (their
+            # deletion takes the award back, and waits); re-read under the lock.
+            post, thread = live_post_under_thread_lock(tx, post.id, thread.id)
             if post.is_opening or thread.kind != "question":
                 raise ValidationError("a bounty is awarded to an answer", field="answer")
             bounty = tx.uow.bounties.open_for_thread(thread.id)
@@ -277,16 +305,24 @@ class Bounties:
 
     @retry_transient
     def refund(self, *, actor: int, bounty: int, reason: str) -> Bounty:
-        """Cancel an open bounty and refund the offer (moderators; audited ``bounty_refunded``)."""
+        """Cancel an open bounty and refund the offer (moderators; audited ``bounty_refunded``).
+
+        The question must be visible to the moderator: a bounty in a private space
+        they are not a member of answers ``bounty_not_found``, like a missing id.
+        """
         bounty_id = validation.identifier(bounty, "bounty")
         why = reason_text(reason, self._rt, required=True)
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             require_moderator(acting, "refund bounties")
             found = tx.uow.bounties.get(bounty_id)
-            if found is None:
+            thread = None if found is None else tx.uow.threads.get(found.thread_id)
+            space = None if thread is None else tx.uow.spaces.get(thread.space_id)
+            # A bounty in a space the moderator cannot see answers like a missing one.
+            # (A deleted question's bounty stays refundable: only the space is checked.)
+            if found is None or space is None or not can_read_space(tx.uow, acting, space):
                 raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
-            thread = tx.uow.threads.get(found.thread_id)
+            thread = tx.uow.threads.lock(found.thread_id, shared=True)
             assert thread is not None
             if not tx.uow.bounties.close(
                 found.id, status="refunded", closed_at=tx.now, closed_by=acting.id
@@ -344,7 +380,9 @@ class Bounties:
             bounty = tx.uow.bounties.get(bounty_id)
             if bounty is None or not bounty.is_open or bounty.ends_at > tx.now:
                 return None
-            thread = tx.uow.threads.get(bounty.thread_id)
+            # Shared: the question's deletion (which takes awards back) waits, or
+            # has committed and is seen here.
+            thread = tx.uow.threads.lock(bounty.thread_id, shared=True)
             assert thread is not None
             best = None
             if thread.deleted_at is None:
@@ -383,4 +421,4 @@ class Bounties:
             return uow.bounties.for_thread(found.id)
 
 
-__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since"]
+__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since", "visible_bounty"]

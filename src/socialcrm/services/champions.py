@@ -38,6 +38,7 @@ from socialcrm.services.access import (
     resolve_space,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import space_and_descendants
 from socialcrm.settings import ChampionSettings
@@ -61,7 +62,7 @@ def champion_score(stats: AuthorStats, weights: ChampionSettings) -> int:
     )
 
 
-class Champions:
+class Champions(PublicAPI):
     """``community.champions``: find the members to nurture; grant and revoke the champion role."""
 
     def __init__(self, runtime: Runtime) -> None:

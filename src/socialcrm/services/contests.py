@@ -28,6 +28,7 @@ from socialcrm.services.access import (
     require_moderator,
     visible_thread,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
@@ -79,7 +80,7 @@ def _moment(value: object, field: str) -> datetime:
     return value
 
 
-class Contests:
+class Contests(PublicAPI):
     """``community.contests``: run a thread as a contest, list entries, decide winners."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -36,6 +36,7 @@ from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, 
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     blocking_sanction,
+    hidden_space_ids,
     readable_spaces,
     require_actor,
     require_moderator,
@@ -46,6 +47,8 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.auto_sanctions import impose_automatic_silence
+from socialcrm.services.boundary import PublicAPI
+from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import space_and_descendants
@@ -112,10 +115,26 @@ def _member(uow: UnitOfWork, member_id: int) -> Member:
     return found
 
 
+def _still_live(tx: Transaction, post: Post, thread: Thread) -> bool:
+    """Lock the thread, then the post (the lock order); whether both are still live."""
+    locked = tx.uow.threads.lock(thread.id)
+    if locked is None or locked.deleted_at is not None:
+        return False
+    current = tx.uow.posts.lock(post.id)
+    return current is not None and current.deleted_at is None
+
+
 def hide_post(
     tx: Transaction, actor_id: int | None, post: Post, thread: Thread, space: Space, trigger: str
 ) -> bool:
-    """Hide the post (and its thread, for an opening post); ``False`` if it already was."""
+    """Hide the post (and its thread, for an opening post); ``False`` if it already was.
+
+    ``False`` too, changing nothing, if the post or its thread was deleted meanwhile
+    (re-checked under the thread's and the post's locks: a deleted reply left the
+    reply count already).
+    """
+    if not _still_live(tx, post, thread):
+        return False
     if not tx.uow.posts.set_hidden(post.id, tx.now):
         return False
     if post.is_opening:
@@ -139,7 +158,12 @@ def hide_post(
 
 
 def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, space: Space) -> bool:
-    """Show a hidden post (and its thread) again; ``False`` if it was not hidden."""
+    """Show a hidden post (and its thread) again; ``False`` if it was not hidden.
+
+    ``False`` too, changing nothing, if the post or its thread was deleted meanwhile.
+    """
+    if not _still_live(tx, post, thread):
+        return False
     if not tx.uow.posts.set_hidden(post.id, None):
         return False
     if post.is_opening:
@@ -159,7 +183,7 @@ def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, spac
     return True
 
 
-class Flags:
+class Flags(PublicAPI):
     """``community.flags``: flag posts and members; moderators' queue and decisions."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -208,6 +232,9 @@ class Flags:
             if found.author_id == acting.id:
                 raise PermissionDenied("members cannot flag their own posts", code="own_post")
             weight = self._check_flagger(tx, acting)
+            # The thread before the author's row (the lock order): the flag may hide
+            # the post, which writes the thread's reply count.
+            lock_live_thread(tx, thread.id, post_id=found.id)
             # Flags on one author's posts take turns (READ COMMITTED then sees every
             # committed flag), so concurrent flags cannot both miss the threshold or
             # both silence the author.
@@ -505,19 +532,25 @@ class Flags:
             return uow.flags.for_post(found.id)
 
     def accuracy(self, *, actor: int, member: int) -> FlagAccuracy:
-        """A member's agreed and disagreed flags; moderators, or the member themself."""
+        """A member's agreed and disagreed flags; moderators, or the member themself.
+
+        Flags in spaces the viewer cannot see do not count.
+        """
         member_id = validation.identifier(member, "member")
         with self._rt.query() as uow:
             viewer = require_viewer(uow, actor)
             if viewer.id != member_id:
                 require_moderator(viewer, "see other members' flag accuracy")
             _member(uow, member_id)
-            return uow.flags.accuracy(member_id)
+            return uow.flags.accuracy(member_id, exclude_space_ids=hidden_space_ids(uow, viewer))
 
     def weight(self, *, actor: int, member: int) -> int:
         """The weight a flag by the member would have now (see ``docs/moderation.md``).
 
-        Moderators, or the member themself (it reveals their accuracy).
+        Moderators, or the member themself (it reveals their accuracy). The
+        accuracy bonus counts only flags in spaces the viewer can see, so a
+        moderator outside a private space may see a lower weight than the one
+        applied (staff and admins see the one applied).
         """
         member_id = validation.identifier(member, "member")
         with self._rt.query() as uow:
@@ -525,7 +558,8 @@ class Flags:
             if viewer.id != member_id:
                 require_moderator(viewer, "see other members' flag weight")
             found = _member(uow, member_id)
-            return flag_weight(found, uow.flags.accuracy(found.id), self._rt.settings.flags)
+            accuracy = uow.flags.accuracy(found.id, exclude_space_ids=hidden_space_ids(uow, viewer))
+            return flag_weight(found, accuracy, self._rt.settings.flags)
 
 
 def flag_queue_items(

@@ -31,6 +31,11 @@ class HeldSubmission:
     moderator approves it. Tell its author it is pending; ``reasons`` say why
     (they come from the rules and are meant for moderators, show them with care).
     Test for it with ``isinstance(result, HeldSubmission)`` or ``result.held``.
+
+    It has no ``id``: ``result.id`` used to be the review item's id, which a view
+    then took for the new thread's or post's id and sent the author to someone
+    else's thread. Reading ``.id`` now raises ``AttributeError`` saying so; the
+    review item's id is :attr:`review_item_id`.
     """
 
     item: ReviewItem
@@ -40,9 +45,18 @@ class HeldSubmission:
     held = True
 
     @property
-    def id(self) -> int:
-        """The review item's id (not a post or thread id)."""
+    def review_item_id(self) -> int:
+        """The id of the review item that holds the submission (not a thread or post id)."""
         return self.item.id
+
+    @property
+    def id(self) -> int:
+        """Not available: raises ``AttributeError`` (nothing was published, so no id)."""
+        raise AttributeError(
+            "a HeldSubmission has no .id: nothing was published, the submission waits "
+            "for review; check isinstance(result, HeldSubmission) (or result.held) "
+            "before using result.id, and use .review_item_id for the review item"
+        )
 
     @property
     def reasons(self) -> tuple[str, ...]:

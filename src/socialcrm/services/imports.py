@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from socialcrm.domain import validation
 from socialcrm.errors import ValidationError
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 _KEY_LENGTH = 191
@@ -18,7 +19,7 @@ def _key(value: object, field: str) -> str:
     return validation.text(value, field, min_length=1, max_length=_KEY_LENGTH)
 
 
-class ImportState:
+class ImportState(PublicAPI):
     """``community.imports``: id mappings and checkpoints of history imports."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -34,6 +34,7 @@ from socialcrm.services.access import (
     require_viewer,
     resolve_space,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: Random bytes in a code (``secrets.token_urlsafe``: 24 URL-safe characters).
@@ -92,7 +93,7 @@ def redeem_code(tx: Transaction, member: Member, code: object) -> Invitation:
     return invitation
 
 
-class Invitations:
+class Invitations(PublicAPI):
     """``community.invitations``: create, list, revoke and redeem invite codes."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -176,13 +177,30 @@ class Invitations:
 
     @staticmethod
     def link(base_url: str, code: str, *, parameter: str = "invite") -> str:
-        """The invitation link: ``base_url`` with ``?invite=<code>`` added to its query."""
+        """The invitation link: ``base_url`` with ``?invite=<code>`` added to its query.
+
+        ``base_url`` must be an absolute ``http``/``https`` URL or a path starting with
+        ``/``; anything else (an unparsable host, ``javascript:``...) raises
+        ``ValidationError``.
+        """
         if not isinstance(base_url, str) or not base_url.strip():
             raise ValidationError("base_url must be a URL", field="base_url")
-        if not isinstance(code, str) or not code:
+        if not isinstance(code, str) or not code.strip():
             raise ValidationError("code must be an invite code", field="code")
-        parts = urlsplit(base_url.strip())
-        extra = urlencode({parameter: code})
+        if not isinstance(parameter, str) or not parameter.strip():
+            raise ValidationError("parameter must be a query parameter name", field="parameter")
+        try:
+            parts = urlsplit(base_url.strip())
+            parts.port  # noqa: B018 - parsing the port is what refuses "http://host:x"
+        except ValueError as error:
+            raise ValidationError(f"base_url is not a URL: {error}", field="base_url") from None
+        if not (parts.scheme in ("http", "https") and parts.netloc) and not (
+            not parts.scheme and not parts.netloc and parts.path.startswith("/")
+        ):
+            raise ValidationError(
+                "base_url must be an http(s) URL or a path starting with /", field="base_url"
+            )
+        extra = urlencode({parameter.strip(): code.strip()})
         query = f"{parts.query}&{extra}" if parts.query else extra
         return urlunsplit(parts._replace(query=query))
 

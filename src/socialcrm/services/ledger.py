@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from socialcrm.domain.events import Event, ReputationChanged
 from socialcrm.domain.records import LedgerEntry, ReputationChange
-from socialcrm.errors import NotFound
+from socialcrm.errors import Conflict, NotFound, RetryableStorageError
 
 if TYPE_CHECKING:
     from socialcrm.services.runtime import Transaction
@@ -164,34 +164,46 @@ def reverse(tx: Transaction, event: Event) -> None:
 
     The entries of one member are undone together, so that the member ends no
     higher than if they had never been made (see :func:`_compensations`).
+
+    The command holds the lock of what it reverses (the thread, the vote), so the
+    entries read here stay active until it commits; the members are locked in
+    ascending id order (the lock order). Storage refuses a second compensation of
+    an entry: if a unit outside that order got there first, the command retries
+    and reads the entries again.
     """
     entries = tx.uow.ledger.active_for_causes(event.reversed_causes, event.reversed_cause_prefixes)
-    done: set[int] = set()
-    for first in entries:
-        if first.member_id in done:
-            continue
-        done.add(first.member_id)
-        current = tx.uow.members.lock(first.member_id)
+    members = sorted({original.member_id for original in entries})
+    for member_id in members:
+        tx.uow.members.lock(member_id)
+    for member_id in members:
+        current = tx.uow.members.lock(member_id)
         if current is None:
             continue
-        mine = [e for e in entries if e.member_id == first.member_id]
-        shares = _compensations(tx, first.member_id, current, mine)
+        mine = [e for e in entries if e.member_id == member_id]
+        shares = _compensations(tx, member_id, current, mine)
         # Refunds first, so that the member never passes below the floor on the way.
         for original in sorted(mine, key=lambda e: shares[e.id] < 0):
             delta = shares[original.id]
-            entry = _write(
-                tx,
-                event,
-                member_id=original.member_id,
-                delta=delta,
-                requested=-original.delta,
-                rule=original.rule,
-                cause=original.cause,
-                undoes=original.id,
-                cap_day=original.cap_day,
-                space_id=original.space_id,
-                post_id=original.post_id,
-            )
+            try:
+                entry = _write(
+                    tx,
+                    event,
+                    member_id=original.member_id,
+                    delta=delta,
+                    requested=-original.delta,
+                    rule=original.rule,
+                    cause=original.cause,
+                    undoes=original.id,
+                    cap_day=original.cap_day,
+                    space_id=original.space_id,
+                    post_id=original.post_id,
+                )
+            except Conflict as clash:
+                if clash.code != "already_undone":
+                    raise
+                raise RetryableStorageError(
+                    f"ledger entry {original.id} was undone by a concurrent command"
+                ) from clash
             current += delta
             _announce(tx, event, entry, current)
 

@@ -8,11 +8,14 @@ member queue behind each other and both see the other's post.
 
 from __future__ import annotations
 
+import attrs
+
 from socialcrm.domain.limits import LimitBreach
 from socialcrm.domain.records import Member, Thread, Vote
 from socialcrm.errors import PermissionDenied, RateLimited
 from socialcrm.plugins.ratelimits import POSTING_ACTIONS
 from socialcrm.services.runtime import Transaction
+from socialcrm.settings import RateLimitSettings
 
 
 def enforce_rate_limits(
@@ -48,12 +51,26 @@ def enforce_rate_limits(
         raise TypeError("socialcrm_rate_limits implementations return a LimitBreach or None")
     lasting = [b for b in breaches if b.retry_after is None]
     if lasting:
-        raise PermissionDenied("; ".join(b.message for b in lasting), code=lasting[0].limit)
+        raise PermissionDenied(
+            "; ".join(b.message for b in lasting) + _settings_hint(lasting),
+            code=lasting[0].limit,
+        )
     retry_after = max(b.retry_after for b in breaches if b.retry_after is not None)
     raise RateLimited(
-        "; ".join(b.message for b in breaches),
+        "; ".join(b.message for b in breaches) + _settings_hint(breaches),
         retry_after=retry_after,
         limits=tuple(b.limit for b in breaches),
+    )
+
+
+def _settings_hint(breaches: list[LimitBreach]) -> str:
+    """Where the limits are set, for the developer who meets them in a test or a script."""
+    fields = attrs.fields_dict(RateLimitSettings)
+    names = [f"Settings.rate_limits.{b.limit}" for b in breaches if b.limit in fields]
+    where = f"set by {', '.join(dict.fromkeys(names))}; " if names else ""
+    return (
+        f" ({where}tests and scripts: Settings.for_testing(), or "
+        "Settings().with_rate_limits(enabled=False))"
     )
 
 

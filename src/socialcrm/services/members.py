@@ -21,6 +21,7 @@ from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role, visible_thread
 from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.invitations import redeem_code
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
@@ -53,7 +54,7 @@ def _rewritten_profile(profile: Profile, texts: dict[str, str]) -> Profile:
     return attrs.evolve(profile, **changes) if changes else profile
 
 
-class Members:
+class Members(PublicAPI):
     """``community.members``: join, look up, update profiles, grant and revoke roles."""
 
     def __init__(self, runtime: Runtime) -> None:

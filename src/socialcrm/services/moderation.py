@@ -40,6 +40,7 @@ from socialcrm.errors import (
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import require_actor, require_moderator, require_viewer
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.serial_votes import SerialVoteReversal, reverse_serial_votes
 from socialcrm.services.workload import ModerationWorkload, check_budget, workload
@@ -72,7 +73,7 @@ def _member(uow: UnitOfWork, member_id: int) -> Member:
     return found
 
 
-class Moderation:
+class Moderation(PublicAPI):
     """``community.moderation``: silence, suspend and ban members; lift and expire sanctions."""
 
     def __init__(self, runtime: Runtime) -> None:

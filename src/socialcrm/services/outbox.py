@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from socialcrm.domain.records import OutboxMessage
 from socialcrm.errors import Conflict, ValidationError
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: The most messages one relay call takes (and holds locked while it publishes them).
@@ -27,7 +28,7 @@ def _positive_int(value: object, field: str, maximum: int) -> int:
     return value
 
 
-class Outbox:
+class Outbox(PublicAPI):
     """``community.outbox``: relay recorded events to other systems and purge delivered ones."""
 
     def __init__(self, runtime: Runtime) -> None:

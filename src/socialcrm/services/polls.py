@@ -5,7 +5,9 @@ moderator closes it, and while its thread is open. Each member holds one ballot,
 which they may change or withdraw while the poll is open; a member's ballot
 changes are serialized on their member row, so a single-choice ballot never ends
 up with two options. A poll that hides its results shows no tallies to anyone
-until it is closed. Who may see a poll (and vote on it) follows its thread's space.
+until the poll itself is closed (its ``closes_at`` passed, or ``close``): closing
+the thread pauses voting but reveals nothing, or its author could read the
+tallies by closing and reopening it. Who may see a poll (and vote on it) follows its thread's space.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from socialcrm.domain.records import Member, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import optional_viewer, require_actor, visible_thread
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: The fewest options a poll may have.
@@ -44,7 +47,7 @@ def _is_open(poll: Poll, thread: Thread, at: datetime) -> bool:
     return poll.is_open(at) and thread.status == "open"
 
 
-class Polls:
+class Polls(PublicAPI):
     """``community.polls``: create, vote, close and read the results of polls on threads."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -217,12 +220,17 @@ class Polls:
             return uow.polls.for_thread(topic.id)
 
     def results(self, *, actor: int | None, poll: int) -> PollResults:
-        """The poll as ``actor`` sees it: open or not, tallies (unless hidden), their ballot."""
+        """The poll as ``actor`` sees it: open or not, tallies (unless hidden), their ballot.
+
+        Hidden results stay hidden while the poll itself is open, even while its
+        thread is closed.
+        """
         with self._rt.query() as uow:
             viewer = optional_viewer(uow, actor)
             found, topic = _visible_poll(uow, viewer, poll)
-            is_open = _is_open(found, topic, self._rt.clock.now())
-            hidden = found.hide_results and is_open
+            now = self._rt.clock.now()
+            is_open = _is_open(found, topic, now)
+            hidden = found.hide_results and found.is_open(now)
             ballot = uow.polls.ballot(found.id, viewer.id) if viewer is not None else ()
             return PollResults(
                 poll=found,

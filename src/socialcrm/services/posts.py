@@ -14,7 +14,7 @@ from socialcrm.domain.events import (
     ReplyPosted,
 )
 from socialcrm.domain.records import Comment, Member, Post, Revision, Space, Thread
-from socialcrm.errors import Conflict, PermissionDenied, ValidationError
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     optional_viewer,
     require_actor,
@@ -24,9 +24,11 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
+from socialcrm.services.locking import lock_live_post, lock_live_thread
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
@@ -39,15 +41,21 @@ def delete_post(
 
     Unaccepts it (or its thread's answer) first, takes the thread with an opening
     post, records ``PostDeleted`` and audits a deletion of someone else's post.
+    Locks the thread, then the post, and acts on them as committed now: a
+    deletion that lost a race with another deletion of the post (or its thread)
+    raises ``NotFound`` and changes nothing.
     """
+    found, thread = lock_live_post(tx, found.id, thread.id)
     if thread.accepted_answer_id is not None and (
         found.is_opening or thread.accepted_answer_id == found.id
     ):
         withdraw_acceptance(tx, acting.id, thread, space)
-    tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now)
-    if found.is_opening:
-        tx.uow.threads.mark_deleted(thread.id, tx.now)
-    elif found.hidden_at is None:
+    if not tx.uow.posts.mark_deleted(found.id, by=acting.id, at=tx.now) or (
+        found.is_opening and not tx.uow.threads.mark_deleted(thread.id, tx.now)
+    ):
+        # Not reached while every deletion holds the thread's lock; kept as the guard.
+        raise NotFound(f"no post {found.id}", code="post_not_found")
+    if not found.is_opening and found.hidden_at is None:
         # A hidden reply already left the count when it was hidden.
         tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
     tx.record(
@@ -76,7 +84,7 @@ def delete_post(
     return attrs.evolve(found, deleted_at=tx.now, deleted_by=acting.id)
 
 
-class Posts:
+class Posts(PublicAPI):
     """``community.posts``: reply, edit, delete, comment, and read posts."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -98,6 +106,8 @@ class Posts:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor)
             found, space = visible_thread(tx.uow, acting, thread)
+            # The thread first (lock order), exclusive since the reply counts on it.
+            found = lock_live_thread(tx, found.id)
             if found.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
             enforce_rate_limits(tx, acting, "reply", thread=found)
@@ -180,6 +190,12 @@ class Posts:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor)
             found, thread, space = visible_post(tx.uow, acting, post)
+            # Thread then post before anything locks a member (a vote holds the post
+            # and then locks its author: the other order deadlocked). Exclusive on
+            # the thread only when the edit may write its title and tags.
+            found, thread = lock_live_post(
+                tx, found.id, thread.id, shared_thread=not found.is_opening
+            )
             if found.author_id != acting.id:
                 require_privilege(self._rt, tx, acting, "edit")
             if (new_title is not None or new_tags is not None) and not found.is_opening:

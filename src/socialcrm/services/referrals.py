@@ -23,6 +23,7 @@ from socialcrm.domain.events import Event, ReferralConverted, ReferralRewardEarn
 from socialcrm.domain.records import ReputationChange
 from socialcrm.errors import NotFound, PermissionDenied
 from socialcrm.services.access import ALL_SPACES_ROLES, require_viewer
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.ledger import apply_change
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
@@ -82,7 +83,7 @@ def _grant(tx: Transaction, event: Event, referral: Referral, reward: ReferralRe
     )
 
 
-class Referrals:
+class Referrals(PublicAPI):
     """``community.referrals``: conversions reported by the host, and who referred whom."""
 
     def __init__(self, runtime: Runtime) -> None:

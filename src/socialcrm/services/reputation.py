@@ -14,11 +14,16 @@ from socialcrm.leaderboards.storage import StorageLeaderboard
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
+    ALL_SPACES_ROLES,
     has_privilege,
+    hidden_space_ids,
     optional_viewer,
     readable_spaces,
+    require_actor,
+    require_role,
     resolve_space,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.services.threads import space_and_descendants
 
@@ -39,7 +44,7 @@ def period_start(period: str, now: datetime) -> datetime | None:
     return None
 
 
-class Reputation:
+class Reputation(PublicAPI):
     """``community.reputation``: totals, ledger history, leaderboards, ranks, recompute."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -67,14 +72,19 @@ class Reputation:
             return frozenset()
         return uow.members.ids_with_roles(MODERATING_ROLES)
 
-    def _space_ids(
+    def _scope(
         self, uow: UnitOfWork, space: str | int | None, actor: int | None
-    ) -> list[int] | None:
-        if space is None:
-            return None
+    ) -> tuple[list[int] | None, frozenset[int]]:
+        """``(space_ids, exclude_space_ids)`` for a board ``actor`` looks at.
+
+        With ``space``: that space and the subgroups the viewer sees (nothing to
+        exclude). Without: every entry outside the spaces the viewer cannot see.
+        """
         viewer = optional_viewer(uow, actor)
+        if space is None:
+            return None, hidden_space_ids(uow, viewer)
         root = resolve_space(uow, viewer, space)
-        return space_and_descendants(readable_spaces(uow, viewer), root.id)
+        return space_and_descendants(readable_spaces(uow, viewer), root.id), frozenset()
 
     def _rows(self, uow: UnitOfWork, scored: list[tuple[int, int]]) -> list[LeaderboardRow]:
         names = uow.members.get_many([mid for mid, _ in scored])
@@ -106,8 +116,9 @@ class Reputation:
         answers earn none, so they are not counted) or ``upvotes_received``
         (upvotes on their posts: ``question_upvoted``, ``answer_upvoted`` and
         ``post_upvoted`` entries, counted even when the daily cap granted 0).
-        Undone accepts and retracted upvotes do not count. ``period`` and ``space``
-        as in :meth:`leaderboard`; members with no such activity are not listed.
+        Undone accepts and retracted upvotes do not count. ``period``, ``space``
+        and ``actor`` as in :meth:`leaderboard` (activity in spaces ``actor`` cannot
+        see never counts); members with no such activity are not listed.
         With ``Settings.leaderboard_exclude_staff`` moderators, staff and admins
         are left out. Ties share a rank.
         """
@@ -115,13 +126,14 @@ class Reputation:
         period = validation.choice(period, "period", PERIODS)
         limit, _ = validation.page(limit, 0, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
-            space_ids = self._space_ids(uow, space, actor)
+            space_ids, hidden = self._scope(uow, space, actor)
             scored = uow.ledger.rule_counts(
                 rules=ACTIVITY_BOARDS[activity],
                 since=period_start(period, self._rt.clock.now()),
                 until=None,
                 space_ids=space_ids,
                 exclude_member_ids=self._excluded(uow),
+                exclude_space_ids=hidden,
                 limit=limit,
             )
             return self._rows(uow, scored)
@@ -135,8 +147,33 @@ class Reputation:
             raise NotFound(f"no member {mid}", code="member_not_found")
         return found.reputation
 
-    def history(self, member: int, *, limit: int = 50, offset: int = 0) -> list[LedgerEntry]:
-        """The member's ledger entries, newest first."""
+    def history(
+        self, member: int, *, actor: int | None = None, limit: int = 50, offset: int = 0
+    ) -> list[LedgerEntry]:
+        """The member's ledger entries that ``actor`` may see, newest first.
+
+        ``actor`` is the member looking (``None``: an anonymous visitor, the
+        default). Entries earned in spaces the viewer cannot see are left out, so
+        a public profile page never shows rule names or post ids from a private
+        space. Jobs and admin tools that need every entry use
+        :meth:`history_unfiltered`.
+        """
+        mid = validation.identifier(member, "member")
+        limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
+        with self._rt.query() as uow:
+            hidden = hidden_space_ids(uow, optional_viewer(uow, actor))
+            if uow.members.get(mid) is None:
+                raise NotFound(f"no member {mid}", code="member_not_found")
+            return uow.ledger.history(mid, limit=limit, offset=offset, exclude_space_ids=hidden)
+
+    def history_unfiltered(
+        self, member: int, *, limit: int = 50, offset: int = 0
+    ) -> list[LedgerEntry]:
+        """Every ledger entry of the member, newest first, whatever space it came from.
+
+        Trusted: no viewer, no visibility filter. For jobs, exports and admin
+        tools; never show its answer on a page (use :meth:`history`).
+        """
         mid = validation.identifier(member, "member")
         limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
@@ -157,7 +194,10 @@ class Reputation:
         ``period``: ``all`` (total reputation; with ``space``, all reputation earned
         there), or the current UTC ``day``, ``week`` (from Monday), ``month`` or
         ``year``. With ``space``, only reputation earned in that space and its
-        subgroups counts, and ``actor`` must be able to see it. Ties share a rank.
+        subgroups counts, and ``actor`` must be able to see it. Without ``space``,
+        a period board counts no reputation earned in spaces ``actor`` (``None``:
+        an anonymous visitor) cannot see; the all-time board is total reputation,
+        which is one public number per member. Ties share a rank.
         With ``Settings.leaderboard_exclude_staff``, moderators, staff and admins
         are left out (answered by storage, not by a leaderboard backend).
 
@@ -167,20 +207,20 @@ class Reputation:
         period = validation.choice(period, "period", PERIODS)
         limit, _ = validation.page(limit, 0, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
-            space_ids = None
-            if space is not None:
-                viewer = optional_viewer(uow, actor)
-                root = resolve_space(uow, viewer, space)
-                space_ids = space_and_descendants(readable_spaces(uow, viewer), root.id)
+            space_ids, hidden = self._scope(uow, space, actor)
+            if period == "all" and space_ids is None:
+                hidden = frozenset()  # total reputation: not made of entries to filter
             since = period_start(period, self._rt.clock.now())
             rows = None
-            backend = self._backend()
+            # A backend keeps no per-space counters: boards narrowed by what the
+            # viewer may see are answered by storage.
+            backend = None if hidden else self._backend()
             excluded = self._excluded(uow)
             if backend is not None:
                 rows = backend.top(
                     uow, period=period, since=since, space_ids=space_ids, limit=limit
                 )
-            if rows is None and excluded:
+            if rows is None and (excluded or hidden):
                 if period == "all" and space_ids is None:
                     top = uow.members.top(limit=limit, exclude_ids=excluded)
                     rows = [(m.id, m.reputation) for m in top]
@@ -190,6 +230,7 @@ class Reputation:
                         until=None,
                         space_ids=space_ids,
                         exclude_member_ids=excluded,
+                        exclude_space_ids=hidden,
                         limit=limit,
                     )
             if rows is None:
@@ -228,11 +269,17 @@ class Reputation:
         """Rebuild every cached total from the ledger; return ``{member: (was, now)}`` for fixes.
 
         Totals are ``Settings.reputation_start`` plus the sum of the member's ledger
-        deltas. ``actor`` is recorded on the events (``None`` for a host job).
+        deltas. ``actor`` ``None`` is a host job (trusted); a member must be staff or
+        an admin (``PermissionDenied`` otherwise, and unknown or sanctioned actors
+        are refused like in every command). ``actor`` is recorded on the events.
         """
         fixed: dict[int, tuple[int, int]] = {}
         start = self._rt.settings.reputation_start
         with self._rt.command() as tx:
+            if actor is not None:
+                acting = require_actor(tx, actor, posts=False)
+                require_role(acting, ALL_SPACES_ROLES, "recompute reputation")
+                actor = acting.id
             sums = tx.uow.ledger.totals()
             for member_id, cached in tx.uow.members.reputations().items():
                 expected = start + sums.get(member_id, 0)
@@ -251,7 +298,7 @@ class Reputation:
         return fixed
 
 
-class Privileges:
+class Privileges(PublicAPI):
     """``community.privileges``: what a member may do, by reputation and role."""
 
     def __init__(self, runtime: Runtime) -> None:

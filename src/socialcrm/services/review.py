@@ -23,6 +23,7 @@ from socialcrm.services.access import (
     resolve_space,
 )
 from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.flags import FlagQueueItem, flag_queue_items
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
@@ -41,7 +42,7 @@ def _item(tx: Transaction, acting: Member, item_id: object, kind: str | None = N
     return found
 
 
-class Review:
+class Review(PublicAPI):
     """``community.review``: the moderators' queue of held submissions and flagged posts."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -260,6 +261,7 @@ class Review:
                 member_id=found.author_id,
                 post_id=post.id,
                 thread_id=post.thread_id,
+                space_id=found.space_id,
                 before={"review_item_id": found.id, "status": "pending"}
                 | ({"body": found.body, "title": found.title} if edited else {}),
                 after={"review_item_id": found.id, "status": "approved"},
@@ -365,6 +367,7 @@ class Review:
                 member_id=found.author_id,
                 post_id=found.post_id,
                 thread_id=found.thread_id,
+                space_id=found.space_id,
                 before={"review_item_id": found.id, "status": "pending"},
                 after={"review_item_id": found.id, "status": "rejected"},
             )
@@ -402,6 +405,7 @@ class Review:
                 member_id=found.author_id,
                 post_id=found.post_id,
                 thread_id=found.thread_id,
+                space_id=found.space_id,
                 before={"review_item_id": found.id, "status": "pending"},
                 after={"review_item_id": found.id, "status": "dismissed"},
             )

@@ -16,13 +16,14 @@ from socialcrm.services.access import (
     resolve_space,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: Roles that create spaces and manage their membership.
 SPACE_MANAGERS = ALL_SPACES_ROLES
 
 
-class Spaces:
+class Spaces(PublicAPI):
     """``community.spaces``: create spaces, manage private membership, list what one may see."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -87,6 +88,7 @@ class Spaces:
                 tx,
                 actor_id=acting.id,
                 action="space_created",
+                space_id=space.id,
                 after={
                     "space_id": space.id,
                     "slug": slug,
@@ -165,6 +167,7 @@ class Spaces:
                     tx,
                     actor_id=acting.id,
                     action="space_member_added" if add else "space_member_removed",
+                    space_id=found.id,
                     member_id=target_id,
                     before={"space_id": found.id, "member": not add},
                     after={"space_id": found.id, "member": add},

@@ -28,6 +28,7 @@ from socialcrm.services.access import (
     HiddenFilter,
     blocking_sanction,
     hidden_filter,
+    hidden_space_ids,
     optional_viewer,
     readable_spaces,
     require_actor,
@@ -38,9 +39,11 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
+from socialcrm.services.locking import live_post_under_thread_lock
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -63,12 +66,18 @@ def space_and_descendants(spaces: Mapping[int, Space], root_id: int) -> list[int
 
 
 def ensure_tags(tx: Transaction, acting: Member, tag_list: tuple[str, ...]) -> None:
-    """Create unknown tags, checking ``create_tags`` when the settings ask for it."""
+    """Create unknown tags, checking ``create_tags`` when the settings ask for it.
+
+    A tag used only in spaces ``acting`` cannot see counts as new to them: the
+    refusal must not tell an outsider that such a tag exists.
+    """
     if not tag_list:
         return
+    if tx.runtime.settings.new_tags_need_privilege:
+        hidden = hidden_space_ids(tx.uow, acting)
+        if set(tag_list) - tx.uow.threads.known_tags(tag_list, exclude_space_ids=hidden):
+            require_privilege(tx.runtime, tx, acting, "create_tags")
     new = set(tag_list) - tx.uow.threads.known_tags(tag_list)
-    if new and tx.runtime.settings.new_tags_need_privilege:
-        require_privilege(tx.runtime, tx, acting, "create_tags")
     if new:
         tx.uow.threads.add_tags(sorted(new), tx.now)
 
@@ -96,7 +105,7 @@ def withdraw_acceptance(tx: Transaction, actor_id: int, thread: Thread, space: S
     )
 
 
-class Threads:
+class Threads(PublicAPI):
     """``community.threads``: start, list, close and reopen threads; accept answers."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -244,6 +253,9 @@ class Threads:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             post, thread, space = visible_post(tx.uow, acting, answer)
+            # Exclusive: the acceptance writes the thread; the answer's deletion
+            # holds the same lock, so it is either committed (seen here) or waits.
+            post, thread = live_post_under_thread_lock(tx, post.id, thread.id, shared=False)
             self._check_accept_rights(acting, thread)
             if post.is_opening:
                 raise ValidationError("the question itself cannot be accepted", field="answer")

@@ -31,6 +31,7 @@ from socialcrm.services.activity import (
     with_flagged_posts,
 )
 from socialcrm.services.audit import record_audit
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: Roles that may set and lock trust levels.
@@ -52,7 +53,7 @@ def _target(tx: Transaction, member_id: int) -> Member:
     return found
 
 
-class Trust:
+class Trust(PublicAPI):
     """``community.trust``: staff set and lock levels; a periodic job reviews everyone."""
 
     def __init__(self, runtime: Runtime) -> None:

@@ -22,8 +22,10 @@ from socialcrm.services.access import (
     require_viewer,
     visible_post,
 )
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.contests import refuse_vote_outside_voting_window
 from socialcrm.services.limits import enforce_rate_limits
+from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}
@@ -36,7 +38,7 @@ def post_kind(thread: Thread, post: Post) -> str:
     return "opening" if post.is_opening else "reply"
 
 
-class Votes:
+class Votes(PublicAPI):
     """``community.votes``: vote posts up or down, change or retract the vote."""
 
     def __init__(self, runtime: Runtime) -> None:
@@ -65,6 +67,9 @@ class Votes:
             found, thread, space = visible_post(tx.uow, acting, post)
             if found.author_id == acting.id:
                 raise PermissionDenied("members cannot vote on their own posts", code="own_post")
+            # Shared: votes on the thread run side by side, its deletion waits for
+            # them (and they for it); the post's own deletion is caught by add_score.
+            lock_live_thread(tx, thread.id, shared=True, post_id=found.id)
             existing = tx.uow.votes.get(found.id, acting.id)
             if existing is not None and existing.value == value:
                 return existing
@@ -83,6 +88,8 @@ class Votes:
                 # upgrade it for the score (a deadlock); holding the post's exclusive
                 # lock first orders every voter on it.
                 score = tx.uow.posts.add_score(found.id, value)
+                if score is None:
+                    raise NotFound(f"no post {found.id}", code="post_not_found")
                 try:
                     vote = tx.uow.votes.add(
                         post_id=found.id, member_id=acting.id, value=value, cast_at=tx.now
@@ -114,6 +121,8 @@ class Votes:
                 # sees the vote as it is now.
                 raise RetryableStorageError("a concurrent request changed the same vote")
             score = tx.uow.posts.add_score(found.id, value - existing.value)
+            if score is None:
+                raise NotFound(f"no post {found.id}", code="post_not_found")
             tx.record(
                 VoteChanged(
                     at=tx.now,
@@ -141,6 +150,7 @@ class Votes:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             found, thread, space = visible_post(tx.uow, acting, post)
+            lock_live_thread(tx, thread.id, shared=True, post_id=found.id)
             existing = tx.uow.votes.get(found.id, acting.id)
             if existing is None:
                 raise NotFound(f"member {acting.id} has no vote on post {found.id}", code="no_vote")
@@ -153,7 +163,8 @@ class Votes:
             if not tx.uow.votes.remove(existing.id):
                 # A concurrent retraction removed it first; a fresh attempt finds no vote.
                 raise RetryableStorageError("a concurrent request retracted the same vote")
-            tx.uow.posts.add_score(found.id, -existing.value)
+            if tx.uow.posts.add_score(found.id, -existing.value) is None:
+                raise NotFound(f"no post {found.id}", code="post_not_found")
             tx.record(
                 VoteRetracted(
                     at=tx.now,

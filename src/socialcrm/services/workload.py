@@ -16,7 +16,7 @@ figures by adding an entry.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
@@ -27,7 +27,12 @@ from socialcrm.domain.records import Flag, Member
 from socialcrm.domain.sanctions import aware
 from socialcrm.errors import ValidationError
 from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import readable_spaces, require_moderator, require_viewer
+from socialcrm.services.access import (
+    hidden_space_ids,
+    readable_spaces,
+    require_moderator,
+    require_viewer,
+)
 from socialcrm.services.audit import record_audit
 from socialcrm.services.flags import flag_queue_items
 from socialcrm.services.runtime import Runtime
@@ -138,8 +143,12 @@ def decisions_of(flags: list[Flag]) -> list[_Decision]:
     ]
 
 
-def review_decisions(uow: UnitOfWork, since: datetime, until: datetime) -> list[_Decision]:
+def review_decisions(
+    uow: UnitOfWork, since: datetime, until: datetime, hidden: Collection[int] = ()
+) -> list[_Decision]:
     """Decisions on review items with ``since <= at < until``, from the audit log.
+
+    Decisions in the spaces ``hidden`` are left out (by the audit query).
 
     The time to decision is from the item's creation (its submission) to the
     decision; entries whose item is gone count with the time unknown (0 s).
@@ -151,6 +160,7 @@ def review_decisions(uow: UnitOfWork, since: datetime, until: datetime) -> list[
             actions=REVIEW_DECISION_ACTIONS,
             since=since,
             until=until,
+            exclude_space_ids=hidden,
             limit=_AUDIT_PAGE,
             offset=offset,
         )
@@ -168,11 +178,16 @@ def review_decisions(uow: UnitOfWork, since: datetime, until: datetime) -> list[
         offset += _AUDIT_PAGE
 
 
-def all_decisions(uow: UnitOfWork, since: datetime, until: datetime) -> list[_Decision]:
-    """Decisions on flags and on review items with ``since <= at < until``."""
-    return decisions_of(uow.flags.decided(since=since, until=until)) + review_decisions(
-        uow, since, until
-    )
+def all_decisions(
+    uow: UnitOfWork, since: datetime, until: datetime, hidden: Collection[int] = ()
+) -> list[_Decision]:
+    """Decisions on flags and on review items with ``since <= at < until``.
+
+    ``hidden``: spaces whose decisions are left out (those the viewer cannot see);
+    the budget job counts every decision.
+    """
+    flags = uow.flags.decided(since=since, until=until, exclude_space_ids=hidden)
+    return decisions_of(flags) + review_decisions(uow, since, until, hidden)
 
 
 def week_start(moment: datetime) -> datetime:
@@ -184,7 +199,10 @@ def week_start(moment: datetime) -> datetime:
 def workload(
     runtime: Runtime, actor: int, since: datetime | None, until: datetime | None
 ) -> ModerationWorkload:
-    """The figures of :class:`ModerationWorkload`; moderators only."""
+    """The figures of :class:`ModerationWorkload`; moderators only.
+
+    Queues and decisions count only what happened in spaces the moderator can see.
+    """
     now = runtime.clock.now()
     # By default the span includes decisions made at this very moment.
     end = now + timedelta(microseconds=1) if until is None else aware(until, "until")
@@ -196,7 +214,7 @@ def workload(
         viewer = require_viewer(uow, actor)
         require_moderator(viewer, "see the moderation workload")
         queues = {name: measure(uow, viewer, runtime) for name, measure in WORKLOAD_QUEUES}
-        decisions = all_decisions(uow, start, end)
+        decisions = all_decisions(uow, start, end, hidden_space_ids(uow, viewer))
     by_moderator: dict[int, int] = {}
     for decision in decisions:
         by_moderator[decision.moderator_id] = by_moderator.get(decision.moderator_id, 0) + 1

@@ -7,6 +7,7 @@ True
 >>> storage.close()
 """
 
+from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
 from socialcrm.adapters.sqlalchemy.engines import configure_sqlite_engine, create_storage_engine
 from socialcrm.adapters.sqlalchemy.migrate import current, downgrade, head, upgrade
 from socialcrm.adapters.sqlalchemy.storage import SQLAlchemyStorage, SQLAlchemyUnitOfWork
@@ -16,6 +17,7 @@ __all__ = [
     "DEFAULT_TABLE_PREFIX",
     "SQLAlchemyStorage",
     "SQLAlchemyUnitOfWork",
+    "autogenerate_filters",
     "build_metadata",
     "configure_sqlite_engine",
     "create_storage_engine",

@@ -82,6 +82,15 @@ def storage_error(error: BaseException) -> StorageError:
         return RetryableStorageError(
             f"the transaction lost a race with another writer, try again: {detail}"
         )
+    if "table is locked" in detail.lower():
+        # SQLite's shared cache: another connection of this process holds the table,
+        # and SQLite does not wait for it (Django's TestCase on an in-memory database).
+        return StorageError(
+            f"the database stayed locked by another writer: {detail} (another "
+            "connection of this process holds an open transaction on a shared-cache "
+            "SQLite database, e.g. Django's TestCase on an in-memory test database: "
+            "use TransactionTestCase or a file TEST database, see docs/django.md)"
+        )
     if "locked" in detail.lower() or "busy" in detail.lower():
         return StorageError(f"the database stayed locked by another writer: {detail}")
     return StorageError(f"storage failed ({type(original).__name__}): {detail}")

@@ -367,7 +367,8 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Index(None, "member_id", "cap_day"),
         Index(None, "member_id", "id"),
         Index(None, "cause"),
-        Index(None, "undoes"),
+        # An entry is undone at most once, whatever races (migration 0013).
+        Index(None, "undoes", unique=True),
         Index(None, "at"),
         sqlite_autoincrement=True,
         **MYSQL_TABLE_OPTIONS,
@@ -451,6 +452,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("thread_id", Integer, nullable=True),
         Column("before_state", long_text(), nullable=False),
         Column("after_state", long_text(), nullable=False),
+        Column("space_id", Integer, nullable=True),
         Index(None, "actor_id", "id"),
         Index(None, "member_id", "id"),
         Index(None, "post_id", "id"),
@@ -595,6 +597,7 @@ def build_tables(prefix: str = DEFAULT_TABLE_PREFIX) -> Tables:
         Column("post_id", Integer, nullable=True),
         Column("revoked_at", UTCDateTime, nullable=True),
         Column("revoked_by", Integer, nullable=True),
+        Column("space_id", Integer, nullable=True),
         # The storage-level guarantee: a badge once per member and subject.
         UniqueConstraint("badge", "member_id", "subject"),
         Index(None, "member_id", "id"),

@@ -12,6 +12,7 @@ Importing this package needs Django configured only when its functions are calle
 from socialcrm.contrib._http import STATUS_BY_ERROR, error_body, status_for
 from socialcrm.contrib.django.actors import (
     current_actor,
+    current_member,
     default_member_profile,
     member_for_user,
     require_actor,
@@ -37,6 +38,7 @@ __all__ = [
     "community_options",
     "configured_database_url",
     "current_actor",
+    "current_member",
     "database_url",
     "default_member_profile",
     "error_body",

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from socialcrm.community import Community
 from socialcrm.contrib._http import no_actor_error
 from socialcrm.contrib.django.community import current_options, get_community, resolve_object
+from socialcrm.domain.records import Member
 from socialcrm.errors import Conflict, NotFound
 
 #: Builds ``members.join`` keywords (at least ``display_name``) from a Django user.
@@ -91,9 +92,21 @@ def require_actor(request: HttpRequest) -> int:
     return actor
 
 
+def current_member(request: HttpRequest) -> Member | None:
+    """The acting member's record for ``request`` (``None``: anonymous, or not a member).
+
+    For pages that show who is signed in (name, reputation, trust level): the
+    member found from ``request.user`` by external id, never ``request.user.pk``
+    taken as a member id.
+    """
+    actor = current_actor(request)
+    return None if actor is None else get_community().members.get(actor)
+
+
 __all__ = [
     "MemberProfile",
     "current_actor",
+    "current_member",
     "default_member_profile",
     "member_for_user",
     "require_actor",

@@ -18,7 +18,12 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from socialcrm.contrib._http import NOT_SIGNED_IN, retry_after_header, status_for
+from socialcrm.contrib._http import (
+    NOT_SIGNED_IN,
+    friendly_message,
+    retry_after_header,
+    status_for,
+)
 from socialcrm.errors import NotFound, PermissionDenied, SocialCRMError, StorageError
 
 #: The template of the error page (context: ``error``, ``message``, ``status``).
@@ -27,16 +32,6 @@ ERROR_TEMPLATE = "socialcrm/error.html"
 #: Methods that only read: a refusal of these sends the visitor to the login page with
 #: ``next`` set to the page itself; for other methods ``next`` is the page they came from.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def friendly_message(error: SocialCRMError) -> str:
-    """The message to show a person: a missing privilege in words, else the error's message."""
-    if isinstance(error, PermissionDenied) and error.privilege is not None:
-        what = error.privilege.replace("_", " ")
-        if error.required_reputation is not None:
-            return f"You need {error.required_reputation} reputation to {what}."
-        return f"You may not {what} yet."
-    return error.message
 
 
 def safe_referer(request: HttpRequest) -> str | None:

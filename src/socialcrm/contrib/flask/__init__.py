@@ -20,8 +20,11 @@ from socialcrm.contrib.flask.actors import (
 )
 from socialcrm.contrib.flask.errors import (
     error_body,
+    error_page,
     error_response,
+    html_error_response,
     register_error_handlers,
+    register_html_error_handlers,
     status_for,
 )
 from socialcrm.contrib.flask.extension import (
@@ -29,8 +32,12 @@ from socialcrm.contrib.flask.extension import (
     EXTENSION_KEY,
     SocialCRM,
     SocialCRMState,
+    UncommittedWritesWarning,
+    UnknownSettingWarning,
     current_actor,
     current_community,
+    current_member,
+    mark_request_failed,
     require_actor,
 )
 from socialcrm.contrib.flask.storage import SessionJoiningStorage
@@ -43,12 +50,19 @@ __all__ = [
     "SocialCRMState",
     "current_actor",
     "current_community",
+    "current_member",
     "default_member_profile",
+    "UncommittedWritesWarning",
+    "UnknownSettingWarning",
     "error_body",
+    "error_page",
     "error_response",
     "flask_login_actor",
+    "html_error_response",
+    "mark_request_failed",
     "member_for_user",
     "register_error_handlers",
+    "register_html_error_handlers",
     "require_actor",
     "status_for",
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 import inspect
 import os
 import threading
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 from sqlalchemy.engine import make_url
 from werkzeug.local import LocalProxy
 from werkzeug.utils import import_string
 
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_engine
+from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
 from socialcrm.clock import Clock
 from socialcrm.community import Community
 from socialcrm.contrib._http import no_actor_error
@@ -26,6 +28,7 @@ from socialcrm.contrib.flask.actors import (
 )
 from socialcrm.contrib.flask.errors import register_error_handlers
 from socialcrm.contrib.flask.storage import SessionJoiningStorage
+from socialcrm.domain.records import Member
 from socialcrm.errors import ValidationError
 from socialcrm.settings import Settings
 
@@ -48,7 +51,52 @@ CONFIG_KEYS: dict[str, tuple[str, Any]] = {
     "share_session": ("SOCIALCRM_SHARE_SESSION", False),
     "join_on_first_use": ("SOCIALCRM_JOIN_ON_FIRST_USE", False),
     "register_error_handlers": ("SOCIALCRM_REGISTER_ERROR_HANDLERS", False),
+    "commit_requests": ("SOCIALCRM_COMMIT_REQUESTS", True),
 }
+
+#: Key in ``flask.g`` that marks the request as failed: its community writes roll back
+#: even if the answer is a redirect (set by the HTML error handler, or by the host).
+REQUEST_FAILED_KEY = "_socialcrm_request_failed"
+
+
+class UnknownSettingWarning(UserWarning):
+    """A ``SOCIALCRM_*`` config key the extension does not know (most likely mistyped)."""
+
+
+class UncommittedWritesWarning(RuntimeWarning):
+    """Community writes in the host's session were dropped because nothing committed them."""
+
+
+def mark_request_failed() -> None:
+    """Make this request's community writes (and the host's in the shared session) roll back.
+
+    For a view that answers a refusal with a success status (a redirect back with a
+    flashed message): without it, the extension commits a request whose answer is
+    below 400. The HTML error handler calls it for every socialcrm error it answers.
+    """
+    setattr(g, REQUEST_FAILED_KEY, True)
+
+
+def warn_unknown_config_keys(config: Mapping[str, Any]) -> list[str]:
+    """Warn (:class:`UnknownSettingWarning`) for every ``SOCIALCRM_*`` key that is not known.
+
+    Returns the unknown keys. The warning names the closest known key, so that
+    ``SOCIALCRM_DATABASE_URI`` points at ``SOCIALCRM_DATABASE_URL``.
+    """
+    import difflib
+
+    known = [key for key, _default in CONFIG_KEYS.values()]
+    unknown = sorted(k for k in config if isinstance(k, str) and k.startswith("SOCIALCRM_"))
+    unknown = [key for key in unknown if key not in known]
+    for key in unknown:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        warnings.warn(
+            f"unknown socialcrm setting {key} is ignored{hint} (known: {', '.join(known)})",
+            UnknownSettingWarning,
+            stacklevel=3,
+        )
+    return unknown
 
 
 def resolve_plugin(plugin: object) -> object:
@@ -186,11 +234,52 @@ class SocialCRMState:
             profile=self.member_profile,
         )
 
-    def release_app_context(self, error: BaseException | None = None) -> None:
-        """End this app context's use of the community (the community itself stays open)."""
+    def _joining_storage(self) -> SessionJoiningStorage | None:
         community = self._community
         if community is not None and isinstance(community.storage, SessionJoiningStorage):
-            community.storage.release()
+            return community.storage
+        return None
+
+    def finish_request(self, response: Response) -> Response:
+        """Commit the request's shared session if it holds community writes and succeeded.
+
+        Succeeded: the answer's status is below 400 and the request was not marked
+        failed (:func:`mark_request_failed`, the HTML error handler). Otherwise the
+        session rolls back. Runs as an ``after_request`` function, so a commit that
+        fails is an error of the request (a 500), never a redirect to lost data.
+        Does nothing when ``SOCIALCRM_COMMIT_REQUESTS`` is off.
+        """
+        storage = self._joining_storage()
+        if storage is not None and self.options["commit_requests"]:
+            succeeded = response.status_code < 400 and not g.get(REQUEST_FAILED_KEY, False)
+            storage.finish(commit=succeeded)
+        return response
+
+    def release_app_context(self, error: BaseException | None = None) -> None:
+        """End this app context's use of the community (the community itself stays open).
+
+        Community writes still uncommitted in the shared session (an app context
+        outside a request: a CLI command, a script, a test) are committed if the
+        context ended without an error and ``SOCIALCRM_COMMIT_REQUESTS`` is on, else
+        rolled back; with it off, dropping them warns (:class:`UncommittedWritesWarning`).
+        """
+        storage = self._joining_storage()
+        if storage is None:
+            return
+        try:
+            if storage.has_uncommitted_writes:
+                if self.options["commit_requests"]:
+                    storage.finish(commit=error is None and not g.get(REQUEST_FAILED_KEY, False))
+                elif error is None:
+                    warnings.warn(
+                        "community writes in db.session were never committed and are "
+                        "dropped: call db.session.commit(), or leave "
+                        "SOCIALCRM_COMMIT_REQUESTS on",
+                        UncommittedWritesWarning,
+                        stacklevel=2,
+                    )
+        finally:
+            storage.release()
 
     def close(self) -> None:
         """Close the community (idempotent); later use raises ``RuntimeError``."""
@@ -209,7 +298,9 @@ class SocialCRM:
     (see :data:`CONFIG_KEYS` and docs/flask.md).
 
     :param db: the app's Flask-SQLAlchemy object: community writes then join
-        ``db.session`` and commit, or roll back, with the host's own writes.
+        ``db.session`` and commit, or roll back, with the host's own writes. A
+        request that wrote to the community commits the session when it answers
+        below 400, and rolls it back otherwise (``SOCIALCRM_COMMIT_REQUESTS``).
     :param actor_loader: a callable that returns the acting member's id for the
         current request, or ``None``. By default Flask-Login's ``current_user`` is
         looked up by external id (its ``get_id()``), joining on first use if
@@ -219,7 +310,7 @@ class SocialCRM:
         (``builtin_plugins``, ``entry_points``, ``leaderboard``).
     :param options: ``database_url``, ``table_prefix``, ``plugins``, ``settings``,
         ``clock``, ``migrate``, ``share_session``, ``join_on_first_use``,
-        ``register_error_handlers``.
+        ``register_error_handlers``, ``commit_requests``.
     """
 
     def __init__(
@@ -245,6 +336,7 @@ class SocialCRM:
 
     def init_app(self, app: Flask) -> SocialCRMState:
         """Set the extension up on ``app``; returns its state (``app.extensions["socialcrm"]``)."""
+        warn_unknown_config_keys(app.config)
         options = {
             name: self.options.get(name, app.config.get(key, default))
             for name, (key, default) in CONFIG_KEYS.items()
@@ -258,6 +350,7 @@ class SocialCRM:
             community_options=self.community_options,
         )
         app.extensions[EXTENSION_KEY] = state
+        app.after_request(state.finish_request)
         app.teardown_appcontext(state.release_app_context)
         if options["register_error_handlers"]:
             register_error_handlers(app)
@@ -293,6 +386,20 @@ class SocialCRM:
         """Close the community of ``app`` (the current app by default)."""
         self.state(app).close()
 
+    def autogenerate_filters(
+        self, app: Flask | None = None, **host_filters: Any
+    ) -> dict[str, Callable[..., bool]]:
+        """Keywords that keep ``app``'s socialcrm tables out of ``flask db migrate``.
+
+        ``Migrate(app, db, **socialcrm.autogenerate_filters(app))``: Flask-Migrate
+        passes them to Alembic, whose autogenerate then leaves every table with the
+        app's ``SOCIALCRM_TABLE_PREFIX`` alone. ``host_filters`` (``include_name``,
+        ``include_object``) are the host's own, still applied to its other tables.
+        See :func:`socialcrm.adapters.sqlalchemy.autogenerate_filters`.
+        """
+        prefix = str(self.state(app).options["table_prefix"])
+        return autogenerate_filters(prefix, **host_filters)
+
 
 def _current_community() -> Community:
     return SocialCRM.state().community
@@ -309,6 +416,17 @@ def current_actor() -> int | None:
         setattr(g, key, SocialCRM.state().actor_loader())
     actor: int | None = g.get(key)
     return actor
+
+
+def current_member() -> Member | None:
+    """The acting member's record for this request (``None``: anonymous, or not a member).
+
+    For pages that show who is signed in (name, reputation, trust level): the
+    member of the signed-in user, found by external id, never the host's user id
+    taken as a member id.
+    """
+    actor = current_actor()
+    return None if actor is None else SocialCRM.state().community.members.get(actor)
 
 
 def require_actor() -> int:
@@ -328,12 +446,18 @@ def require_actor() -> int:
 __all__ = [
     "CONFIG_KEYS",
     "EXTENSION_KEY",
+    "REQUEST_FAILED_KEY",
     "ActorLoader",
     "SocialCRM",
     "SocialCRMState",
+    "UncommittedWritesWarning",
+    "UnknownSettingWarning",
     "current_actor",
     "current_community",
+    "current_member",
     "database_url_in_instance",
+    "mark_request_failed",
     "require_actor",
     "resolve_plugin",
+    "warn_unknown_config_keys",
 ]

@@ -69,6 +69,7 @@ from socialcrm.testing.contract.spaces import SpaceContract
 from socialcrm.testing.contract.threads import ThreadContract
 from socialcrm.testing.contract.units import UnitOfWorkContract
 from socialcrm.testing.contract.unknown_ids import UnknownIdContract
+from socialcrm.testing.contract.visibility import VisibilityContract
 from socialcrm.testing.contract.votes import VoteContract
 
 __all__ = ["StorageContract"]
@@ -97,6 +98,7 @@ class StorageContract(
     RateLimitCountContract,
     BadgeContract,
     BountyContract,
+    VisibilityContract,
     PropertyContract,
 ):
     """Abstract test case for a :class:`socialcrm.ports.Storage` adapter.

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from socialcrm.domain.records import (
     LedgerEntry,
     Member,
     Space,
 )
+from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -180,6 +183,26 @@ class LedgerContract(ContractBase):
                 (capped.id, 3, 10),
             ]
             assert uow.ledger.live_changes(987654) == []
+
+    def test_an_entry_is_undone_at_most_once(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            entry = _append(uow, member.id, 10, cause="post:9:vote:1")
+            first = _append(uow, member.id, -10, cause="post:9:vote:1", undoes=entry.id)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            with pytest.raises(Conflict) as refused:
+                _append(uow, member.id, -10, cause="post:9:vote:1", undoes=entry.id)
+            assert refused.value.code == "already_undone"
+            # The refusal leaves the unit usable, and nothing was appended.
+            later = _append(uow, member.id, 4, cause="post:9:vote:2")
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert [e.id for e in uow.ledger.history(member.id, limit=10)] == [
+                later.id,
+                first.id,
+                entry.id,
+            ]
 
     def test_rolled_back_compensation_leaves_the_entry_active(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:

@@ -132,6 +132,44 @@ class PostContract(ContractBase):
             assert uow.posts.add_score(graph.reply.id, 10) == 8
         assert loaded is not None and loaded.score == -2
 
+    def test_mark_deleted_is_a_compare_and_set(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            assert uow.posts.mark_deleted(graph.reply.id, by=graph.voter.id, at=_at(8)) is True
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            # A second deletion (the loser of a race) changes nothing: not the time, not
+            # who deleted it.
+            assert uow.posts.mark_deleted(graph.reply.id, by=graph.author.id, at=_at(9)) is False
+            assert uow.posts.mark_deleted(987654321, by=graph.author.id, at=_at(9)) is False
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.posts.get(graph.reply.id)
+        assert loaded == attrs.evolve(graph.reply, deleted_at=_at(8), deleted_by=graph.voter.id)
+
+    def test_add_score_leaves_a_deleted_post_alone(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            assert uow.posts.add_score(graph.reply.id, 2) == 2
+            uow.posts.mark_deleted(graph.reply.id, by=graph.voter.id, at=_at(8))
+            assert uow.posts.add_score(graph.reply.id, 10) is None
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.posts.get(graph.reply.id)
+        assert loaded is not None and loaded.score == 2
+
+    def test_lock_returns_the_post_as_committed(self, storage: Storage) -> None:
+        graph = self._seed(storage)
+        with storage.unit_of_work() as uow:
+            uow.posts.mark_deleted(graph.reply.id, by=graph.voter.id, at=_at(8))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.posts.lock(graph.reply.id) == attrs.evolve(
+                graph.reply, deleted_at=_at(8), deleted_by=graph.voter.id
+            )
+            assert uow.posts.lock(graph.opening.id) == uow.posts.get(graph.opening.id)
+            assert uow.posts.lock(987654321) is None
+
     def test_revisions_come_oldest_first_and_round_trip(self, storage: Storage) -> None:
         graph = self._seed(storage)
         with storage.unit_of_work() as uow:

@@ -85,6 +85,34 @@ class ThreadContract(ContractBase):
             loaded = uow.threads.get(thread.id)
         assert loaded == attrs.evolve(thread, title="Better", tags=("new", "zeta"))
 
+    def test_mark_deleted_is_a_compare_and_set(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            thread, _ = _add_topic(uow, space.id, member.id)
+            assert uow.threads.mark_deleted(thread.id, _at(5)) is True
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.threads.mark_deleted(thread.id, _at(6)) is False
+            assert uow.threads.mark_deleted(987654321, _at(6)) is False
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            loaded = uow.threads.get(thread.id)
+        assert loaded is not None and loaded.deleted_at == _at(5)
+
+    def test_lock_returns_the_thread_as_committed_shared_or_not(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            thread, _ = _add_topic(uow, space.id, member.id)
+            uow.threads.mark_deleted(thread.id, _at(5))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            expected = uow.threads.get(thread.id)
+            assert expected is not None and expected.deleted_at == _at(5)
+            assert uow.threads.lock(thread.id, shared=True) == expected
+            assert uow.threads.lock(thread.id) == expected
+            assert uow.threads.lock(987654321) is None
+            assert uow.threads.lock(987654321, shared=True) is None
+
     def test_compare_and_set_accepted_sets_only_from_the_expected_value(
         self, storage: Storage
     ) -> None:

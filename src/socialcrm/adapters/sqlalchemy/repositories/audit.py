@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.engine import Connection
 
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
@@ -28,6 +28,7 @@ AUDIT_FIELDS = (
     "thread_id",
     "before_state",
     "after_state",
+    "space_id",
 )
 
 
@@ -36,7 +37,7 @@ def _state_to_text(state: Mapping[str, Any] | None) -> str:
 
 
 def _entry_from_row(row: Sequence[Any]) -> AuditEntry:
-    id_, at, actor_id, action, reason, member_id, post_id, thread_id, before, after = row
+    id_, at, actor_id, action, reason, member_id, post_id, thread_id, before, after, space = row
     return AuditEntry(
         id=id_,
         at=at,
@@ -48,6 +49,7 @@ def _entry_from_row(row: Sequence[Any]) -> AuditEntry:
         thread_id=thread_id,
         before=json.loads(before),
         after=json.loads(after),
+        space_id=space,
     )
 
 
@@ -84,6 +86,7 @@ class SQLAuditRepository(SQLRepository):
         thread_id: int | None = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
+        space_id: int | None = None,
     ) -> AuditEntry:
         """Append an entry; ``ValidationError`` (nothing written) for a bad one."""
         check_audit_entry(at=at, action=action, before=before, after=after)
@@ -99,6 +102,7 @@ class SQLAuditRepository(SQLRepository):
                 "thread_id": thread_id,
                 "before_state": _state_to_text(before),
                 "after_state": _state_to_text(after),
+                "space_id": space_id,
             },
         )
         return AuditEntry(
@@ -112,6 +116,7 @@ class SQLAuditRepository(SQLRepository):
             thread_id=thread_id,
             before=before,
             after=after,
+            space_id=space_id,
         )
 
     def entries(
@@ -125,6 +130,7 @@ class SQLAuditRepository(SQLRepository):
         since: datetime | None = None,
         until: datetime | None = None,
         before_id: int | None = None,
+        exclude_space_ids: Collection[int] = (),
         limit: int,
         offset: int = 0,
     ) -> list[AuditEntry]:
@@ -149,6 +155,10 @@ class SQLAuditRepository(SQLRepository):
             query = query.where(a.c.at < until)
         if before_id is not None:
             query = query.where(a.c.id < before_id)
+        if exclude_space_ids:
+            query = query.where(
+                or_(a.c.space_id.is_(None), a.c.space_id.not_in(sorted(set(exclude_space_ids))))
+            )
         query = query.order_by(a.c.id.desc()).limit(limit).offset(offset)
         return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, not_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, not_, or_, select, update
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.badges import AuthoredPost, BadgeAward
@@ -27,11 +27,12 @@ AWARD_FIELDS = (
     "post_id",
     "revoked_at",
     "revoked_by",
+    "space_id",
 )
 
 
 def _award_from_row(row: Sequence[Any]) -> BadgeAward:
-    id_, badge, member_id, subject, awarded_at, post_id, revoked_at, revoked_by = row
+    id_, badge, member_id, subject, awarded_at, post_id, revoked_at, revoked_by, space = row
     return BadgeAward(
         id=id_,
         badge=badge,
@@ -41,6 +42,7 @@ def _award_from_row(row: Sequence[Any]) -> BadgeAward:
         post_id=post_id,
         revoked_at=revoked_at,
         revoked_by=revoked_by,
+        space_id=space,
     )
 
 
@@ -55,6 +57,7 @@ class BadgeStatements:
         a, m = tables.badge_awards, tables.members
         t, p, v = tables.threads, tables.posts, tables.votes
         columns = [a.c[name] for name in AWARD_FIELDS]
+        self.table, self.columns = a, columns
         not_revoked = a.c.revoked_at.is_(None)
         self.insert = prepare.core(insert(a))
         self.member_exists = prepare.core(select(m.c.id).where(m.c.id == bindparam("member_id")))
@@ -77,6 +80,8 @@ class BadgeStatements:
             not_(m.c.roles.contains(PLACEHOLDER_ROLE)),
         )
         joined = a.join(m, m.c.id == a.c.member_id)
+        self.joined = joined
+        self.listed = and_(not_revoked, not_(m.c.roles.contains(PLACEHOLDER_ROLE)))
         self.holders = prepare.core(
             select(*columns)
             .select_from(joined)
@@ -138,6 +143,7 @@ class SQLBadgeRepository(SQLRepository):
         subject: str,
         awarded_at: datetime,
         post_id: int | None = None,
+        space_id: int | None = None,
     ) -> BadgeAward | None:
         """Insert the award; ``None`` when the key exists (the unique key decides races)."""
         if self._q.member_exists.first(self._conn, {"member_id": member_id}) is None:
@@ -148,6 +154,7 @@ class SQLBadgeRepository(SQLRepository):
             "subject": subject,
             "awarded_at": awarded_at,
             "post_id": post_id,
+            "space_id": space_id,
         }
         award_id = self._insert_unique(
             self._q.insert,
@@ -164,6 +171,7 @@ class SQLBadgeRepository(SQLRepository):
             subject=subject,
             awarded_at=awarded_at,
             post_id=post_id,
+            space_id=space_id,
         )
 
     def held(self, badge: str, member_id: int, subject: str) -> bool:
@@ -176,18 +184,62 @@ class SQLBadgeRepository(SQLRepository):
         row = self._q.get.first(self._conn, {"award_id": award_id})
         return None if row is None else _award_from_row(row)
 
-    def for_member(self, member_id: int) -> builtins.list[BadgeAward]:
-        """The member's awards not revoked, by id."""
+    def _outside(self, exclude_space_ids: Collection[int]) -> Any:
+        a = self._q.table
+        return or_(a.c.space_id.is_(None), a.c.space_id.not_in(sorted(set(exclude_space_ids))))
+
+    def for_member(
+        self, member_id: int, *, exclude_space_ids: Collection[int] = ()
+    ) -> builtins.list[BadgeAward]:
+        """The member's awards not revoked, by id, outside ``exclude_space_ids``."""
+        if exclude_space_ids:
+            a = self._q.table
+            query = (
+                select(*self._q.columns)
+                .where(
+                    a.c.member_id == member_id,
+                    a.c.revoked_at.is_(None),
+                    self._outside(exclude_space_ids),
+                )
+                .order_by(a.c.id)
+            )
+            return [_award_from_row(row) for row in CoreStatement(query).all(self._conn)]
         rows = self._q.for_member.all(self._conn, {"member_id": member_id})
         return [_award_from_row(row) for row in rows]
 
-    def holders(self, badge: str, *, limit: int, offset: int = 0) -> builtins.list[BadgeAward]:
+    def holders(
+        self,
+        badge: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> builtins.list[BadgeAward]:
         """The badge's awards not revoked, placeholders left out, by id."""
+        if exclude_space_ids:
+            a = self._q.table
+            query = (
+                select(*self._q.columns)
+                .select_from(self._q.joined)
+                .where(a.c.badge == badge, self._q.listed, self._outside(exclude_space_ids))
+                .order_by(a.c.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            return [_award_from_row(row) for row in CoreStatement(query).all(self._conn)]
         params = {"badge": badge, "limit": limit, "offset": offset}
         return [_award_from_row(row) for row in self._q.holders.all(self._conn, params)]
 
-    def count_holders(self, badge: str) -> int:
+    def count_holders(self, badge: str, *, exclude_space_ids: Collection[int] = ()) -> int:
         """How many awards :meth:`holders` lists."""
+        if exclude_space_ids:
+            a = self._q.table
+            query = (
+                select(func.count())
+                .select_from(self._q.joined)
+                .where(a.c.badge == badge, self._q.listed, self._outside(exclude_space_ids))
+            )
+            return int(CoreStatement(query).scalar(self._conn, {}))
         return int(self._q.count_holders.scalar(self._conn, {"badge": badge}))
 
     def revoke(self, award_id: int, *, at: datetime, by: int | None) -> bool:

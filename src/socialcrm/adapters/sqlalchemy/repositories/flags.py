@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, distinct, func, insert, select, update
+from sqlalchemy import bindparam, distinct, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
+from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Flag, FlagAccuracy
@@ -66,11 +66,17 @@ def _flag_from_row(row: Sequence[Any]) -> Flag:
     )
 
 
+def _outside(f: Any, exclude_space_ids: Collection[int]) -> Any:
+    """Flags with no space, or in a space not in ``exclude_space_ids``."""
+    return or_(f.c.space_id.is_(None), f.c.space_id.not_in(sorted(set(exclude_space_ids))))
+
+
 class FlagStatements:
     """The flags statements, built once per storage so the compiled cache is hit."""
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         f = tables.flags
+        self.table = f
         self.columns = columns = [f.c[name] for name in FLAG_FIELDS]
         by_id = select(*columns).order_by(f.c.id)
         self.insert = prepare.core(insert(f))
@@ -230,9 +236,18 @@ class SQLFlagRepository(SQLRepository):
         params = {"ids": ids, "new_status": status, "by": by, "at": at}
         return self._q.decide.write(self._conn, params)
 
-    def accuracy(self, flagger_id: int) -> FlagAccuracy:
-        """Agreed and disagreed flags of the member."""
-        counts = dict(self._q.accuracy.all(self._conn, {"flagger_id": flagger_id}))
+    def accuracy(self, flagger_id: int, *, exclude_space_ids: Collection[int] = ()) -> FlagAccuracy:
+        """Agreed and disagreed flags of the member, outside ``exclude_space_ids``."""
+        if exclude_space_ids:
+            f = self._q.table
+            query = (
+                select(f.c.status, func.count())
+                .where(f.c.flagger_id == flagger_id, _outside(f, exclude_space_ids))
+                .group_by(f.c.status)
+            )
+            counts = dict(CoreStatement(query).all(self._conn))
+        else:
+            counts = dict(self._q.accuracy.all(self._conn, {"flagger_id": flagger_id}))
         return FlagAccuracy(
             agreed=int(counts.get("agreed", 0)), disagreed=int(counts.get("disagreed", 0))
         )
@@ -244,8 +259,22 @@ class SQLFlagRepository(SQLRepository):
             return 0, None
         return int(row[0]), row[1]
 
-    def decided(self, *, since: datetime, until: datetime) -> list[Flag]:
-        """Flags decided in ``since <= decided_at < until``."""
+    def decided(
+        self, *, since: datetime, until: datetime, exclude_space_ids: Collection[int] = ()
+    ) -> list[Flag]:
+        """Flags decided in ``since <= decided_at < until``, outside ``exclude_space_ids``."""
+        if exclude_space_ids:
+            f = self._q.table
+            query = (
+                select(*self._q.columns)
+                .where(
+                    f.c.decided_at >= since,
+                    f.c.decided_at < until,
+                    _outside(f, exclude_space_ids),
+                )
+                .order_by(f.c.decided_at, f.c.id)
+            )
+            return [_flag_from_row(row) for row in CoreStatement(query).all(self._conn)]
         rows = self._q.decided.all(self._conn, {"since": since, "until": until})
         return [_flag_from_row(row) for row in rows]
 

@@ -15,6 +15,7 @@ from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import LedgerEntry
+from socialcrm.errors import Conflict
 
 #: Column order of every ledger query; ``_entry_from_row`` unpacks in this order.
 LEDGER_FIELDS = (
@@ -74,6 +75,7 @@ class LedgerStatements:
         self.placeholder_ids = select(members.c.id).where(~listed_members(members))
         self.columns = [lg.c[name] for name in LEDGER_FIELDS]
         self.insert = prepare.hot(insert(lg), column_keys=LEDGER_FIELDS[1:])
+        self.undone = prepare.core(select(lg.c.id).where(lg.c.undoes == bindparam("undoes")))
         self.cap_used = prepare.hot(
             select(func.coalesce(func.sum(lg.c.delta), 0)).where(
                 lg.c.member_id == bindparam("member_id"), lg.c.cap_day == bindparam("cap_day")
@@ -99,6 +101,11 @@ class LedgerStatements:
         self.totals = prepare.core(
             select(lg.c.member_id, func.sum(lg.c.delta)).group_by(lg.c.member_id)
         )
+
+
+def _outside(lg: Any, exclude_space_ids: Collection[int]) -> Any:
+    """Entries with no space, or in a space not in ``exclude_space_ids``."""
+    return or_(lg.c.space_id.is_(None), lg.c.space_id.not_in(sorted(set(exclude_space_ids))))
 
 
 class SQLLedgerRepository(SQLRepository):
@@ -127,23 +134,36 @@ class SQLLedgerRepository(SQLRepository):
         space_id: int | None = None,
         post_id: int | None = None,
     ) -> LedgerEntry:
-        """Append an entry and return it with its id."""
-        entry_id = self._q.insert.insert(
-            self._conn,
-            {
-                "member_id": member_id,
-                "delta": delta,
-                "requested": requested,
-                "rule": rule,
-                "event": event,
-                "cause": cause,
-                "at": at,
-                "undoes": undoes,
-                "cap_day": cap_day,
-                "space_id": space_id,
-                "post_id": post_id,
-            },
-        )
+        """Append an entry and return it with its id.
+
+        A compensating entry (``undoes`` set) is unique per entry it undoes (a
+        unique index): ``Conflict`` ``already_undone`` if that entry is undone already.
+        """
+        params = {
+            "member_id": member_id,
+            "delta": delta,
+            "requested": requested,
+            "rule": rule,
+            "event": event,
+            "cause": cause,
+            "at": at,
+            "undoes": undoes,
+            "cap_day": cap_day,
+            "space_id": space_id,
+            "post_id": post_id,
+        }
+        if undoes is None:
+            entry_id = self._q.insert.insert(self._conn, params)
+        else:
+            entry_id = self._insert_unique(
+                self._q.insert,
+                params,
+                already_exists=lambda: self._q.undone.first(self._conn, {"undoes": undoes})
+                is not None,
+                conflict=lambda: Conflict(
+                    f"ledger entry {undoes} is undone already", code="already_undone"
+                ),
+            )
         return LedgerEntry(
             id=entry_id,
             member_id=member_id,
@@ -199,8 +219,25 @@ class SQLLedgerRepository(SQLRepository):
         rows = self._q.live_changes.all(self._conn, {"member_id": member_id})
         return [(int(id_), int(delta), int(requested)) for id_, delta, requested in rows]
 
-    def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[LedgerEntry]:
-        """The member's entries, newest first (id descending)."""
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> list[LedgerEntry]:
+        """The member's entries, newest first (id descending), outside ``exclude_space_ids``."""
+        if exclude_space_ids:
+            lg = self._q.table
+            query = (
+                select(*self._q.columns)
+                .where(lg.c.member_id == member_id, _outside(lg, exclude_space_ids))
+                .order_by(lg.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
         params = {"member_id": member_id, "limit": limit, "offset": offset}
         return [_entry_from_row(row) for row in self._q.history.all(self._conn, params)]
 
@@ -216,6 +253,7 @@ class SQLLedgerRepository(SQLRepository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
@@ -236,6 +274,8 @@ class SQLLedgerRepository(SQLRepository):
             query = query.where(lg.c.at < until)
         if space_ids is not None:
             query = query.where(lg.c.space_id.in_(list(space_ids)))
+        if exclude_space_ids:
+            query = query.where(_outside(lg, exclude_space_ids))
         if exclude_member_ids:
             query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
         query = query.where(lg.c.member_id.not_in(self._q.placeholder_ids))
@@ -251,6 +291,7 @@ class SQLLedgerRepository(SQLRepository):
         until: datetime | None,
         space_ids: Collection[int] | None,
         exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
         limit: int,
     ) -> list[tuple[int, int]]:
         """``(member_id, count)`` of active entries of ``rules``, highest count first."""
@@ -275,6 +316,8 @@ class SQLLedgerRepository(SQLRepository):
             query = query.where(lg.c.at < until)
         if space_ids is not None:
             query = query.where(lg.c.space_id.in_(list(space_ids)))
+        if exclude_space_ids:
+            query = query.where(_outside(lg, exclude_space_ids))
         if exclude_member_ids:
             query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
         query = query.order_by(count.desc(), lg.c.member_id).limit(limit)

@@ -95,6 +95,8 @@ class PostStatements:
         by_id = p.c.id == bindparam("pid")
         self.insert = prepare.core(insert(p))
         self.get = prepare.hot(select(*columns).where(by_id))
+        # Step 2 of the lock order (docs/storage.md), after the post's thread.
+        self.lock = prepare.hot(select(*columns).where(by_id).with_for_update())
         t, s = tables.threads, tables.spaces
         self.locate = prepare.hot(
             select(
@@ -116,11 +118,15 @@ class PostStatements:
             .where(by_id)
             .values(body=bindparam("new_body"), edited_at=bindparam("new_edited_at"))
         )
+        live = p.c.deleted_at.is_(None)
         self.mark_deleted = prepare.core(
-            update(p).where(by_id).values(deleted_at=bindparam("at"), deleted_by=bindparam("by"))
+            update(p)
+            .where(by_id, live)
+            .values(deleted_at=bindparam("at"), deleted_by=bindparam("by"))
         )
+        # Guarded: a vote that lost the race with the post's deletion changes nothing.
         self.add_score = prepare.hot(
-            update(p).where(by_id).values(score=p.c.score + bindparam("delta"))
+            update(p).where(by_id, live).values(score=p.c.score + bindparam("delta"))
         )
         # The new score in the same statement where the dialect has UPDATE ... RETURNING
         # (SQLite 3.35+, PostgreSQL); MariaDB reads it back from the row it just locked.
@@ -128,7 +134,7 @@ class PostStatements:
         if prepare.dialect.update_returning:
             self.add_score_returning = prepare.hot(
                 update(p)
-                .where(by_id)
+                .where(by_id, live)
                 .values(score=p.c.score + bindparam("delta"))
                 .returning(p.c.score)
             )
@@ -246,6 +252,11 @@ class SQLPostRepository(SQLRepository):
         row = self._q.get.first(self._conn, {"pid": post_id})
         return None if row is None else _post_from_row(row)
 
+    def lock(self, post_id: int) -> Post | None:
+        """Lock the post's row until the unit ends and return it as committed now."""
+        row = self._q.lock.first(self._conn, {"pid": post_id})
+        return None if row is None else _post_from_row(row)
+
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
         """The post, its thread and the thread's space in one joined query, or ``None``."""
         row = self._q.locate.first(self._conn, {"pid": post_id})
@@ -303,12 +314,13 @@ class SQLPostRepository(SQLRepository):
         rows = self._q.revisions.all(self._conn, {"pid": post_id})
         return [_revision_from_row(row) for row in rows]
 
-    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> None:
-        """Soft-delete the post."""
-        self._q.mark_deleted.write(self._conn, {"pid": post_id, "by": by, "at": at})
+    def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
+        """Soft-delete the post; ``False`` if it is deleted already or absent."""
+        return self._q.mark_deleted.write(self._conn, {"pid": post_id, "by": by, "at": at}) == 1
 
     def add_score(self, post_id: int, delta: int) -> int | None:
-        """Atomically add ``delta`` to the post's score; the new score (``None``: no post)."""
+        """Atomically add ``delta`` to a live post's score; the new score (``None``: no
+        such post, or it is deleted)."""
         params = {"pid": post_id, "delta": delta}
         if self._q.add_score_returning is not None:
             # ``all``, not ``first``: SQLite finishes an UPDATE ... RETURNING only once

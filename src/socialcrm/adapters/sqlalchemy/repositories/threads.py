@@ -80,10 +80,17 @@ class ThreadStatements:
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
         t, tt, tags = tables.threads, tables.thread_tags, tables.tags
         self.threads, self.thread_tags, self.posts = t, tt, tables.posts
+        self.tags = tags
         self.columns = [t.c[name] for name in THREAD_FIELDS]
         by_id = t.c.id == bindparam("thread_id")
         self.insert = prepare.core(insert(t))
         self.get = prepare.hot(select(*self.columns).where(by_id))
+        # Step 1 of the lock order (docs/storage.md): exclusive for commands that
+        # delete the thread or write its row, shared for those that only need it live.
+        self.lock = prepare.hot(select(*self.columns).where(by_id).with_for_update())
+        self.lock_shared = prepare.hot(
+            select(*self.columns).where(by_id).with_for_update(read=True)
+        )
         self.set_opening_post = prepare.core(
             update(t).where(by_id).values(opening_post_id=bindparam("post_id"))
         )
@@ -111,7 +118,9 @@ class ThreadStatements:
             .where(by_id)
             .values(reply_count=more_replies, last_activity_at=bindparam("at"))
         )
-        self.mark_deleted = prepare.core(update(t).where(by_id).values(deleted_at=bindparam("at")))
+        self.mark_deleted = prepare.core(
+            update(t).where(by_id, t.c.deleted_at.is_(None)).values(deleted_at=bindparam("at"))
+        )
         self.hide = prepare.core(
             update(t).where(by_id, t.c.hidden_at.is_(None)).values(hidden_at=bindparam("at"))
         )
@@ -196,6 +205,12 @@ class SQLThreadRepository(SQLRepository):
         row = self._q.get.first(self._conn, {"thread_id": thread_id})
         return None if row is None else _thread_from_row(row)
 
+    def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
+        """Lock the thread's row until the unit ends and return it as committed now."""
+        query = self._q.lock_shared if shared else self._q.lock
+        row = query.first(self._conn, {"thread_id": thread_id})
+        return None if row is None else _thread_from_row(row)
+
     def set_opening_post(self, thread_id: int, post_id: int) -> None:
         """Record the thread's opening post."""
         params = {"thread_id": thread_id, "post_id": post_id}
@@ -247,9 +262,9 @@ class SQLThreadRepository(SQLRepository):
         found = self._q.views.scalar(self._conn, {"thread_id": thread_id})
         return 0 if found is None else int(found)
 
-    def mark_deleted(self, thread_id: int, at: datetime) -> None:
-        """Soft-delete the thread."""
-        self._q.mark_deleted.write(self._conn, {"thread_id": thread_id, "at": at})
+    def mark_deleted(self, thread_id: int, at: datetime) -> bool:
+        """Soft-delete the thread; ``False`` if it is deleted already or absent."""
+        return self._q.mark_deleted.write(self._conn, {"thread_id": thread_id, "at": at}) == 1
 
     def set_hidden(self, thread_id: int, at: datetime | None) -> bool:
         """Hide (``at``) or show (``None``) the thread; ``False`` if already so or absent."""
@@ -380,10 +395,27 @@ class SQLThreadRepository(SQLRepository):
         query = self._hidden_filter(query, include_hidden, hidden_visible_to).group_by(t.c.space_id)
         return {space_id: int(n) for space_id, n in CoreStatement(query).all(self._conn)}
 
-    def known_tags(self, names: Collection[str]) -> frozenset[str]:
-        """Which of these tag names already exist."""
+    def known_tags(
+        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
+    ) -> frozenset[str]:
+        """Which of these tag names exist (for a viewer who cannot see ``exclude_space_ids``)."""
         if not names:
             return frozenset()
+        if exclude_space_ids:
+            tags, t, tt = self._q.tags, self._q.threads, self._q.thread_tags
+            anywhere = select(tt.c.tag).where(tt.c.tag == tags.c.name)
+            visible = (
+                select(tt.c.tag)
+                .select_from(tt.join(t, t.c.id == tt.c.thread_id))
+                .where(
+                    tt.c.tag == tags.c.name,
+                    t.c.space_id.not_in(sorted(set(exclude_space_ids))),
+                )
+            )
+            query = select(tags.c.name).where(
+                tags.c.name.in_(list(names)), or_(~anywhere.exists(), visible.exists())
+            )
+            return frozenset(name for (name,) in CoreStatement(query).all(self._conn))
         rows = self._q.known_tags.all(self._conn, {"names": list(names)})
         return frozenset(name for (name,) in rows)
 

@@ -1,0 +1,272 @@
+"""Commands racing a deletion, held at the same point on PostgreSQL and MariaDB.
+
+Each test runs two commands on two communities (two engines, two connections)
+over one schema. The first ("held") command is stopped right after its read-side
+checks passed (``visible_post`` / ``visible_thread``, patched to wait on an
+event), the second runs to its commit, then the first goes on. Before the fix
+the first wrote as if nothing had happened (a vote on a deleted post, a second
+deletion, a second reversal...). Now every such write re-checks under the lock it
+writes with, so the held command answers as if the thing never existed, and
+:func:`ledger_invariants.check_deletion_invariants` holds.
+
+The edit-versus-vote test holds the edit after it wrote its revision and checks
+that a vote arriving then waits for it instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from concurrency_workers import SETTINGS, open_community
+from databases import POOL, database_url
+from ledger_invariants import check_deletion_invariants
+from socialcrm import Community, NotFound
+from socialcrm.adapters.sqlalchemy.repositories.posts import SQLPostRepository
+from socialcrm.services import bounties as bounties_module
+from socialcrm.services import flags as flags_module
+from socialcrm.services import posts as posts_module
+from socialcrm.services import runtime as runtime_module
+from socialcrm.services import votes as votes_module
+
+RACE_SETTINGS = (
+    SETTINGS.with_privileges(set_bounty=0, edit=0, flag=0)
+    .with_bounties(require_reputation=False)
+    .with_flags(min_trust_level=0)
+)
+
+#: Seconds any step may take before the test calls it stuck.
+STEP = 30
+
+
+@pytest.fixture(params=["postgres", "mariadb"])
+def pair(request: pytest.FixtureRequest) -> Iterator[tuple[Community, Community]]:
+    """Two communities, each with its own engine, on one empty schema at head."""
+    kind = request.param
+    prefix = POOL.next_prefix(kind)
+    url = database_url(kind)
+    first = open_community(url, prefix, RACE_SETTINGS)
+    second = open_community(url, prefix, RACE_SETTINGS)
+    try:
+        yield first, second
+    finally:
+        first.close()
+        second.close()
+
+
+class Hold:
+    """Stops the thread named ``held`` after ``module.name`` returns, until released."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        self.reached = threading.Event()
+        self.release = threading.Event()
+        original = getattr(module, name)
+
+        def holding(*args: Any, **kwargs: Any) -> Any:
+            result = original(*args, **kwargs)
+            if threading.current_thread().name == "held" and not self.reached.is_set():
+                self.reached.set()
+                assert self.release.wait(STEP), "the held command was never released"
+            return result
+
+        monkeypatch.setattr(module, name, holding)
+
+
+def _start_held(command: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any]]:
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = command()
+        except BaseException as error:  # noqa: BLE001 - the test asserts on it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="held", daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _race(hold: Hold, held: Callable[[], Any], other: Callable[[], Any]) -> dict[str, Any]:
+    """Hold ``held`` at its check, run ``other`` to its commit, then let ``held`` go on."""
+    thread, outcome = _start_held(held)
+    assert hold.reached.wait(STEP), outcome
+    try:
+        other()
+    finally:
+        hold.release.set()
+    thread.join(STEP)
+    assert not thread.is_alive()
+    return outcome
+
+
+def _seed(community: Community) -> types.SimpleNamespace:
+    """An admin, a space, a question by ``asker`` with an answer by ``author``, a voter."""
+    with community.unit_of_work():
+        admin = community.members.join(external_id="admin", display_name="Admin", roles=["admin"])
+        community.spaces.create(actor=admin.id, slug="help", name="Help")
+        asker = community.members.join(external_id="asker", display_name="Asker")
+        author = community.members.join(external_id="author", display_name="Author")
+        voter = community.members.join(external_id="voter", display_name="Voter")
+        question = community.threads.start(
+            actor=asker.id, space="help", kind="question", title="Who wins the race?", body="?"
+        )
+        answer = community.posts.reply(actor=author.id, thread=question.id, body="Nobody.")
+    return types.SimpleNamespace(
+        admin=admin.id,
+        asker=asker.id,
+        author=author.id,
+        voter=voter.id,
+        thread=question.id,
+        opening=question.opening_post_id,
+        answer=answer.id,
+    )
+
+
+def _deleted_events(community: Community) -> list[str]:
+    with community.storage.unit_of_work(read_only=True) as uow:
+        return [m.payload for m in uow.outbox.pending(limit=10_000) if m.name == "post_deleted"]
+
+
+def test_deleting_the_same_reply_twice_at_once_deletes_it_once(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    hold = Hold(monkeypatch, posts_module, "visible_post")
+    outcome = _race(
+        hold,
+        lambda: held.posts.delete(actor=seed.author, post=seed.answer),
+        lambda: other.posts.delete(actor=seed.admin, post=seed.answer, reason="spam"),
+    )
+    assert isinstance(outcome.get("error"), NotFound), outcome
+    assert outcome["error"].code == "post_not_found"
+    assert len(_deleted_events(other)) == 1
+    assert other.threads.get(actor=seed.asker, thread=seed.thread).reply_count == 0
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_a_vote_racing_the_posts_deletion_leaves_no_vote_and_no_reputation(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    hold = Hold(monkeypatch, votes_module, "visible_post")
+    outcome = _race(
+        hold,
+        lambda: held.votes.cast(actor=seed.voter, post=seed.answer, value=1),
+        lambda: other.posts.delete(actor=seed.author, post=seed.answer),
+    )
+    assert isinstance(outcome.get("error"), NotFound), outcome
+    with other.storage.unit_of_work(read_only=True) as uow:
+        assert uow.votes.for_post(seed.answer) == []
+        assert uow.posts.get(seed.answer).score == 0
+    assert other.reputation.of(seed.author) == SETTINGS.reputation_start
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_changing_a_vote_while_its_thread_is_deleted_undoes_the_upvote_once(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    held.votes.cast(actor=seed.voter, post=seed.answer, value=1)
+    assert held.reputation.of(seed.author) == SETTINGS.reputation_start + 10
+    hold = Hold(monkeypatch, votes_module, "visible_post")
+    outcome = _race(
+        hold,
+        lambda: held.votes.cast(actor=seed.voter, post=seed.answer, value=-1),
+        lambda: other.posts.delete(actor=seed.asker, post=seed.opening),
+    )
+    assert isinstance(outcome.get("error"), NotFound), outcome
+    assert other.reputation.of(seed.author) == SETTINGS.reputation_start
+    assert other.reputation.of(seed.voter) == SETTINGS.reputation_start
+    assert other.reputation.recompute() == {}
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_a_bounty_award_racing_the_answers_deletion_keeps_nothing(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    bounty = held.bounties.offer(actor=seed.asker, thread=seed.thread, amount=50)
+    hold = Hold(monkeypatch, bounties_module, "visible_post")
+    outcome = _race(
+        hold,
+        lambda: held.bounties.award(actor=seed.asker, answer=seed.answer),
+        lambda: other.posts.delete(actor=seed.author, post=seed.answer),
+    )
+    assert isinstance(outcome.get("error"), NotFound), outcome
+    assert other.bounties.open_on(actor=seed.asker, thread=seed.thread) == bounty
+    assert other.reputation.of(seed.author) == SETTINGS.reputation_start
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_a_bounty_offer_racing_the_questions_deletion_opens_nothing(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    hold = Hold(monkeypatch, bounties_module, "visible_thread")
+    outcome = _race(
+        hold,
+        lambda: held.bounties.offer(actor=seed.voter, thread=seed.thread, amount=50),
+        lambda: other.posts.delete(actor=seed.asker, post=seed.opening),
+    )
+    assert isinstance(outcome.get("error"), NotFound), outcome
+    with other.storage.unit_of_work(read_only=True) as uow:
+        assert uow.bounties.for_thread(seed.thread) == []
+    assert other.reputation.of(seed.voter) == SETTINGS.reputation_start
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_hiding_a_reply_racing_its_deletion_counts_it_out_once(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    held.flags.flag_post(actor=seed.voter, post=seed.answer, reason="off_topic")
+    hold = Hold(monkeypatch, flags_module, "visible_post")
+    outcome = _race(
+        hold,
+        lambda: held.flags.agree(actor=seed.admin, post=seed.answer, reason="off topic"),
+        lambda: other.posts.delete(actor=seed.author, post=seed.answer),
+    )
+    assert "result" in outcome or isinstance(outcome.get("error"), NotFound), outcome
+    with other.storage.unit_of_work(read_only=True) as uow:
+        assert uow.posts.get(seed.answer).hidden_at is None
+    assert other.threads.get(actor=seed.asker, thread=seed.thread).reply_count == 0
+    check_deletion_invariants(other, [seed.thread])
+
+
+def test_a_vote_waits_for_an_edit_of_its_post_instead_of_deadlocking(pair, monkeypatch):
+    held, other = pair
+    seed = _seed(held)
+    retries = {"count": 0}
+    sleep = runtime_module.time.sleep
+
+    def counting_sleep(seconds: float) -> None:
+        retries["count"] += 1
+        sleep(seconds)
+
+    monkeypatch.setattr(runtime_module, "time", types.SimpleNamespace(sleep=counting_sleep))
+    # Held once the edit wrote its revision: the row's foreign key holds a share
+    # lock on the editor's member row (the post's author), which the vote then
+    # needs. Before the edit locked the post first, the vote took the post, waited
+    # for the author, and the edit's UPDATE of the post closed the cycle.
+    hold = Hold(monkeypatch, SQLPostRepository, "add_revision")
+    thread, outcome = _start_held(
+        lambda: held.posts.edit(actor=seed.author, post=seed.answer, body="Nobody, edited.")
+    )
+    assert hold.reached.wait(STEP), outcome
+    voted: dict[str, Any] = {}
+
+    def vote() -> None:
+        try:
+            voted["vote"] = other.votes.cast(actor=seed.voter, post=seed.answer, value=1)
+        except BaseException as error:  # noqa: BLE001 - asserted below
+            voted["error"] = error
+
+    voter = threading.Thread(target=vote, daemon=True)
+    voter.start()
+    voter.join(1.0)  # the vote runs into the edit's locks and waits there
+    hold.release.set()
+    thread.join(STEP)
+    voter.join(STEP)
+    assert "error" not in outcome and "error" not in voted, (outcome, voted)
+    assert retries["count"] == 0
+    assert other.posts.get(actor=seed.voter, post=seed.answer).body == "Nobody, edited."
+    assert other.reputation.of(seed.author) == SETTINGS.reputation_start + 10
+    check_deletion_invariants(other, [seed.thread])
