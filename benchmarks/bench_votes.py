@@ -225,6 +225,24 @@ def socialcrm_run(
     return elapsed
 
 
+def retract_run(template: Path, workdir: Path, votes: list[Vote], count: int) -> float:
+    """Seconds taken to retract the last ``count`` votes cast (each one a ledger reversal).
+
+    All votes are cast first (untimed); the last ones are still inside the vote lock
+    (one second apart, ``vote_lock_seconds`` is 300), and their authors' ledgers are
+    as long as the run makes them.
+    """
+    community, clock = open_community(fresh_copy(template, workdir, "retract.db"))
+    with community:
+        cast_votes(community, clock, votes)
+        retract = community.votes.retract
+        started = time.perf_counter()
+        for voter, post, _value in votes[-count:]:
+            retract(actor=voter, post=post)
+        elapsed = time.perf_counter() - started
+    return elapsed
+
+
 def capture_run(
     template: Path, workdir: Path, votes: list[Vote]
 ) -> tuple[list[list[Call]], int, Path]:
@@ -380,6 +398,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--voters", type=int, default=300)
     parser.add_argument("--authors", type=int, default=250)
     parser.add_argument("--downvotes", type=float, default=0.1, help="share of downvotes")
+    parser.add_argument(
+        "--retractions",
+        type=int,
+        default=250,
+        help="votes retracted after a full run, timed apart (0: skip; at most 290, the lock)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--dir", default=None, help="where the temporary files go")
     parser.add_argument("--sql", action="store_true", help="list the statements of a vote")
@@ -441,6 +465,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({ratio:.2f}x)",
         ):
             print(line)
+        retractions = min(args.retractions, 290, len(votes))
+        if retractions > 0:
+            times = [retract_run(template, workdir, votes, retractions) for _ in range(args.runs)]
+            _best("socialcrm votes.retract", times, retractions, None)
         if args.sql:
             print("")
             print("== Driver calls per timed vote ==")

@@ -89,7 +89,7 @@ class LedgerStatements:
             .offset(bindparam("offset"))
         )
         undoing = lg.alias("undoing")
-        self.live_changes = prepare.core(
+        self.live_changes = prepare.hot(
             select(lg.c.id, lg.c.delta, lg.c.requested)
             .where(
                 lg.c.member_id == bindparam("member_id"),
