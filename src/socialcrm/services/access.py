@@ -13,8 +13,9 @@ Two ways of resolving the member behind ``actor``, kept apart on purpose:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 from socialcrm.domain import validation
 from socialcrm.domain.records import Member, Post, Sanction, Space, Thread
@@ -23,6 +24,8 @@ from socialcrm.errors import NotFound, PermissionDenied, Sanctioned
 from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.runtime import Runtime, Transaction
+
+T = TypeVar("T")
 
 #: Roles that see every space, private ones included.
 ALL_SPACES_ROLES = frozenset({"staff", "admin"})
@@ -205,6 +208,28 @@ def visible_thread(
             return thread, space
     raise NotFound(f"no thread {tid}", code="thread_not_found")
 
+
+
+def visible_on_thread(
+    uow: UnitOfWork,
+    member: Member | None,
+    found: T | None,
+    thread_id_of: Callable[[T], int],
+    missing: NotFound,
+) -> tuple[T, Thread]:
+    """``found`` (a poll, a bounty: a row that lives on a thread) with its thread.
+
+    A row whose thread the member may not see answers exactly like a missing row:
+    ``missing`` is raised for both.
+    """
+    if found is not None:
+        try:
+            thread, _ = visible_thread(uow, member, thread_id_of(found))
+        except NotFound:
+            pass
+        else:
+            return found, thread
+    raise missing
 
 def visible_post(
     uow: UnitOfWork, member: Member | None, post_id: object

@@ -26,6 +26,7 @@ from socialcrm.services.access import (
     require_actor,
     require_moderator,
     require_privilege,
+    visible_on_thread,
     visible_post,
     visible_thread,
 )
@@ -42,15 +43,13 @@ def visible_bounty(uow: UnitOfWork, member: Member | None, bounty: object) -> tu
     one: ``NotFound`` with code ``bounty_not_found``.
     """
     bounty_id = validation.identifier(bounty, "bounty")
-    found = uow.bounties.get(bounty_id)
-    if found is not None:
-        try:
-            thread, _ = visible_thread(uow, member, found.thread_id)
-        except NotFound:
-            pass
-        else:
-            return found, thread
-    raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
+    return visible_on_thread(
+        uow,
+        member,
+        uow.bounties.get(bounty_id),
+        lambda found: found.thread_id,
+        NotFound(f"no bounty {bounty_id}", code="bounty_not_found"),
+    )
 
 
 def _question(thread: Thread) -> None:

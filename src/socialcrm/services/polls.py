@@ -21,7 +21,12 @@ from socialcrm.domain.events import PollClosed, PollCreated, PollVoted
 from socialcrm.domain.records import Member, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import optional_viewer, require_actor, visible_thread
+from socialcrm.services.access import (
+    optional_viewer,
+    require_actor,
+    visible_on_thread,
+    visible_thread,
+)
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
@@ -32,15 +37,13 @@ POLL_MIN_OPTIONS = 2
 def _visible_poll(uow: UnitOfWork, member: Member | None, poll: object) -> tuple[Poll, Thread]:
     """The poll and its thread, if the member may see the thread; ``NotFound`` otherwise."""
     poll_id = validation.identifier(poll, "poll")
-    found = uow.polls.get(poll_id)
-    if found is not None:
-        try:
-            thread, _ = visible_thread(uow, member, found.thread_id)
-        except NotFound:
-            pass
-        else:
-            return found, thread
-    raise NotFound(f"no poll {poll_id}", code="poll_not_found")
+    return visible_on_thread(
+        uow,
+        member,
+        uow.polls.get(poll_id),
+        lambda found: found.thread_id,
+        NotFound(f"no poll {poll_id}", code="poll_not_found"),
+    )
 
 
 def _is_open(poll: Poll, thread: Thread, at: datetime) -> bool:

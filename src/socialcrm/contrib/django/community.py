@@ -256,7 +256,7 @@ def make_community(url: str, options: CommunityOptions) -> Community:
             storage,
             plugins=[resolve_plugin(p) for p in options.plugins],
             settings=options.settings,
-            clock=resolve_object(options.clock),
+            clock=resolve_object(options.clock),  # type: ignore[arg-type]
             **kwargs,
         )
     except BaseException:
