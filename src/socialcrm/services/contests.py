@@ -28,6 +28,7 @@ from socialcrm.services.access import (
     require_moderator,
     visible_thread,
 )
+from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
@@ -119,6 +120,7 @@ class Contests:
             acting = require_actor(tx, actor)
             require_moderator(acting, "run contests")
             topic, space = visible_thread(tx.uow, acting, thread)
+            topic = lock_live_thread(tx, topic.id, shared=True)
             if topic.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
             sub_start = (

@@ -20,6 +20,7 @@ from socialcrm.domain.records import Member, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import optional_viewer, require_actor, visible_thread
+from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: The fewest options a poll may have.
@@ -116,6 +117,7 @@ class Polls:
         with self._rt.command() as tx:
             acting = require_actor(tx, actor)
             topic, space = visible_thread(tx.uow, acting, thread)
+            topic = lock_live_thread(tx, topic.id, shared=True)
             if topic.author_id != acting.id and not acting.is_moderator:
                 raise PermissionDenied(
                     "only the thread's author or a moderator may add a poll",
