@@ -272,13 +272,10 @@ QUERIES = frozenset(
         "review.pending",
         "review.queue",
         "badges.count_holders",
-        "badges.count_holders_unfiltered",
         "badges.definition",
         "badges.definitions",
         "badges.holders",
-        "badges.holders_unfiltered",
         "badges.of",
-        "badges.of_unfiltered",
         "bounties.for_thread",
         "bounties.open_on",
     }

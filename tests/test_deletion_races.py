@@ -10,11 +10,15 @@ writes with, so the held command answers as if the thing never existed, and
 :func:`ledger_invariants.check_deletion_invariants` holds.
 
 The edit-versus-vote test holds the edit after it wrote its revision and checks
-that a vote arriving then waits for it instead of deadlocking.
+that a vote arriving then waits for it instead of deadlocking. The last test walks
+every command of the services and fails for one that reads a post or thread and
+does not re-check it under the lock order's thread lock (new commands included).
 """
 
 from __future__ import annotations
 
+import ast
+import pathlib
 import threading
 import types
 from collections.abc import Callable, Iterator
@@ -22,6 +26,7 @@ from typing import Any
 
 import pytest
 
+import socialcrm.services
 from concurrency_workers import SETTINGS, open_community
 from databases import POOL, database_url
 from ledger_invariants import check_deletion_invariants
@@ -270,3 +275,58 @@ def test_a_vote_waits_for_an_edit_of_its_post_instead_of_deadlocking(pair, monke
     assert other.posts.get(actor=seed.voter, post=seed.answer).body == "Nobody, edited."
     assert other.reputation.of(seed.author) == SETTINGS.reputation_start + 10
     check_deletion_invariants(other, [seed.thread])
+
+
+# ------------------------------------------------------------ every command, found by itself
+
+#: Calls that take the thread's lock (and the post's) and re-check "not deleted".
+LOCKING_CALLS = frozenset(
+    {
+        "lock_live_thread",
+        "lock_live_post",
+        "live_post_under_thread_lock",
+        "delete_post",
+        "hide_post",
+        "unhide_post",
+    }
+)
+
+#: Commands that act on a post or thread without writing anything that depends on it
+#: staying live, and why.
+NEEDS_NO_LOCK = {
+    ("Members", "record_read"): "reading marks are kept for deleted threads too",
+    ("Threads", "record_views"): "a view counter; a deleted thread's count harms nothing",
+    ("Flags", "_decide"): "its post decisions go through hide_post / unhide_post / delete_post",
+}
+
+
+def _commands_on_content() -> Iterator[tuple[str, str, set[str]]]:
+    """``(class, method, names it calls)`` for each command that reads a post or thread."""
+    folder = pathlib.Path(socialcrm.services.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+                calls = {
+                    node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+                    for node in ast.walk(method)
+                    if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name | ast.Attribute)
+                }
+                if "command" in calls and calls & {"visible_post", "visible_thread", "locate"}:
+                    yield cls.name, method.name, calls
+
+
+def test_every_command_on_a_post_or_thread_rechecks_it_under_its_lock():
+    """A new command that reads a post or thread and writes must take the lock order's
+    thread lock and re-check there, or be listed in ``NEEDS_NO_LOCK`` with a reason."""
+    found = list(_commands_on_content())
+    assert len(found) > 10  # the walk found the commands
+    missing = [
+        f"{cls}.{name}"
+        for cls, name, calls in found
+        if not calls & LOCKING_CALLS and (cls, name) not in NEEDS_NO_LOCK
+    ]
+    assert missing == []
+    stale = set(NEEDS_NO_LOCK) - {(cls, name) for cls, name, _ in found}
+    assert stale == set()

@@ -29,6 +29,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.boundary import PublicAPI
+from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
@@ -120,6 +121,7 @@ class Contests(PublicAPI):
             acting = require_actor(tx, actor)
             require_moderator(acting, "run contests")
             topic, space = visible_thread(tx.uow, acting, thread)
+            topic = lock_live_thread(tx, topic.id, shared=True)
             if topic.status != "open":
                 raise Conflict("the thread is closed", code="thread_closed")
             sub_start = (

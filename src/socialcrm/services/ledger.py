@@ -250,6 +250,7 @@ def apply_event_reputation(tx: Transaction, event: Event) -> None:
     if cause is None:
         return
     results = tx.runtime.hooks.socialcrm_reputation_changes(event=event, context=tx.context)
+    applied: list[ReputationChange] = []
     for changes in results:
         if not changes:
             continue
@@ -260,4 +261,13 @@ def apply_event_reputation(tx: Transaction, event: Event) -> None:
                 )
             if change.delta == 0 and not change.capped:
                 continue
-            apply_change(tx, event, change, cause)
+            applied.append(change)
+    members = sorted({change.member_id for change in applied})
+    if len(members) > 1:
+        # Members in ascending id order (the lock order): a downvote locks the author
+        # and the voter, and two members downvoting each other must not lock them in
+        # opposite orders. One member needs no pre-lock (apply_change takes it).
+        for member_id in members:
+            tx.uow.members.lock(member_id)
+    for change in applied:
+        apply_change(tx, event, change, cause)

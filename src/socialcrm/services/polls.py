@@ -28,6 +28,7 @@ from socialcrm.services.access import (
     visible_thread,
 )
 from socialcrm.services.boundary import PublicAPI
+from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: The fewest options a poll may have.
@@ -122,6 +123,7 @@ class Polls(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor)
             topic, space = visible_thread(tx.uow, acting, thread)
+            topic = lock_live_thread(tx, topic.id, shared=True)
             if topic.author_id != acting.id and not acting.is_moderator:
                 raise PermissionDenied(
                     "only the thread's author or a moderator may add a poll",

@@ -28,7 +28,11 @@ from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
-from socialcrm.services.locking import lock_live_post, lock_live_thread
+from socialcrm.services.locking import (
+    live_post_under_thread_lock,
+    lock_live_post,
+    lock_live_thread,
+)
 from socialcrm.services.members import check_content
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 from socialcrm.services.threads import ensure_tags, withdraw_acceptance
@@ -309,6 +313,7 @@ class Posts(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor)
             found, thread, space = visible_post(tx.uow, acting, post)
+            found, thread = live_post_under_thread_lock(tx, found.id, thread.id)
             if acting.id not in (found.author_id, thread.author_id):
                 require_privilege(self._rt, tx, acting, "comment")
             body = check_content(tx, acting, {"comment": body}, space)["comment"]

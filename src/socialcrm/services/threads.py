@@ -43,7 +43,7 @@ from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.content import moderate
 from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
 from socialcrm.services.limits import enforce_rate_limits
-from socialcrm.services.locking import live_post_under_thread_lock
+from socialcrm.services.locking import live_post_under_thread_lock, lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -223,6 +223,7 @@ class Threads(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             thread, space = visible_thread(tx.uow, acting, thread_id)
+            thread = lock_live_thread(tx, thread.id)
             if thread.author_id != acting.id:
                 require_privilege(self._rt, tx, acting, "close")
             if thread.status == status:
@@ -298,6 +299,7 @@ class Threads(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             found, space = visible_thread(tx.uow, acting, thread)
+            found = lock_live_thread(tx, found.id)
             self._check_accept_rights(acting, found)
             if found.accepted_answer_id is None:
                 return found

@@ -87,9 +87,11 @@ class ThreadStatements:
         self.get = prepare.hot(select(*self.columns).where(by_id))
         # Step 1 of the lock order (docs/storage.md): exclusive for commands that
         # delete the thread or write its row, shared for those that only need it live.
+        # PostgreSQL's shared lock is FOR KEY SHARE: it still makes FOR UPDATE (every
+        # exclusive holder) wait, but not plain counter updates (view counts).
         self.lock = prepare.hot(select(*self.columns).where(by_id).with_for_update())
         self.lock_shared = prepare.hot(
-            select(*self.columns).where(by_id).with_for_update(read=True)
+            select(*self.columns).where(by_id).with_for_update(read=True, key_share=True)
         )
         self.set_opening_post = prepare.core(
             update(t).where(by_id).values(opening_post_id=bindparam("post_id"))
