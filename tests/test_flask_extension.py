@@ -764,6 +764,59 @@ def test_a_mistyped_setting_warns_and_names_the_right_one(tmp_path: Path) -> Non
     ext.close(app)
 
 
+def test_the_warning_points_at_the_hosts_line_and_guesses_only_close_names(
+    tmp_path: Path,
+) -> None:
+    from socialcrm.contrib.flask import UnknownSettingWarning
+
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:", SOCIALCRM_XYZ=1)
+    with pytest.warns(UnknownSettingWarning) as caught:
+        ext = SocialCRM(app)
+    ext.close(app)
+    [warning] = caught.list
+    assert warning.filename == __file__
+    assert "SOCIALCRM_XYZ is ignored" in str(warning.message)
+    assert "did you mean" not in str(warning.message)
+
+
+def test_a_setting_mistyped_after_init_app_warns_at_the_first_request(tmp_path: Path) -> None:
+    from socialcrm.contrib.flask import UnknownSettingWarning
+
+    app = make_app(tmp_path, SOCIALCRM_DATABASE_URL="sqlite:///:memory:")
+    ext = SocialCRM(app)
+    app.config["SOCIALCRM_JOIN_ON_FIRST_US"] = True
+
+    @app.get("/")
+    def home():
+        return "home"
+
+    with pytest.warns(UnknownSettingWarning, match="did you mean SOCIALCRM_JOIN_ON_FIRST_USE"):
+        assert app.test_client().get("/").status_code == 200
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert app.test_client().get("/").status_code == 200  # warned once, not per request
+    ext.close(app)
+
+
+def test_a_database_url_beside_a_shared_session_warns_that_it_is_ignored(
+    tmp_path: Path,
+) -> None:
+    from socialcrm.contrib.flask import UnknownSettingWarning
+
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'host.db'}",
+        SOCIALCRM_DATABASE_URL=f"sqlite:///{tmp_path / 'other.db'}",
+    )
+    db = flask_sqlalchemy.SQLAlchemy(app)
+    with pytest.warns(UnknownSettingWarning, match="SOCIALCRM_DATABASE_URL is ignored"):
+        ext = SocialCRM(app, db=db)
+    assert not (tmp_path / "other.db").exists()
+    ext.close(app)
+
+
 def test_every_known_setting_is_accepted_without_a_warning(tmp_path: Path) -> None:
     import warnings
 
@@ -789,6 +842,7 @@ HTML_ERRORS: dict[str, SocialCRMError] = {
     "RateLimited": RateLimited("slow down", retry_after=2.2),
     "PermissionDenied": PermissionDenied("needs vote_up", privilege="vote_up"),
     "StorageError": StorageError("database is down"),
+    "actor_is_user_id": PermissionDenied("actor=7 is the user's id", code="actor_is_user_id"),
 }
 
 
@@ -868,6 +922,22 @@ def test_html_storage_errors_stay_500s(html_app: Flask) -> None:
     html_app.config["TESTING"] = False
     response = html_app.test_client().get("/raise/StorageError")
     assert response.status_code == 500
+
+
+def test_the_raw_actor_guard_is_a_500_for_the_developer_never_a_message_to_the_visitor(
+    html_app: Flask,
+) -> None:
+    html_app.config["TESTING"] = False
+    client = html_app.test_client()
+    same_site = {"Referer": "http://localhost/page"}
+    for response in (
+        client.get("/raise/actor_is_user_id"),
+        client.post("/raise/actor_is_user_id", headers=same_site),
+    ):
+        assert response.status_code == 500
+        assert b"user's id" not in response.data
+    with client.session_transaction() as session:
+        assert "_flashes" not in session
 
 
 def test_a_blueprint_json_handler_wins_over_the_html_one(html_app: Flask) -> None:

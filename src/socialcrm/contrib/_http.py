@@ -73,8 +73,23 @@ def user_id_as_actor_error(field: str, user_id: object, member_id: int) -> Permi
         f"{member_id}: pass the Member record (actor=current_member()), never the "
         "host's user id. To act as another member whose id happens to be the same "
         "number, pass that member's record (community.members.get(id))",
-        code="actor_is_user_id",
+        code=ACTOR_IS_USER_ID,
     )
+
+
+#: The code of :func:`user_id_as_actor_error`: a bug in the host's view, not a visitor's.
+ACTOR_IS_USER_ID = "actor_is_user_id"
+
+
+def is_developer_error(error: BaseException) -> bool:
+    """Whether ``error`` is the host's bug, to answer as a logged 500, never to a visitor.
+
+    Storage failures and the raw-``actor`` guard (``actor_is_user_id``) are; every
+    other socialcrm error is a refusal the visitor may be told about.
+    """
+    from socialcrm.errors import StorageError
+
+    return isinstance(error, StorageError) or getattr(error, "code", None) == ACTOR_IS_USER_ID
 
 
 def raw_actor_is_user_id(value: int, user_id: object) -> bool:
@@ -164,6 +179,8 @@ def error_body(error: SocialCRMError) -> dict[str, Any]:
 
 
 __all__ = [
+    "ACTOR_IS_USER_ID",
+    "is_developer_error",
     "raw_actor_is_user_id",
     "user_id_as_actor_error",
     "NOT_A_MEMBER",

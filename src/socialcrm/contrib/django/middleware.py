@@ -22,10 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from socialcrm.contrib._http import (
     NOT_SIGNED_IN,
     friendly_message,
+    is_developer_error,
     retry_after_header,
     status_for,
 )
-from socialcrm.errors import NotFound, PermissionDenied, SocialCRMError, StorageError
+from socialcrm.errors import NotFound, PermissionDenied, SocialCRMError
 
 #: The template of the error page (context: ``error``, ``message``, ``status``).
 ERROR_TEMPLATE = "socialcrm/error.html"
@@ -78,7 +79,7 @@ class CommunityErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, error: Exception) -> HttpResponse | None:
         """Answer socialcrm errors as above; ``None`` for any other exception."""
-        if not isinstance(error, SocialCRMError) or isinstance(error, StorageError):
+        if not isinstance(error, SocialCRMError) or is_developer_error(error):
             return None
         if isinstance(error, NotFound):
             raise Http404(error.message) from error

@@ -30,10 +30,11 @@ from socialcrm.contrib._http import (
     STATUS_BY_ERROR,
     error_body,
     friendly_message,
+    is_developer_error,
     retry_after_header,
     status_for,
 )
-from socialcrm.errors import NotFound, PermissionDenied, SocialCRMError, StorageError
+from socialcrm.errors import NotFound, PermissionDenied, SocialCRMError
 
 #: The template of the HTML error page (context: ``error``, ``message``, ``status``).
 ERROR_TEMPLATE = "socialcrm/error.html"
@@ -128,9 +129,10 @@ def html_error_response(error: SocialCRMError, *, login_view: str | None = None)
 
     The request is marked failed, so the shared session's writes roll back even
     when the answer is a redirect. ``StorageError`` is not answered: it is re-raised
-    (a 500, logged by Flask).
+    (a 500, logged by Flask), and so is the raw-``actor`` guard's refusal
+    (``actor_is_user_id``): both are the host's bugs, not the visitor's.
     """
-    if isinstance(error, StorageError):
+    if is_developer_error(error):
         raise error
     setattr(g, _REQUEST_FAILED_KEY, True)
     if isinstance(error, NotFound):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 import threading
 import warnings
 import weakref
@@ -65,7 +66,9 @@ REQUEST_FAILED_KEY = "_socialcrm_request_failed"
 
 
 class UnknownSettingWarning(UserWarning):
-    """A ``SOCIALCRM_*`` config key the extension does not know (most likely mistyped)."""
+    """A ``SOCIALCRM_*`` config key the extension does not know (most likely mistyped),
+    or one it ignores (``SOCIALCRM_DATABASE_URL`` when the community shares ``db.session``).
+    """
 
 
 class UncommittedWritesWarning(RuntimeWarning):
@@ -82,24 +85,44 @@ def mark_request_failed() -> None:
     setattr(g, REQUEST_FAILED_KEY, True)
 
 
-def warn_unknown_config_keys(config: Mapping[str, Any]) -> list[str]:
+def _caller_outside_socialcrm() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside socialcrm."""
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def warn_unknown_config_keys(
+    config: Mapping[str, Any], *, already: Iterable[str] = ()
+) -> list[str]:
     """Warn (:class:`UnknownSettingWarning`) for every ``SOCIALCRM_*`` key that is not known.
 
-    Returns the unknown keys. The warning names the closest known key, so that
-    ``SOCIALCRM_DATABASE_URI`` points at ``SOCIALCRM_DATABASE_URL``.
+    Returns the unknown keys; those in ``already`` were warned about before and are
+    not warned again. The warning points at the host's own line and names the
+    closest known key when one is close (``SOCIALCRM_DATABASE_URI`` points at
+    ``SOCIALCRM_DATABASE_URL``; ``SOCIALCRM_XYZ`` gets no guess).
     """
     import difflib
 
+    prefix = "SOCIALCRM_"
     known = [key for key, _default in CONFIG_KEYS.values()]
-    unknown = sorted(k for k in config if isinstance(k, str) and k.startswith("SOCIALCRM_"))
+    names = [key[len(prefix) :] for key in known]
+    unknown = sorted(k for k in config if isinstance(k, str) and k.startswith(prefix))
     unknown = [key for key in unknown if key not in known]
+    seen = set(already)
     for key in unknown:
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else ""
+        if key in seen:
+            continue
+        close = difflib.get_close_matches(key[len(prefix) :], names, n=1, cutoff=0.75)
+        hint = f"; did you mean {prefix}{close[0]}?" if close else ""
         warnings.warn(
             f"unknown socialcrm setting {key} is ignored{hint} (known: {', '.join(known)})",
             UnknownSettingWarning,
-            stacklevel=3,
+            stacklevel=_caller_outside_socialcrm(),
         )
     return unknown
 
@@ -162,6 +185,8 @@ class SocialCRMState:
         self._community: Community | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._config_checked = False
+        self._unknown_keys: list[str] = []
         settings = self.options["settings"]
         if settings is not None and not isinstance(settings, Settings):
             raise ValidationError(
@@ -175,6 +200,13 @@ class SocialCRMState:
                     "(or SocialCRM(db=db))",
                     field="share_session",
                 )
+        if self.share_session and "SOCIALCRM_DATABASE_URL" in app.config:
+            warnings.warn(
+                "SOCIALCRM_DATABASE_URL is ignored: the community shares the host's "
+                "Flask-SQLAlchemy session (db=) and its database",
+                UnknownSettingWarning,
+                stacklevel=_caller_outside_socialcrm(),
+            )
         if not self.share_session:
             self.options["database_url"] = database_url_in_instance(
                 str(self.options["database_url"]), app.instance_path
@@ -242,8 +274,14 @@ class SocialCRMState:
     def start_request(self) -> None:
         """Guard the request's raw ``actor=`` ids (a ``before_request`` function).
 
-        See :meth:`check_raw_actor`; the guard ends with the request.
+        See :meth:`check_raw_actor`; the guard ends with the request. The first
+        request also warns about ``SOCIALCRM_*`` keys set after ``init_app``.
         """
+        if not self._config_checked:
+            self._config_checked = True
+            app = self._app_ref()
+            if app is not None:
+                warn_unknown_config_keys(app.config, already=self._unknown_keys)
         g._socialcrm_guard = set_actor_guard(self.check_raw_actor)
 
     def end_request(self, error: BaseException | None = None) -> None:
@@ -388,7 +426,7 @@ class SocialCRM:
 
     def init_app(self, app: Flask) -> SocialCRMState:
         """Set the extension up on ``app``; returns its state (``app.extensions["socialcrm"]``)."""
-        warn_unknown_config_keys(app.config)
+        unknown_keys = warn_unknown_config_keys(app.config)
         options = {
             name: self.options.get(name, app.config.get(key, default))
             for name, (key, default) in CONFIG_KEYS.items()
@@ -401,6 +439,7 @@ class SocialCRM:
             member_profile=self.member_profile,
             community_options=self.community_options,
         )
+        state._unknown_keys = unknown_keys
         app.extensions[EXTENSION_KEY] = state
         app.before_request(state.start_request)
         app.teardown_request(state.end_request)
