@@ -229,6 +229,30 @@ def test_a_name_with_visible_characters_and_a_zero_width_joiner_is_kept(seeded):
     assert member.display_name == "Fam \U0001f468\u200d\U0001f469"
 
 
+@pytest.mark.parametrize("padding", ["\u200b", "\u2060", "\ufeff", "\u202e\u202c"])
+def test_invisible_padding_does_not_make_a_title_long_enough(seeded, padding):
+    c, ids = seeded
+    minimum = c.settings.title_min_length
+    before = _state(c)
+    with pytest.raises(ValidationError) as refused:
+        c.threads.start(
+            actor=ids["asker"],
+            space="billing",
+            kind="question",
+            title="Help" + padding * minimum,
+            body="the body",
+        )
+    assert refused.value.field == "title"
+    assert "invisible" in refused.value.message
+    assert _state(c) == before
+    # Spaces between words count, as they always did.
+    words = f"U+{ord(padding[0]):04X} " + " ".join(["ab"] * minimum)[:minimum]
+    thread = c.threads.start(
+        actor=ids["asker"], space="billing", kind="question", title=words, body=f"on {words}"
+    )
+    assert thread.title == words.strip()
+
+
 def test_collections_may_be_any_iterable_but_a_string_or_a_mapping(seeded):
     c, ids = seeded
     thread = c.threads.start(

@@ -109,6 +109,8 @@ def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
 
     A required text (``min_length`` ≥ 1) must hold a visible character: a name made
     only of zero-width spaces, word joiners, BOMs or a bidirectional override is empty.
+    The minimum length does not count zero-width characters, BOMs or bidirectional
+    controls (invisible padding); the maximum counts every character stored.
     """
     stripped = normalize_text(value, field).strip()
     if min_length >= 1 and stripped and not has_visible(stripped):
@@ -125,7 +127,28 @@ def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
         raise ValidationError(
             f"{field} must be at most {max_length} characters, got {len(stripped)}", field=field
         )
+    if min_length > 1 and _visible_count(stripped, up_to=min_length) < min_length:
+        # Padding with zero-width characters does not make a text long enough.
+        raise ValidationError(
+            f"{field} must be at least {min_length} characters, not counting invisible ones",
+            field=field,
+        )
     return stripped
+
+
+def _visible_count(value: str, *, up_to: int) -> int:
+    """How many characters of ``value`` draw something or are spaces, up to ``up_to``.
+
+    Zero-width characters, BOMs and bidirectional controls are not counted; ordinary
+    white space between words is.
+    """
+    count = 0
+    for char in value:
+        if char.isspace() or not is_invisible(char):
+            count += 1
+            if count >= up_to:
+                break
+    return count
 
 
 def title(value: object, settings: Settings) -> str:
