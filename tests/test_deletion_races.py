@@ -18,9 +18,13 @@ does not re-check it under the lock order's thread lock (new commands included).
 from __future__ import annotations
 
 import ast
+import json
+import multiprocessing
 import pathlib
 import threading
+import time
 import types
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,6 +33,7 @@ import pytest
 import socialcrm.services
 from concurrency_workers import SETTINGS, open_community
 from databases import POOL, database_url
+from deletion_workers import MIXED_SETTINGS, run_mixed_worker
 from ledger_invariants import check_deletion_invariants
 from socialcrm import Community, NotFound
 from socialcrm.adapters.sqlalchemy.repositories.posts import SQLPostRepository
@@ -46,6 +51,12 @@ RACE_SETTINGS = (
 
 #: Seconds any step may take before the test calls it stuck.
 STEP = 30
+
+
+@pytest.fixture(params=["postgres", "mariadb"])
+def schema(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """``(url, prefix)`` of an empty schema at head, for worker processes."""
+    yield database_url(request.param), POOL.next_prefix(request.param)
 
 
 @pytest.fixture(params=["postgres", "mariadb"])
@@ -330,3 +341,152 @@ def test_every_command_on_a_post_or_thread_rechecks_it_under_its_lock():
     assert missing == []
     stale = set(NEEDS_NO_LOCK) - {(cls, name) for cls, name, _ in found}
     assert stale == set()
+
+
+# --- A mixed load of several processes racing deletions ------------------------------
+#
+# The tests above hold two commands at one point. This one lets six processes collide
+# freely on three questions for a few seconds: two vote (cast, change, retract), two
+# reply and offer and award bounties, and two delete replies and whole threads, both
+# drawing the same targets in the same order so they often delete the same reply at
+# once. Each worker stops by itself after MIXED_COMMANDS commands or MIXED_SECONDS.
+
+MIXED_SECONDS = 3.0
+MIXED_COMMANDS = 150
+MIXED_ROLES = ("voter", "voter", "replier", "replier", "deleter", "deleter")
+
+#: Refusals a command of the mixed load may meet (the thing is gone, one vote or bounty
+#: at a time, the asker's reputation spent, one's own post): never a storage error.
+EXPECTED_REFUSALS = {"NotFound", "Conflict", "PermissionDenied", "ValidationError"}
+
+
+def _seed_mixed(url: str, prefix: str) -> dict[str, Any]:
+    community = open_community(url, prefix, MIXED_SETTINGS)
+    try:
+        with community.unit_of_work():
+            admin = community.members.join(
+                external_id="admin", display_name="Admin", roles=["admin"]
+            )
+            community.spaces.create(actor=admin.id, slug="help", name="Help")
+            members = [
+                community.members.join(external_id=f"m{i}", display_name=f"Member {i}").id
+                for i in range(8)
+            ]
+            askers, threads = {}, []
+            for i in range(3):
+                asker = community.members.join(external_id=f"asker{i}", display_name=f"A {i}")
+                question = community.threads.start(
+                    actor=asker.id,
+                    space="help",
+                    kind="question",
+                    title=f"Which process wins race {i}?",
+                    body="Let us see.",
+                )
+                for author in members[i : i + 4]:
+                    community.posts.reply(
+                        actor=author, thread=question.id, body=f"answer {i} by {author}"
+                    )
+                threads.append(question.id)
+                askers[question.id] = asker.id
+        # Upvotes on the questions give the askers reputation to offer bounties with.
+        for thread in threads:
+            opening = community.threads.get(actor=None, thread=thread).opening_post_id
+            for voter in members:
+                community.votes.cast(actor=voter, post=opening, value=1)
+        return {"admin": admin.id, "threads": threads, "askers": askers, "members": members}
+    finally:
+        community.close()
+
+
+def _run_mixed(url: str, prefix: str, seed: dict[str, Any]) -> list[dict[str, Any]]:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(MIXED_ROLES))
+    results = context.Queue()
+    processes = []
+    for tag, role in enumerate(MIXED_ROLES):
+        # Both deleters draw the same sequence: they delete the same replies at once.
+        rng_seed = 1000 if role == "deleter" else tag
+        args = (url, prefix, barrier, results, tag, role, seed, rng_seed)
+        processes.append(
+            context.Process(target=run_mixed_worker, args=(*args, MIXED_COMMANDS, MIXED_SECONDS))
+        )
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    return sorted(outcomes, key=lambda o: o["tag"])
+
+
+def test_six_processes_voting_replying_bountying_and_deleting_keep_the_books(schema, capsys):
+    url, prefix = schema
+    seed = _seed_mixed(url, prefix)
+    started = time.monotonic()
+    outcomes = _run_mixed(url, prefix, seed)
+    elapsed = time.monotonic() - started
+    assert elapsed < MIXED_SECONDS + 30, elapsed
+    errors = [e for o in outcomes for e in o["errors"]]
+    assert errors == [], errors[:5]
+    refused: Counter[str] = Counter()
+    for outcome in outcomes:
+        refused.update(outcome["refused"])
+    assert {key.split(":")[0] for key in refused} <= EXPECTED_REFUSALS, refused
+    retries = [o["retries"] for o in outcomes]
+    commands = sum(o["commands"] for o in outcomes)
+    with capsys.disabled():
+        print(
+            f"\n[mixed load] {elapsed:.1f}s, {commands} commands,"
+            f" {sum(o['ok'] for o in outcomes)} done, retries {retries}, refused {dict(refused)}"
+        )
+    assert all(o["commands"] <= MIXED_COMMANDS for o in outcomes)
+    # Each process did real work, and the deleters collided at least once.
+    assert all(o["ok"] > 0 for o in outcomes), outcomes
+    deleters = Counter()
+    for outcome in outcomes:
+        if outcome["role"] == "deleter":
+            deleters.update(outcome["refused"])
+    # Deleting what the other deleter just deleted: refused, not done twice.
+    assert deleters["NotFound:post_not_found"] > 0, deleters
+    # Transient failures stay a handful per command, not a storm.
+    assert sum(retries) <= max(len(MIXED_ROLES), commands // 10), retries
+
+    community = open_community(url, prefix, MIXED_SETTINGS)
+    try:
+        check_deletion_invariants(community, seed["threads"])
+        with community.storage.unit_of_work(read_only=True) as uow:
+            totals = uow.ledger.totals()
+            for member_id, reputation in uow.members.reputations().items():
+                assert reputation == MIXED_SETTINGS.reputation_start + totals.get(member_id, 0)
+            deleted = [t for t in seed["threads"] if uow.threads.get(t).deleted_at is not None]
+            still_open = [
+                b for t in deleted for b in uow.bounties.for_thread(t) if b.status == "open"
+            ]
+        deleted_posts = Counter(
+            json.loads(payload)["post_id"] for payload in _deleted_events(community)
+        )
+        assert [p for p, n in deleted_posts.items() if n > 1] == []
+        # The offers on deleted questions are refunded (their ledger entries undone,
+        # checked above), but the bounty rows stay "open": see the xfail test below.
+        assert seed["threads"][0] in deleted
+        if still_open:
+            with capsys.disabled():
+                print(f"[mixed load] open bounties left on deleted questions: {still_open}")
+        assert community.reputation.recompute() == {}
+    finally:
+        community.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defect: deleting a question refunds its open bounty's offer through the ledger"
+    " but leaves the bounty row status 'open' (posts.delete never closes it)",
+)
+def test_deleting_a_question_leaves_no_open_bounty_on_it(pair):
+    community, _ = pair
+    seed = _seed(community)
+    community.bounties.offer(actor=seed.asker, thread=seed.thread, amount=50)
+    community.posts.delete(actor=seed.admin, post=seed.opening)
+    check_deletion_invariants(community, [seed.thread])
+    with community.storage.unit_of_work(read_only=True) as uow:
+        assert [b for b in uow.bounties.for_thread(seed.thread) if b.status == "open"] == []
