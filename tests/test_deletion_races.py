@@ -467,26 +467,22 @@ def test_six_processes_voting_replying_bountying_and_deleting_keep_the_books(sch
         )
         assert [p for p, n in deleted_posts.items() if n > 1] == []
         # The offers on deleted questions are refunded (their ledger entries undone,
-        # checked above), but the bounty rows stay "open": see the xfail test below.
+        # checked above) and their bounties closed.
         assert seed["threads"][0] in deleted
-        if still_open:
-            with capsys.disabled():
-                print(f"[mixed load] open bounties left on deleted questions: {still_open}")
+        assert still_open == []
         assert community.reputation.recompute() == {}
     finally:
         community.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: deleting a question refunds its open bounty's offer through the ledger"
-    " but leaves the bounty row status 'open' (posts.delete never closes it)",
-)
-def test_deleting_a_question_leaves_no_open_bounty_on_it(pair):
+def test_deleting_a_question_closes_its_open_bounty_as_refunded_once(pair):
     community, _ = pair
     seed = _seed(community)
     community.bounties.offer(actor=seed.asker, thread=seed.thread, amount=50)
     community.posts.delete(actor=seed.admin, post=seed.opening)
     check_deletion_invariants(community, [seed.thread])
     with community.storage.unit_of_work(read_only=True) as uow:
-        assert [b for b in uow.bounties.for_thread(seed.thread) if b.status == "open"] == []
+        [bounty] = uow.bounties.for_thread(seed.thread)
+    assert bounty.status == "refunded"
+    assert bounty.closed_by == seed.admin
+    assert community.reputation.recompute() == {}

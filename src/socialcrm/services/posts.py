@@ -8,6 +8,7 @@ import attrs
 
 from socialcrm.domain import validation
 from socialcrm.domain.events import (
+    BountyRefunded,
     CommentAdded,
     PostDeleted,
     PostEdited,
@@ -44,7 +45,8 @@ def delete_post(
     """Soft-delete ``found`` in the command ``tx``; the caller checked ``acting``'s rights.
 
     Unaccepts it (or its thread's answer) first, takes the thread with an opening
-    post, records ``PostDeleted`` and audits a deletion of someone else's post.
+    post (closing its open bounty as ``refunded``, with ``BountyRefunded``), records
+    ``PostDeleted`` and audits a deletion of someone else's post.
     Locks the thread, then the post, and acts on them as committed now: a
     deletion that lost a race with another deletion of the post (or its thread)
     raises ``NotFound`` and changes nothing.
@@ -62,6 +64,11 @@ def delete_post(
     if not found.is_opening and found.hidden_at is None:
         # A hidden reply already left the count when it was hidden.
         tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
+    bounty = tx.uow.bounties.open_for_thread(thread.id) if found.is_opening else None
+    if bounty is not None and not tx.uow.bounties.close(
+        bounty.id, status="refunded", closed_at=tx.now, closed_by=acting.id
+    ):
+        bounty = None  # not reached under the thread's exclusive lock
     tx.record(
         PostDeleted(
             at=tx.now,
@@ -73,6 +80,21 @@ def delete_post(
             was_opening=found.is_opening,
         )
     )
+    if bounty is not None:
+        # The deletion above already gave the offer back (its entry is under the
+        # thread); this closes the bounty and tells receivers, and reverses nothing.
+        tx.record(
+            BountyRefunded(
+                at=tx.now,
+                actor_id=acting.id,
+                bounty_id=bounty.id,
+                thread_id=thread.id,
+                space_id=space.id,
+                offered_by=bounty.offered_by,
+                amount=bounty.amount,
+                reason="question deleted",
+            )
+        )
     if found.author_id != acting.id:
         record_audit(
             tx,
