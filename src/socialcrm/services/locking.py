@@ -46,13 +46,7 @@ def lock_live_post(
 
     ``NotFound`` (``post_not_found``) if either was deleted meanwhile.
     """
-    thread = tx.uow.threads.lock(thread_id, shared=shared_thread)
-    post = None
-    if thread is not None and thread.deleted_at is None:
-        post = tx.uow.posts.lock(post_id)
-    if post is None or post.deleted_at is not None or thread is None:
-        raise NotFound(f"no post {post_id}", code="post_not_found")
-    return post, thread
+    return _live_post(tx, post_id, thread_id, shared=shared_thread, lock_post=True)
 
 
 def live_post_under_thread_lock(
@@ -64,10 +58,16 @@ def live_post_under_thread_lock(
     thread's exclusive lock, so it cannot change while the thread is held.
     ``NotFound`` (``post_not_found``) if either was deleted meanwhile.
     """
+    return _live_post(tx, post_id, thread_id, shared=shared, lock_post=False)
+
+
+def _live_post(
+    tx: Transaction, post_id: int, thread_id: int, *, shared: bool, lock_post: bool
+) -> tuple[Post, Thread]:
     thread = tx.uow.threads.lock(thread_id, shared=shared)
     post = None
     if thread is not None and thread.deleted_at is None:
-        post = tx.uow.posts.get(post_id)
+        post = tx.uow.posts.lock(post_id) if lock_post else tx.uow.posts.get(post_id)
     if post is None or post.deleted_at is not None or thread is None:
         raise NotFound(f"no post {post_id}", code="post_not_found")
     return post, thread

@@ -378,6 +378,23 @@ class SQLAlchemyStorage:
             # The host's isolation level is the host's choice: on MariaDB it should be
             # READ COMMITTED for the daily cap to read fresh data (docs/storage.md).
             connection = host.connection()
+        except sa_exc.SQLAlchemyError as error:
+            raise storage_error(error) from error
+        with self.savepoint_unit(connection) as uow:
+            yield uow
+        host.defer(uow.after_commit)
+
+    @contextmanager
+    def savepoint_unit(self, connection: Connection) -> Iterator[SQLAlchemyUnitOfWork]:
+        """A unit in a SAVEPOINT on ``connection``, inside a transaction the host owns.
+
+        The unit's commit releases the savepoint; the host's commit makes it last.
+        What the unit left uncommitted is rolled back on the way out. A deadlock or
+        serialization failure aborts the host's whole transaction, so it is raised
+        as ``StorageError`` ``host_transaction_aborted``: only the host can retry.
+        The caller runs ``uow.after_commit`` once the host's transaction commits.
+        """
+        try:
             savepoint = connection.begin_nested()
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
@@ -387,8 +404,6 @@ class SQLAlchemyStorage:
         try:
             yield uow
         except RetryableStorageError as error:
-            # A deadlock or serialization failure aborts the host's whole transaction,
-            # so running the command again inside it cannot help: only the host can.
             raise StorageError(
                 f"the host's transaction was aborted and must be retried by the host: {error}",
                 code="host_transaction_aborted",
@@ -398,7 +413,6 @@ class SQLAlchemyStorage:
                 uow.rollback()  # only what the unit left uncommitted
             except Exception:  # noqa: BLE001 - the block's own error matters more
                 pass
-        host.defer(uow.after_commit)
 
     def joined(self, target: Connection | Session) -> SQLAlchemyStorage:
         """A storage joined to ``target``'s transaction, sharing this storage's statements.

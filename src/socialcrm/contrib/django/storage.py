@@ -24,7 +24,6 @@ from sqlalchemy.pool import NullPool
 
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, SQLAlchemyUnitOfWork
 from socialcrm.adapters.sqlalchemy.prepared import storage_error
-from socialcrm.errors import RetryableStorageError, StorageError
 
 
 def _as_sqlite_text(value: Any) -> Any:
@@ -169,28 +168,12 @@ class AtomicJoiningStorage:
 
         try:
             connection = self._django_engine.connect()
-            savepoint = connection.begin_nested()
         except sa_exc.SQLAlchemyError as error:
             raise storage_error(error) from error
-        base = self.base
-        uow = SQLAlchemyUnitOfWork(
-            connection,
-            base._statements,  # noqa: SLF001 - the same tables, compiled once
-            savepoints=base._savepoints,  # noqa: SLF001
-            savepoint=savepoint,
-        )
         try:
-            yield uow
-        except RetryableStorageError as error:
-            raise StorageError(
-                f"Django's transaction was aborted and must be retried by the host: {error}",
-                code="host_transaction_aborted",
-            ) from error
+            with self.base.savepoint_unit(connection) as uow:
+                yield uow
         finally:
-            try:
-                uow.rollback()  # only what the unit left uncommitted
-            except Exception:  # noqa: BLE001 - the block's own error matters more
-                pass
             connection.close()
         for callback in uow.after_commit:
             transaction.on_commit(callback, using=self.alias)
