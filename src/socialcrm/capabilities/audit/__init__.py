@@ -1,0 +1,1 @@
+"""The audit capability: its records, events, storage port, service and settings."""

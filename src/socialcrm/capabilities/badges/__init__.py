@@ -1,0 +1,1 @@
+"""The badges capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The bounties capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The contests capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The flags capability: its records, events, storage port, service and settings."""

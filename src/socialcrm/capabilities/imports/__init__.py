@@ -1,0 +1,1 @@
+"""The imports capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The invitations capability: its records, events, storage port, service and settings."""

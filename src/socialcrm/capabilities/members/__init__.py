@@ -1,0 +1,1 @@
+"""The members capability: its records, events, storage port, service and settings."""

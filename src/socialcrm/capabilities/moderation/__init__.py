@@ -1,0 +1,1 @@
+"""The moderation capability: its records, events, storage port, service and settings."""

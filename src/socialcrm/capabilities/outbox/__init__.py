@@ -1,0 +1,1 @@
+"""The outbox capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The polls capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The ratelimits capability: its records, events, storage port, service and settings."""

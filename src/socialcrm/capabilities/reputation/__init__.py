@@ -1,0 +1,1 @@
+"""The reputation capability: its records, events, storage port, service and settings."""

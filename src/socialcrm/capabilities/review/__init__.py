@@ -1,0 +1,1 @@
+"""The review capability: its records, events, storage port, service and settings."""

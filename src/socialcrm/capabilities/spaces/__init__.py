@@ -1,0 +1,1 @@
+"""The spaces capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The threads capability: its records, events, storage port, service and settings."""

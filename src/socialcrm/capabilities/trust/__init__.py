@@ -1,0 +1,1 @@
+"""The trust capability: its records, events, storage port, service and settings."""

@@ -1,0 +1,1 @@
+"""The votes capability: its records, events, storage port, service and settings."""
