@@ -1,0 +1,168 @@
+"""The reputation ledger in memory: append-only entries, undone by later entries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import date, datetime
+
+from socialcrm.adapters.memory.journal import MemoryRepository
+from socialcrm.adapters.memory.queries import excluded_members, newest_first, visible
+from socialcrm.domain.records import LedgerEntry
+from socialcrm.errors import Conflict
+
+
+class MemoryLedger(MemoryRepository):
+    """:class:`socialcrm.ports.LedgerRepository` in memory."""
+
+    def append(
+        self,
+        *,
+        member_id: int,
+        delta: int,
+        requested: int,
+        rule: str,
+        event: str,
+        cause: str,
+        at: datetime,
+        undoes: int | None = None,
+        cap_day: date | None = None,
+        space_id: int | None = None,
+        post_id: int | None = None,
+    ) -> LedgerEntry:
+        """Append an entry; ``Conflict`` (``already_undone``) if ``undoes`` is undone already."""
+        if undoes is not None and undoes in self._t.undone:
+            raise Conflict(f"ledger entry {undoes} is undone already", code="already_undone")
+        entry = LedgerEntry(
+            id=self._j.next_id("ledger"),
+            member_id=member_id,
+            delta=delta,
+            requested=requested,
+            rule=rule,
+            event=event,
+            cause=cause,
+            at=at,
+            undoes=undoes,
+            cap_day=cap_day,
+            space_id=space_id,
+            post_id=post_id,
+        )
+        self._j.insert(self._t.ledger, entry)
+        if cap_day is not None:
+            key = (member_id, cap_day)
+            self._j.put(
+                self._t.ledger_by_cap_day, key, self._t.ledger_by_cap_day.get(key, ()) + (entry.id,)
+            )
+        if undoes is not None:
+            self._j.set_add(self._t.undone, undoes)
+        return entry
+
+    def cap_used(self, member_id: int, cap_day: date) -> int:
+        """The sum of the member's entries counted against the cap of ``cap_day``."""
+        ids = self._t.ledger_by_cap_day.get((member_id, cap_day), ())
+        return sum(self._t.ledger[i].delta for i in ids)
+
+    def _live(self) -> Iterator[LedgerEntry]:
+        """Entries neither undoing another nor undone, by id."""
+        undone = self._t.undone
+        for _, e in sorted(self._t.ledger.items()):
+            if e.undoes is None and e.id not in undone:
+                yield e
+
+    def active_for_causes(
+        self, causes: Collection[str] = (), prefixes: Collection[str] = ()
+    ) -> list[LedgerEntry]:
+        """Live entries whose cause is one of ``causes`` or starts with one of ``prefixes``."""
+        exact = set(causes)
+        starts = tuple(prefixes)
+        return [
+            e for e in self._live() if e.cause in exact or (starts and e.cause.startswith(starts))
+        ]
+
+    def live_changes(self, member_id: int) -> list[tuple[int, int, int]]:
+        """(id, delta, requested) of the member's live entries, by id."""
+        return [(e.id, e.delta, e.requested) for e in self._live() if e.member_id == member_id]
+
+    def history(
+        self,
+        member_id: int,
+        *,
+        limit: int,
+        offset: int = 0,
+        exclude_space_ids: Collection[int] = (),
+    ) -> list[LedgerEntry]:
+        """One page of the member's entries, newest first, without those of hidden spaces."""
+        hidden = set(exclude_space_ids)
+        mine = (
+            e
+            for e in self._t.ledger.values()
+            if e.member_id == member_id and visible(e.space_id, hidden)
+        )
+        return newest_first(mine, limit=limit, offset=offset)
+
+    def totals(self) -> dict[int, int]:
+        """The sum of every member's entries, keyed by member id."""
+        sums: dict[int, int] = {}
+        for e in self._t.ledger.values():
+            sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
+        return sums
+
+    def _in_ranking(
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int],
+        exclude_space_ids: Collection[int],
+    ) -> Iterator[LedgerEntry]:
+        """The entries a ranking over this window, these spaces and members counts."""
+        spaces = None if space_ids is None else set(space_ids)
+        hidden = set(exclude_space_ids)
+        excluded = excluded_members(self._t, exclude_member_ids)
+        for e in self._t.ledger.values():
+            if (since is not None and e.at < since) or (until is not None and e.at >= until):
+                continue
+            if spaces is not None and e.space_id not in spaces:
+                continue
+            if visible(e.space_id, hidden) and e.member_id not in excluded:
+                yield e
+
+    def gains(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        """(member id, net gain) of the members with a positive gain, largest first."""
+        sums: dict[int, int] = {}
+        for e in self._in_ranking(since, until, space_ids, exclude_member_ids, exclude_space_ids):
+            sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
+        ranked = sorted(((m, s) for m, s in sums.items() if s > 0), key=lambda r: (-r[1], r[0]))
+        return ranked[:limit]
+
+    def rule_counts(
+        self,
+        *,
+        rules: Collection[str],
+        since: datetime | None,
+        until: datetime | None,
+        space_ids: Collection[int] | None,
+        exclude_member_ids: Collection[int] = (),
+        exclude_space_ids: Collection[int] = (),
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        """(member id, live entries of ``rules``) per member, most first."""
+        wanted = set(rules)
+        undone = self._t.undone
+        counts: dict[int, int] = {}
+        for e in self._in_ranking(since, until, space_ids, exclude_member_ids, exclude_space_ids):
+            if e.rule in wanted and e.undoes is None and e.id not in undone:
+                counts[e.member_id] = counts.get(e.member_id, 0) + 1
+        ranked = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
+        return ranked[:limit]
+
+
+__all__ = ["MemoryLedger"]
