@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
-from socialcrm.adapters.memory.queries import by_id, require, visible
+from socialcrm.adapters.memory.queries import by_id, live_posts, require, visible
 from socialcrm.domain.badges import AuthoredPost, BadgeAward
 from socialcrm.domain.records import PLACEHOLDER_ROLE
 
@@ -115,23 +115,18 @@ class MemoryBadges(MemoryRepository):
 
     def authored_posts(self, member_id: int) -> list[AuthoredPost]:
         """The member's live posts in live threads, with their score and views, by post id."""
-        found = []
-        for post in self._t.posts.values():
-            if post.author_id != member_id or post.deleted_at is not None:
-                continue
-            thread = self._t.threads.get(post.thread_id)
-            if thread is None or thread.deleted_at is not None:
-                continue
-            found.append(
-                AuthoredPost(
-                    post_id=post.id,
-                    thread_id=thread.id,
-                    thread_kind=thread.kind,
-                    is_opening=post.is_opening,
-                    score=post.score,
-                    views=self._t.thread_views.get(thread.id, 0),
-                )
+        found = [
+            AuthoredPost(
+                post_id=post.id,
+                thread_id=thread.id,
+                thread_kind=thread.kind,
+                is_opening=post.is_opening,
+                score=post.score,
+                views=self._t.thread_views.get(thread.id, 0),
             )
+            for post, thread in live_posts(self._t)
+            if post.author_id == member_id
+        ]
         found.sort(key=lambda p: p.post_id)
         return found
 

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 from datetime import date, datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
-from socialcrm.adapters.memory.queries import excluded_members, newest_first, visible
+from socialcrm.adapters.memory.queries import excluded_members, in_window, newest_first, visible
 from socialcrm.domain.records import LedgerEntry
 from socialcrm.errors import Conflict
 
@@ -119,7 +119,7 @@ class MemoryLedger(MemoryRepository):
         hidden = set(exclude_space_ids)
         excluded = excluded_members(self._t, exclude_member_ids)
         for e in self._t.ledger.values():
-            if (since is not None and e.at < since) or (until is not None and e.at >= until):
+            if not in_window(e.at, since, until):
                 continue
             if spaces is not None and e.space_id not in spaces:
                 continue

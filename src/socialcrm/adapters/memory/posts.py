@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from socialcrm.adapters.memory.journal import MemoryRepository
-from socialcrm.adapters.memory.queries import by_id, excluded_members
+from socialcrm.adapters.memory.queries import by_id, excluded_members, in_window, live_posts
 from socialcrm.domain.engagement import AuthorStats
 from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
 
@@ -151,15 +151,10 @@ class MemoryPosts(MemoryRepository):
         spaces = set(space_ids)
         excluded = excluded_members(self._t, exclude_member_ids)
         totals: dict[int, list[int]] = {}
-        for post in self._t.posts.values():
-            thread = self._t.threads.get(post.thread_id)
-            if thread is None or thread.deleted_at is not None or post.deleted_at is not None:
-                continue
+        for post, thread in live_posts(self._t):
             if thread.space_id not in spaces or post.author_id in excluded:
                 continue
-            if (since is not None and post.created_at < since) or (
-                until is not None and post.created_at >= until
-            ):
+            if not in_window(post.created_at, since, until):
                 continue
             row = totals.setdefault(post.author_id, [0, 0, 0, 0])
             row[0] += 1
@@ -175,17 +170,11 @@ class MemoryPosts(MemoryRepository):
 
     def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
         """The author's live posts in live threads since ``since``, newest first."""
-        found = []
-        for post in self._t.posts.values():
-            thread = self._t.threads.get(post.thread_id)
-            if (
-                post.author_id == author_id
-                and post.deleted_at is None
-                and post.created_at >= since
-                and thread is not None
-                and thread.deleted_at is None
-            ):
-                found.append(post)
+        found = [
+            post
+            for post, _ in live_posts(self._t)
+            if post.author_id == author_id and post.created_at >= since
+        ]
         found.sort(key=lambda p: (p.created_at, p.id), reverse=True)
         return found[:limit]
 

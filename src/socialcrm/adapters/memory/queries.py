@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from socialcrm.adapters.memory.journal import Identified
 from socialcrm.adapters.memory.tables import Tables
+from socialcrm.domain.records import Post, Thread
 from socialcrm.errors import NotFound
 
 R = TypeVar("R", bound=Identified)
@@ -50,6 +52,20 @@ def visible(space_id: int | None, hidden: Collection[int]) -> bool:
     return space_id is None or space_id not in hidden
 
 
+def in_window(at: datetime, since: datetime | None, until: datetime | None) -> bool:
+    """Whether ``at`` is in ``[since, until)`` (an open end where ``None``)."""
+    return (since is None or at >= since) and (until is None or at < until)
+
+
+def live_posts(tables: Tables) -> Iterator[tuple[Post, Thread]]:
+    """Every live post of a live thread, with its thread."""
+    for post in tables.posts.values():
+        if post.deleted_at is None:
+            thread = tables.threads.get(post.thread_id)
+            if thread is not None and thread.deleted_at is None:
+                yield post, thread
+
+
 def excluded_members(tables: Tables, exclude_member_ids: Collection[int]) -> set[int]:
     """``exclude_member_ids`` and every placeholder member: who rankings leave out."""
     excluded = set(exclude_member_ids)
@@ -61,6 +77,8 @@ __all__ = [
     "by_id",
     "excluded_members",
     "first_by",
+    "in_window",
+    "live_posts",
     "lookup",
     "newest_first",
     "require",
