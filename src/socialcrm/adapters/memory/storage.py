@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from socialcrm.adapters.memory.activity import MemoryActivity
 from socialcrm.adapters.memory.audit import MemoryAudit
@@ -26,6 +27,9 @@ from socialcrm.adapters.memory.spaces import MemorySpaces
 from socialcrm.adapters.memory.tables import Tables
 from socialcrm.adapters.memory.threads import MemoryThreads
 from socialcrm.adapters.memory.votes import MemoryVotes
+
+if TYPE_CHECKING:
+    from socialcrm.ports import Storage
 
 
 class MemoryUnitOfWork:
@@ -91,6 +95,13 @@ class MemoryStorage:
 
     def close(self) -> None:
         """Nothing to release; present for the port."""
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_port(storage: MemoryStorage) -> Storage:
+        """Never called: makes mypy check every repository against its port."""
+        return storage
 
 
 __all__ = ["MemoryStorage", "MemoryUnitOfWork"]
