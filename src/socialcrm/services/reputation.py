@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from socialcrm.core.context import HookContext
 from socialcrm.domain import validation
 from socialcrm.domain.engagement import ACTIVITY_BOARDS
 from socialcrm.domain.events import ReputationRecomputed
@@ -11,7 +12,6 @@ from socialcrm.domain.records import MODERATING_ROLES, LeaderboardRow, LedgerEnt
 from socialcrm.errors import NotFound
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.leaderboards.storage import StorageLeaderboard
-from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,
@@ -327,7 +327,6 @@ class Privileges(PublicAPI):
                 uow=uow,
                 settings=self._rt.settings,
                 now=self._rt.clock.now(),
-                community=self._rt.community,
             )
             return {
                 name: has_privilege(self._rt, context, found, name)
