@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.core.context import HookContext
 from socialcrm.domain import validation
 from socialcrm.domain.engagement import AuthorStats, Champion
@@ -40,7 +41,6 @@ from socialcrm.services.access import (
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
-from socialcrm.services.threads import space_and_descendants
 from socialcrm.settings import ChampionSettings
 
 #: The period ``champions.find`` looks at when ``since`` is not given, in days.

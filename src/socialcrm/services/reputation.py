@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from socialcrm.capabilities.reputation.periods import board_since
+from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.core.context import HookContext
 from socialcrm.domain import validation
 from socialcrm.domain.engagement import ACTIVITY_BOARDS
@@ -26,7 +27,6 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
-from socialcrm.services.threads import space_and_descendants
 
 PERIODS = ("all", "day", "week", "month", "year")
 
