@@ -204,6 +204,7 @@ HOST_COMMANDS = frozenset(
         "moderation.check_budget",
         "badges.backfill",
         "bounties.close_expired",
+        "bounties.close_from_history",
         "trust.review",
     }
 )

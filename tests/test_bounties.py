@@ -274,3 +274,24 @@ def test_reputation_equals_the_ledger_sum_with_bounties(ops: list[tuple[str, int
         assert (
             sum(b.is_open for b in community.bounties.for_thread(actor=None, thread=question)) <= 1
         )
+
+
+def test_close_from_history_replays_what_the_history_decided(world: Any) -> None:
+    asker, answerer, question = _setup(world)
+    answer = world.c.posts.reply(actor=answerer, thread=question.id, body="Open the menu.")
+    before = world.c.reputation.of(answerer)
+    world.c.bounties.offer(actor=asker, thread=question.id, amount=100)
+    # Awarded less than the offer: the automatic award, whatever the deadline says.
+    assert world.c.bounties.close_from_history(post=answer.id, amount=50) == "auto_awarded"
+    assert world.c.reputation.of(answerer) == before + 50
+    assert world.c.bounties.close_from_history(post=answer.id, amount=50) == "no open bounty"
+    second = world.question(asker, title="Where is the export button?")
+    world.c.bounties.offer(actor=asker, thread=second.id, amount=60)
+    assert second.opening_post_id is not None
+    assert world.c.bounties.close_from_history(post=second.opening_post_id) == "lost"
+    [closed] = world.c.bounties.for_thread(actor=None, thread=second.id)
+    assert closed.status == "lost"
+    with pytest.raises(NotFound):
+        world.c.bounties.close_from_history(post=10**9, amount=50)
+    with pytest.raises(ValidationError):
+        world.c.bounties.close_from_history(post=answer.id, amount=-1)

@@ -63,11 +63,13 @@ COMMANDS = frozenset(
         "review.approve", "review.edit_and_approve", "review.reject", "review.dismiss",
         "badges.award", "badges.revoke", "badges.backfill",
         "bounties.offer", "bounties.award", "bounties.refund", "bounties.close_expired",
+        "bounties.close_from_history",
     }
 )  # fmt: skip
 
-#: Reads that take no viewer, and why that is safe. ``*_unfiltered`` reads are the
-#: trusted variants (jobs, exports, admin tools): never shown on a page.
+#: Reads (and trusted commands) that take no viewer, and why that is safe.
+#: ``*_unfiltered`` reads are the trusted variants (jobs, exports, admin tools): never
+#: shown on a page.
 NO_VIEWER: Mapping[str, str] = {
     "members.get": "a member's public profile; total reputation is one public number",
     "members.by_external_id": "the host's own lookup by its user id",
@@ -92,6 +94,7 @@ NO_VIEWER: Mapping[str, str] = {
     "badges.holders_unfiltered": "trusted variant of badges.holders",
     "badges.count_holders_unfiltered": "trusted variant of badges.count_holders",
     "invitations.link": "builds a URL from its arguments; reads nothing",
+    "bounties.close_from_history": "trusted command: an importer replaying another site's history",
 }
 
 

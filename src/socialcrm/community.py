@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from typing import Any
 
 import pluggy
+from blinker import Signal
 
 from socialcrm.clock import Clock, SystemClock
 from socialcrm.errors import ValidationError
-from socialcrm.leaderboards.base import LeaderboardBackend
+from socialcrm.leaderboards.base import LeaderboardBackend, LeaderboardSource
 from socialcrm.plugins.manager import make_plugin_manager
-from socialcrm.ports import Storage
+from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.services.audit import Audit
 from socialcrm.services.badges import Badges
 from socialcrm.services.bounties import Bounties
@@ -82,7 +84,7 @@ class Community:
         self.threads = Threads(runtime)
         self.posts = Posts(runtime)
         self.votes = Votes(runtime)
-        self.reputation = Reputation(runtime)
+        self.reputation = Reputation(runtime, backend=lambda: self.leaderboard)
         self.privileges = Privileges(runtime)
         self.outbox = Outbox(runtime)
         self.trust = Trust(runtime)
@@ -98,9 +100,10 @@ class Community:
         self.review = Review(runtime)
         self.badges = Badges(runtime)
         self.bounties = Bounties(runtime)
+        #: The leaderboard backend in use (``None``: storage answers every query).
         self.leaderboard = leaderboard
         if leaderboard is not None:
-            leaderboard.attach(self)
+            leaderboard.attach(self.leaderboard_source())
 
     @classmethod
     def from_url(
@@ -119,6 +122,14 @@ class Community:
         from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 
         return cls(SQLAlchemyStorage(url, table_prefix=table_prefix, migrate=migrate), **kwargs)
+
+    def leaderboard_source(self) -> LeaderboardSource:
+        """What a leaderboard backend reads of this community (handed to its ``attach``).
+
+        The constructor attaches its ``leaderboard=`` with it; a backend made for
+        another purpose (a test, a tool) can be attached the same way.
+        """
+        return _LeaderboardSource(self, self._runtime)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[None]:
@@ -143,3 +154,30 @@ class Community:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _LeaderboardSource:
+    """:class:`~socialcrm.leaderboards.base.LeaderboardSource` over a community's runtime."""
+
+    def __init__(self, community: Community, runtime: Runtime) -> None:
+        self._community = community
+        self._runtime = runtime
+
+    @property
+    def settings(self) -> Settings:
+        """The community's settings."""
+        return self._runtime.settings
+
+    def now(self) -> datetime:
+        """The community clock's time."""
+        return self._runtime.clock.now()
+
+    def query(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit (the host's open ``unit_of_work()`` block's unit, if any)."""
+        return self._runtime.query()
+
+    def subscribe(self, signal: Signal, receiver: Callable[..., None]) -> Callable[[], None]:
+        """Connect ``receiver`` for this community's signals only; return the disconnect."""
+        sender = self._community
+        signal.connect(receiver, sender=sender)
+        return lambda: signal.disconnect(receiver, sender=sender)

@@ -6,12 +6,21 @@
 * :class:`RedisLeaderboard` keeps Redis sorted sets in step with committed reputation
   changes. It needs ``pip install 'socialcrm[redis]'`` only when one is created:
   importing this package never imports :mod:`redis`.
+
+A backend gets a :class:`LeaderboardSource` (what it may read of its community) in
+``attach``, never the ``Community`` itself.
 """
 
 from __future__ import annotations
 
-from socialcrm.leaderboards.base import LeaderboardBackend, Scored
+from socialcrm.leaderboards.base import LeaderboardBackend, LeaderboardSource, Scored
 from socialcrm.leaderboards.redis import RedisLeaderboard
 from socialcrm.leaderboards.storage import StorageLeaderboard
 
-__all__ = ["LeaderboardBackend", "RedisLeaderboard", "Scored", "StorageLeaderboard"]
+__all__ = [
+    "LeaderboardBackend",
+    "LeaderboardSource",
+    "RedisLeaderboard",
+    "Scored",
+    "StorageLeaderboard",
+]

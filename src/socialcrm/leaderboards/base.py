@@ -6,28 +6,67 @@ default backend, :class:`~socialcrm.leaderboards.storage.StorageLeaderboard`).
 Visibility, validation, display names and rank numbering stay in the service, so
 every backend gives the same :class:`~socialcrm.domain.records.LeaderboardRow`
 records: a backend only returns ``(member_id, score)`` pairs in board order.
+
+A backend never sees the ``Community``: ``Community(..., leaderboard=...)`` hands it a
+:class:`LeaderboardSource`, the few reads and the signal subscription it needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from socialcrm.ports import UnitOfWork
 
 if TYPE_CHECKING:
-    from socialcrm.community import Community
+    from blinker import Signal
+
+    from socialcrm.settings import Settings
 
 #: ``(member_id, score)`` in board order: score descending, then member id ascending.
 Scored = list[tuple[int, int]]
 
 
+class LeaderboardSource(Protocol):
+    """What a leaderboard backend may use of the community it serves.
+
+    ``Community(..., leaderboard=...)`` passes one to the backend's ``attach``.
+    """
+
+    @property
+    def settings(self) -> Settings:
+        """The community's settings (``reputation_start`` is a new member's score)."""
+        ...
+
+    def now(self) -> datetime:
+        """The community clock's current time (aware UTC)."""
+        ...
+
+    def query(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit of work on the community's storage.
+
+        Inside a host's ``community.unit_of_work()`` block it is that block's unit,
+        so reads see the block's own uncommitted writes.
+        """
+        ...
+
+    def subscribe(self, signal: Signal, receiver: Callable[..., None]) -> Callable[[], None]:
+        """Connect ``receiver`` to ``signal`` for this community only; return the disconnect.
+
+        ``signal`` is one of :mod:`socialcrm.signals`: the receiver hears committed
+        events, as ``receiver(sender, event=event)``. Blinker keeps a weak reference
+        to the receiver, as ``signal.connect`` does.
+        """
+        ...
+
+
 class LeaderboardBackend(Protocol):
     """What ``Community(..., leaderboard=...)`` accepts."""
 
-    def attach(self, community: Community) -> None:
-        """Start serving ``community`` (called once by its constructor)."""
+    def attach(self, source: LeaderboardSource) -> None:
+        """Start serving the community ``source`` reads from (called once by its constructor)."""
         ...
 
     def top(

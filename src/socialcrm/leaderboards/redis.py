@@ -8,7 +8,8 @@ consistency model and what is supported. Summary:
   and ``year`` holding what each member gained in it (expiring once the period is over,
   plus ``period_grace``). Per-space boards are **not** kept: ``ReputationChanged`` does
   not carry the entry's space, so those queries are answered by the storage.
-* **How it stays in step.** Blinker receivers connected with ``sender=community``, so
+* **How it stays in step.** Blinker receivers subscribed through the community's
+  :class:`~socialcrm.leaderboards.base.LeaderboardSource` (its own signals only), so
   only committed changes reach Redis: ``member_joined`` adds the member at
   ``Settings.reputation_start``, ``reputation_changed`` adds the applied ``delta`` to
   the total and to the four period sets of the event's time, ``reputation_recomputed``
@@ -37,21 +38,19 @@ import math
 import uuid
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from socialcrm import _redis
+from socialcrm.capabilities.reputation.periods import CALENDAR_PERIODS, period_end, period_start
 from socialcrm.domain.events import Event, MemberJoined, ReputationChanged, ReputationRecomputed
 from socialcrm.domain.records import PLACEHOLDER_ROLE
-from socialcrm.leaderboards.base import Scored
+from socialcrm.leaderboards.base import LeaderboardSource, Scored
 from socialcrm.ports import UnitOfWork
-
-if TYPE_CHECKING:
-    from socialcrm.community import Community
 
 _log = logging.getLogger("socialcrm.leaderboards")
 
 #: The calendar periods kept in Redis (every period of ``community.reputation.leaderboard``).
-PERIODS = ("day", "week", "month", "year")
+PERIODS = CALENDAR_PERIODS
 
 #: Width of the zero-padded member ids stored as sorted-set members.
 MEMBER_ID_WIDTH = 20
@@ -100,33 +99,6 @@ return redis.call('ZCOUNT', KEYS[2], '-inf', '(' .. score) + 1
 """
 
 
-def period_start(period: str, moment: datetime) -> datetime:
-    """The start of the UTC calendar ``period`` (day, week, month, year) containing ``moment``."""
-    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    if period == "day":
-        return midnight
-    if period == "week":
-        return midnight - timedelta(days=midnight.weekday())
-    if period == "month":
-        return midnight.replace(day=1)
-    if period == "year":
-        return midnight.replace(month=1, day=1)
-    raise ValueError(f"unknown period {period!r}")
-
-
-def period_end(period: str, start: datetime) -> datetime:
-    """The start of the period after the one starting at ``start``."""
-    if period == "day":
-        return start + timedelta(days=1)
-    if period == "week":
-        return start + timedelta(days=7)
-    if period == "month":
-        return (start + timedelta(days=32)).replace(day=1)
-    if period == "year":
-        return start.replace(year=start.year + 1)
-    raise ValueError(f"unknown period {period!r}")
-
-
 class RedisLeaderboard:
     """A :class:`~socialcrm.leaderboards.base.LeaderboardBackend` on Redis sorted sets.
 
@@ -163,33 +135,33 @@ class RedisLeaderboard:
         self._apply = self.client.register_script(_APPLY)
         self._top = self.client.register_script(_TOP)
         self._rank = self.client.register_script(_RANK)
-        self._community: Community | None = None
-        self._receivers: list[tuple[Any, Callable[..., None]]] = []
+        self._source: LeaderboardSource | None = None
+        self._disconnects: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------------ wiring
 
-    def attach(self, community: Community) -> None:
-        """Follow ``community``'s committed reputation changes (its constructor calls this)."""
+    def attach(self, source: LeaderboardSource) -> None:
+        """Follow the committed reputation changes of ``source``'s community.
+
+        ``Community(..., leaderboard=...)`` calls this once; a backend serves one community.
+        """
         from socialcrm import signals
 
-        if self._community is not None:
+        if self._source is not None:
             raise RuntimeError("a RedisLeaderboard serves one community; make one per community")
-        self._community = community
-        self._receivers = [
-            (signals.member_joined, self._on_member_joined),
-            (signals.reputation_changed, self._on_reputation_changed),
-            (signals.reputation_recomputed, self._on_reputation_recomputed),
+        self._source = source
+        self._disconnects = [
+            source.subscribe(signals.member_joined, self._on_member_joined),
+            source.subscribe(signals.reputation_changed, self._on_reputation_changed),
+            source.subscribe(signals.reputation_recomputed, self._on_reputation_recomputed),
         ]
-        for signal, receiver in self._receivers:
-            signal.connect(receiver, sender=community)
 
     def detach(self) -> None:
         """Stop following the community (Redis is left as it is)."""
-        if self._community is not None:
-            for signal, receiver in self._receivers:
-                signal.disconnect(receiver, sender=self._community)
-        self._receivers = []
-        self._community = None
+        for disconnect in self._disconnects:
+            disconnect()
+        self._disconnects = []
+        self._source = None
 
     def close(self) -> None:
         """Detach, and close the client if this backend made it from a URL."""
@@ -230,12 +202,12 @@ class RedisLeaderboard:
                 _log.error("could not mark the Redis leaderboards stale either")
 
     def _on_member_joined(self, sender: object, *, event: MemberJoined) -> None:
-        community = self._community
-        if community is None:  # pragma: no cover - detached while a signal was in flight
+        source = self._source
+        if source is None:  # pragma: no cover - detached while a signal was in flight
             return
         if PLACEHOLDER_ROLE in event.roles:
             return  # placeholders are never ranked
-        start = community.settings.reputation_start
+        start = source.settings.reputation_start
         member = self.member_key(event.member_id)
         self._guard(event, lambda: self.client.zadd(self.all_key, {member: -start}, nx=True))
 
@@ -303,7 +275,7 @@ class RedisLeaderboard:
 
     # ------------------------------------------------------------------ rebuild
 
-    def rebuild(self, community: Community | None = None) -> int:
+    def rebuild(self) -> int:
         """Recompute every set from storage; return how many members the all-time set holds.
 
         Reads every ranked member's cached total in one read-only unit of work, writes them to a
@@ -314,14 +286,17 @@ class RedisLeaderboard:
 
         Run it when attaching Redis, after Redis lost data, or after a failure marked it
         stale, preferably while the community is quiet: a change committed while the
-        rebuild reads storage may be counted twice or missed (run it again).
+        rebuild reads storage may be counted twice or missed (run it again). Run it
+        outside ``community.unit_of_work()`` (inside, it would read the block's
+        uncommitted writes). The backend must be attached: pass it as
+        ``Community(..., leaderboard=board)`` first (``RuntimeError`` otherwise).
         """
-        community = community or self._community
-        if community is None:
-            raise RuntimeError("rebuild needs a community: attach() first or pass one")
-        now = community.clock.now()
+        source = self._source
+        if source is None:
+            raise RuntimeError("rebuild needs an attached backend: Community(..., leaderboard=)")
+        now = source.now()
         self.client.delete(self.meta_key)
-        with community.storage.unit_of_work(read_only=True) as uow:
+        with source.query() as uow:
             totals = uow.members.ranked_reputations()
             ledger_empty = not uow.ledger.totals()
         complete_from = _FROM_THE_BEGINNING if ledger_empty else _redis.micros(now)

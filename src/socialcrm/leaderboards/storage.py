@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from socialcrm.leaderboards.base import Scored
+from socialcrm.leaderboards.base import LeaderboardSource, Scored
 from socialcrm.ports import UnitOfWork
-
-if TYPE_CHECKING:
-    from socialcrm.community import Community
 
 
 class StorageLeaderboard:
@@ -22,11 +18,11 @@ class StorageLeaderboard:
     """
 
     def __init__(self) -> None:
-        self._community: Community | None = None
+        self._source: LeaderboardSource | None = None
 
-    def attach(self, community: Community) -> None:
-        """Remember the community (``rank`` opens its own query unit on it)."""
-        self._community = community
+    def attach(self, source: LeaderboardSource) -> None:
+        """Remember where to read (``rank`` opens its own query unit on ``source``)."""
+        self._source = source
 
     def top(
         self,
@@ -51,7 +47,7 @@ class StorageLeaderboard:
 
     def rank(self, member_id: int) -> int | None:
         """See :meth:`LeaderboardBackend.rank`; ``None`` only for an unknown member."""
-        if self._community is None:
-            raise RuntimeError("StorageLeaderboard.rank needs attach(community) first")
-        with self._community._runtime.query() as uow:
+        if self._source is None:
+            raise RuntimeError("StorageLeaderboard.rank needs attach(source) first")
+        with self._source.query() as uow:
             return self.rank_in(uow, member_id)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from socialcrm.capabilities.ratelimits.policy import POSTING_ACTIONS
 from socialcrm.domain.limits import LimitBreach, day_start, seconds_until, until_next_day
 from socialcrm.domain.records import Member, Thread, Vote
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
-
-#: Actions that publish a post.
-POSTING_ACTIONS = frozenset({"start_thread", "reply"})
 
 
 def _plural(count: int, noun: str) -> str:

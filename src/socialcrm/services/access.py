@@ -17,11 +17,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypedDict, TypeVar
 
+from socialcrm.core.context import HookContext
 from socialcrm.domain import validation
 from socialcrm.domain.records import Member, Post, Sanction, Space, Thread
 from socialcrm.domain.sanctions import blocking, describe
 from socialcrm.errors import NotFound, PermissionDenied, Sanctioned
-from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.runtime import Runtime, Transaction
 
@@ -209,7 +209,6 @@ def visible_thread(
     raise NotFound(f"no thread {tid}", code="thread_not_found")
 
 
-
 def visible_on_thread(
     uow: UnitOfWork,
     member: Member | None,
@@ -230,6 +229,7 @@ def visible_on_thread(
         else:
             return found, thread
     raise missing
+
 
 def visible_post(
     uow: UnitOfWork, member: Member | None, post_id: object

@@ -373,6 +373,19 @@ class Bounties(PublicAPI):
         return settled
 
     @retry_transient
+    def close_from_history(self, *, post: int, amount: int | None = None) -> str:
+        """Close a question's open bounty as another site's history recorded it (importers).
+
+        ``post`` is the answer the history awarded ``amount`` to (the full offer: a
+        chosen award; less: the automatic one), or the question itself, or any post
+        with ``amount`` ``None``, when the bounty was lost. Trusted, like a job: no
+        actor, and neither the deadline nor the expiry rules apply (the history
+        decided). Returns ``"awarded"``, ``"auto_awarded"``, ``"lost"`` or ``"no open
+        bounty"``. The Stack Exchange importer replays bounty closes with it.
+        """
+        return close_from_history(self._rt, post=post, amount=amount, actor_id=None)
+
+    @retry_transient
     def _settle(self, bounty_id: int) -> Bounty | None:
         rules = self._rt.settings.bounties
         with self._rt.command() as tx:

@@ -22,12 +22,13 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.core.context import HookContext
 from socialcrm.domain import validation
 from socialcrm.domain.engagement import AuthorStats, Champion
 from socialcrm.domain.events import RoleGranted, RoleRevoked
 from socialcrm.domain.records import CHAMPION_ROLE, MODERATING_ROLES, Member
 from socialcrm.errors import NotFound, PermissionDenied, ValidationError
-from socialcrm.plugins.context import HookContext
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,
     has_privilege,
@@ -40,7 +41,6 @@ from socialcrm.services.access import (
 from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
-from socialcrm.services.threads import space_and_descendants
 from socialcrm.settings import ChampionSettings
 
 #: The period ``champions.find`` looks at when ``since`` is not given, in days.
@@ -96,7 +96,7 @@ class Champions(PublicAPI):
             raise ValidationError("since must be before until", field="since")
         with self._rt.query() as uow:
             viewer = require_viewer(uow, actor)
-            context = HookContext(uow=uow, settings=settings, now=now, community=self._rt.community)
+            context = HookContext(uow=uow, settings=settings, now=now)
             if not has_privilege(self._rt, context, viewer, "find_champions"):
                 raise PermissionDenied(
                     "finding champions needs the find_champions privilege",

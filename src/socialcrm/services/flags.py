@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.domain import validation
 from socialcrm.domain.events import (
     FlagDecided,
@@ -51,7 +52,6 @@ from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
-from socialcrm.services.threads import space_and_descendants
 
 #: The window of the daily flag limit.
 FLAG_LIMIT_WINDOW = timedelta(hours=24)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import attrs
 
+from socialcrm.capabilities.ratelimits.policy import POSTING_ACTIONS
 from socialcrm.domain.limits import LimitBreach
 from socialcrm.domain.records import Member, Thread, Vote
 from socialcrm.errors import PermissionDenied, RateLimited
-from socialcrm.plugins.ratelimits import POSTING_ACTIONS
 from socialcrm.services.runtime import Transaction
 from socialcrm.settings import RateLimitSettings
 

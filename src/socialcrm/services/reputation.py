@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
 
+from socialcrm.capabilities.reputation.periods import board_since
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.core.context import HookContext
 from socialcrm.domain import validation
 from socialcrm.domain.engagement import ACTIVITY_BOARDS
 from socialcrm.domain.events import ReputationRecomputed
@@ -11,7 +14,6 @@ from socialcrm.domain.records import MODERATING_ROLES, LeaderboardRow, LedgerEnt
 from socialcrm.errors import NotFound
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.leaderboards.storage import StorageLeaderboard
-from socialcrm.plugins.context import HookContext
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,
@@ -25,32 +27,30 @@ from socialcrm.services.access import (
 )
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
-from socialcrm.services.threads import space_and_descendants
 
 PERIODS = ("all", "day", "week", "month", "year")
 
 
-def period_start(period: str, now: datetime) -> datetime | None:
-    """The start of the UTC calendar period containing ``now`` (``None`` for ``all``)."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if period == "day":
-        return midnight
-    if period == "week":
-        return midnight - timedelta(days=midnight.weekday())
-    if period == "month":
-        return midnight.replace(day=1)
-    if period == "year":
-        return midnight.replace(month=1, day=1)
-    return None
+#: Old name of :func:`~socialcrm.capabilities.reputation.periods.board_since`.
+period_start = board_since
 
 
 class Reputation(PublicAPI):
     """``community.reputation``: totals, ledger history, leaderboards, ranks, recompute."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        backend: Callable[[], LeaderboardBackend | None] | None = None,
+    ) -> None:
+        """``backend`` returns the leaderboard backend in use (``None``: storage answers).
+
+        It is asked on every query, so a host may swap ``community.leaderboard``.
+        """
         self._rt = runtime
         self._storage_board = StorageLeaderboard()
-        self._storage_board.attach(runtime.community)
+        self._board = backend or (lambda: None)
 
     def _backend(self) -> LeaderboardBackend | None:
         """The configured backend, unless a host unit of work is open.
@@ -58,7 +58,7 @@ class Reputation(PublicAPI):
         Inside ``community.unit_of_work()`` queries must see the block's own
         uncommitted writes, which only the storage knows.
         """
-        backend: LeaderboardBackend | None = getattr(self._rt.community, "leaderboard", None)
+        backend = self._board()
         if backend is None or self._rt.in_group():
             return None
         if self._rt.settings.leaderboard_exclude_staff:
@@ -129,7 +129,7 @@ class Reputation(PublicAPI):
             space_ids, hidden = self._scope(uow, space, actor)
             scored = uow.ledger.rule_counts(
                 rules=ACTIVITY_BOARDS[activity],
-                since=period_start(period, self._rt.clock.now()),
+                since=board_since(period, self._rt.clock.now()),
                 until=None,
                 space_ids=space_ids,
                 exclude_member_ids=self._excluded(uow),
@@ -210,7 +210,7 @@ class Reputation(PublicAPI):
             space_ids, hidden = self._scope(uow, space, actor)
             if period == "all" and space_ids is None:
                 hidden = frozenset()  # total reputation: not made of entries to filter
-            since = period_start(period, self._rt.clock.now())
+            since = board_since(period, self._rt.clock.now())
             rows = None
             # A backend keeps no per-space counters: boards narrowed by what the
             # viewer may see are answered by storage.
@@ -327,7 +327,6 @@ class Privileges(PublicAPI):
                 uow=uow,
                 settings=self._rt.settings,
                 now=self._rt.clock.now(),
-                community=self._rt.community,
             )
             return {
                 name: has_privilege(self._rt, context, found, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
+from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.domain import validation
 from socialcrm.domain.events import (
     ReplyPosted,
@@ -27,7 +28,6 @@ from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.flags import FlagQueueItem, flag_queue_items
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
-from socialcrm.services.threads import space_and_descendants
 
 
 def _item(tx: Transaction, acting: Member, item_id: object, kind: str | None = None) -> ReviewItem:

@@ -26,11 +26,11 @@ import attrs
 import pluggy
 
 from socialcrm.clock import Clock
+from socialcrm.core.context import HookContext
 from socialcrm.domain.events import Event
 from socialcrm.domain.records import Member, NewOutboxMessage
 from socialcrm.domain.serialization import event_to_json, new_event_id
 from socialcrm.errors import Conflict, RetryableStorageError, StorageError
-from socialcrm.plugins.context import HookContext
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.services.activity import TRUST_INPUT_EVENTS, track_trust_inputs
 from socialcrm.services.badge_engine import BadgeCatalog, check_badges
@@ -64,9 +64,7 @@ class Transaction:
         self.actors: dict[int, Member] = {}
         #: Outbox messages of the events so far, written in one batch before commit.
         self._outbox: list[NewOutboxMessage] = []
-        self.context = HookContext(
-            uow=uow, settings=runtime.settings, now=now, community=runtime.community
-        )
+        self.context = HookContext(uow=uow, settings=runtime.settings, now=now)
         self.aborted = False
 
     def set_time(self, now: datetime) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import attrs
 
+from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.domain import validation
 from socialcrm.domain.events import (
     AnswerAccepted,
@@ -50,19 +51,6 @@ THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
 #: The most views one ``threads.record_views`` call may add.
 MAX_VIEWS_PER_CALL = 1_000_000
-
-
-def space_and_descendants(spaces: Mapping[int, Space], root_id: int) -> list[int]:
-    """``root_id`` and every visible space below it."""
-    children: dict[int | None, list[int]] = {}
-    for sid, space in spaces.items():
-        children.setdefault(space.parent_id, []).append(sid)
-    found, stack = [], [root_id]
-    while stack:
-        sid = stack.pop()
-        found.append(sid)
-        stack.extend(children.get(sid, ()))
-    return found
 
 
 def ensure_tags(tx: Transaction, acting: Member, tag_list: tuple[str, ...]) -> None:

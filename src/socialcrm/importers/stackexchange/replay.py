@@ -40,7 +40,6 @@ from socialcrm.importers.stackexchange.progress import ImportProgress, NoProgres
 from socialcrm.importers.stackexchange.report import VOTE_TYPES, ImportReport
 from socialcrm.plugins.stackexchange import PLUGIN_NAME, StackExchangePreset
 from socialcrm.ports import Storage
-from socialcrm.services.bounties import close_from_history
 from socialcrm.settings import Settings
 
 #: Stages in the order they run (each has a checkpoint).
@@ -380,8 +379,7 @@ class StackExchangeImporter:
         if post is None:
             batch.counts[f"not imported: {name} on a post missing from the dump"] += 1
             return
-        runtime = self.community._runtime
-        outcome = close_from_history(runtime, post=post, amount=amount, actor_id=None)
+        outcome = self.community.bounties.close_from_history(post=post, amount=amount)
         batch.counts[f"imported: {name} ({outcome.replace('_', ' ')})"] += 1
 
     def _closure(self, row: dump.Row, batch: _Batch) -> None:
