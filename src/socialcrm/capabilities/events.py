@@ -2,10 +2,10 @@
 
 Each ``capabilities/<name>/events.py`` module registers its event classes in
 :data:`socialcrm.core.events.EVENTS_BY_NAME` as it is imported. Importing this
-module imports them all (a new capability with events adds its module to :data:`EVENT_MODULES`), so
-that every payload in the outbox or the audit log can be turned back into its
-event; it also builds every event's JSON codec, so that a field with no JSON
-form fails at import rather than in a command.
+module imports them all, so that every payload in the outbox can be turned back
+into its event (a new capability with events adds its module to
+:data:`EVENT_MODULES`); it also builds every event's JSON codec, so that a field
+with no JSON form fails at import rather than in a command.
 """
 
 from __future__ import annotations
