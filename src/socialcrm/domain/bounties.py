@@ -1,66 +1,16 @@
-"""Bounties: reputation a member offers on a question, awarded to an answer or lost.
+"""Bounties: moved to :mod:`socialcrm.capabilities.bounties` (``records`` and ``policy``).
 
-A bounty is ``open`` from ``started_at`` until ``ends_at``. It ends ``awarded``
-(the offerer, or a moderator, chose an answer), ``auto_awarded`` (the expiry job
-gave part of it to the top answer posted after it started), ``lost`` (no answer
-qualified) or ``refunded`` (a moderator cancelled it and returned the offer).
-One bounty at most is open on a question: storage enforces it with a unique key.
+This module re-exports the names it used to define.
 """
 
-from __future__ import annotations
-
-from datetime import datetime
-
-import attrs
-
-from socialcrm.errors import ValidationError
-
-#: Every status, ``open`` first.
-BOUNTY_STATUSES = ("open", "awarded", "auto_awarded", "lost", "refunded")
-#: The statuses of a closed bounty.
-CLOSED_BOUNTY_STATUSES = BOUNTY_STATUSES[1:]
-
-
-def offer_cause(thread_id: int, bounty_id: int) -> str:
-    """The ledger cause of the offer (under the thread: deleting the question refunds it)."""
-    return f"thread:{thread_id}:bounty:{bounty_id}"
-
-
-def award_cause(thread_id: int, answer_id: int, bounty_id: int) -> str:
-    """The ledger cause of the award (under the answer: deleting it takes the award back)."""
-    return f"thread:{thread_id}:post:{answer_id}:bounty:{bounty_id}"
-
-
-def check_closed_status(status: str) -> None:
-    """``ValidationError`` unless ``status`` is one a bounty can close with."""
-    if status not in CLOSED_BOUNTY_STATUSES:
-        raise ValidationError(
-            f"a bounty closes as one of {CLOSED_BOUNTY_STATUSES}, not {status!r}", field="status"
-        )
-
-
-@attrs.frozen
-class Bounty:
-    """A bounty on a question; ``awarded_amount`` is what the winner received."""
-
-    id: int
-    thread_id: int
-    offered_by: int
-    amount: int
-    started_at: datetime
-    ends_at: datetime
-    status: str = "open"
-    answer_id: int | None = None
-    awarded_to: int | None = None
-    awarded_amount: int = 0
-    closed_at: datetime | None = None
-    closed_by: int | None = None
-
-    @property
-    def is_open(self) -> bool:
-        """True until it is awarded, lost or refunded."""
-        return self.status == "open"
-
+from socialcrm.capabilities.bounties.policy import (
+    BOUNTY_STATUSES,
+    CLOSED_BOUNTY_STATUSES,
+    award_cause,
+    check_closed_status,
+    offer_cause,
+)
+from socialcrm.capabilities.bounties.records import Bounty
 
 __all__ = [
     "BOUNTY_STATUSES",

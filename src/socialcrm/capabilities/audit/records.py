@@ -1,0 +1,52 @@
+"""Records of the audit capability: lines of the append-only moderation audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+
+def _frozen_json(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy of a JSON object (``None``: empty); ``TypeError`` if not JSON-able."""
+    if value is None:
+        return MappingProxyType({})
+    if isinstance(value, MappingProxyType):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a mapping of JSON values, got {type(value).__name__}")
+    copied = json.loads(json.dumps(dict(value), allow_nan=False))
+    return MappingProxyType(copied)
+
+
+@attrs.frozen
+class AuditEntry:
+    """One line of the append-only moderation audit log.
+
+    ``actor_id`` is the moderator, staff member or admin who acted (``None`` for a
+    host job, such as recording expired sanctions). ``action`` says what they did
+    (``sanction_imposed``, ``role_granted``, ``post_deleted``...); ``member_id``,
+    ``post_id`` and ``thread_id`` name what it was done to, where that applies.
+    ``before`` and ``after`` are small read-only JSON objects describing the state
+    the action changed. ``space_id`` is the space the action concerns (``None``:
+    none, e.g. a sanction); reads leave out entries of spaces the reader cannot see.
+    """
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    reason: str = ""
+    member_id: int | None = None
+    post_id: int | None = None
+    thread_id: int | None = None
+    before: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
+    after: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_json, hash=False)
+    space_id: int | None = None
+
+
+__all__ = ["AuditEntry"]

@@ -1,0 +1,65 @@
+"""Records of the reputation capability: the ledger, what rules ask for, leaderboards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import attrs
+
+#: Per-activity leaderboards and the ledger rules whose active entries they count.
+ACTIVITY_BOARDS: dict[str, tuple[str, ...]] = {
+    "accepted_answers": ("answer_accepted",),
+    "upvotes_received": ("question_upvoted", "answer_upvoted", "post_upvoted"),
+}
+
+
+@attrs.frozen
+class LedgerEntry:
+    """One append-only reputation change as it was applied.
+
+    ``delta`` is what was actually applied (after the daily cap and the floor),
+    ``requested`` what the rule asked for. ``cause`` ties the entry to the thing
+    that produced it (``thread:<id>:post:<id>:vote:<id>``,
+    ``thread:<id>:post:<id>:accept``), ``undoes``
+    to the entry a compensating entry reverses. ``cap_day`` is the UTC day whose
+    daily cap the entry counts against (``None`` when exempt).
+    """
+
+    id: int
+    member_id: int
+    delta: int
+    requested: int
+    rule: str
+    event: str
+    cause: str
+    at: datetime
+    undoes: int | None = None
+    cap_day: date | None = None
+    space_id: int | None = None
+    post_id: int | None = None
+
+
+@attrs.frozen
+class LeaderboardRow:
+    """A leaderboard line: ``score`` is total reputation or the period's gain."""
+
+    rank: int
+    member_id: int
+    display_name: str
+    score: int
+
+
+@attrs.frozen
+class ReputationChange:
+    """What a reward rule asks for: give ``delta`` to ``member_id``.
+
+    ``capped`` changes count against the member's daily reputation cap.
+    """
+
+    member_id: int
+    delta: int
+    rule: str
+    capped: bool = False
+
+
+__all__ = ["ACTIVITY_BOARDS", "LeaderboardRow", "LedgerEntry", "ReputationChange"]
