@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -77,26 +78,47 @@ class FlagDecision:
 # ------------------------------------------------------------ hiding posts
 
 
-def _set_hidden(tx: Transaction, post: Post, thread: Thread, *, hidden: bool) -> bool:
-    """Hide or show the post (and its thread, for an opening post); whether it changed.
+def _set_hidden(
+    tx: Transaction,
+    actor_id: int | None,
+    located: tuple[Post, Thread, Space],
+    *,
+    trigger: str | None,
+) -> bool:
+    """Hide the post (``trigger`` set) or show it again (``None``); whether it changed.
 
     Locks the thread, then the post (the lock order) and changes nothing if either
-    was deleted meanwhile. A hidden reply leaves the thread's reply count; shown
-    again, it counts again.
+    was deleted meanwhile. An opening post hides or shows its thread with it; a
+    hidden reply leaves the thread's reply count, shown again it counts again.
+    Records ``PostHidden`` or ``PostUnhidden``.
     """
+    post, thread, space = located
     locked = tx.uow.threads.lock(thread.id)
     if locked is None or locked.deleted_at is not None:
         return False
     current = tx.uow.posts.lock(post.id)
     if current is None or current.deleted_at is not None:
         return False
-    at = tx.now if hidden else None
+    at = None if trigger is None else tx.now
     if not tx.uow.posts.set_hidden(post.id, at):
         return False
     if post.is_opening:
         tx.uow.threads.set_hidden(thread.id, at)
     else:
-        tx.uow.threads.record_reply(thread.id, delta=-1 if hidden else 1, at=None)
+        tx.uow.threads.record_reply(thread.id, delta=1 if trigger is None else -1, at=None)
+    subject: dict[str, Any] = {
+        "at": tx.now,
+        "actor_id": actor_id,
+        "post_id": post.id,
+        "thread_id": thread.id,
+        "space_id": space.id,
+        "author_id": post.author_id,
+    }
+    if trigger is None:
+        tx.record(PostUnhidden(**subject))
+    else:
+        score = open_score(tx.uow.flags.for_post(post.id))
+        tx.record(PostHidden(**subject, trigger=trigger, score=score))
     return True
 
 
@@ -109,21 +131,7 @@ def hide_post(
     (re-checked under the thread's and the post's locks: a deleted reply left the
     reply count already).
     """
-    if not _set_hidden(tx, post, thread, hidden=True):
-        return False
-    tx.record(
-        PostHidden(
-            at=tx.now,
-            actor_id=actor_id,
-            post_id=post.id,
-            thread_id=thread.id,
-            space_id=space.id,
-            author_id=post.author_id,
-            trigger=trigger,
-            score=open_score(tx.uow.flags.for_post(post.id)),
-        )
-    )
-    return True
+    return _set_hidden(tx, actor_id, (post, thread, space), trigger=trigger)
 
 
 def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, space: Space) -> bool:
@@ -131,19 +139,7 @@ def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, spac
 
     ``False`` too, changing nothing, if the post or its thread was deleted meanwhile.
     """
-    if not _set_hidden(tx, post, thread, hidden=False):
-        return False
-    tx.record(
-        PostUnhidden(
-            at=tx.now,
-            actor_id=actor_id,
-            post_id=post.id,
-            thread_id=thread.id,
-            space_id=space.id,
-            author_id=post.author_id,
-        )
-    )
-    return True
+    return _set_hidden(tx, actor_id, (post, thread, space), trigger=None)
 
 
 def after_post_flag(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from socialcrm.domain.engagement import (
     Contest,
     ContestWinner,
@@ -40,7 +42,7 @@ class ContestContract(ContractBase):
     def test_contest_round_trips_and_is_one_per_thread(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             _, contest = self._contest(uow)
-            try:
+            with pytest.raises(Conflict) as raised:
                 uow.contests.add(
                     thread_id=contest.thread_id,
                     submission_starts_at=_at(0),
@@ -51,10 +53,7 @@ class ContestContract(ContractBase):
                     created_by=contest.created_by,
                     created_at=_at(0),
                 )
-            except Conflict as error:
-                assert error.code == "duplicate_contest"
-            else:
-                raise AssertionError("a thread got two contests")
+            assert raised.value.code == "duplicate_contest"
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.contests.get(contest.id) == contest
@@ -91,12 +90,9 @@ class ContestContract(ContractBase):
                 ),
             ]
             uow.contests.add_winners(contest.id, winners)
-            try:
+            with pytest.raises(Conflict) as raised:
                 uow.contests.add_winners(contest.id, winners[:1])
-            except Conflict as error:
-                assert error.code == "duplicate_winner"
-            else:
-                raise AssertionError("a place was recorded twice")
+            assert raised.value.code == "duplicate_winner"
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.contests.winners(contest.id) == [winners[1], winners[0]]

@@ -3,6 +3,8 @@ their rewards."""
 
 from __future__ import annotations
 
+import pytest
+
 from socialcrm.domain.engagement import (
     Invitation,
     ReferralReward,
@@ -78,7 +80,7 @@ class InvitationContract(ContractBase):
         with storage.unit_of_work() as uow:
             inviter = _add_member(uow)
             first = _invite(uow, inviter.id)
-            try:
+            with pytest.raises(Conflict) as raised:
                 uow.invitations.add(
                     code_hash=first.code_hash,
                     inviter_id=inviter.id,
@@ -87,10 +89,7 @@ class InvitationContract(ContractBase):
                     expires_at=None,
                     created_at=_at(1),
                 )
-            except Conflict as error:
-                assert error.code == "duplicate_invite_code"
-            else:
-                raise AssertionError("a duplicate code hash was accepted")
+            assert raised.value.code == "duplicate_invite_code"
             second = _invite(uow, inviter.id)
             uow.commit()
         with storage.unit_of_work() as uow:
@@ -159,17 +158,14 @@ class InvitationContract(ContractBase):
                 invitation_id=invitation.id,
                 joined_at=_at(1),
             )
-            try:
+            with pytest.raises(Conflict) as raised:
                 uow.referrals.add(
                     referrer_id=other.id,
                     referred_id=referred.id,
                     invitation_id=None,
                     joined_at=_at(2),
                 )
-            except Conflict as error:
-                assert error.code == "duplicate_referral"
-            else:
-                raise AssertionError("a member was referred twice")
+            assert raised.value.code == "duplicate_referral"
             second = uow.referrals.add(
                 referrer_id=referrer.id, referred_id=other.id, invitation_id=None, joined_at=_at(3)
             )

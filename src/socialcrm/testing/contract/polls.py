@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,12 +81,9 @@ class PollContract(ContractBase):
                 created_at=_at(1),
             )
             first = uow.polls.add(**kwargs)  # type: ignore[arg-type]
-            try:
+            with pytest.raises(Conflict) as raised:
                 uow.polls.add(**kwargs)  # type: ignore[arg-type]
-            except Conflict as error:
-                assert error.code == "duplicate_poll"
-            else:
-                raise AssertionError("a second poll was added to the thread")
+            assert raised.value.code == "duplicate_poll"
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.polls.for_thread(thread_id) == first
