@@ -4,6 +4,7 @@
 :class:`~socialcrm.ManualClock` (moved day by day) with a seeded random generator,
 so the same seed always tells the same story; :func:`report` prints leaderboards,
 top threads and a reputation history. ``socialcrm demo`` runs both on a SQLite file.
+The names, texts and scripted scenes it draws from are in :mod:`socialcrm.demo_data`.
 """
 
 from __future__ import annotations
@@ -14,110 +15,21 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from socialcrm import (
-    Community,
-    Conflict,
-    LedgerEntry,
-    ManualClock,
-    PermissionDenied,
-    Post,
-    Thread,
+from socialcrm import Community, LedgerEntry, ManualClock, Post, Thread
+from socialcrm.demo_data import (
+    ANSWERS,
+    COMMENTS,
+    COMPANIES,
+    COUNTRIES,
+    FIRST,
+    JOBS,
+    LAST,
+    SCENES,
+    SPACES,
+    SUFFIXES,
 )
 
 Out = Callable[[str], None]
-
-FIRST = (
-    "Priya Tomas Aiko Lena Marco Fatima Jonas Chen Olivia Rafael Nora Igor Amara Felix Sofia "
-    "Dmitri Hannah Kwame Lucia Mateo Ingrid Yusuf Elena Oscar Mei Pablo Greta Samir Clara Arjun "
-    "Zoe Henrik Leila Bruno Anika Victor Maya Tariq Ines Ruben".split()
-)
-LAST = (
-    "Raman Okafor Sato Fischer Rossi Haddad Berg Wei Brown Costa Lind Petrov Diallo Wagner "
-    "Moreau Ivanov Keller Mensah Romero Silva Dahl Aydin Novak Jensen Lin Garcia Vogel "
-    "Nasser".split()
-)
-COMPANIES = ["Acme Retail", "Northwind", "Globex", "Initech", "Umbrella Foods", "Hooli", "Vandelay"]
-JOBS = ["IT admin", "Office manager", "Founder", "Developer", "Accountant", "Ops lead"]
-COUNTRIES = ["DE", "FR", "US", "JP", "BR", "IN", "NG", "SE", "CA", "ES"]
-SPACES = [  # slug, name, visibility, tags, question titles
-    (
-        "billing",
-        "Billing & invoices",
-        "public",
-        ["invoices", "refunds", "vat", "plans"],
-        [
-            "How do I download last month's invoice as a PDF?",
-            "Charged twice for the annual plan",
-            "Can I switch from monthly to yearly billing mid-cycle?",
-            "VAT number missing on invoice",
-            "Refund for unused seats after a downgrade",
-            "Card declined although it is valid",
-        ],
-    ),
-    (
-        "shipping",
-        "Shipping & delivery",
-        "public",
-        ["tracking", "customs", "returns", "delays"],
-        [
-            "Parcel stuck in customs for two weeks",
-            "Can I change the delivery address after ordering?",
-            "Tracking number only says 'label created'",
-            "How do returns work for damaged items?",
-            "Do you ship to the Canary Islands?",
-            "Delivery marked done but nothing arrived",
-        ],
-    ),
-    (
-        "product-help",
-        "Product help",
-        "public",
-        ["sync", "export", "login", "api", "mobile"],
-        [
-            "Sync stops after the 3.2 update",
-            "How do I export reports to CSV?",
-            "Two-factor login codes are rejected",
-            "Webhook retries: how many and how often?",
-            "Mobile app crashes when opening attachments",
-            "API returns 429 during nightly import",
-        ],
-    ),
-    (
-        "beta-program",
-        "Beta program",
-        "private",
-        ["beta", "dashboard", "feedback"],
-        [
-            "New dashboard beta feels slow on big accounts",
-            "Beta API: are the rate limits final?",
-            "Dark mode beta: contrast issues in charts",
-            "Feedback thread: offline mode preview",
-        ],
-    ),
-]
-ANSWERS = [
-    "Go to Settings > Billing > History; every invoice has a PDF link on the right.",
-    "This is a known issue since the last release; clearing the local cache fixed it for us.",
-    "Support can do that for you - open a ticket with your order number and they reply fast.",
-    "Same here. Re-linking the account under Integrations solved it without losing data.",
-    "Check the carrier's site with the second tracking number in the confirmation email.",
-    "The limit is per API key, so splitting the nightly job over two keys avoids the 429s.",
-    "Yes: change it under Orders > Details before the parcel is handed to the carrier.",
-]
-SUFFIXES = [
-    " on the Pro plan",
-    " since Monday",
-    " for our whole team",
-    " after renewal",
-    " - any update",
-    " (urgent)",
-]
-COMMENTS = [
-    "Thanks, that fixed it!",
-    "Same problem here on the Pro plan.",
-    "Could you share a screenshot?",
-    "Worked for me too after a restart.",
-]
 
 
 class Demo:
@@ -326,106 +238,7 @@ class Demo:
                 )
                 self.stats["comments"] += 1
 
-    # ------------------------------------------------------------ scripted scenes
-
-    def scene_refusals(self) -> None:
-        q = self.ask(self.customers[5], public=True)
-        try:
-            self.c.votes.cast(actor=q["asker"], post=q["opening"], value=1)
-        except PermissionDenied as exc:
-            self.say(f"self-vote refused: {exc.message} (code {exc.code})")
-        newcomer = self.customers[6]
-        try:
-            self.c.votes.cast(actor=newcomer, post=q["opening"], value=1)
-        except PermissionDenied as exc:
-            self.say(
-                f"upvote by {self.names[newcomer]} refused: {exc.message} "
-                f"(privilege {exc.privilege}, needs {exc.required_reputation} reputation)"
-            )
-
-    def scene_vote_changes(self) -> None:
-        q = self.ask(self.customers[7], public=True)
-        post = self.answer(q, self.customers[8])
-        mod = self.staff[3]
-        self.vote(mod, post)
-        self.clock.advance(minutes=2)
-        self.c.votes.cast(actor=mod, post=post, value=-1)
-        self.stats["votes changed"] += 1
-        self.say(f"{self.names[mod]} upvoted answer #{post}, then changed it to a downvote")
-        self.vote(self.staff[2], q["opening"])
-        self.clock.advance(minutes=1)
-        self.c.votes.retract(actor=self.staff[2], post=q["opening"])
-        self.voted.discard((self.staff[2], q["opening"]))
-        self.stats["votes retracted"] += 1
-        self.say(f"{self.names[self.staff[2]]} upvoted question #{q['opening']}, then retracted it")
-
-    def scene_accept_moved(self) -> None:
-        q = self.ask(self.customers[9], public=True)
-        first = self.answer(q, self.customers[10])
-        second = self.answer(q, self.customers[0])
-        self.c.threads.accept(actor=q["asker"], answer=first)
-        before = self.c.reputation.of(self.customers[10])
-        self.clock.advance(hours=2)
-        self.c.threads.accept(actor=q["asker"], answer=second)
-        q["accepted"] = second
-        self.stats["accepted answers"] += 2
-        self.stats["acceptances moved"] += 1
-        self.say(
-            f"{self.names[q['asker']]} accepted answer #{first}, then moved acceptance to "
-            f"#{second}; {self.names[self.customers[10]]}: {before} -> "
-            f"{self.c.reputation.of(self.customers[10])} reputation"
-        )
-
-    def scene_edit(self) -> None:
-        post, author, voter = next(
-            (p, a, v)
-            for q in reversed(self.questions)
-            for p, a in q["answers"]
-            for v in self.staff[:3]
-            if v != a and (v, p) not in self.voted
-        )
-        self.vote(voter, post)
-        self.clock.advance(minutes=30)
-        try:
-            self.c.votes.cast(actor=voter, post=post, value=-1)
-        except Conflict as exc:
-            self.say(f"vote change refused: {exc.message}")
-        self.c.posts.edit(
-            actor=author,
-            post=post,
-            body=self.rng.choice(ANSWERS) + " (Edited: this works on the current release too.)",
-        )
-        self.stats["edits"] += 1
-        self.c.votes.cast(actor=voter, post=post, value=-1)
-        self.stats["votes changed"] += 1
-        self.say(f"{self.names[author]} edited answer #{post}; the locked vote could then change")
-
-    def scene_capped_day(self) -> None:
-        star = self.customers[0]
-        today = self.clock.now().date()
-        mine = [(p, q["space"]) for q in self.questions for p, a in q["answers"] if a == star]
-        voters = [m for m in self.staff + self.customers if m != star and self.can(m, "vote_up")]
-        for q in reversed(self.questions):
-            if len(mine) * len(voters) >= 40:
-                break
-            if (
-                q["asker"] != star
-                and star not in {a for _, a in q["answers"]}
-                and self.sees(star, q["space"])
-            ):
-                mine.append((self.answer(q, star), q["space"]))
-        upvotes = 0
-        for voter in voters:
-            for post, slug in mine:
-                if upvotes < 26 and (voter, post) not in self.voted and self.sees(voter, slug):
-                    upvotes += self.vote(voter, post)
-        self.cap_day = (star, today)
-        requested, applied = self.day_totals(star, today)
-        self.say(
-            f"{self.names[star]}'s answers got {upvotes} upvotes today; the daily cap of "
-            f"{self.c.settings.daily_reputation_cap} applies: so far requested "
-            f"+{requested}, applied +{applied}"
-        )
+    # ------------------------------------------------------------ reputation
 
     def day_totals(self, member: int, day: date) -> tuple[int, int]:
         """Reputation the rules asked for and what the ledger applied, for one UTC cap day."""
@@ -441,15 +254,6 @@ class Demo:
             entries.extend(page)
             if len(page) < 200:
                 return entries
-
-
-SCENES: dict[int, Callable[[Demo], None]] = {
-    0: Demo.scene_refusals,
-    2: Demo.scene_vote_changes,
-    5: Demo.scene_accept_moved,
-    9: Demo.scene_edit,
-    16: Demo.scene_capped_day,
-}
 
 
 def simulate(community: Community, clock: ManualClock, *, seed: int, days: int, out: Out) -> Demo:

@@ -1,7 +1,9 @@
 """Flags: members report posts and members; flags hide posts, silence spammers, queue up.
 
 How a flag is weighed and when it hides a post is :mod:`socialcrm.domain.flags`;
-this module runs the commands (``community.flags``). Every rule and setting is in
+this module runs the commands (``community.flags``); what they do to posts, a
+moderator's decision and the queue are :mod:`socialcrm.services.flag_decisions`
+(its names are importable from here too). Every rule and setting is in
 ``docs/moderation.md``, "Flags". In short:
 
 * flagging needs the ``flag`` privilege and trust level ``FlagSettings.min_trust_level``
@@ -18,85 +20,42 @@ this module runs the commands (``community.flags``). Every rule and setting is i
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import attrs
 
 from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.domain import validation
-from socialcrm.domain.events import (
-    FlagDecided,
-    FlagRaised,
-    PostHidden,
-    PostUnhidden,
-)
-from socialcrm.domain.flags import flag_weight, open_score, spam_flaggers, trusted_spam_flag
+from socialcrm.domain.events import FlagDecided, FlagRaised
+from socialcrm.domain.flags import flag_weight, open_score
 from socialcrm.domain.records import FLAG_REASONS, Flag, FlagAccuracy, Member, Post, Space, Thread
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (
-    blocking_sanction,
     hidden_space_ids,
-    readable_spaces,
     require_actor,
     require_moderator,
     require_privilege,
     require_viewer,
-    resolve_space,
     visible_post,
 )
 from socialcrm.services.audit import reason_text, record_audit
-from socialcrm.services.auto_sanctions import impose_automatic_silence
 from socialcrm.services.boundary import PublicAPI
+from socialcrm.services.flag_decisions import (
+    FLAG_DECISIONS,
+    FlagDecision,
+    FlagQueueItem,
+    after_post_flag,
+    apply_decision,
+    flag_queue_items,
+    hide_post,
+    unhide_post,
+)
 from socialcrm.services.locking import lock_live_thread
-from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: The window of the daily flag limit.
 FLAG_LIMIT_WINDOW = timedelta(hours=24)
-#: What a moderator may decide about the open flags of a post or member.
-FLAG_DECISIONS = ("agreed", "disagreed", "deferred")
-
-
-@attrs.frozen
-class FlagQueueItem:
-    """One flagged post (``post_id`` set) or member waiting for a moderator.
-
-    ``queued_at`` is when its oldest open flag was raised: the queue is ordered
-    by it (then by ``kind`` and subject id), so items of other queues (posts
-    held for approval) can be merged in by the same key. ``score`` sums the open
-    flags' weights; ``reasons`` lists their distinct reasons in the order first
-    raised; ``hidden`` says whether the post is hidden now.
-    """
-
-    kind: str
-    queued_at: datetime
-    member_id: int
-    flag_ids: tuple[int, ...]
-    reasons: tuple[str, ...]
-    score: int
-    hidden: bool = False
-    post_id: int | None = None
-    thread_id: int | None = None
-    space_id: int | None = None
-
-    @property
-    def flag_count(self) -> int:
-        """How many open flags the item has."""
-        return len(self.flag_ids)
-
-
-@attrs.frozen
-class FlagDecision:
-    """What a moderator's decision did: the flags it closed and the post's state after."""
-
-    decision: str
-    flags: tuple[Flag, ...]
-    post_id: int | None
-    member_id: int
-    hidden: bool
-    deleted: bool = False
 
 
 def _flag_text(value: object, reason: str, runtime: Runtime) -> str:
@@ -113,74 +72,6 @@ def _member(uow: UnitOfWork, member_id: int) -> Member:
     if found is None:
         raise NotFound(f"no member {member_id}", code="member_not_found")
     return found
-
-
-def _still_live(tx: Transaction, post: Post, thread: Thread) -> bool:
-    """Lock the thread, then the post (the lock order); whether both are still live."""
-    locked = tx.uow.threads.lock(thread.id)
-    if locked is None or locked.deleted_at is not None:
-        return False
-    current = tx.uow.posts.lock(post.id)
-    return current is not None and current.deleted_at is None
-
-
-def hide_post(
-    tx: Transaction, actor_id: int | None, post: Post, thread: Thread, space: Space, trigger: str
-) -> bool:
-    """Hide the post (and its thread, for an opening post); ``False`` if it already was.
-
-    ``False`` too, changing nothing, if the post or its thread was deleted meanwhile
-    (re-checked under the thread's and the post's locks: a deleted reply left the
-    reply count already).
-    """
-    if not _still_live(tx, post, thread):
-        return False
-    if not tx.uow.posts.set_hidden(post.id, tx.now):
-        return False
-    if post.is_opening:
-        tx.uow.threads.set_hidden(thread.id, tx.now)
-    else:
-        # Others no longer see the reply, so it leaves the thread's reply count.
-        tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
-    tx.record(
-        PostHidden(
-            at=tx.now,
-            actor_id=actor_id,
-            post_id=post.id,
-            thread_id=thread.id,
-            space_id=space.id,
-            author_id=post.author_id,
-            trigger=trigger,
-            score=open_score(tx.uow.flags.for_post(post.id)),
-        )
-    )
-    return True
-
-
-def unhide_post(tx: Transaction, actor_id: int, post: Post, thread: Thread, space: Space) -> bool:
-    """Show a hidden post (and its thread) again; ``False`` if it was not hidden.
-
-    ``False`` too, changing nothing, if the post or its thread was deleted meanwhile.
-    """
-    if not _still_live(tx, post, thread):
-        return False
-    if not tx.uow.posts.set_hidden(post.id, None):
-        return False
-    if post.is_opening:
-        tx.uow.threads.set_hidden(thread.id, None)
-    else:
-        tx.uow.threads.record_reply(thread.id, delta=1, at=None)
-    tx.record(
-        PostUnhidden(
-            at=tx.now,
-            actor_id=actor_id,
-            post_id=post.id,
-            thread_id=thread.id,
-            space_id=space.id,
-            author_id=post.author_id,
-        )
-    )
-    return True
 
 
 class Flags(PublicAPI):
@@ -239,77 +130,55 @@ class Flags(PublicAPI):
             # committed flag), so concurrent flags cannot both miss the threshold or
             # both silence the author.
             tx.uow.members.lock(found.author_id)
-            flag = tx.uow.flags.add(
-                flagger_id=acting.id,
-                member_id=found.author_id,
-                post_id=found.id,
-                thread_id=thread.id,
-                space_id=space.id,
-                reason=reason,
-                text=note,
-                weight=weight,
-                created_at=tx.now,
-            )
-            score = open_score(tx.uow.flags.for_post(found.id))
-            tx.record(
-                FlagRaised(
-                    at=tx.now,
-                    actor_id=acting.id,
-                    flag_id=flag.id,
-                    flagger_id=acting.id,
-                    member_id=found.author_id,
-                    reason=reason,
-                    weight=weight,
-                    score=score,
-                    post_id=found.id,
-                    thread_id=thread.id,
-                    space_id=space.id,
-                )
-            )
-            self._after_post_flag(tx, acting, found, thread, space, reason, score)
+            located = (found, thread, space)
+            flag, score = self._raise(tx, acting, found.author_id, located, reason, note, weight)
+            author = _member(tx.uow, found.author_id)
+            after_post_flag(tx, self._rt.settings.flags, acting, author, located, reason, score)
             return flag
 
-    def _after_post_flag(
-        self,
+    @staticmethod
+    def _raise(
         tx: Transaction,
         acting: Member,
-        post: Post,
-        thread: Thread,
-        space: Space,
+        member_id: int,
+        located: tuple[Post, Thread, Space] | None,
         reason: str,
-        score: int,
-    ) -> None:
-        settings = self._rt.settings.flags
-        author = _member(tx.uow, post.author_id)
-        if score >= settings.hide_threshold:
-            hide_post(tx, acting.id, post, thread, space, "score")
-        elif trusted_spam_flag(acting, author, reason, settings):
-            hide_post(tx, acting.id, post, thread, space, "trusted_spam_flag")
-        if reason != "spam" or author.trust_level != 0 or author.is_moderator:
-            return
-        flaggers = spam_flaggers(tx.uow.flags.about_member(author.id))
-        if len(flaggers) < settings.spam_silence_flaggers:
-            return
-        self._silence_spammer(tx, acting, author, len(flaggers))
-        for own in tx.uow.posts.by_author(author.id):
-            located = tx.uow.posts.locate(own.id)
-            if located is None or located[1].deleted_at is not None:
-                continue
-            hide_post(tx, acting.id, *located, "author_silenced")
-
-    def _silence_spammer(self, tx: Transaction, acting: Member, author: Member, count: int) -> None:
-        if blocking_sanction(tx.uow, author, tx.now, posts=True) is not None:
-            return
-        why = f"spam flags from {count} members (Settings.flags.spam_silence_flaggers)"
-        # ``imposed_by`` names the member whose flag completed the count; the audit
-        # entry has no actor: no moderator decided it.
-        impose_automatic_silence(
-            tx,
-            member_id=author.id,
-            imposed_by=acting.id,
-            reason=why,
-            after={"rule": "spam_flags", "flaggers": count},
+        note: str,
+        weight: int,
+    ) -> tuple[Flag, int]:
+        """Add the flag on a post (``located``) or a member; return it and the open score."""
+        post, thread, space = (None, None, None) if located is None else located
+        flag = tx.uow.flags.add(
+            flagger_id=acting.id,
+            member_id=member_id,
+            post_id=None if post is None else post.id,
+            thread_id=None if thread is None else thread.id,
+            space_id=None if space is None else space.id,
+            reason=reason,
+            text=note,
+            weight=weight,
+            created_at=tx.now,
         )
+        if post is None:
+            score = open_score(tx.uow.flags.member_flags(member_id))
+        else:
+            score = open_score(tx.uow.flags.for_post(post.id))
+        tx.record(
+            FlagRaised(
+                at=tx.now,
+                actor_id=acting.id,
+                flag_id=flag.id,
+                flagger_id=acting.id,
+                member_id=member_id,
+                reason=reason,
+                weight=weight,
+                score=score,
+                post_id=flag.post_id,
+                thread_id=flag.thread_id,
+                space_id=flag.space_id,
+            )
+        )
+        return flag, score
 
     @retry_transient
     def flag_member(self, *, actor: int, member: int, reason: str, text: str = "") -> Flag:
@@ -328,30 +197,7 @@ class Flags(PublicAPI):
             if target.id == acting.id:
                 raise PermissionDenied("members cannot flag themselves", code="self_flag")
             weight = self._check_flagger(tx, acting)
-            flag = tx.uow.flags.add(
-                flagger_id=acting.id,
-                member_id=target.id,
-                post_id=None,
-                thread_id=None,
-                space_id=None,
-                reason=reason,
-                text=note,
-                weight=weight,
-                created_at=tx.now,
-            )
-            tx.record(
-                FlagRaised(
-                    at=tx.now,
-                    actor_id=acting.id,
-                    flag_id=flag.id,
-                    flagger_id=acting.id,
-                    member_id=target.id,
-                    reason=reason,
-                    weight=weight,
-                    score=open_score(tx.uow.flags.member_flags(target.id)),
-                )
-            )
-            return flag
+            return self._raise(tx, acting, target.id, None, reason, note, weight)[0]
 
     # ------------------------------------------------------------ decisions
 
@@ -443,7 +289,7 @@ class Flags(PublicAPI):
                         post_id=flag.post_id,
                     )
                 )
-            hidden, deleted = self._apply(tx, acting, decision, located, why, delete=delete)
+            hidden, deleted = apply_decision(tx, acting, decision, located, why, delete=delete)
             record_audit(
                 tx,
                 actor_id=acting.id,
@@ -466,35 +312,6 @@ class Flags(PublicAPI):
                 hidden=hidden,
                 deleted=deleted,
             )
-
-    @staticmethod
-    def _apply(
-        tx: Transaction,
-        acting: Member,
-        decision: str,
-        located: tuple[Post, Thread, Space] | None,
-        why: str,
-        *,
-        delete: bool,
-    ) -> tuple[bool, bool]:
-        """Hide, show or delete the post as decided; return ``(hidden, deleted)`` after."""
-        if located is None:
-            if delete:
-                raise ValidationError("only a flagged post can be deleted", field="delete")
-            return False, False
-        found, thread, space = located
-        hidden = found.hidden_at is not None
-        if decision == "agreed":
-            hide_post(tx, acting.id, found, thread, space, "agreed")
-            if delete:
-                current = tx.uow.posts.get(found.id)
-                assert current is not None
-                delete_post(tx, acting, current, thread, space, why)
-            return True, delete
-        if decision == "disagreed":
-            unhide_post(tx, acting.id, found, thread, space)
-            return False, False
-        return hidden, False
 
     # ------------------------------------------------------------ queries
 
@@ -562,77 +379,14 @@ class Flags(PublicAPI):
             return flag_weight(found, accuracy, self._rt.settings.flags)
 
 
-def flag_queue_items(
-    uow: UnitOfWork,
-    viewer: Member,
-    runtime: Runtime,
-    *,
-    space: str | int | None = None,
-    reason: str | None = None,
-) -> builtins.list[FlagQueueItem]:
-    """The moderators' flag queue for ``viewer``, oldest first; see :meth:`Flags.queue`.
-
-    A function of its own so that a combined review queue can merge these items
-    with others by ``queued_at``.
-    """
-    visible = readable_spaces(uow, viewer)
-    wanted: set[int] | None = None
-    if space is not None:
-        wanted = set(space_and_descendants(visible, resolve_space(uow, viewer, space).id))
-    groups: dict[tuple[str, int], list[Flag]] = {}
-    for flag in uow.flags.open_flags(limit=runtime.settings.flags.queue_scan_limit):
-        if flag.post_id is None:
-            if wanted is not None:
-                continue
-            key = ("flagged_member", flag.member_id)
-        else:
-            if flag.space_id not in visible or (wanted is not None and flag.space_id not in wanted):
-                continue
-            key = ("flagged_post", flag.post_id)
-        groups.setdefault(key, []).append(flag)
-    posts = _live_posts(uow, [sid for kind, sid in groups if kind == "flagged_post"])
-    items = []
-    for (kind, subject), flags in groups.items():
-        reasons = tuple(dict.fromkeys(f.reason for f in flags))
-        if reason is not None and reason not in reasons:
-            continue
-        if kind == "flagged_post" and subject not in posts:
-            continue  # deleted since it was flagged: nothing left to decide
-        first = flags[0]
-        items.append(
-            FlagQueueItem(
-                kind=kind,
-                queued_at=first.created_at,
-                member_id=first.member_id,
-                flag_ids=tuple(f.id for f in flags),
-                reasons=reasons,
-                score=open_score(flags),
-                hidden=kind == "flagged_post" and posts[subject].hidden_at is not None,
-                post_id=first.post_id,
-                thread_id=first.thread_id,
-                space_id=first.space_id,
-            )
-        )
-    items.sort(key=lambda i: (i.queued_at, i.kind, i.post_id or i.member_id))
-    return items
-
-
-def _live_posts(uow: UnitOfWork, post_ids: builtins.list[int]) -> Mapping[int, Post]:
-    """The posts among ``post_ids`` that are not deleted (nor their threads), by id."""
-    found = {}
-    for post_id in post_ids:
-        located = uow.posts.locate(post_id)
-        if located is not None and located[0].deleted_at is None and located[1].deleted_at is None:
-            found[post_id] = located[0]
-    return found
-
-
 __all__ = [
     "FLAG_DECISIONS",
     "FLAG_LIMIT_WINDOW",
     "FlagDecision",
     "FlagQueueItem",
     "Flags",
+    "after_post_flag",
+    "apply_decision",
     "flag_queue_items",
     "hide_post",
     "unhide_post",

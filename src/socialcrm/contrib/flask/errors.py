@@ -14,7 +14,6 @@ from flask import (
     Response,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -34,6 +33,7 @@ from socialcrm.contrib._http import (
     retry_after_header,
     status_for,
 )
+from socialcrm.contrib.flask.state import mark_request_failed
 from socialcrm.errors import NotFound, PermissionDenied, SocialCRMError
 
 #: The template of the HTML error page (context: ``error``, ``message``, ``status``).
@@ -45,9 +45,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 #: The page used when the app has no ``socialcrm/error.html`` template.
 _BARE_ERROR_PAGE = "<!doctype html><title>{{ status }}</title><p>{{ message }}</p>"
-
-#: Key in ``flask.g`` marking the request failed (same value as the extension's).
-_REQUEST_FAILED_KEY = "_socialcrm_request_failed"
 
 
 def error_response(error: SocialCRMError) -> Response:
@@ -134,7 +131,7 @@ def html_error_response(error: SocialCRMError, *, login_view: str | None = None)
     """
     if is_developer_error(error):
         raise error
-    setattr(g, _REQUEST_FAILED_KEY, True)
+    mark_request_failed()
     if isinstance(error, NotFound):
         return current_app.handle_http_exception(http.NotFound(error.message))
     back = safe_referer()

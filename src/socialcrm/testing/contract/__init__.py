@@ -53,13 +53,16 @@ from socialcrm.testing.contract.audit import AuditContract
 from socialcrm.testing.contract.badges import BadgeContract
 from socialcrm.testing.contract.bounties import BountyContract
 from socialcrm.testing.contract.conflicts import ConflictContract
+from socialcrm.testing.contract.contests import ContestContract
 from socialcrm.testing.contract.datetimes import DatetimeContract
-from socialcrm.testing.contract.engagement import ContestContract, EngagementContract
+from socialcrm.testing.contract.engagement import EngagementContract
 from socialcrm.testing.contract.flags import FlagContract
 from socialcrm.testing.contract.imports import ImportContract
+from socialcrm.testing.contract.invitations import InvitationContract
 from socialcrm.testing.contract.ledger import LedgerContract
 from socialcrm.testing.contract.members import MemberContract
 from socialcrm.testing.contract.outbox import OutboxContract
+from socialcrm.testing.contract.polls import PollContract
 from socialcrm.testing.contract.posts import PostContract
 from socialcrm.testing.contract.properties import PropertyContract
 from socialcrm.testing.contract.ratelimits import RateLimitCountContract
@@ -93,6 +96,8 @@ class StorageContract(
     ReviewContract,
     FlagContract,
     ImportContract,
+    InvitationContract,
+    PollContract,
     EngagementContract,
     ContestContract,
     RateLimitCountContract,
