@@ -1,0 +1,109 @@
+"""The review capability's storage port: the review queue.
+
+Part of the storage port that :mod:`socialcrm.ports` composes into
+:class:`socialcrm.ports.UnitOfWork`; the rules every adapter follows are
+documented there.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from socialcrm.domain.records import ReviewItem
+
+
+class ReviewRepository(Protocol):
+    """The review queue: held submissions and flagged posts, and the decisions on them.
+
+    ``reasons``, ``rules`` and ``tags`` are stored as JSON text by SQL adapters and
+    come back as tuples equal to what was given.
+    """
+
+    def add(
+        self,
+        *,
+        kind: str,
+        reason: str,
+        reasons: Iterable[str],
+        rules: Iterable[str],
+        author_id: int,
+        space_id: int,
+        thread_id: int | None,
+        post_id: int | None,
+        thread_kind: str | None,
+        title: str | None,
+        body: str,
+        tags: Iterable[str],
+        community_wiki: bool,
+        created_at: datetime,
+    ) -> ReviewItem:
+        """Insert a pending item and return it with its id.
+
+        ``ValidationError`` (nothing written) for an unknown kind, a naive datetime,
+        or a ``reason`` that is empty or longer than 64 characters.
+        """
+        ...
+
+    def get(self, item_id: int) -> ReviewItem | None:
+        """The item with this id, decided or not, or ``None``."""
+        ...
+
+    def pending(
+        self,
+        *,
+        space_ids: Collection[int],
+        reason: str | None = None,
+        kind: str | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> builtins.list[ReviewItem]:
+        """Pending items in ``space_ids``, oldest first (``created_at``, then id).
+
+        ``reason`` and ``kind`` (``None``: any) must match when given.
+        """
+        ...
+
+    def count_pending(
+        self, *, space_ids: Collection[int], reason: str | None = None, kind: str | None = None
+    ) -> int:
+        """How many items :meth:`pending` would list without a limit."""
+        ...
+
+    def by_author(
+        self, author_id: int, *, status: str | None = None, limit: int
+    ) -> builtins.list[ReviewItem]:
+        """The author's items (``status`` ``None``: any), oldest first, at most ``limit``."""
+        ...
+
+    def count_by_author(self, author_id: int, *, kind: str, status: str) -> int:
+        """How many of the author's items have this kind and status."""
+        ...
+
+    def decide(
+        self,
+        item_id: int,
+        *,
+        status: str,
+        at: datetime,
+        by: int,
+        note: str = "",
+        post_id: int | None = None,
+        body: str | None = None,
+        title: str | None = None,
+    ) -> bool:
+        """Move a pending item to ``status``; a compare-and-set on ``pending``.
+
+        Sets ``decided_at``, ``decided_by`` and ``note``, and when given the
+        published ``post_id`` and the edited ``body``/``title``. Returns ``False``
+        and changes nothing if the item was decided already; ``NotFound`` (code
+        ``review_item_not_found``) for an unknown id; ``ValidationError`` for
+        ``status`` ``pending`` or unknown.
+        """
+        ...
+
+
+__all__ = ["ReviewRepository"]
