@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.domain.events import PostHidden, PostUnhidden
 from socialcrm.domain.flags import open_score, spam_flaggers, trusted_spam_flag
 from socialcrm.domain.records import Flag, Member, Post, Space, Thread
@@ -28,7 +29,6 @@ from socialcrm.services.access import blocking_sanction, readable_spaces, resolv
 from socialcrm.services.auto_sanctions import impose_automatic_silence
 from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction
-from socialcrm.services.threads import space_and_descendants
 from socialcrm.settings import FlagSettings
 
 #: What a moderator may decide about the open flags of a post or member.

@@ -24,7 +24,6 @@ from datetime import timedelta
 
 import attrs
 
-from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.domain import validation
 from socialcrm.domain.events import FlagDecided, FlagRaised
 from socialcrm.domain.flags import flag_weight, open_score
