@@ -20,8 +20,8 @@ from socialcrm.errors import ValidationError
 
 if TYPE_CHECKING:
     from socialcrm.capabilities.members.records import Member
+    from socialcrm.core.context import HookContext
     from socialcrm.core.events import Event
-    from socialcrm.plugins.context import HookContext
 
 #: Badge tiers, least prestigious first.
 BADGE_TIERS = ("bronze", "silver", "gold")
