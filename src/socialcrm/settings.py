@@ -136,7 +136,7 @@ class Settings:
         )
         return attrs.evolve(base, **changes) if changes else base
 
-    def with_(self, section: str, **changes: Any) -> Settings:
+    def with_(self, section: str, /, **changes: Any) -> Settings:
         """Return a copy with some fields of one section changed.
 
         ``section`` is the name of a section field (see :data:`SETTINGS_SECTIONS`):
