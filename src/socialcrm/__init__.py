@@ -10,6 +10,7 @@ The public surface::
 
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
+from socialcrm.core.context import HookContext
 from socialcrm.domain.badges import BadgeAward, BadgeDefinition, BadgeGrant
 from socialcrm.domain.bounties import Bounty
 from socialcrm.domain.moderation import Verdict
@@ -49,7 +50,6 @@ from socialcrm.errors import (
     StorageError,
     ValidationError,
 )
-from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.services.held import HeldSubmission
 from socialcrm.services.trust import TrustReview

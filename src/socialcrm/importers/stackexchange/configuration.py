@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from socialcrm.core.context import HookContext
 from socialcrm.domain.records import Member
-from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.settings import Settings
 
