@@ -15,7 +15,7 @@ from pathlib import Path
 
 from socialcrm import Community, ManualClock, PermissionDenied, Settings, signals
 from socialcrm.adapters.memory import MemoryStorage
-from socialcrm.domain.events import AnswerAccepted
+from socialcrm.capabilities.threads.events import AnswerAccepted
 
 
 def open_community(db: Path | None, settings: Settings, clock: ManualClock) -> Community:

@@ -15,7 +15,7 @@ import pytest
 from conftest import make_storage
 from socialcrm import Community, ManualClock, Settings, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
-from socialcrm.domain import validation
+from socialcrm.core import validation
 from socialcrm.services.boundary import Shape, parse_annotation
 
 KINDS = ["memory", "sqlite"]

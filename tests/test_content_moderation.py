@@ -23,8 +23,8 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.review.policy import ACTIONS, combine
 from socialcrm.community import Community
-from socialcrm.domain.moderation import ACTIONS, combine
 from socialcrm.errors import Conflict, Sanctioned
 
 WATCHED = (

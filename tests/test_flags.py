@@ -22,7 +22,7 @@ from socialcrm import (
     ValidationError,
     signals,
 )
-from socialcrm.domain.records import FLAG_REASONS
+from socialcrm.capabilities.flags.records import FLAG_REASONS
 from socialcrm.settings import Settings
 
 
@@ -615,8 +615,8 @@ def test_the_accuracy_bonus_is_bounded_and_the_weight_never_below_one(
     from datetime import datetime, timezone
 
     from socialcrm import Member
-    from socialcrm.domain.flags import accuracy_bonus, flag_weight
-    from socialcrm.domain.records import FlagAccuracy
+    from socialcrm.capabilities.flags.policy import accuracy_bonus, flag_weight
+    from socialcrm.capabilities.flags.records import FlagAccuracy
     from socialcrm.settings import FlagSettings
 
     config = FlagSettings(accuracy_bonus_max=bonus_max, accuracy_min_decisions=min_decisions)

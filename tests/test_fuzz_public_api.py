@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from socialcrm import Community, ManualClock, Settings, SocialCRMError, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
-from socialcrm.domain.records import Member
+from socialcrm.capabilities.members.records import Member
 from socialcrm.services.boundary import PublicAPI, plan_of
 from socialcrm.settings import ContentSettings
 
@@ -599,9 +599,7 @@ def test_junk_arguments_raise_typed_errors_change_nothing_and_adapters_agree(whe
 
 
 @pytest.mark.parametrize("where", METHODS)
-def test_an_unknown_or_missing_argument_is_a_validation_error_that_changes_nothing(
-    where, seeded
-):
+def test_an_unknown_or_missing_argument_is_a_validation_error_that_changes_nothing(where, seeded):
     """A JSON client's extra or missing key: ``ValidationError`` naming it, not ``TypeError``."""
     api_name, method_name = where.split(".")
     memory, _ = seeded(api_name)

@@ -14,7 +14,9 @@ from socialcrm import (
     TrustSettings,
     hookimpl,
 )
-from socialcrm.domain.events import ReplyPosted, ReputationChanged, ThreadStarted, VoteCast
+from socialcrm.capabilities.reputation.events import ReputationChanged
+from socialcrm.capabilities.threads.events import ReplyPosted, ThreadStarted
+from socialcrm.capabilities.votes.events import VoteCast
 
 
 def test_hook_socialcrm_reputation_changes(make_community, world_of):

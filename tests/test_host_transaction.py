@@ -137,7 +137,7 @@ def test_a_rejected_command_undoes_only_its_own_writes(host, style):
 
 def test_transient_failures_in_a_joined_transaction_are_left_to_the_host(host):
     from socialcrm import RetryableStorageError, StorageError, hookimpl
-    from socialcrm.domain.events import MemberJoined
+    from socialcrm.capabilities.members.events import MemberJoined
 
     engine, prefix = host
     attempts = []

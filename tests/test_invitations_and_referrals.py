@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from socialcrm import Conflict, NotFound, PermissionDenied, ValidationError, hookimpl, signals
-from socialcrm.domain.engagement import ReferralReward, hash_invite_code
+from socialcrm.capabilities.invitations.records import ReferralReward, hash_invite_code
 from socialcrm.settings import Settings
 
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import World, default_settings
 from socialcrm import Community, ManualClock, signals
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.members.events import MemberJoined
 from socialcrm.capabilities.reputation import periods
-from socialcrm.domain.events import MemberJoined
 from socialcrm.leaderboards import LeaderboardSource, StorageLeaderboard
 from socialcrm.leaderboards import redis as redis_board
 from socialcrm.leaderboards.base import Scored

@@ -17,7 +17,7 @@ import pytest
 
 from socialcrm import Community, PermissionDenied
 from socialcrm.adapters.memory import MemoryStorage
-from socialcrm.domain.records import Member
+from socialcrm.capabilities.members.records import Member
 from socialcrm.services.boundary import ACTING_PARAMETERS, actor_guard, plan_of
 from test_fuzz_public_api import (
     METHODS,

@@ -30,7 +30,7 @@ from socialcrm.adapters.sqlalchemy import (
 )
 from socialcrm.adapters.sqlalchemy.engines import create_storage_engine
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
-from socialcrm.domain.records import Profile
+from socialcrm.capabilities.members.records import Profile
 from test_sqlalchemy_adapter import T0
 
 DIALECTS = ["sqlite", "postgres", "mariadb"]

@@ -19,7 +19,7 @@ from socialcrm import (
     hookimpl,
     signals,
 )
-from socialcrm.domain.serialization import event_from_json
+from socialcrm.core.serialization import event_from_json
 
 
 @pytest.fixture(params=["memory", "sqlite"])

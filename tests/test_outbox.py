@@ -30,7 +30,7 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_engine
-from socialcrm.domain.events import ReplyPosted
+from socialcrm.capabilities.threads.events import ReplyPosted
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ from socialcrm import (
     hookimpl,
 )
 from socialcrm.adapters.memory import MemoryStorage
-from socialcrm.domain.events import ReplyPosted, VoteCast
-from socialcrm.domain.limits import LimitBreach
+from socialcrm.capabilities.ratelimits.records import LimitBreach
+from socialcrm.capabilities.threads.events import ReplyPosted
+from socialcrm.capabilities.votes.events import VoteCast
 from socialcrm.plugins.stackexchange import stackexchange_settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from socialcrm import Settings, StorageError, hookimpl, signals
-from socialcrm.domain.events import ThreadStarted
+from socialcrm.capabilities.threads.events import ThreadStarted
 
 
 class FlakyStorage:

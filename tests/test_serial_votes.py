@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialcrm import Community, ManualClock, hookimpl, signals
-from socialcrm.domain.events import VoteReversed
-from socialcrm.domain.records import Vote
-from socialcrm.domain.serialization import event_to_json
+from socialcrm.capabilities.votes.events import VoteReversed
+from socialcrm.capabilities.votes.records import Vote
+from socialcrm.core.serialization import event_to_json
 from socialcrm.services.serial_votes import serial_runs
 
 

@@ -14,8 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialcrm.domain.events import EVENT_TYPES, Event, MemberJoined, ThreadStarted
-from socialcrm.domain.serialization import (
+from socialcrm.capabilities.events import EVENT_TYPES
+from socialcrm.capabilities.members.events import MemberJoined
+from socialcrm.capabilities.threads.events import ThreadStarted
+from socialcrm.core.events import Event
+from socialcrm.core.serialization import (
     event_from_dict,
     event_from_json,
     event_id_of,

@@ -98,6 +98,6 @@ def test_an_exception_inside_the_unit_of_work_rolls_everything_back(world):
 
 
 def test_every_event_type_has_a_signal():
-    from socialcrm.domain.events import EVENT_TYPES
+    from socialcrm.capabilities.events import EVENT_TYPES
 
     assert {cls.name for cls in EVENT_TYPES} == set(signals.SIGNALS)

@@ -24,7 +24,7 @@ from socialcrm.adapters.sqlalchemy import (
     upgrade,
 )
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
-from socialcrm.domain.records import Profile
+from socialcrm.capabilities.members.records import Profile
 from socialcrm.errors import Conflict, StorageError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
-from socialcrm.domain.records import Profile
+from socialcrm.capabilities.members.records import Profile
 from test_sqlalchemy_adapter import T0, add_member, seed_post
 
 

@@ -22,7 +22,7 @@ import databases
 from socialcrm import Community, Settings
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.adapters.sqlalchemy.prepared import is_retryable
-from socialcrm.domain.records import Profile
+from socialcrm.capabilities.members.records import Profile
 from socialcrm.errors import Conflict, StorageError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)

@@ -65,7 +65,7 @@ from socialcrm import (
 )
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
-from socialcrm.domain.events import Event
+from socialcrm.core.events import Event
 from socialcrm.plugins.context import HookContext
 
 

@@ -24,9 +24,9 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.memory import MemoryStorage
-from socialcrm.domain.events import TrustLevelChanged
-from socialcrm.domain.serialization import event_from_json
-from socialcrm.domain.trust import in_tl3_grace, keeps_tl3, supported_level
+from socialcrm.capabilities.trust.events import TrustLevelChanged
+from socialcrm.capabilities.trust.policy import in_tl3_grace, keeps_tl3, supported_level
+from socialcrm.core.serialization import event_from_json
 from socialcrm.settings import TrustSettings
 
 DAY = timedelta(days=1)

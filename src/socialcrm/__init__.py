@@ -8,35 +8,24 @@ The public surface::
     community = Community(MemoryStorage())
 """
 
+from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
+from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
+from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
+from socialcrm.capabilities.reputation.records import LeaderboardRow, LedgerEntry, ReputationChange
+from socialcrm.capabilities.review.policy import Verdict
+from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
 from socialcrm.core.context import HookContext
-from socialcrm.domain.badges import BadgeAward, BadgeDefinition, BadgeGrant
-from socialcrm.domain.bounties import Bounty
-from socialcrm.domain.moderation import Verdict
-from socialcrm.domain.records import (
-    ActivityTotals,
-    AuditEntry,
-    Comment,
-    Flag,
-    FlagAccuracy,
-    LeaderboardRow,
-    LedgerEntry,
-    Member,
-    MemberActivity,
-    NewOutboxMessage,
-    OutboxMessage,
-    Post,
-    Profile,
-    ReputationChange,
-    ReviewItem,
-    Revision,
-    Sanction,
-    Space,
-    Thread,
-    Vote,
-)
-from socialcrm.domain.trust import TrustActivity
 from socialcrm.errors import (
     Conflict,
     ContentRejected,

@@ -20,7 +20,8 @@ checks them):
 * Duplicate keys raise :class:`socialcrm.errors.Conflict`, never a driver error,
   and leave the unit usable.
 * ``get`` methods return ``None`` for unknown ids; they never raise.
-* Records returned are the frozen records of :mod:`socialcrm.domain.records`.
+* Records returned are the frozen records of each capability's ``records`` module
+  (``socialcrm.capabilities.<capability>.records``).
 * Lists are returned in the documented order with ties broken by id.
 * All datetimes given and returned are timezone-aware UTC.
 """

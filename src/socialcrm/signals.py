@@ -23,7 +23,8 @@ from typing import Any
 
 from blinker import Namespace, Signal
 
-from socialcrm.domain.events import EVENT_TYPES, Event
+from socialcrm.capabilities.events import EVENT_TYPES
+from socialcrm.core.events import Event
 
 _namespace = Namespace()
 _log = logging.getLogger("socialcrm.signals")

@@ -4,6 +4,8 @@
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.badges.definitions import (
     BADGE_SLUG_MAX_LENGTH,
     BADGE_SUBJECT_MAX_LENGTH,
@@ -32,3 +34,10 @@ __all__ = [
     "badge_subject",
     "post_subject",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.badges is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -3,6 +3,8 @@
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.bounties.policy import (
     BOUNTY_STATUSES,
     CLOSED_BOUNTY_STATUSES,
@@ -20,3 +22,10 @@ __all__ = [
     "check_closed_status",
     "offer_cause",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.bounties is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -4,6 +4,8 @@
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.contests.records import Contest, ContestWinner
 from socialcrm.capabilities.invitations.records import (
     REFERRAL_REWARD_KINDS,
@@ -35,3 +37,10 @@ __all__ = [
     "ReferralReward",
     "hash_invite_code",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.engagement is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -5,6 +5,8 @@ This module re-exports the names it used to define; importing it imports every
 capability's events (:mod:`socialcrm.capabilities.events`), so the registry is complete.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.badges.events import BadgeAwarded, BadgeRevoked
 from socialcrm.capabilities.bounties.events import (
     BountyAwarded,
@@ -128,3 +130,10 @@ __all__ = [
     "post_cause",
     "vote_cause",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.events is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

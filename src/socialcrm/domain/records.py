@@ -4,6 +4,8 @@ capability's ``records`` module (:mod:`socialcrm.capabilities.members.records`..
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.audit.records import AuditEntry
 from socialcrm.capabilities.flags.records import FLAG_REASONS, FLAG_STATUSES, Flag, FlagAccuracy
 from socialcrm.capabilities.members.records import (
@@ -65,3 +67,10 @@ __all__ = [
     "LeaderboardRow",
     "ReputationChange",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.records is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -5,6 +5,8 @@
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.audit.policy import AUDIT_ACTION_MAX_LENGTH, check_audit_entry
 from socialcrm.capabilities.moderation.policy import (
     BLOCKS_EVERYTHING,
@@ -37,3 +39,10 @@ __all__ = [
     "rank",
     "sanction_state",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.sanctions is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

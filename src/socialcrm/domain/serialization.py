@@ -5,6 +5,8 @@ capability's events (:mod:`socialcrm.capabilities.events`), so that every payloa
 can be read back.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities import events as _every_event  # noqa: F401 - fills the registry
 from socialcrm.core.serialization import (
     EVENTS_BY_NAME,
@@ -27,3 +29,10 @@ __all__ = [
     "event_to_json",
     "new_event_id",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.serialization is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -4,6 +4,8 @@
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.capabilities.trust.policy import (
     MAX_AUTOMATIC_LEVEL,
     MAX_TRUST_LEVEL,
@@ -38,3 +40,10 @@ __all__ = [
     "tl3_topics_required",
     "window_start",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.trust is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -3,6 +3,8 @@
 This module re-exports the names it used to define.
 """
 
+import warnings as _warnings
+
 from socialcrm.core.validation import (
     EARLIEST,
     LATEST,
@@ -50,3 +52,10 @@ __all__ = [
     "text",
     "title",
 ]
+
+_warnings.warn(
+    "socialcrm.domain.validation is deprecated: import its names from where they live now "
+    "(its docstring says where); socialcrm.domain goes in socialcrm 0.3",
+    DeprecationWarning,
+    stacklevel=2,
+)

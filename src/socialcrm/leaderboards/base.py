@@ -4,7 +4,7 @@ A backend answers the queries it supports and returns ``None`` for the others;
 :class:`~socialcrm.services.reputation.Reputation` then asks the storage (the
 default backend, :class:`~socialcrm.leaderboards.storage.StorageLeaderboard`).
 Visibility, validation, display names and rank numbering stay in the service, so
-every backend gives the same :class:`~socialcrm.domain.records.LeaderboardRow`
+every backend gives the same :class:`~socialcrm.capabilities.reputation.records.LeaderboardRow`
 records: a backend only returns ``(member_id, score)`` pairs in board order.
 
 A backend never sees the ``Community``: ``Community(..., leaderboard=...)`` hands it a

@@ -41,9 +41,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from socialcrm import _redis
+from socialcrm.capabilities.members.events import MemberJoined
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.reputation.events import ReputationChanged, ReputationRecomputed
 from socialcrm.capabilities.reputation.periods import CALENDAR_PERIODS, period_end, period_start
-from socialcrm.domain.events import Event, MemberJoined, ReputationChanged, ReputationRecomputed
-from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.core.events import Event
 from socialcrm.leaderboards.base import LeaderboardSource, Scored
 from socialcrm.ports import UnitOfWork
 

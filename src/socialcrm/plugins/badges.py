@@ -27,19 +27,18 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from socialcrm.domain.badges import BadgeDefinition, BadgeGrant, post_subject
-from socialcrm.domain.events import (
+from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant, post_subject
+from socialcrm.capabilities.members.events import MemberVisited
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.threads.events import (
     AnswerAccepted,
-    Event,
-    MemberVisited,
     ReplyPosted,
     ThreadStarted,
     ThreadViewed,
-    TrustLevelChanged,
-    VoteCast,
-    VoteChanged,
 )
-from socialcrm.domain.records import Member
+from socialcrm.capabilities.trust.events import TrustLevelChanged
+from socialcrm.capabilities.votes.events import VoteCast, VoteChanged
+from socialcrm.core.events import Event
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.settings import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socialcrm.domain.records import CHAMPION_ROLE, Member
+from socialcrm.capabilities.members.records import CHAMPION_ROLE, Member
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from socialcrm.domain.moderation import Verdict
-from socialcrm.domain.records import Member, Space
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.review.policy import Verdict
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.settings import WatchedWord

@@ -17,13 +17,17 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from socialcrm.domain.badges import BadgeDefinition
-    from socialcrm.domain.engagement import Referral, ReferralReward
-    from socialcrm.domain.events import Event
-    from socialcrm.domain.limits import LimitBreach
-    from socialcrm.domain.moderation import Verdict
-    from socialcrm.domain.records import Member, ReputationChange, Space, Thread, Vote
-    from socialcrm.domain.trust import TrustActivity
+    from socialcrm.capabilities.badges.definitions import BadgeDefinition
+    from socialcrm.capabilities.invitations.records import Referral, ReferralReward
+    from socialcrm.capabilities.members.records import Member
+    from socialcrm.capabilities.ratelimits.records import LimitBreach
+    from socialcrm.capabilities.reputation.records import ReputationChange
+    from socialcrm.capabilities.review.policy import Verdict
+    from socialcrm.capabilities.spaces.records import Space
+    from socialcrm.capabilities.threads.records import Thread
+    from socialcrm.capabilities.trust.records import TrustActivity
+    from socialcrm.capabilities.votes.records import Vote
+    from socialcrm.core.events import Event
     from socialcrm.plugins.context import HookContext
     from socialcrm.settings import Settings
 
@@ -43,7 +47,7 @@ def socialcrm_reputation_changes(
 
     Called once for each event that has a ``cause`` (votes cast or changed,
     answers accepted), after the reputation its ``reversed_causes`` earned was
-    taken back. Return the :class:`~socialcrm.domain.records.ReputationChange`
+    taken back. Return the :class:`~socialcrm.capabilities.reputation.records.ReputationChange`
     records to apply, or ``None``. The core applies the daily cap to changes marked
     ``capped`` and the floor to every change, and stores what it applied.
 
@@ -114,7 +118,7 @@ def socialcrm_moderate_content(
     """Judge user text before it is stored (a *collecting* hook: every result is used).
 
     Called for the same fields as :func:`socialcrm_check_content`, right after it.
-    Return a :class:`~socialcrm.domain.moderation.Verdict` (or several, or
+    Return a :class:`~socialcrm.capabilities.review.policy.Verdict` (or several, or
     ``None`` for no opinion). The pipeline combines every verdict on every field
     of the command: the strictest action wins (``allow`` < ``flag`` <
     ``require_approval`` < ``silence`` < ``block``), the rewrites of every rule
@@ -161,7 +165,7 @@ def socialcrm_rate_limits(
     staff and admins. For posting actions the actor's member row is locked first,
     so counts read from ``context.uow`` are exact across workers.
 
-    Return a :class:`~socialcrm.domain.limits.LimitBreach`, or ``None``. If any
+    Return a :class:`~socialcrm.capabilities.ratelimits.records.LimitBreach`, or ``None``. If any
     breach has no ``retry_after`` the command raises ``PermissionDenied``;
     otherwise it raises :class:`~socialcrm.errors.RateLimited` whose
     ``retry_after`` is the longest of them. Either way nothing is stored.
@@ -234,7 +238,7 @@ def socialcrm_referral_rewards(
     Called once per referral, inside the transaction of the first
     ``community.referrals.converted`` call for the referred member (a repeated
     call converts nothing and calls no rule). Return
-    :class:`~socialcrm.domain.engagement.ReferralReward` records, or ``None``.
+    :class:`~socialcrm.capabilities.invitations.records.ReferralReward` records, or ``None``.
     Each reward is granted at most once per ``key``, community-wide, even when
     concurrent conversions produce the same key: storage keeps the first and
     drops the others silently. Granted rewards are announced by the
@@ -258,7 +262,7 @@ def socialcrm_badges(settings: Settings) -> Iterable[BadgeDefinition] | None:
     """Offer badge definitions (a *collecting* hook: every result is used).
 
     Called once, when the :class:`~socialcrm.Community` is created. Return the
-    :class:`~socialcrm.domain.badges.BadgeDefinition` records this plugin
+    :class:`~socialcrm.capabilities.badges.definitions.BadgeDefinition` records this plugin
     contributes, or ``None``. Slugs must be unique across plugins (a duplicate
     raises ``ValidationError`` when the community is created); to replace a
     built-in badge, leave its plugin out (``builtin_plugins=...``) and offer your own.

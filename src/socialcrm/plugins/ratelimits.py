@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from socialcrm.capabilities.ratelimits.policy import POSTING_ACTIONS
-from socialcrm.domain.limits import LimitBreach, day_start, seconds_until, until_next_day
-from socialcrm.domain.records import Member, Thread, Vote
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.ratelimits.policy import (
+    POSTING_ACTIONS,
+    day_start,
+    seconds_until,
+    until_next_day,
+)
+from socialcrm.capabilities.ratelimits.records import LimitBreach
+from socialcrm.capabilities.threads.records import Thread
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 

@@ -15,7 +15,7 @@ referral, the challenge by the referrer. Replace or unregister this plugin
 
 from __future__ import annotations
 
-from socialcrm.domain.engagement import Referral, ReferralReward
+from socialcrm.capabilities.invitations.records import Referral, ReferralReward
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 

@@ -16,15 +16,11 @@ equal to what was applied. Replace this plugin to change how reputation is earne
 
 from __future__ import annotations
 
-from socialcrm.domain.events import (
-    AnswerAccepted,
-    BountyAwarded,
-    BountyOffered,
-    Event,
-    VoteCast,
-    VoteChanged,
-)
-from socialcrm.domain.records import ReputationChange
+from socialcrm.capabilities.bounties.events import BountyAwarded, BountyOffered
+from socialcrm.capabilities.reputation.records import ReputationChange
+from socialcrm.capabilities.threads.events import AnswerAccepted
+from socialcrm.capabilities.votes.events import VoteCast, VoteChanged
+from socialcrm.core.events import Event
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.hookspecs import hookimpl
 

@@ -36,7 +36,7 @@ from types import MappingProxyType
 
 import attrs
 
-from socialcrm.domain.events import VoteCast, VoteChanged
+from socialcrm.capabilities.votes.events import VoteCast, VoteChanged
 from socialcrm.plugins.context import HookContext
 from socialcrm.plugins.rewards import StackExchangeRewards
 from socialcrm.settings import DEFAULT_PRIVILEGES, Settings

@@ -17,10 +17,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypedDict, TypeVar
 
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.moderation.policy import blocking, describe
+from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
 from socialcrm.core.context import HookContext
-from socialcrm.domain import validation
-from socialcrm.domain.records import Member, Post, Sanction, Space, Thread
-from socialcrm.domain.sanctions import blocking, describe
 from socialcrm.errors import NotFound, PermissionDenied, Sanctioned
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.runtime import Runtime, Transaction

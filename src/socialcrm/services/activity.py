@@ -19,23 +19,19 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from socialcrm.domain.events import (
-    Event,
-    ReplyPosted,
-    TrustLevelChanged,
-    VoteCast,
-    VoteChanged,
-    VoteRetracted,
-    VoteReversed,
-)
-from socialcrm.domain.records import Member, MemberActivity, Space
-from socialcrm.domain.trust import (
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.events import ReplyPosted
+from socialcrm.capabilities.trust.events import TrustLevelChanged
+from socialcrm.capabilities.trust.policy import (
     MAX_AUTOMATIC_LEVEL,
-    TrustActivity,
     automatic_level,
     day_start,
     window_start,
 )
+from socialcrm.capabilities.trust.records import MemberActivity, TrustActivity
+from socialcrm.capabilities.votes.events import VoteCast, VoteChanged, VoteRetracted, VoteReversed
+from socialcrm.core.events import Event
 from socialcrm.ports import UnitOfWork
 
 if TYPE_CHECKING:

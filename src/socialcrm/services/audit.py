@@ -12,9 +12,9 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from socialcrm.domain import validation
-from socialcrm.domain.records import AuditEntry
-from socialcrm.domain.sanctions import aware
+from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.core import validation
+from socialcrm.core.validation import aware
 from socialcrm.errors import ValidationError
 from socialcrm.services.access import hidden_space_ids, require_moderator, require_viewer
 from socialcrm.services.boundary import PublicAPI

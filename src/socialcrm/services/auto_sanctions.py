@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from socialcrm.domain.events import SanctionImposed
-from socialcrm.domain.records import Sanction
-from socialcrm.domain.sanctions import sanction_state
+from socialcrm.capabilities.moderation.events import SanctionImposed
+from socialcrm.capabilities.moderation.policy import sanction_state
+from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.services.audit import record_audit
 from socialcrm.services.runtime import Transaction
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from socialcrm.domain.badges import BadgeAward, BadgeDefinition, BadgeGrant, badge_subject
-from socialcrm.domain.events import BadgeAwarded, Event
-from socialcrm.domain.validation import identifier
+from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant, badge_subject
+from socialcrm.capabilities.badges.events import BadgeAwarded
+from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.core.events import Event
+from socialcrm.core.validation import identifier
 from socialcrm.errors import NotFound, ValidationError
 
 if TYPE_CHECKING:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Collection
 
-from socialcrm.domain import validation
-from socialcrm.domain.badges import BADGE_TIERS, BadgeAward, BadgeDefinition
-from socialcrm.domain.events import BadgeRevoked
+from socialcrm.capabilities.badges.definitions import BADGE_TIERS, BadgeDefinition
+from socialcrm.capabilities.badges.events import BadgeRevoked
+from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.core import validation
 from socialcrm.errors import NotFound, ValidationError
 from socialcrm.services.access import (
     hidden_space_ids,

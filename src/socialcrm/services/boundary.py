@@ -9,13 +9,13 @@ parameter's name (:data:`INTEGER_RANGES`):
 - ``int``: an ``int`` (never a ``bool``), in the name's range: ids from 1 to
   2**63 - 1, counts, limits and offsets up to 2**31 - 1;
 - a member (``actor``, ``member``, ``viewer``... see :data:`MEMBER_PARAMETERS`): its
-  id, or its :class:`~socialcrm.domain.records.Member` record. A record is checked
+  id, or its :class:`~socialcrm.capabilities.members.records.Member` record. A record is checked
   against storage (a member with that id and the same ``external_id`` must exist,
   else ``PermissionDenied`` with code ``unknown_actor`` for the acting member and
   ``NotFound`` with code ``member_not_found`` for any other) and the method
   receives its id. Passing records is the safe way for a web app: the host's
   user id can never be taken for a member id by mistake;
-- ``str``: the one text normaliser (:func:`~socialcrm.domain.validation.normalize_text`):
+- ``str``: the one text normaliser (:func:`~socialcrm.core.validation.normalize_text`):
   no lone surrogates, NUL or control characters but newline and tab; ``\\r\\n``
   becomes ``\\n``; the method receives the NFC form;
 - ``bool``: ``True`` or ``False``; ``datetime``: timezone-aware, 1970 to 8999;
@@ -28,7 +28,7 @@ parameter's name (:data:`INTEGER_RANGES`):
 Anything else raises ``ValidationError`` naming the parameter, so both storage
 adapters see exactly the same, valid, input. The rules of one method (lengths,
 choices, what the settings allow) stay in the method, with the validators of
-:mod:`socialcrm.domain.validation`.
+:mod:`socialcrm.core.validation`.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from typing import Any
 
 import attrs
 
-from socialcrm.domain import validation
-from socialcrm.domain.records import Member
-from socialcrm.domain.validation import MAX_COUNT, MAX_ID
+from socialcrm.capabilities.members.records import Member
+from socialcrm.core import validation
+from socialcrm.core.validation import MAX_COUNT, MAX_ID
 from socialcrm.errors import NotFound, PermissionDenied, ValidationError
 
 #: The most items a collection argument may hold (each method has its own, lower, limit).

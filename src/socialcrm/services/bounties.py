@@ -14,10 +14,16 @@ from __future__ import annotations
 import builtins
 from datetime import timedelta
 
-from socialcrm.domain import validation
-from socialcrm.domain.bounties import Bounty
-from socialcrm.domain.events import BountyAwarded, BountyExpired, BountyOffered, BountyRefunded
-from socialcrm.domain.records import Member, Post, Thread
+from socialcrm.capabilities.bounties.events import (
+    BountyAwarded,
+    BountyExpired,
+    BountyOffered,
+    BountyRefunded,
+)
+from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (

@@ -22,12 +22,17 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from socialcrm.capabilities.members.events import RoleGranted, RoleRevoked
+from socialcrm.capabilities.members.records import (
+    CHAMPION_ROLE,
+    MODERATING_ROLES,
+    AuthorStats,
+    Champion,
+    Member,
+)
 from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.core import validation
 from socialcrm.core.context import HookContext
-from socialcrm.domain import validation
-from socialcrm.domain.engagement import AuthorStats, Champion
-from socialcrm.domain.events import RoleGranted, RoleRevoked
-from socialcrm.domain.records import CHAMPION_ROLE, MODERATING_ROLES, Member
 from socialcrm.errors import NotFound, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,

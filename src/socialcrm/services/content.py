@@ -4,7 +4,7 @@ Commands that store user text call :func:`moderate` inside their unit of work,
 after their own validation and before they write. It runs the
 ``socialcrm_check_content`` hook (any reason blocks) and the
 ``socialcrm_moderate_content`` hook, and combines the verdicts
-(:func:`socialcrm.domain.moderation.combine`).
+(:func:`socialcrm.capabilities.review.policy.combine`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from socialcrm.domain.moderation import CombinedVerdict, Verdict, combine
-from socialcrm.domain.records import Member
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.review.policy import CombinedVerdict, Verdict, combine
 from socialcrm.errors import ContentRejected
 
 if TYPE_CHECKING:

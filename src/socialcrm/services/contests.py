@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from socialcrm.domain import validation
-from socialcrm.domain.engagement import Contest, ContestWinner
-from socialcrm.domain.events import ContestCreated, ContestDecided
-from socialcrm.domain.records import Post, Thread
+from socialcrm.capabilities.contests.events import ContestCreated, ContestDecided
+from socialcrm.capabilities.contests.records import Contest, ContestWinner
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (

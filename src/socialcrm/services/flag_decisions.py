@@ -19,10 +19,13 @@ from typing import Any
 
 import attrs
 
+from socialcrm.capabilities.flags.events import PostHidden, PostUnhidden
+from socialcrm.capabilities.flags.policy import open_score, spam_flaggers, trusted_spam_flag
+from socialcrm.capabilities.flags.records import Flag
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.domain.events import PostHidden, PostUnhidden
-from socialcrm.domain.flags import open_score, spam_flaggers, trusted_spam_flag
-from socialcrm.domain.records import Flag, Member, Post, Space, Thread
+from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.errors import ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import blocking_sanction, readable_spaces, resolve_space

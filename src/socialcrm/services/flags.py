@@ -1,6 +1,6 @@
 """Flags: members report posts and members; flags hide posts, silence spammers, queue up.
 
-How a flag is weighed and when it hides a post is :mod:`socialcrm.domain.flags`;
+How a flag is weighed and when it hides a post is :mod:`socialcrm.capabilities.flags.policy`;
 this module runs the commands (``community.flags``); what they do to posts, a
 moderator's decision and the queue are :mod:`socialcrm.services.flag_decisions`
 (its names are importable from here too). Every rule and setting is in
@@ -24,10 +24,13 @@ from datetime import timedelta
 
 import attrs
 
-from socialcrm.domain import validation
-from socialcrm.domain.events import FlagDecided, FlagRaised
-from socialcrm.domain.flags import flag_weight, open_score
-from socialcrm.domain.records import FLAG_REASONS, Flag, FlagAccuracy, Member, Post, Space, Thread
+from socialcrm.capabilities.flags.events import FlagDecided, FlagRaised
+from socialcrm.capabilities.flags.policy import flag_weight, open_score
+from socialcrm.capabilities.flags.records import FLAG_REASONS, Flag, FlagAccuracy
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (

@@ -11,10 +11,12 @@ from collections.abc import Iterable
 
 import attrs
 
-from socialcrm.domain import validation
-from socialcrm.domain.events import ContentFlagged, ModerationAlert, SubmissionHeld
-from socialcrm.domain.moderation import CombinedVerdict
-from socialcrm.domain.records import Member, ReviewItem, Space
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.review.events import ContentFlagged, ModerationAlert, SubmissionHeld
+from socialcrm.capabilities.review.policy import CombinedVerdict
+from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.core import validation
 from socialcrm.services.auto_sanctions import impose_automatic_silence
 from socialcrm.services.runtime import Transaction
 
@@ -27,7 +29,7 @@ class HeldSubmission:
     """Returned by ``threads.start`` and ``posts.reply`` when the submission was held.
 
     Nothing was published: the submission waits in the review queue as ``item``
-    (a :class:`~socialcrm.domain.records.ReviewItem` of kind ``held``) until a
+    (a :class:`~socialcrm.capabilities.review.records.ReviewItem` of kind ``held``) until a
     moderator approves it. Tell its author it is pending; ``reasons`` say why
     (they come from the rules and are meant for moderators, show them with care).
     Test for it with ``isinstance(result, HeldSubmission)`` or ``result.held``.

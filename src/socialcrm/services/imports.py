@@ -7,7 +7,7 @@ import skips exactly what was committed. It records no domain events.
 
 from __future__ import annotations
 
-from socialcrm.domain import validation
+from socialcrm.core import validation
 from socialcrm.errors import ValidationError
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient

@@ -17,15 +17,19 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from socialcrm.domain import validation
-from socialcrm.domain.engagement import Invitation, IssuedInvitation, hash_invite_code
-from socialcrm.domain.events import (
+from socialcrm.capabilities.invitations.events import (
     InvitationCreated,
     InvitationRedeemed,
     InvitationRevoked,
-    SpaceMemberAdded,
 )
-from socialcrm.domain.records import Member
+from socialcrm.capabilities.invitations.records import (
+    Invitation,
+    IssuedInvitation,
+    hash_invite_code,
+)
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.events import SpaceMemberAdded
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialcrm.domain.events import Event, ReputationChanged
-from socialcrm.domain.records import LedgerEntry, ReputationChange
+from socialcrm.capabilities.reputation.events import ReputationChanged
+from socialcrm.capabilities.reputation.records import LedgerEntry, ReputationChange
+from socialcrm.core.events import Event
 from socialcrm.errors import Conflict, NotFound, RetryableStorageError
 
 if TYPE_CHECKING:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import attrs
 
+from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.ratelimits.policy import POSTING_ACTIONS
-from socialcrm.domain.limits import LimitBreach
-from socialcrm.domain.records import Member, Thread, Vote
+from socialcrm.capabilities.ratelimits.records import LimitBreach
+from socialcrm.capabilities.threads.records import Thread
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.errors import PermissionDenied, RateLimited
 from socialcrm.services.runtime import Transaction
 from socialcrm.settings import RateLimitSettings

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from socialcrm.domain.records import Post, Thread
+from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.errors import NotFound
 
 if TYPE_CHECKING:

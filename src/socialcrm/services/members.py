@@ -7,16 +7,16 @@ from datetime import datetime
 
 import attrs
 
-from socialcrm.clock import ensure_utc
-from socialcrm.domain import validation
-from socialcrm.domain.events import (
+from socialcrm.capabilities.members.events import (
     MemberJoined,
     MemberVisited,
     ProfileUpdated,
     RoleGranted,
     RoleRevoked,
 )
-from socialcrm.domain.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
+from socialcrm.clock import ensure_utc
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.access import require_actor, require_role, visible_thread
 from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity

@@ -20,16 +20,21 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from socialcrm.domain import validation
-from socialcrm.domain.events import ModerationBudgetExceeded, SanctionImposed, SanctionLifted
-from socialcrm.domain.records import Member, Sanction
-from socialcrm.domain.sanctions import (
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.moderation.events import (
+    ModerationBudgetExceeded,
+    SanctionImposed,
+    SanctionLifted,
+)
+from socialcrm.capabilities.moderation.policy import (
     BLOCKS_EVERYTHING,
     IMPOSER_RANK,
     duration_until,
     rank,
     sanction_state,
 )
+from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.core import validation
 from socialcrm.errors import (
     Conflict,
     NotFound,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from socialcrm.domain.records import OutboxMessage
+from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.errors import Conflict, ValidationError
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient

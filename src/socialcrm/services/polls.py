@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from socialcrm.domain import validation
-from socialcrm.domain.engagement import Poll, PollResults
-from socialcrm.domain.events import PollClosed, PollCreated, PollVoted
-from socialcrm.domain.records import Member, Thread
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.polls.events import PollClosed, PollCreated, PollVoted
+from socialcrm.capabilities.polls.records import Poll, PollResults
+from socialcrm.capabilities.threads.records import Thread
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (

@@ -6,15 +6,17 @@ import builtins
 
 import attrs
 
-from socialcrm.domain import validation
-from socialcrm.domain.events import (
-    BountyRefunded,
+from socialcrm.capabilities.bounties.events import BountyRefunded
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.events import (
     CommentAdded,
     PostDeleted,
     PostEdited,
     ReplyPosted,
 )
-from socialcrm.domain.records import Comment, Member, Post, Revision, Space, Thread
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.services.access import (
     optional_viewer,

@@ -12,15 +12,16 @@ money, a ``credit`` is for the host to deliver.
 
 from __future__ import annotations
 
-from socialcrm.domain import validation
-from socialcrm.domain.engagement import (
+from socialcrm.capabilities.invitations.events import ReferralConverted, ReferralRewardEarned
+from socialcrm.capabilities.invitations.records import (
     REFERRAL_REWARD_KINDS,
     Referral,
     ReferralConversion,
     ReferralReward,
 )
-from socialcrm.domain.events import Event, ReferralConverted, ReferralRewardEarned
-from socialcrm.domain.records import ReputationChange
+from socialcrm.capabilities.reputation.records import ReputationChange
+from socialcrm.core import validation
+from socialcrm.core.events import Event
 from socialcrm.errors import NotFound, PermissionDenied
 from socialcrm.services.access import ALL_SPACES_ROLES, require_viewer
 from socialcrm.services.boundary import PublicAPI

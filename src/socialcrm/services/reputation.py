@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from socialcrm.capabilities.members.records import MODERATING_ROLES
+from socialcrm.capabilities.reputation.events import ReputationRecomputed
 from socialcrm.capabilities.reputation.periods import board_since
+from socialcrm.capabilities.reputation.records import ACTIVITY_BOARDS, LeaderboardRow, LedgerEntry
 from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.core import validation
 from socialcrm.core.context import HookContext
-from socialcrm.domain import validation
-from socialcrm.domain.engagement import ACTIVITY_BOARDS
-from socialcrm.domain.events import ReputationRecomputed
-from socialcrm.domain.records import MODERATING_ROLES, LeaderboardRow, LedgerEntry
 from socialcrm.errors import NotFound
 from socialcrm.leaderboards.base import LeaderboardBackend
 from socialcrm.leaderboards.storage import StorageLeaderboard

@@ -5,16 +5,17 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
-from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.domain import validation
-from socialcrm.domain.events import (
-    ReplyPosted,
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.review.events import (
     ReviewItemDismissed,
     SubmissionApproved,
     SubmissionRejected,
-    ThreadStarted,
 )
-from socialcrm.domain.records import REVIEW_KINDS, Member, Post, ReviewItem
+from socialcrm.capabilities.review.records import REVIEW_KINDS, ReviewItem
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.capabilities.threads.events import ReplyPosted, ThreadStarted
+from socialcrm.capabilities.threads.records import Post
+from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.access import (
     readable_spaces,

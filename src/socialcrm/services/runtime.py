@@ -7,7 +7,7 @@ write in a unit of work → in-transaction hooks (reward rules, ``socialcrm_on_e
 
 Every event is also written to the transactional outbox (``uow.outbox``) the moment
 it is recorded, in the command's own transaction, with a fresh UUID as its event id
-(time-ordered, see :func:`~socialcrm.domain.serialization.new_event_id`): a committed
+(time-ordered, see :func:`~socialcrm.core.serialization.new_event_id`): a committed
 command leaves exactly its events there, a rolled-back one none.
 """
 
@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import pluggy
 
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.outbox.records import NewOutboxMessage
 from socialcrm.clock import Clock
 from socialcrm.core.context import HookContext
-from socialcrm.domain.events import Event
-from socialcrm.domain.records import Member, NewOutboxMessage
-from socialcrm.domain.serialization import event_to_json, new_event_id
+from socialcrm.core.events import Event
+from socialcrm.core.serialization import event_to_json, new_event_id
 from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.services.activity import TRUST_INPUT_EVENTS, track_trust_inputs

@@ -19,8 +19,8 @@ from itertools import groupby
 
 import attrs
 
-from socialcrm.domain.events import VoteReversed
-from socialcrm.domain.records import Vote
+from socialcrm.capabilities.votes.events import VoteReversed
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.services.audit import record_audit
 from socialcrm.services.runtime import Runtime, Transaction
 from socialcrm.services.votes import post_kind

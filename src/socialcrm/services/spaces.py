@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from socialcrm.domain import validation
-from socialcrm.domain.events import SpaceCreated, SpaceMemberAdded, SpaceMemberRemoved
-from socialcrm.domain.records import POSTING_POLICIES, VISIBILITIES, Space
+from socialcrm.capabilities.spaces.events import SpaceCreated, SpaceMemberAdded, SpaceMemberRemoved
+from socialcrm.capabilities.spaces.records import POSTING_POLICIES, VISIBILITIES, Space
+from socialcrm.core import validation
 from socialcrm.errors import NotFound
 from socialcrm.services.access import (
     ALL_SPACES_ROLES,

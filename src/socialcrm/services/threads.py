@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 import attrs
 
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.domain import validation
-from socialcrm.domain.events import (
+from socialcrm.capabilities.threads.events import (
     AnswerAccepted,
     AnswerUnaccepted,
     ThreadClosed,
@@ -17,7 +18,8 @@ from socialcrm.domain.events import (
     ThreadStarted,
     ThreadViewed,
 )
-from socialcrm.domain.records import THREAD_KINDS, THREAD_STATUSES, Member, Space, Thread
+from socialcrm.capabilities.threads.records import THREAD_KINDS, THREAD_STATUSES, Thread
+from socialcrm.core import validation
 from socialcrm.errors import (
     Conflict,
     PermissionDenied,

@@ -11,17 +11,12 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.trust.events import TrustLevelChanged
+from socialcrm.capabilities.trust.policy import MAX_TRUST_LEVEL, day_start, window_start
+from socialcrm.capabilities.trust.records import TrustActivity, TrustReview
 from socialcrm.clock import ensure_utc
-from socialcrm.domain import validation
-from socialcrm.domain.events import TrustLevelChanged
-from socialcrm.domain.records import Member
-from socialcrm.domain.trust import (
-    MAX_TRUST_LEVEL,
-    TrustActivity,
-    TrustReview,
-    day_start,
-    window_start,
-)
+from socialcrm.core import validation
 from socialcrm.errors import NotFound, RetryableStorageError, ValidationError
 from socialcrm.services.access import require_actor, require_role
 from socialcrm.services.activity import (
@@ -204,7 +199,7 @@ class Trust(PublicAPI):
         """What the trust rules see for a member now: all-time and TL3-window totals.
 
         ``topics_created_in_window`` and ``posts_created_in_window`` are filled in,
-        so :func:`socialcrm.domain.trust.supported_level` and the requirement
+        so :func:`socialcrm.capabilities.trust.policy.supported_level` and the requirement
         helpers there can show a member their progress.
         """
         mid = validation.identifier(member, "member")

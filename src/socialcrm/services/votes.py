@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import attrs
 
-from socialcrm.domain.events import VoteCast, VoteChanged, VoteRetracted
-from socialcrm.domain.records import Post, Thread, Vote
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.capabilities.votes.events import VoteCast, VoteChanged, VoteRetracted
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.errors import (
     Conflict,
     NotFound,

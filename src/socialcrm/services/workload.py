@@ -22,9 +22,10 @@ from types import MappingProxyType
 
 import attrs
 
-from socialcrm.domain.events import ModerationBudgetExceeded
-from socialcrm.domain.records import Flag, Member
-from socialcrm.domain.sanctions import aware
+from socialcrm.capabilities.flags.records import Flag
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.moderation.events import ModerationBudgetExceeded
+from socialcrm.core.validation import aware
 from socialcrm.errors import ValidationError
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.access import (

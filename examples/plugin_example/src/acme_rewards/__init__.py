@@ -12,7 +12,7 @@ group (see pyproject.toml), so ``Community(...)`` loads it by itself.
 from __future__ import annotations
 
 from socialcrm import BadgeDefinition, BadgeGrant, ReputationChange, hookimpl
-from socialcrm.domain.events import AnswerAccepted, CommentAdded
+from socialcrm.capabilities.threads.events import AnswerAccepted, CommentAdded
 
 #: What an accepted answer in the billing space earns on top of the built-in rules.
 BILLING_BONUS = 5

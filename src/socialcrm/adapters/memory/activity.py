@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.tables import ActivityDay
-from socialcrm.domain.records import ActivityTotals, MemberActivity
+from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
 
 
 class MemoryActivity(MemoryRepository):

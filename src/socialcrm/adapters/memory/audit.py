@@ -8,8 +8,8 @@ from typing import Any
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import newest_first, visible
-from socialcrm.domain.records import AuditEntry
-from socialcrm.domain.sanctions import check_audit_entry
+from socialcrm.capabilities.audit.policy import check_audit_entry
+from socialcrm.capabilities.audit.records import AuditEntry
 
 
 class MemoryAudit(MemoryRepository):

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, live_posts, require, visible
-from socialcrm.domain.badges import AuthoredPost, BadgeAward
-from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 
 
 class MemoryBadges(MemoryRepository):

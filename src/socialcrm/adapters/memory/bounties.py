@@ -6,7 +6,8 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, first_by, lookup, require
-from socialcrm.domain.bounties import Bounty, check_closed_status
+from socialcrm.capabilities.bounties.policy import check_closed_status
+from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.errors import Conflict
 
 

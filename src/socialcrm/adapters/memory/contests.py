@@ -7,7 +7,7 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import EngagementRepository
 from socialcrm.adapters.memory.queries import first_by, lookup
-from socialcrm.domain.engagement import Contest, ContestWinner
+from socialcrm.capabilities.contests.records import Contest, ContestWinner
 from socialcrm.errors import Conflict
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, first_by, visible
-from socialcrm.domain.records import Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
 from socialcrm.errors import Conflict
 
 

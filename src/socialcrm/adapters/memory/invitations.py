@@ -6,7 +6,7 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import EngagementRepository
 from socialcrm.adapters.memory.queries import lookup, newest_first
-from socialcrm.domain.engagement import Invitation, Referral, ReferralReward
+from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
 from socialcrm.errors import Conflict
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import excluded_members, in_window, newest_first, visible
-from socialcrm.domain.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry
 from socialcrm.errors import Conflict
 
 

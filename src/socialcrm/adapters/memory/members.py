@@ -9,7 +9,7 @@ from typing import Any
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import lookup
-from socialcrm.domain.records import Member, Profile
+from socialcrm.capabilities.members.records import Member, Profile
 from socialcrm.errors import Conflict
 
 

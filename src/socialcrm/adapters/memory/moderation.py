@@ -6,8 +6,8 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, first_by, newest_first, require
-from socialcrm.domain.records import Sanction
-from socialcrm.domain.sanctions import check_lift, check_sanction
+from socialcrm.capabilities.moderation.policy import check_lift, check_sanction
+from socialcrm.capabilities.moderation.records import Sanction
 
 
 class MemorySanctions(MemoryRepository):

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
-from socialcrm.domain.records import NewOutboxMessage, OutboxMessage
+from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 from socialcrm.errors import Conflict
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import EngagementRepository
 from socialcrm.adapters.memory.queries import lookup
-from socialcrm.domain.engagement import Poll, PollOption
+from socialcrm.capabilities.polls.records import Poll, PollOption
 from socialcrm.errors import Conflict
 
 

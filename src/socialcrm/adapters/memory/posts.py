@@ -8,8 +8,9 @@ from typing import Any
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, excluded_members, in_window, live_posts
-from socialcrm.domain.engagement import AuthorStats
-from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
+from socialcrm.capabilities.members.records import AuthorStats
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
 
 
 class MemoryPosts(MemoryRepository):

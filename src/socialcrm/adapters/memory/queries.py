@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from socialcrm.adapters.memory.journal import Identified
 from socialcrm.adapters.memory.tables import Tables
-from socialcrm.domain.records import Post, Thread
+from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.errors import NotFound
 
 R = TypeVar("R", bound=Identified)

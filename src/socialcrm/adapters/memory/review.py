@@ -8,8 +8,8 @@ from typing import Any
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import require
-from socialcrm.domain.moderation import check_decision, check_review_item
-from socialcrm.domain.records import ReviewItem
+from socialcrm.capabilities.review.policy import check_decision, check_review_item
+from socialcrm.capabilities.review.records import ReviewItem
 
 
 def _queue_order(item: ReviewItem) -> tuple[datetime, int]:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import lookup
-from socialcrm.domain.records import Space
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.errors import Conflict
 
 

@@ -6,31 +6,21 @@ from datetime import date, datetime
 
 import attrs
 
-from socialcrm.domain.badges import BadgeAward
-from socialcrm.domain.bounties import Bounty
-from socialcrm.domain.engagement import (
-    Contest,
-    ContestWinner,
-    Invitation,
-    Poll,
-    Referral,
-    ReferralReward,
-)
-from socialcrm.domain.records import (
-    AuditEntry,
-    Comment,
-    Flag,
-    LedgerEntry,
-    Member,
-    OutboxMessage,
-    Post,
-    ReviewItem,
-    Revision,
-    Sanction,
-    Space,
-    Thread,
-    Vote,
-)
+from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.contests.records import Contest, ContestWinner
+from socialcrm.capabilities.flags.records import Flag
+from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.outbox.records import OutboxMessage
+from socialcrm.capabilities.polls.records import Poll
+from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.votes.records import Vote
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ from typing import Any
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import require
 from socialcrm.adapters.memory.tables import Tables
-from socialcrm.domain.records import Thread
+from socialcrm.capabilities.threads.records import Thread
 
 _THREAD_SORTS: dict[str, Callable[[Thread, Tables], Any]] = {
     "active": lambda t, _: (t.last_activity_at, t.id),

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, lookup
-from socialcrm.domain.records import Vote
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.errors import Conflict
 
 

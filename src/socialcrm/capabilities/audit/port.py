@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import AuditEntry
+    from socialcrm.capabilities.audit.records import AuditEntry
 
 
 class AuditRepository(Protocol):

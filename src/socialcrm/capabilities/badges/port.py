@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.badges import AuthoredPost, BadgeAward
+    from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
 
 
 class BadgeRepository(Protocol):

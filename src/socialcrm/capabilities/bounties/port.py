@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.bounties import Bounty
+    from socialcrm.capabilities.bounties.records import Bounty
 
 
 class BountyRepository(Protocol):

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.engagement import Contest, ContestWinner
+    from socialcrm.capabilities.contests.records import Contest, ContestWinner
 
 
 class ContestRepository(Protocol):

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import Flag, FlagAccuracy
+    from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
 
 
 class FlagRepository(Protocol):

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.engagement import Invitation, Referral, ReferralReward
+    from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
 
 
 class InvitationRepository(Protocol):

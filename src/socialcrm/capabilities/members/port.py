@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import Member, Profile
+    from socialcrm.capabilities.members.records import Member, Profile
 
 
 class MemberRepository(Protocol):

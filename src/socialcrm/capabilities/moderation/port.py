@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import Sanction
+    from socialcrm.capabilities.moderation.records import Sanction
 
 
 class SanctionRepository(Protocol):
     """Silences, suspensions and bans of members.
 
-    Writes check their input with :func:`socialcrm.domain.sanctions.check_sanction`
+    Writes check their input with :func:`socialcrm.capabilities.moderation.policy.check_sanction`
     (and ``check_lift``) before touching storage, so a bad row raises
     ``ValidationError`` and writes nothing.
     """

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import NewOutboxMessage, OutboxMessage
+    from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 
 
 class OutboxRepository(Protocol):

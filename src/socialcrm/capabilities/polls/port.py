@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.engagement import Poll
+    from socialcrm.capabilities.polls.records import Poll
 
 
 class PollRepository(Protocol):

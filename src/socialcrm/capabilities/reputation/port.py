@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import LedgerEntry
+    from socialcrm.capabilities.reputation.records import LedgerEntry
 
 
 class LedgerRepository(Protocol):

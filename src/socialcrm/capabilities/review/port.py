@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import ReviewItem
+    from socialcrm.capabilities.review.records import ReviewItem
 
 
 class ReviewRepository(Protocol):

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import Space
+    from socialcrm.capabilities.spaces.records import Space
 
 
 class SpaceRepository(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from socialcrm.domain.records import Space
+from socialcrm.capabilities.spaces.records import Space
 
 
 def space_and_descendants(spaces: Mapping[int, Space], root_id: int) -> list[int]:

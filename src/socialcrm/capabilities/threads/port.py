@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.engagement import AuthorStats
-    from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
+    from socialcrm.capabilities.members.records import AuthorStats
+    from socialcrm.capabilities.spaces.records import Space
+    from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
 
 
 class ThreadRepository(Protocol):

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import MemberActivity
+    from socialcrm.capabilities.trust.records import MemberActivity
 
 
 class ActivityRepository(Protocol):

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.domain.records import Vote
+    from socialcrm.capabilities.votes.records import Vote
 
 
 class VoteRepository(Protocol):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from socialcrm.capabilities.members.records import Member
 from socialcrm.community import Community
 from socialcrm.contrib._http import (
     no_actor_error,
@@ -14,7 +15,6 @@ from socialcrm.contrib._http import (
     user_id_as_actor_error,
 )
 from socialcrm.contrib.django.community import current_options, get_community, resolve_object
-from socialcrm.domain.records import Member
 from socialcrm.errors import Conflict, NotFound
 
 #: Builds ``members.join`` keywords (at least ``display_name``) from a Django user.

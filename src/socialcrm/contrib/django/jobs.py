@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from socialcrm.domain.records import OutboxMessage
+from socialcrm.capabilities.outbox.records import OutboxMessage
 
 #: The logger :func:`log_publisher` writes to.
 logger = logging.getLogger("socialcrm.outbox")

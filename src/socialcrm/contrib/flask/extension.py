@@ -15,6 +15,7 @@ from flask import Flask, g
 from werkzeug.local import LocalProxy
 
 from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
+from socialcrm.capabilities.members.records import Member
 from socialcrm.community import Community
 from socialcrm.contrib._http import no_actor_error
 from socialcrm.contrib.flask.actors import (
@@ -40,7 +41,6 @@ from socialcrm.contrib.flask.state import (
     app_state,
     mark_request_failed,
 )
-from socialcrm.domain.records import Member
 
 
 class SocialCRM:

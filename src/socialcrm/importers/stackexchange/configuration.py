@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import attrs
 
+from socialcrm.capabilities.members.records import Member
 from socialcrm.core.context import HookContext
-from socialcrm.domain.records import Member
 from socialcrm.plugins.hookspecs import hookimpl
 from socialcrm.settings import Settings
 

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import attrs
 
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.clock import ManualClock
 from socialcrm.community import Community
-from socialcrm.domain.records import PLACEHOLDER_ROLE, Post, Thread
 from socialcrm.errors import DumpError, NotFound, SocialCRMError
 from socialcrm.importers.stackexchange import dump
 from socialcrm.importers.stackexchange.configuration import ImportPrivileges, import_settings

@@ -15,18 +15,14 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, settings
 
-from socialcrm.domain.records import (
-    AuditEntry,
-    LedgerEntry,
-    Member,
-    OutboxMessage,
-    Post,
-    Profile,
-    Sanction,
-    Space,
-    Thread,
-    Vote,
-)
+from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.outbox.records import OutboxMessage
+from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.ports import Storage, UnitOfWork
 
 #: Every datetime in the suite is whole seconds in UTC (kind to MariaDB and friends).

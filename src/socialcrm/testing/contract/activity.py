@@ -8,7 +8,7 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.domain.records import ActivityTotals, MemberActivity
+from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     T0,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from socialcrm.domain.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry
 from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.domain.badges import BadgeAward
-from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 from socialcrm.errors import NotFound
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

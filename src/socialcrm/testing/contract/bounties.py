@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.domain.bounties import Bounty
+from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

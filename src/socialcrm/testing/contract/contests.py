@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.domain.engagement import (
-    Contest,
-    ContestWinner,
-)
+from socialcrm.capabilities.contests.records import Contest, ContestWinner
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (

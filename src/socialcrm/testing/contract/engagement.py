@@ -8,9 +8,7 @@ and :mod:`socialcrm.testing.contract.contests`.
 
 from __future__ import annotations
 
-from socialcrm.domain.engagement import (
-    AuthorStats,
-)
+from socialcrm.capabilities.members.records import AuthorStats
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     ContractBase,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

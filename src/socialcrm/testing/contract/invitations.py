@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.domain.engagement import (
-    Invitation,
-    ReferralReward,
-)
+from socialcrm.capabilities.invitations.records import Invitation, ReferralReward
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (

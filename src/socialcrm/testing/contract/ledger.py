@@ -6,11 +6,9 @@ from datetime import date
 
 import pytest
 
-from socialcrm.domain.records import (
-    LedgerEntry,
-    Member,
-    Space,
-)
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

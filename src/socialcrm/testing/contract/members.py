@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from socialcrm.domain.records import (
-    Member,
-    Profile,
-)
+from socialcrm.capabilities.members.records import Member, Profile
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,

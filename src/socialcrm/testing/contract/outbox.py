@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.domain.records import (
-    NewOutboxMessage,
-    OutboxMessage,
-)
+from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

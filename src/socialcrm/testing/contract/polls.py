@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.domain.engagement import Poll
+from socialcrm.capabilities.polls.records import Poll
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from socialcrm.domain.records import (
-    Comment,
-    Post,
-    Revision,
-)
+from socialcrm.capabilities.threads.records import Comment, Post, Revision
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,

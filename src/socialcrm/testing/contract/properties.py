@@ -8,11 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.domain.records import (
-    PLACEHOLDER_ROLE,
-    Member,
-    OutboxMessage,
-)
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, Member
+from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from socialcrm.domain.records import ReviewItem
+from socialcrm.capabilities.review.records import ReviewItem
 from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from socialcrm.domain.records import Sanction
+from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from socialcrm.domain.records import (
-    Space,
-)
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,

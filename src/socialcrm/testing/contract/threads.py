@@ -6,9 +6,7 @@ from typing import Any
 
 import attrs
 
-from socialcrm.domain.records import (
-    Thread,
-)
+from socialcrm.capabilities.threads.records import Thread
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     T0,

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from socialcrm.domain.records import (
-    Comment,
-    LedgerEntry,
-    Member,
-    Post,
-    Revision,
-    Space,
-    Thread,
-    Vote,
-)
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from socialcrm.domain.records import (
-    Vote,
-)
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,

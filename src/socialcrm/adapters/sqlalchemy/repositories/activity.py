@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import BindParameter
 from socialcrm.adapters.sqlalchemy.prepared import Prepared, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import ActivityTotals, MemberActivity
+from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
 
 _DAY_COUNTS = ("posts_read", "reading_seconds", "likes_given", "likes_received")
 

@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import AuditEntry
-from socialcrm.domain.sanctions import check_audit_entry
+from socialcrm.capabilities.audit.policy import check_audit_entry
+from socialcrm.capabilities.audit.records import AuditEntry
 
 #: Column order of every audit query; ``_entry_from_row`` unpacks in this order.
 AUDIT_FIELDS = (

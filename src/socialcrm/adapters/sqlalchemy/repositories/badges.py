@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.badges import AuthoredPost, BadgeAward
-from socialcrm.domain.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 from socialcrm.errors import NotFound
 
 #: Column order of every award query; ``_award_from_row`` unpacks in this order.

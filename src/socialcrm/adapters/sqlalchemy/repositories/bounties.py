@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.bounties import Bounty, check_closed_status
+from socialcrm.capabilities.bounties.policy import check_closed_status
+from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.errors import Conflict, NotFound
 
 #: Column order of every bounty query; ``_bounty_from_row`` unpacks in this order.

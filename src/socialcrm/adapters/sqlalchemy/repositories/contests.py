@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.engagement import Contest, ContestWinner
+from socialcrm.capabilities.contests.records import Contest, ContestWinner
 from socialcrm.errors import Conflict
 
 CONTEST_FIELDS = (

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
 from socialcrm.errors import Conflict
 
 #: Column order of every flags query; ``_flag_from_row`` unpacks in this order.

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.engagement import Invitation, Referral, ReferralReward
+from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
 from socialcrm.errors import Conflict
 
 INVITATION_FIELDS = (

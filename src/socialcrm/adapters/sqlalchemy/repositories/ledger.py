@@ -14,7 +14,7 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry
 from socialcrm.errors import Conflict
 
 #: Column order of every ledger query; ``_entry_from_row`` unpacks in this order.
@@ -158,8 +158,9 @@ class SQLLedgerRepository(SQLRepository):
             entry_id = self._insert_unique(
                 self._q.insert,
                 params,
-                already_exists=lambda: self._q.undone.first(self._conn, {"undoes": undoes})
-                is not None,
+                already_exists=lambda: (
+                    self._q.undone.first(self._conn, {"undoes": undoes}) is not None
+                ),
                 conflict=lambda: Conflict(
                     f"ledger entry {undoes} is undone already", code="already_undone"
                 ),

@@ -31,7 +31,7 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import PLACEHOLDER_ROLE, Member, Profile
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, Member, Profile
 from socialcrm.errors import Conflict
 
 

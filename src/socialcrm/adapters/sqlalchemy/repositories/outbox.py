@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, DuplicateKey, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import NewOutboxMessage, OutboxMessage
+from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 from socialcrm.errors import Conflict, StorageError
 
 #: Column order of every outbox query; ``_message_from_row`` unpacks in this order.

@@ -15,8 +15,9 @@ from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
 from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, _thread_from_row
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.engagement import AuthorStats
-from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
+from socialcrm.capabilities.members.records import AuthorStats
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
 
 #: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
 POST_FIELDS = (
@@ -414,6 +415,7 @@ class SQLPostRepository(SQLRepository):
             )
             for author, posts, answers, accepted, score in CoreStatement(query).all(self._conn)
         ]
+
     def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
         """The author's live posts created at or after ``since``, newest first."""
         params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}

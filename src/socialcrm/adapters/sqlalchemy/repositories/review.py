@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.moderation import check_decision, check_review_item
-from socialcrm.domain.records import ReviewItem
+from socialcrm.capabilities.review.policy import check_decision, check_review_item
+from socialcrm.capabilities.review.records import ReviewItem
 from socialcrm.errors import NotFound
 
 #: Column order of every review query; ``_item_from_row`` unpacks in this order.

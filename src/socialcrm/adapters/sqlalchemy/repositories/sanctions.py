@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Sanction
-from socialcrm.domain.sanctions import check_lift, check_sanction
+from socialcrm.capabilities.moderation.policy import check_lift, check_sanction
+from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.errors import NotFound
 
 #: Column order of every sanctions query; ``_sanction_from_row`` unpacks in this order.

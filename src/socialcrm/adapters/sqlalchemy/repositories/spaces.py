@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Space
+from socialcrm.capabilities.spaces.records import Space
 from socialcrm.errors import Conflict
 
 #: Column order of every space query; ``_space_from_row`` unpacks in this order.

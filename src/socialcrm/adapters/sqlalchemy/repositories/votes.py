@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.tables import Tables
-from socialcrm.domain.records import Vote
+from socialcrm.capabilities.votes.records import Vote
 from socialcrm.errors import Conflict
 
 #: Column order of every vote query; ``_vote_from_row`` unpacks in this order.
