@@ -32,7 +32,7 @@ from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 
 TARGET_VOTES_PER_SECOND = 2_000
-TARGET_RATIO = 3.0
+TARGET_RATIO = 2.5
 #: The timed votes happen on one UTC day, so popular authors reach the daily cap.
 START = datetime(2026, 3, 3, 8, 0, tzinfo=timezone.utc)
 #: Everyone may vote (thresholds 0) so the privilege check still runs, unbypassed.
@@ -54,6 +54,9 @@ PRAGMAS = (
 
 Call = tuple[str, Any, Any]  # ("execute" | "executemany" | "commit" | "rollback", sql, params)
 Vote = tuple[int, int, int]  # (voter, post, value)
+
+#: The clock of every timing; ``--cpu`` swaps in the process's CPU time.
+_timer = time.perf_counter
 
 
 # ---------------------------------------------------------------- driver-level capture
@@ -217,9 +220,9 @@ def socialcrm_run(
         timed = votes[warmup:]
         if profiler is not None:
             profiler.enable()
-        started = time.perf_counter()
+        started = _timer()
         cast_votes(community, clock, timed)
-        elapsed = time.perf_counter() - started
+        elapsed = _timer() - started
         if profiler is not None:
             profiler.disable()
     return elapsed
@@ -236,10 +239,10 @@ def retract_run(template: Path, workdir: Path, votes: list[Vote], count: int) ->
     with community:
         cast_votes(community, clock, votes)
         retract = community.votes.retract
-        started = time.perf_counter()
+        started = _timer()
         for voter, post, _value in votes[-count:]:
             retract(actor=voter, post=post)
-        elapsed = time.perf_counter() - started
+        elapsed = _timer() - started
     return elapsed
 
 
@@ -298,9 +301,9 @@ def raw_run(
     for pragma in PRAGMAS:
         conn.execute(pragma).fetchall()
     replay(conn, calls[:warmup])
-    started = time.perf_counter()
+    started = _timer()
     replay(conn, calls[warmup:])
-    elapsed = time.perf_counter() - started
+    elapsed = _timer() - started
     conn.close()
     return elapsed, path
 
@@ -410,7 +413,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="profile one more socialcrm run (cProfile)"
     )
+    parser.add_argument(
+        "--profile-sort",
+        default="cumulative",
+        help="pstats sort key of the profile (cumulative, tottime, calls, ...)",
+    )
+    parser.add_argument("--profile-top", type=int, default=25, help="rows of the profile shown")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time both sides with the process's CPU time (steadier on a busy machine)",
+    )
     args = parser.parse_args(argv)
+    global _timer
+    _timer = time.process_time if args.cpu else time.perf_counter
 
     with _workdir(args.dir) as workdir:
         template = workdir / "template.db"
@@ -475,11 +491,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in statement_mix(timed_calls):
                 print(line)
         if args.profile:
-            _profile(template, workdir, votes, args.warmup)
+            _profile(template, workdir, votes, args.warmup, args.profile_sort, args.profile_top)
     return 0
 
 
-def _profile(template: Path, workdir: Path, votes: list[Vote], warmup: int) -> None:
+def _profile(
+    template: Path, workdir: Path, votes: list[Vote], warmup: int, sort: str, top: int
+) -> None:
     profiler = cProfile.Profile()
     elapsed = socialcrm_run(template, workdir, votes, warmup, profiler)
     print("")
@@ -489,7 +507,12 @@ def _profile(template: Path, workdir: Path, votes: list[Vote], warmup: int) -> N
     )
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
-    stats.strip_dirs().sort_stats("cumulative").print_stats(25)
+    timed = len(votes) - warmup
+    print(
+        f"  {stats.total_calls / timed:,.0f} Python function calls per vote "  # type: ignore[attr-defined]
+        f"({stats.prim_calls / timed:,.0f} primitive); deterministic, unlike the times"  # type: ignore[attr-defined]
+    )
+    stats.strip_dirs().sort_stats(sort).print_stats(top)
     lines = stream.getvalue().splitlines()
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
     print("\n".join(lines[max(0, start - 2) :]).rstrip())

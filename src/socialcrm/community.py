@@ -15,7 +15,9 @@ from socialcrm.errors import ValidationError
 from socialcrm.leaderboards.base import LeaderboardBackend, LeaderboardSource
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage, UnitOfWork
+from socialcrm.services.activity import trust_subscription
 from socialcrm.services.audit import Audit
+from socialcrm.services.badge_engine import BadgeCatalog, badge_subscription
 from socialcrm.services.badges import Badges
 from socialcrm.services.bounties import Bounties
 from socialcrm.services.champions import Champions
@@ -23,6 +25,7 @@ from socialcrm.services.contests import Contests
 from socialcrm.services.flags import Flags
 from socialcrm.services.imports import ImportState
 from socialcrm.services.invitations import Invitations
+from socialcrm.services.ledger import reputation_subscription
 from socialcrm.services.members import Members
 from socialcrm.services.moderation import Moderation
 from socialcrm.services.outbox import Outbox
@@ -77,7 +80,16 @@ class Community:
         self.plugins: pluggy.PluginManager = make_plugin_manager(
             plugins, builtins=builtin_plugins, entry_points=entry_points
         )
-        runtime = Runtime(self, storage, self.plugins, self.settings, self.clock)
+        runtime = Runtime(
+            self,
+            storage,
+            self.plugins,
+            self.settings,
+            self.clock,
+            # One line per capability that reacts to recorded events, in this order.
+            subscriptions=(reputation_subscription, trust_subscription, badge_subscription),
+            badges=BadgeCatalog.collect(self.plugins.hook, self.settings),
+        )
         self._runtime = runtime
         self.members = Members(runtime)
         self.spaces = Spaces(runtime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pluggy
 
@@ -43,6 +44,30 @@ DEFAULT_PLUGINS: tuple[tuple[str, type], ...] = (
 )
 
 
+class PluginManager(pluggy.PluginManager):
+    """A pluggy plugin manager that counts its registrations.
+
+    ``generation`` grows with every ``register`` and ``unregister``, so the
+    runtime can build its per-event subscriber table once and rebuild it only
+    when the set of plugins changed (a host may register plugins at run time).
+    """
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        #: Bumped by every registration change.
+        self.generation = 0
+
+    def register(self, plugin: Any, name: str | None = None) -> str | None:
+        """Register a plugin (see :meth:`pluggy.PluginManager.register`)."""
+        self.generation += 1
+        return super().register(plugin, name)
+
+    def unregister(self, plugin: Any | None = None, name: str | None = None) -> Any | None:
+        """Unregister a plugin (see :meth:`pluggy.PluginManager.unregister`)."""
+        self.generation += 1
+        return super().unregister(plugin, name)
+
+
 def make_plugin_manager(
     plugins: Iterable[object] = (),
     *,
@@ -59,7 +84,7 @@ def make_plugin_manager(
     :param entry_points: load plugins installed under the ``socialcrm``
         entry-point group.
     """
-    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager = PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
     if builtins is True:
         wanted = {name for name, _ in DEFAULT_PLUGINS}

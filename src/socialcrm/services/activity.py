@@ -35,7 +35,7 @@ from socialcrm.core.events import Event
 from socialcrm.ports import UnitOfWork
 
 if TYPE_CHECKING:
-    from socialcrm.services.runtime import Transaction
+    from socialcrm.services.runtime import Handler, Runtime, Transaction
 
 #: Events whose recording changes some member's trust-level inputs.
 TRUST_INPUT_EVENTS = frozenset(
@@ -246,3 +246,12 @@ __all__ = [
     "track_trust_inputs",
     "trust_activity",
 ]
+
+
+def trust_subscription(
+    runtime: Runtime, event_type: type[Event], side_effect: bool
+) -> Handler | None:
+    """The trust inputs' handler: for the input events, when trust levels are on."""
+    if side_effect or event_type.name not in TRUST_INPUT_EVENTS:
+        return None
+    return track_trust_inputs if runtime.settings.trust.enabled else None

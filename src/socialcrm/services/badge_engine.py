@@ -27,7 +27,7 @@ from socialcrm.errors import NotFound, ValidationError
 if TYPE_CHECKING:
     import pluggy
 
-    from socialcrm.services.runtime import Transaction
+    from socialcrm.services.runtime import Handler, Runtime, Transaction
     from socialcrm.settings import Settings
 
 _Key = tuple[str, int, str]
@@ -230,3 +230,10 @@ def check_badges(tx: Transaction, event: Event) -> None:
 
 
 __all__ = ["BadgeCatalog", "apply_grants", "award_badge", "check_badges"]
+
+
+def badge_subscription(
+    runtime: Runtime, event_type: type[Event], side_effect: bool
+) -> Handler | None:
+    """The badge checks: for the event types some badge is triggered by."""
+    return check_badges if event_type.name in runtime.badges.by_trigger else None

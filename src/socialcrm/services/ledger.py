@@ -24,7 +24,7 @@ from socialcrm.core.events import Event
 from socialcrm.errors import Conflict, NotFound, RetryableStorageError
 
 if TYPE_CHECKING:
-    from socialcrm.services.runtime import Transaction
+    from socialcrm.services.runtime import Handler, Runtime, Transaction
 
 
 def _space_and_post(event: Event) -> tuple[int | None, int | None]:
@@ -272,3 +272,30 @@ def apply_event_reputation(tx: Transaction, event: Event) -> None:
             tx.uow.members.lock(member_id)
     for change in applied:
         apply_change(tx, event, change, cause)
+
+
+_BASE_REPUTATION_PROPERTIES = (
+    Event.cause,
+    Event.reversed_causes,
+    Event.reversed_cause_prefixes,
+)
+
+
+def _reputation(tx: Transaction, event: Event) -> None:
+    if event.cause is not None or event.reversed_causes or event.reversed_cause_prefixes:
+        apply_event_reputation(tx, event)
+
+
+def reputation_subscription(
+    runtime: Runtime, event_type: type[Event], side_effect: bool
+) -> Handler | None:
+    """The ledger's handler for events of this type: none for side effects (the ledger
+    recorded them itself) nor for types that never carry or reverse a cause."""
+    properties = (
+        event_type.cause,
+        event_type.reversed_causes,
+        event_type.reversed_cause_prefixes,
+    )
+    if side_effect or properties == _BASE_REPUTATION_PROPERTIES:
+        return None
+    return _reputation

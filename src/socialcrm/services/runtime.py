@@ -5,6 +5,13 @@ write in a unit of work → in-transaction hooks (reward rules, ``socialcrm_on_e
 → commit → blinker signals. A host may group several commands into one unit with
 :meth:`socialcrm.Community.unit_of_work`.
 
+Recording an event does not recurse: :meth:`Transaction.record` writes the event
+to the outbox and queues it with its subscribers, the handlers that react to
+its type (``socialcrm_on_event``, the reputation ledger, the trust inputs, the
+badge checks), looked up in a table built once per community. The first record
+of a command drains the queue in a loop; events the handlers record meanwhile
+join the queue, in the order they were recorded.
+
 Every event is also written to the transactional outbox (``uow.outbox``) the moment
 it is recorded, in the command's own transaction, with a fresh UUID as its event id
 (time-ordered, see :func:`~socialcrm.core.serialization.new_event_id`): a committed
@@ -16,11 +23,12 @@ from __future__ import annotations
 import functools
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
@@ -33,16 +41,20 @@ from socialcrm.core.events import Event
 from socialcrm.core.serialization import event_to_json, new_event_id
 from socialcrm.errors import Conflict, RetryableStorageError, StorageError
 from socialcrm.ports import Storage, UnitOfWork
-from socialcrm.services.activity import TRUST_INPUT_EVENTS, track_trust_inputs
-from socialcrm.services.badge_engine import BadgeCatalog, check_badges
-from socialcrm.services.ledger import apply_event_reputation
 from socialcrm.settings import Settings
 from socialcrm.signals import send_committed
 
-if TYPE_CHECKING:
-    from socialcrm.community import Community
-
 _Method = TypeVar("_Method", bound=Callable[..., Any])
+
+#: What reacts to a recorded event, inside its transaction.
+Handler = Callable[["Transaction", Event], None]
+
+#: A capability's subscription: given the runtime, an event type and whether the event
+#: is a side effect (recorded by a handler), the handler it adds for such events, or
+#: ``None``. The community passes one per capability that reacts to events (the
+#: reputation ledger, the trust inputs, the badge checks); the runtime asks each once
+#: per event type and keeps the answers (see :meth:`Runtime.subscribers`).
+Subscription = Callable[["Runtime", type[Event], bool], "Handler | None"]
 
 #: Error code of failures worth retrying (``RetryableStorageError`` and its kin).
 RETRYABLE = RetryableStorageError.code
@@ -51,7 +63,18 @@ RETRYABLE = RetryableStorageError.code
 class Transaction:
     """A command's view of its unit of work: the uow, the time, and the events so far."""
 
-    __slots__ = ("uow", "now", "events", "context", "runtime", "aborted", "actors", "_outbox")
+    __slots__ = (
+        "uow",
+        "now",
+        "events",
+        "context",
+        "runtime",
+        "aborted",
+        "actors",
+        "_outbox",
+        "_queue",
+        "_draining",
+    )
 
     def __init__(self, runtime: Runtime, uow: UnitOfWork, now: datetime) -> None:
         self.runtime = runtime
@@ -65,6 +88,9 @@ class Transaction:
         self.actors: dict[int, Member] = {}
         #: Outbox messages of the events so far, written in one batch before commit.
         self._outbox: list[NewOutboxMessage] = []
+        #: Recorded events whose subscribers have not run yet, oldest first.
+        self._queue: deque[tuple[Event, tuple[Handler, ...]]] = deque()
+        self._draining = False
         self.context = HookContext(uow=uow, settings=runtime.settings, now=now)
         self.aborted = False
 
@@ -72,18 +98,6 @@ class Transaction:
         """Move the transaction to a new command's time (grouped commands each have their own)."""
         self.now = now
         self.context = attrs.evolve(self.context, now=now)
-
-    def _write_outbox(self, event: Event) -> None:
-        event_id = new_event_id()
-        self._outbox.append(
-            NewOutboxMessage(
-                event_id=event_id,
-                name=event.name,
-                payload=event_to_json(event, event_id),
-                occurred_at=event.at,
-                created_at=self.now,
-            )
-        )
 
     def flush_outbox(self) -> None:
         """Write the outbox messages recorded so far (one batch); the unit commits next.
@@ -97,23 +111,47 @@ class Transaction:
 
     def record(self, event: Event) -> None:
         """Record an event: outbox, hooks, its reputation, the trust inputs, then badges."""
-        self.events.append(event)
-        self._write_outbox(event)
-        self.runtime.on_event_hook(event=event, context=self.context)
-        if event.cause is not None or event.reversed_causes or event.reversed_cause_prefixes:
-            apply_event_reputation(self, event)
-        if event.name in TRUST_INPUT_EVENTS and self.runtime.settings.trust.enabled:
-            track_trust_inputs(self, event)
-        if event.name in self.runtime.badges.by_trigger:
-            check_badges(self, event)
+        self._enqueue(event, self.runtime.subscribers(event.__class__, side_effect=False))
 
     def record_side_effect(self, event: Event) -> None:
         """Record an event the ledger produced: outbox, hooks and badges, but no reward rules."""
+        self._enqueue(event, self.runtime.subscribers(event.__class__, side_effect=True))
+
+    def _enqueue(self, event: Event, handlers: tuple[Handler, ...]) -> None:
         self.events.append(event)
-        self._write_outbox(event)
-        self.runtime.on_event_hook(event=event, context=self.context)
-        if event.name in self.runtime.badges.by_trigger:
-            check_badges(self, event)
+        event_id = new_event_id()
+        self._outbox.append(
+            NewOutboxMessage(
+                event_id=event_id,
+                name=event.name,
+                payload=event_to_json(event, event_id),
+                occurred_at=event.at,
+                created_at=self.now,
+            )
+        )
+        if handlers:
+            self._queue.append((event, handlers))
+        if not self._draining:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Run the subscribers of every queued event, oldest event first, until none is left."""
+        queue = self._queue
+        self._draining = True
+        try:
+            while queue:
+                event, handlers = queue.popleft()
+                for handler in handlers:
+                    handler(self, event)
+        finally:
+            # A failing handler fails the command: what is still queued is dropped
+            # with the writes the unit rolls back.
+            queue.clear()
+            self._draining = False
+
+
+def _on_event(tx: Transaction, event: Event) -> None:
+    tx.runtime.on_event_hook(event=event, context=tx.context)
 
 
 class Runtime:
@@ -121,12 +159,17 @@ class Runtime:
 
     def __init__(
         self,
-        community: Community,
+        community: Any,
         storage: Storage,
         plugin_manager: pluggy.PluginManager,
         settings: Settings,
         clock: Clock,
+        *,
+        subscriptions: tuple[Subscription, ...] = (),
+        badges: Any = None,
     ) -> None:
+        #: The facade: the sender of the committed-event signals (the runtime never
+        #: calls it; the kernel and the capabilities do not import it).
         self.community = community
         self.storage = storage
         self.plugins = plugin_manager
@@ -134,10 +177,42 @@ class Runtime:
         self.clock = clock
         self.hooks = plugin_manager.hook
         self.on_event_hook = plugin_manager.hook.socialcrm_on_event
-        self.badges = BadgeCatalog.collect(plugin_manager.hook, settings)
+        #: The badge catalog (``socialcrm.capabilities.badges.engine.BadgeCatalog``),
+        #: built by the community from the plugins.
+        self.badges = badges
+        self._subscriptions = subscriptions
+        #: Subscribers by ``(event type, side effect)``, built on first use and
+        #: again after the plugins changed (see :meth:`subscribers`).
+        self._subscribers: dict[tuple[type[Event], bool], tuple[Handler, ...]] = {}
+        self._plugins_seen: int | None = None
         self._group: ContextVar[Transaction | None] = ContextVar(
             f"socialcrm_group_{id(self)}", default=None
         )
+
+    def subscribers(self, event_type: type[Event], *, side_effect: bool) -> tuple[Handler, ...]:
+        """The handlers an event of this type runs, in order; built once per type.
+
+        In order: ``socialcrm_on_event`` (left out while no plugin implements it),
+        then each subscription's handler in the order the community gave them
+        (the reputation ledger, the trust inputs, the badge checks; each leaves out
+        the types it has nothing to do for).
+        """
+        generation = getattr(self.plugins, "generation", None)
+        if generation != self._plugins_seen or generation is None:
+            self._subscribers.clear()
+            self._plugins_seen = generation
+        key = (event_type, side_effect)
+        found = self._subscribers.get(key)
+        if found is None:
+            handlers: list[Handler] = []
+            if generation is None or self.on_event_hook.get_hookimpls():
+                handlers.append(_on_event)
+            for subscription in self._subscriptions:
+                handler = subscription(self, event_type, side_effect)
+                if handler is not None:
+                    handlers.append(handler)
+            found = self._subscribers[key] = tuple(handlers)
+        return found
 
     def _signal_after_commit(self, uow: UnitOfWork, events: list[Event]) -> None:
         if events:

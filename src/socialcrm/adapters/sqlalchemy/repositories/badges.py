@@ -59,8 +59,12 @@ class BadgeStatements:
         columns = [a.c[name] for name in AWARD_FIELDS]
         self.table, self.columns = a, columns
         not_revoked = a.c.revoked_at.is_(None)
-        self.insert = prepare.core(insert(a))
-        self.member_exists = prepare.core(select(m.c.id).where(m.c.id == bindparam("member_id")))
+        # Votes award badges (supporter, nice answer...): both on the hot path.
+        self.insert = prepare.hot(
+            insert(a),
+            column_keys=("badge", "member_id", "subject", "awarded_at", "post_id", "space_id"),
+        )
+        self.member_exists = prepare.hot(select(m.c.id).where(m.c.id == bindparam("member_id")))
         self.held = prepare.hot(
             select(a.c.id).where(
                 a.c.badge == bindparam("badge"),

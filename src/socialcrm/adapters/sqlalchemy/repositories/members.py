@@ -133,7 +133,8 @@ class MemberStatements:
         self.by_external_id = prepare.hot(
             select(*self.columns).where(m.c.external_id == bindparam("external_id"))
         )
-        self.lock = prepare.hot(select(m.c.reputation, m.c.roles).where(by_id).with_for_update())
+        # The whole row: a later ``get`` of a member the unit holds locked reads no more.
+        self.lock = prepare.hot(select(*self.columns).where(by_id).with_for_update())
         self.update_profile = prepare.core(update(m).where(by_id))
         self.set_roles = prepare.core(update(m).where(by_id).values(roles=bindparam("new_roles")))
         self.add_reputation = prepare.hot(
@@ -181,7 +182,7 @@ class MemberStatements:
 class SQLMemberRepository(SQLRepository):
     """:class:`socialcrm.ports.MemberRepository` over SQL."""
 
-    __slots__ = ("_q", "counts", "_locked")
+    __slots__ = ("_q", "counts", "_locked", "_rows")
 
     def __init__(
         self,
@@ -198,10 +199,15 @@ class SQLMemberRepository(SQLRepository):
         #: Members this transaction holds locked, by id: their current total, and
         #: whether they are ranked (placeholders are not, so the index leaves them out).
         self._locked: dict[int, tuple[int, bool]] = {}
+        #: The rows ``lock`` read, by id, while no other write of this repository
+        #: touched them: nobody else can change a row this unit holds locked, so
+        #: ``get`` answers from them (with the total kept in ``_locked``).
+        self._rows: dict[int, Sequence[Any]] = {}
 
     def end_transaction(self) -> None:
-        """Forget the locked totals: the transaction ended, and its locks with it."""
+        """Forget the locked totals and rows: the transaction ended, and its locks with it."""
         self._locked.clear()
+        self._rows.clear()
 
     def _locked_state(self, member_id: int) -> tuple[int, bool] | None:
         """The member's total and whether it is ranked, read under its row lock unless held."""
@@ -260,6 +266,11 @@ class SQLMemberRepository(SQLRepository):
 
     def get(self, member_id: int) -> Member | None:
         """The member with this id, or ``None``."""
+        held = self._rows.get(member_id)
+        if held is not None:
+            # reputation is the fifth column (MEMBER_FIELDS); its total is kept current.
+            total = self._locked[member_id][0]
+            return _member_from_row((*held[:4], total, *held[5:]))
         row = self._q.get.first(self._conn, {"member_id": member_id})
         return None if row is None else _member_from_row(row)
 
@@ -279,15 +290,18 @@ class SQLMemberRepository(SQLRepository):
         """Lock the member's row until the unit ends (``FOR UPDATE``); return its reputation."""
         row = self._q.lock.first(self._conn, {"member_id": member_id})
         if row is None:
+            self._rows.pop(member_id, None)
             return None
-        reputation, roles = row
+        reputation, roles = row[4], row[3]
         self._locked[member_id] = (reputation, PLACEHOLDER_ROLE not in roles.split(","))
+        self._rows[member_id] = row
         return reputation  # type: ignore[no-any-return]
 
     def update_profile(self, member_id: int, *, display_name: str, profile: Profile) -> None:
         """Replace the display name and profile."""
         values = _profile_values(display_name, profile)
         values["member_id"] = member_id
+        self._rows.pop(member_id, None)
         self._q.update_profile.write(self._conn, values)
 
     def set_roles(self, member_id: int, roles: frozenset[str]) -> None:
@@ -296,6 +310,7 @@ class SQLMemberRepository(SQLRepository):
         if before is None:
             return
         params = {"member_id": member_id, "new_roles": _roles_to_text(roles)}
+        self._rows.pop(member_id, None)
         self._q.set_roles.write(self._conn, params)
         total, was_ranked = before
         ranked = PLACEHOLDER_ROLE not in roles
@@ -379,6 +394,7 @@ class SQLMemberRepository(SQLRepository):
             "new_locked": locked,
             "new_changed_at": changed_at,
         }
+        self._rows.pop(member_id, None)
         return self._q.set_trust_level.write(self._conn, params) == 1
 
     def ranked_reputations(self) -> dict[int, int]:
