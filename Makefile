@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= socialcrm-demo.db
+# pytest-xdist workers for `make test` (a number, or auto: one per CPU).
+TEST_WORKERS ?= auto
 
 .PHONY: venv demo test lint bench clean browser example-flask example-django
 
@@ -18,8 +20,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/socialcrm demo --db $(DEMO_DB) --overwrite
 
+# In parallel: the multi-process load tests (xdist_group "processes") run one after another
+# on one worker; every worker has its own database table prefixes, Redis keys and files.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not used).
 browser:

@@ -14,7 +14,8 @@ production; nothing may rely on them starting at 1.
 
 Isolation between runs: every table a test run creates starts with
 :func:`run_prefix` (``sct<pid>``, then a letter), so test runs sharing a
-database never touch each other's tables. The pool drops its tables when the
+database never touch each other's tables; nor do the pytest-xdist workers of one run
+(``make test``), each a process of its own. The pool drops its tables when the
 session ends; tables left by a run that was killed are dropped by the next run
 on the same machine (their process id no longer exists).
 """

@@ -24,6 +24,9 @@ from ledger_invariants import check_deletion_invariants
 
 WORKERS = 8
 
+# Multi-process tests run one after another on one xdist worker (see the Makefile's test target).
+pytestmark = pytest.mark.xdist_group("processes")
+
 
 @pytest.fixture(params=["postgres", "mariadb"])
 def schema(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_migrated_sqlite
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.testing import StorageContract
 
@@ -14,7 +15,9 @@ class TestSQLiteFileStorage(StorageContract):
 
     @pytest.fixture
     def storage(self, tmp_path: Path) -> Iterator[SQLAlchemyStorage]:
-        storage = SQLAlchemyStorage(f"sqlite:///{tmp_path / 'c.db'}")
+        # A copy of a file migrated once per process (the migration has tests of its own).
+        copy_migrated_sqlite(tmp_path / "c.db")
+        storage = SQLAlchemyStorage(f"sqlite:///{tmp_path / 'c.db'}", migrate=False)
         yield storage
         storage.close()
 

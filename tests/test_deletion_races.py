@@ -419,6 +419,7 @@ def _run_mixed(url: str, prefix: str, seed: dict[str, Any]) -> list[dict[str, An
     return sorted(outcomes, key=lambda o: o["tag"])
 
 
+@pytest.mark.xdist_group("processes")  # one multi-process test at a time (Makefile)
 def test_six_processes_voting_replying_bountying_and_deleting_keep_the_books(schema, capsys):
     url, prefix = schema
     seed = _seed_mixed(url, prefix)

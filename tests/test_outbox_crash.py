@@ -45,6 +45,9 @@ WRITER_COMMANDS = (60, 220)
 #: Each relay is killed this many seconds (uniformly drawn) after it is ready.
 RELAY_SECONDS = (0.2, 1.2)
 
+# Multi-process tests run one after another on one xdist worker (see the Makefile's test target).
+pytestmark = pytest.mark.xdist_group("processes")
+
 
 @pytest.fixture(params=["postgres", "mariadb"])
 def schema(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:

@@ -165,6 +165,7 @@ def test_redis_keys_expire_after_the_window(redis_prefix):
         limiter.close()
 
 
+@pytest.mark.xdist_group("processes")  # one multi-process test at a time (Makefile)
 def test_processes_sharing_redis_never_exceed_the_limit(redis_prefix):
     url, prefix = redis_prefix
     context = multiprocessing.get_context("spawn")
