@@ -12,6 +12,8 @@ from sqlalchemy.engine import URL, Connection, Engine, NestedTransaction
 from sqlalchemy.orm import Session
 
 from socialcrm.adapters.sqlalchemy import migrate as migrations
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import DEFAULT_TABLE_PREFIX
 from socialcrm.adapters.sqlalchemy.engines import (
     ISOLATION_LEVEL,
     MYSQL_BACKENDS,
@@ -66,7 +68,7 @@ from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import (
     ReputationCounts,
     ReputationCountStatements,
 )
-from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, Tables, build_tables
+from socialcrm.adapters.sqlalchemy.schema import build_tables
 from socialcrm.errors import RetryableStorageError, StorageError
 
 

@@ -7,12 +7,19 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Index, Integer, MetaData, String, Table, insert, or_, select
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    AUDIT_ACTION_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import AuditEntry
 from socialcrm.domain.sanctions import check_audit_entry
 
@@ -51,6 +58,37 @@ def _entry_from_row(row: Sequence[Any]) -> AuditEntry:
         after=json.loads(after),
         space_id=space,
     )
+
+
+def add_audit_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``audit_log`` table, the append-only moderation log.
+
+    It has no foreign keys (it names members, posts and threads that may later be
+    deleted); ``before_state`` and ``after_state`` are JSON objects as text. Each
+    filter of the audit query leads an index with ``id``, so "newest first" pages
+    read the index in order.
+    """
+    kit = TableKit(metadata, prefix)
+    audit_log = kit.entity(
+        "audit_log",
+        timestamp("at"),
+        column("actor_id", Integer, nullable=True),
+        column("action", String(AUDIT_ACTION_LENGTH)),
+        column("reason", long_text()),
+        column("member_id", Integer, nullable=True),
+        column("post_id", Integer, nullable=True),
+        column("thread_id", Integer, nullable=True),
+        column("before_state", long_text()),
+        column("after_state", long_text()),
+        column("space_id", Integer, nullable=True),
+        Index(None, "actor_id", "id"),
+        Index(None, "member_id", "id"),
+        Index(None, "post_id", "id"),
+        Index(None, "thread_id", "id"),
+        Index(None, "action", "id"),
+        Index(None, "at"),
+    )
+    return {"audit_log": audit_log}
 
 
 class AuditStatements:
@@ -139,14 +177,14 @@ class SQLAuditRepository(SQLRepository):
             return []
         a = self._q.table
         query = select(*self._q.columns)
-        for column, value in (
+        for filtered, value in (
             (a.c.actor_id, actor_id),
             (a.c.member_id, member_id),
             (a.c.post_id, post_id),
             (a.c.thread_id, thread_id),
         ):
             if value is not None:
-                query = query.where(column == value)
+                query = query.where(filtered == value)
         if actions is not None:
             query = query.where(a.c.action.in_(sorted(set(actions))))
         if since is not None:

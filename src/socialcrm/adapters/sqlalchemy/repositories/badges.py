@@ -7,12 +7,29 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import BADGE_KEY_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.badges import AuthoredPost, BadgeAward
 from socialcrm.domain.records import PLACEHOLDER_ROLE
 from socialcrm.errors import NotFound
@@ -44,6 +61,32 @@ def _award_from_row(row: Sequence[Any]) -> BadgeAward:
         revoked_by=revoked_by,
         space_id=space,
     )
+
+
+def add_badge_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``badge_awards`` table: every badge award, revoked ones too.
+
+    The unique key ``(badge, member_id, subject)`` is what keeps a badge from
+    being awarded twice (``subject`` is ``''`` for once-only badges, e.g.
+    ``post:12`` for repeatable ones). Only ``member_id`` is a foreign key;
+    ``post_id`` names the post a badge was earned by.
+    """
+    kit = TableKit(metadata, prefix)
+    badge_awards = kit.entity(
+        "badge_awards",
+        column("badge", case_sensitive_string(BADGE_KEY_LENGTH)),
+        kit.reference("member_id", "members"),
+        column("subject", case_sensitive_string(BADGE_KEY_LENGTH)),
+        timestamp("awarded_at"),
+        column("post_id", Integer, nullable=True),
+        timestamp("revoked_at", nullable=True),
+        column("revoked_by", Integer, nullable=True),
+        column("space_id", Integer, nullable=True),
+        # The storage-level guarantee: a badge once per member and subject.
+        UniqueConstraint("badge", "member_id", "subject"),
+        Index(None, "member_id", "id"),
+    )
+    return {"badge_awards": badge_awards}
 
 
 class BadgeStatements:

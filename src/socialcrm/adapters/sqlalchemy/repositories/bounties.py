@@ -7,12 +7,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.bounties import Bounty, check_closed_status
 from socialcrm.errors import Conflict, NotFound
 
@@ -62,6 +74,37 @@ def _bounty_from_row(row: Sequence[Any]) -> Bounty:
         closed_at=closed_at,
         closed_by=closed_by,
     )
+
+
+def add_bounty_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``bounties`` table: every bounty, closed ones too.
+
+    ``open_thread_id`` is the thread's id while the bounty is open and NULL once it
+    closes; its unique key allows one open bounty per thread (NULLs never clash on
+    any of the three databases). ``(status, ends_at)`` serves the expiry job.
+    """
+    kit = TableKit(metadata, prefix)
+    bounties = kit.entity(
+        "bounties",
+        kit.reference("thread_id", "threads"),
+        kit.reference("offered_by", "members"),
+        column("amount", Integer),
+        timestamp("started_at"),
+        timestamp("ends_at"),
+        column("status", String(CODE_LENGTH)),
+        # The thread's id while open, NULL once closed: unique, so one open bounty a thread.
+        column("open_thread_id", Integer, nullable=True),
+        column("answer_id", Integer, nullable=True),
+        column("awarded_to", Integer, nullable=True),
+        column("awarded_amount", Integer),
+        timestamp("closed_at", nullable=True),
+        column("closed_by", Integer, nullable=True),
+        UniqueConstraint("open_thread_id"),
+        Index(None, "thread_id"),
+        Index(None, "offered_by"),
+        Index(None, "status", "ends_at"),
+    )
+    return {"bounties": bounties}
 
 
 class BountyStatements:

@@ -7,12 +7,23 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.engagement import Contest, ContestWinner
 from socialcrm.errors import Conflict
 
@@ -45,6 +56,42 @@ def _contest_from_row(row: Sequence[Any]) -> Contest:
         created_at=at,
         decided_at=decided,
     )
+
+
+def add_contest_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``contests`` (one per thread, read by every vote) and ``contest_winners``.
+
+    ``contest_winners`` is keyed by ``(contest_id, position)``; ``(decided_at,
+    voting_ends_at)`` serves the job that decides ended contests.
+    """
+    kit = TableKit(metadata, prefix)
+    contests = kit.entity(
+        "contests",
+        kit.reference("thread_id", "threads"),
+        timestamp("submission_starts_at"),
+        timestamp("submission_ends_at"),
+        timestamp("voting_starts_at"),
+        timestamp("voting_ends_at"),
+        column("winners", Integer),
+        kit.reference("created_by", "members"),
+        timestamp("created_at"),
+        timestamp("decided_at", nullable=True),
+        UniqueConstraint("thread_id"),
+        Index(None, "created_by"),
+        Index(None, "decided_at", "voting_ends_at"),
+    )
+    contest_winners = kit.keyed(
+        "contest_winners",
+        ("contest_id", "position"),
+        kit.reference("contest_id", "contests"),
+        column("position", Integer),
+        kit.reference("post_id", "posts"),
+        kit.reference("member_id", "members"),
+        column("score", Integer),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+    )
+    return {"contests": contests, "contest_winners": contest_winners}
 
 
 class ContestStatements:

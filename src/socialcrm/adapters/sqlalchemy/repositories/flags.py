@@ -6,12 +6,28 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, distinct, func, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    distinct,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Flag, FlagAccuracy
 from socialcrm.errors import Conflict
 
@@ -69,6 +85,40 @@ def _flag_from_row(row: Sequence[Any]) -> Flag:
 def _outside(f: Any, exclude_space_ids: Collection[int]) -> Any:
     """Flags with no space, or in a space not in ``exclude_space_ids``."""
     return or_(f.c.space_id.is_(None), f.c.space_id.not_in(sorted(set(exclude_space_ids))))
+
+
+def add_flag_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``flags`` table: members' flags on posts and members (revision 0008).
+
+    Like the ledger it is history, so only ``flagger_id`` and ``member_id`` are
+    foreign keys. ``post_key`` is the post's id, or 0 for a flag on a member, so
+    that the unique ``(flagger_id, member_id, post_key)`` allows one flag per
+    flagger and subject on every dialect (NULLs never collide in a unique key).
+    """
+    kit = TableKit(metadata, prefix)
+    flags = kit.entity(
+        "flags",
+        kit.reference("flagger_id", "members"),
+        kit.reference("member_id", "members"),
+        column("post_key", Integer),
+        column("post_id", Integer, nullable=True),
+        column("thread_id", Integer, nullable=True),
+        column("space_id", Integer, nullable=True),
+        column("reason", String(CODE_LENGTH)),
+        column("text", long_text()),
+        column("weight", Integer),
+        timestamp("created_at"),
+        column("status", String(CODE_LENGTH)),
+        column("decided_by", Integer, nullable=True),
+        timestamp("decided_at", nullable=True),
+        UniqueConstraint("flagger_id", "member_id", "post_key"),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+        Index(None, "flagger_id", "created_at"),
+        Index(None, "status", "created_at"),
+        Index(None, "decided_at"),
+    )
+    return {"flags": flags}
 
 
 class FlagStatements:

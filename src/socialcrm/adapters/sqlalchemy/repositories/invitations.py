@@ -6,12 +6,35 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_HASH_LENGTH,
+    CODE_LENGTH,
+    REWARD_KEY_LENGTH,
+    RULE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.engagement import Invitation, Referral, ReferralReward
 from socialcrm.errors import Conflict
 
@@ -69,6 +92,62 @@ def _reward_from_row(row: Sequence[Any]) -> ReferralReward:
     return ReferralReward(
         member_id=member_id, kind=kind, rule=rule, key=key, amount=amount, badge=badge
     )
+
+
+def add_invitation_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``invitations``, ``referrals`` and ``referral_rewards``.
+
+    ``invitations`` holds invite codes by the SHA-256 hex digest of the code
+    (unique; the code itself is never stored). ``referrals`` has one row per
+    referred member (unique ``referred_id``); ``referral_rewards`` one row per
+    granted reward, unique by ``reward_key``: that constraint is what makes a
+    reward exactly-once under concurrent conversions.
+    """
+    kit = TableKit(metadata, prefix)
+    invitations = kit.entity(
+        "invitations",
+        column("code_hash", case_sensitive_string(CODE_HASH_LENGTH)),
+        kit.reference("inviter_id", "members"),
+        kit.reference("space_id", "spaces", nullable=True),
+        column("max_uses", Integer, nullable=True),
+        column("uses", Integer),
+        timestamp("expires_at", nullable=True),
+        timestamp("created_at"),
+        timestamp("revoked_at", nullable=True),
+        UniqueConstraint("code_hash"),
+        Index(None, "inviter_id", "id"),
+        Index(None, "space_id"),
+    )
+    referrals = kit.entity(
+        "referrals",
+        kit.reference("referrer_id", "members"),
+        kit.reference("referred_id", "members"),
+        kit.reference("invitation_id", "invitations", nullable=True),
+        timestamp("joined_at"),
+        timestamp("converted_at", nullable=True),
+        UniqueConstraint("referred_id"),
+        Index(None, "referrer_id", "id"),
+        Index(None, "invitation_id"),
+    )
+    referral_rewards = kit.entity(
+        "referral_rewards",
+        column("reward_key", case_sensitive_string(REWARD_KEY_LENGTH)),
+        kit.reference("referral_id", "referrals"),
+        kit.reference("member_id", "members"),
+        column("kind", String(CODE_LENGTH)),
+        column("rule", String(RULE_LENGTH)),
+        column("amount", Integer),
+        column("badge", String(RULE_LENGTH), nullable=True),
+        timestamp("granted_at"),
+        UniqueConstraint("reward_key"),
+        Index(None, "referral_id"),
+        Index(None, "member_id", "id"),
+    )
+    return {
+        "invitations": invitations,
+        "referrals": referrals,
+        "referral_rewards": referral_rewards,
+    }
 
 
 class InvitationStatements:

@@ -6,14 +6,34 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import (
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CAUSE_LENGTH,
+    RULE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import LedgerEntry
 from socialcrm.errors import Conflict
 
@@ -63,6 +83,36 @@ def _entry_from_row(row: Sequence[Any]) -> LedgerEntry:
         space_id=space_id,
         post_id=post_id,
     )
+
+
+def add_ledger_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``ledger`` table.
+
+    It is an audit log: only ``member_id`` is a foreign key, so entries never
+    block changes to the content they mention.
+    """
+    kit = TableKit(metadata, prefix)
+    ledger = kit.entity(
+        "ledger",
+        kit.reference("member_id", "members"),
+        column("delta", Integer),
+        column("requested", Integer),
+        column("rule", String(RULE_LENGTH)),
+        column("event", String(RULE_LENGTH)),
+        column("cause", case_sensitive_string(CAUSE_LENGTH)),
+        timestamp("at"),
+        column("undoes", Integer, nullable=True),
+        column("cap_day", Date, nullable=True),
+        column("space_id", Integer, nullable=True),
+        column("post_id", Integer, nullable=True),
+        Index(None, "member_id", "cap_day"),
+        Index(None, "member_id", "id"),
+        Index(None, "cause"),
+        # An entry is undone at most once, whatever races (migration 0013).
+        Index(None, "undoes", unique=True),
+        Index(None, "at"),
+    )
+    return {"ledger": ledger}
 
 
 class LedgerStatements:
@@ -158,8 +208,9 @@ class SQLLedgerRepository(SQLRepository):
             entry_id = self._insert_unique(
                 self._q.insert,
                 params,
-                already_exists=lambda: self._q.undone.first(self._conn, {"undoes": undoes})
-                is not None,
+                already_exists=lambda: (
+                    self._q.undone.first(self._conn, {"undoes": undoes}) is not None
+                ),
                 conflict=lambda: Conflict(
                     f"ledger entry {undoes} is undone already", code="already_undone"
                 ),

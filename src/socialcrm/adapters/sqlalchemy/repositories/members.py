@@ -15,22 +15,36 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Index,
+    Integer,
+    MetaData,
+    String,
     Table,
+    UniqueConstraint,
     bindparam,
     false,
     insert,
     not_,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime, case_sensitive_string, long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    EXTERNAL_ID_LENGTH,
+    NAME_LENGTH,
+    PROFILE_FIELD_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import PLACEHOLDER_ROLE, Member, Profile
 from socialcrm.errors import Conflict
 
@@ -115,6 +129,36 @@ def _profile_values(display_name: str, profile: Profile) -> dict[str, Any]:
         "country": profile.country,
         "interests": json.dumps(list(profile.interests)),
     }
+
+
+def add_member_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``members`` table.
+
+    ``roles`` is a comma-separated, sorted text and ``interests`` a JSON list of
+    strings. ``trust_level``, ``trust_level_locked`` and ``trust_level_changed_at``
+    hold the trust level (server defaults 0, false and NULL, so rows written before
+    revision 0007 read as TL0, unlocked).
+    """
+    kit = TableKit(metadata, prefix)
+    members = kit.entity(
+        "members",
+        column("external_id", case_sensitive_string(EXTERNAL_ID_LENGTH)),
+        column("display_name", String(NAME_LENGTH)),
+        column("roles", String(NAME_LENGTH)),
+        column("reputation", Integer),
+        timestamp("joined_at"),
+        column("bio", long_text()),
+        column("company", String(PROFILE_FIELD_LENGTH)),
+        column("job_title", String(PROFILE_FIELD_LENGTH)),
+        column("country", String(PROFILE_FIELD_LENGTH)),
+        column("interests", long_text()),
+        column("trust_level", Integer, server_default=text("0")),
+        column("trust_level_locked", Boolean, server_default=false()),
+        timestamp("trust_level_changed_at", nullable=True),
+        UniqueConstraint("external_id"),
+        Index(None, "reputation", "id"),
+    )
+    return {"members": members}
 
 
 class MemberStatements:

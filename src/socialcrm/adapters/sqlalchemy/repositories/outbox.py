@@ -6,13 +6,33 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string, long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    EVENT_ID_LENGTH,
+    EVENT_NAME_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, DuplicateKey, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import NewOutboxMessage, OutboxMessage
 from socialcrm.errors import Conflict, StorageError
 
@@ -42,6 +62,29 @@ def _message_from_row(row: Sequence[Any]) -> OutboxMessage:
         created_at=created_at,
         delivered_at=delivered_at,
     )
+
+
+def add_outbox_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``outbox`` table: every recorded domain event as a JSON payload.
+
+    Its ``id`` is the message's position (autoincrement, never reused, so purging
+    delivered rows cannot hand a position out again); ``event_id`` (a UUID string)
+    is unique; the index on ``(delivered_at, id)`` serves the relay's "pending by
+    position" query and the purge of old delivered rows. It has no foreign keys.
+    """
+    kit = TableKit(metadata, prefix)
+    outbox = kit.entity(
+        "outbox",
+        column("event_id", case_sensitive_string(EVENT_ID_LENGTH)),
+        column("name", String(EVENT_NAME_LENGTH)),
+        column("payload", long_text()),
+        timestamp("occurred_at"),
+        timestamp("created_at"),
+        timestamp("delivered_at", nullable=True),
+        UniqueConstraint("event_id"),
+        Index(None, "delivered_at", "id"),
+    )
+    return {"outbox": outbox}
 
 
 class OutboxStatements:

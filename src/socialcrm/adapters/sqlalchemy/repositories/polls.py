@@ -6,12 +6,34 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, distinct, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    distinct,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import (
+    NAME_LENGTH,
+    TITLE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.engagement import Poll, PollOption
 from socialcrm.errors import Conflict
 
@@ -26,6 +48,47 @@ POLL_FIELDS = (
     "created_by",
     "created_at",
 )
+
+
+def add_poll_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``polls`` (one per thread), ``poll_options`` and ``poll_ballots``.
+
+    ``poll_options`` are unique by ``(poll_id, position)``; ``poll_ballots`` hold
+    one row per member and chosen option (primary key ``(poll_id, member_id,
+    option_id)``).
+    """
+    kit = TableKit(metadata, prefix)
+    polls = kit.entity(
+        "polls",
+        kit.reference("thread_id", "threads"),
+        column("question", String(TITLE_LENGTH)),
+        column("multiple", Boolean),
+        column("hide_results", Boolean),
+        timestamp("closes_at", nullable=True),
+        timestamp("closed_at", nullable=True),
+        kit.reference("created_by", "members"),
+        timestamp("created_at"),
+        UniqueConstraint("thread_id"),
+        Index(None, "created_by"),
+    )
+    poll_options = kit.entity(
+        "poll_options",
+        kit.reference("poll_id", "polls"),
+        column("position", Integer),
+        column("label", String(NAME_LENGTH)),
+        UniqueConstraint("poll_id", "position"),
+    )
+    poll_ballots = kit.keyed(
+        "poll_ballots",
+        ("poll_id", "member_id", "option_id"),
+        kit.reference("poll_id", "polls"),
+        kit.reference("member_id", "members"),
+        kit.reference("option_id", "poll_options"),
+        timestamp("cast_at"),
+        Index(None, "member_id"),
+        Index(None, "option_id"),
+    )
+    return {"polls": polls, "poll_options": poll_options, "poll_ballots": poll_ballots}
 
 
 class PollStatements:

@@ -1,4 +1,4 @@
-"""Posts, their revisions and comments."""
+"""Posts; their revisions and comments are in :mod:`.post_history`."""
 
 from __future__ import annotations
 
@@ -6,17 +6,38 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, false, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, Prepared, StatementFactory
-from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
+from socialcrm.adapters.sqlalchemy.repositories.post_history import (
+    COMMENT_FIELDS,
+    REVISION_FIELDS,
+    PostHistoryStatements,
+    SQLPostHistory,
+)
 from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
 from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, _thread_from_row
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.engagement import AuthorStats
-from socialcrm.domain.records import Comment, Post, Revision, Space, Thread
+from socialcrm.domain.records import Post, Space, Thread
 
 #: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
 POST_FIELDS = (
@@ -33,8 +54,6 @@ POST_FIELDS = (
     "community_wiki",
     "hidden_at",
 )
-REVISION_FIELDS = ("id", "post_id", "editor_id", "edited_at", "previous_body", "previous_title")
-COMMENT_FIELDS = ("id", "post_id", "author_id", "body", "created_at")
 
 
 def _post_from_row(row: Sequence[Any]) -> Post:
@@ -68,28 +87,43 @@ def _post_from_row(row: Sequence[Any]) -> Post:
     )
 
 
-def _revision_from_row(row: Sequence[Any]) -> Revision:
-    id_, post_id, editor_id, edited_at, previous_body, previous_title = row
-    return Revision(
-        id=id_,
-        post_id=post_id,
-        editor_id=editor_id,
-        edited_at=edited_at,
-        previous_body=previous_body,
-        previous_title=previous_title,
+def add_post_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``posts`` table.
+
+    ``created_at`` is indexed for the TL3 window's "posts created" count;
+    ``community_wiki`` marks posts owned by the community (they earn their author
+    nothing under the built-in reward rules); ``hidden_at`` says when flags hid it.
+    """
+    kit = TableKit(metadata, prefix)
+    posts = kit.entity(
+        "posts",
+        kit.reference("thread_id", "threads"),
+        kit.reference("author_id", "members"),
+        column("body", long_text()),
+        column("score", Integer),
+        column("is_opening", Boolean),
+        timestamp("created_at"),
+        timestamp("edited_at", nullable=True),
+        timestamp("deleted_at", nullable=True),
+        kit.reference("deleted_by", "members", nullable=True),
+        column("community_wiki", Boolean, server_default=false()),
+        timestamp("hidden_at", nullable=True),
+        Index(None, "thread_id"),
+        Index(None, "author_id"),
+        Index(None, "deleted_by"),
+        Index(None, "created_at"),
+        # The rate limits count a member's recent posts.
+        Index(None, "author_id", "created_at"),
     )
-
-
-def _comment_from_row(row: Sequence[Any]) -> Comment:
-    id_, post_id, author_id, body, created_at = row
-    return Comment(id=id_, post_id=post_id, author_id=author_id, body=body, created_at=created_at)
+    return {"posts": posts}
 
 
 class PostStatements:
     """The post statements, built once per storage so the compiled cache is hit."""
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
-        p, r, c = tables.posts, tables.revisions, tables.comments
+        p = tables.posts
+        self.history = PostHistoryStatements(tables, prepare)
         columns = [p.c[name] for name in POST_FIELDS]
         # Named "pid", not "id": a parameter named like a column would join the SET clause.
         by_id = p.c.id == bindparam("pid")
@@ -150,12 +184,6 @@ class PostStatements:
             .where(p.c.author_id == bindparam("author_id"), p.c.deleted_at.is_(None))
             .order_by(p.c.id)
         )
-        self.insert_revision = prepare.core(insert(r))
-        self.revisions = prepare.core(
-            select(*[r.c[name] for name in REVISION_FIELDS])
-            .where(r.c.post_id == bindparam("pid"))
-            .order_by(r.c.id)
-        )
         self.tables = tables
         self.recent_by_author = prepare.core(
             select(*columns)
@@ -191,23 +219,17 @@ class PostStatements:
                 in_thread, by_author, p.c.is_opening == false(), p.c.id > last_other
             )
         )
-        self.insert_comment = prepare.core(insert(c))
-        self.comments = prepare.core(
-            select(*[c.c[name] for name in COMMENT_FIELDS])
-            .where(c.c.post_id == bindparam("pid"))
-            .order_by(c.c.id)
-        )
 
 
-class SQLPostRepository(SQLRepository):
-    """:class:`socialcrm.ports.PostRepository` over SQL."""
+class SQLPostRepository(SQLPostHistory):
+    """:class:`socialcrm.ports.PostRepository` over SQL (revisions and comments inherited)."""
 
     __slots__ = ("_q",)
 
     def __init__(
         self, connection: Connection, statements: PostStatements, *, savepoints: bool
     ) -> None:
-        super().__init__(connection, savepoints=savepoints)
+        super().__init__(connection, statements.history, savepoints=savepoints)
         self._q = statements
 
     def add(
@@ -280,40 +302,6 @@ class SQLPostRepository(SQLRepository):
         params = {"pid": post_id, "new_body": body, "new_edited_at": edited_at}
         self._q.update_body.write(self._conn, params)
 
-    def add_revision(
-        self,
-        *,
-        post_id: int,
-        editor_id: int,
-        edited_at: datetime,
-        previous_body: str,
-        previous_title: str | None,
-    ) -> Revision:
-        """Append a revision."""
-        revision_id = self._q.insert_revision.insert(
-            self._conn,
-            {
-                "post_id": post_id,
-                "editor_id": editor_id,
-                "edited_at": edited_at,
-                "previous_body": previous_body,
-                "previous_title": previous_title,
-            },
-        )
-        return Revision(
-            id=revision_id,
-            post_id=post_id,
-            editor_id=editor_id,
-            edited_at=edited_at,
-            previous_body=previous_body,
-            previous_title=previous_title,
-        )
-
-    def revisions(self, post_id: int) -> list[Revision]:
-        """The post's revisions, oldest first."""
-        rows = self._q.revisions.all(self._conn, {"pid": post_id})
-        return [_revision_from_row(row) for row in rows]
-
     def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
         """Soft-delete the post; ``False`` if it is deleted already or absent."""
         return self._q.mark_deleted.write(self._conn, {"pid": post_id, "by": by, "at": at}) == 1
@@ -341,27 +329,6 @@ class SQLPostRepository(SQLRepository):
         """The author's posts that are not deleted, by id ascending."""
         rows = self._q.by_author.all(self._conn, {"author_id": author_id})
         return [_post_from_row(row) for row in rows]
-
-    def add_comment(
-        self, *, post_id: int, author_id: int, body: str, created_at: datetime
-    ) -> Comment:
-        """Append a comment under the post."""
-        comment_id = self._q.insert_comment.insert(
-            self._conn,
-            {"post_id": post_id, "author_id": author_id, "body": body, "created_at": created_at},
-        )
-        return Comment(
-            id=comment_id,
-            post_id=post_id,
-            author_id=author_id,
-            body=body,
-            created_at=created_at,
-        )
-
-    def comments(self, post_id: int) -> list[Comment]:
-        """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
-        rows = self._q.comments.all(self._conn, {"pid": post_id})
-        return [_comment_from_row(row) for row in rows]
 
     def author_stats(
         self,
@@ -414,6 +381,7 @@ class SQLPostRepository(SQLRepository):
             )
             for author, posts, answers, accepted, score in CoreStatement(query).all(self._conn)
         ]
+
     def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
         """The author's live posts created at or after ``since``, newest first."""
         params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}

@@ -7,12 +7,33 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_LENGTH,
+    RULE_LENGTH,
+    TITLE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.moderation import check_decision, check_review_item
 from socialcrm.domain.records import ReviewItem
 from socialcrm.errors import NotFound
@@ -88,6 +109,36 @@ def _item_from_row(row: Sequence[Any]) -> ReviewItem:
         decided_by=decided_by,
         note=note,
     )
+
+
+def add_review_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``review_items`` table: held submissions and flagged posts, and decisions."""
+    kit = TableKit(metadata, prefix)
+    review_items = kit.entity(
+        "review_items",
+        column("kind", String(CODE_LENGTH)),
+        column("status", String(CODE_LENGTH)),
+        column("reason", String(RULE_LENGTH)),
+        column("reasons", long_text()),
+        column("rules", long_text()),
+        kit.reference("author_id", "members"),
+        kit.reference("space_id", "spaces"),
+        column("thread_id", Integer, nullable=True),
+        column("post_id", Integer, nullable=True),
+        column("thread_kind", String(CODE_LENGTH), nullable=True),
+        column("title", String(TITLE_LENGTH), nullable=True),
+        column("body", long_text()),
+        column("tags", long_text()),
+        column("community_wiki", Boolean),
+        timestamp("created_at"),
+        timestamp("decided_at", nullable=True),
+        column("decided_by", Integer, nullable=True),
+        column("note", long_text()),
+        # Short explicit names: derived ones pass 63 characters with long prefixes.
+        kit.index("review_queue", "status", "space_id", "created_at"),
+        kit.index("review_author", "author_id", "status"),
+    )
+    return {"review_items": review_items}
 
 
 class ReviewStatements:

@@ -6,12 +6,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Sanction
 from socialcrm.domain.sanctions import check_lift, check_sanction
 from socialcrm.errors import NotFound
@@ -58,6 +71,31 @@ def _sanction_from_row(row: Sequence[Any]) -> Sanction:
         lifted_by=lifted_by,
         lift_reason=lift_reason,
     )
+
+
+def add_sanction_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``sanctions`` table: silences, suspensions and bans.
+
+    Only ``member_id`` is a foreign key (like the ledger, it is history).
+    ``(member_id, id)`` serves the sanctions-in-force read every command makes for
+    its actor, and a member's history; ``(lifted_at, ends_at)`` the expiry job.
+    """
+    kit = TableKit(metadata, prefix)
+    sanctions = kit.entity(
+        "sanctions",
+        kit.reference("member_id", "members"),
+        column("kind", String(CODE_LENGTH)),
+        column("reason", long_text()),
+        column("imposed_by", Integer),
+        timestamp("imposed_at"),
+        timestamp("ends_at", nullable=True),
+        timestamp("lifted_at", nullable=True),
+        column("lifted_by", Integer, nullable=True),
+        column("lift_reason", long_text(), nullable=True),
+        Index(None, "member_id", "id"),
+        Index(None, "lifted_at", "ends_at"),
+    )
+    return {"sanctions": sanctions}
 
 
 class SanctionStatements:

@@ -6,12 +6,31 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import (
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string, long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_LENGTH,
+    NAME_LENGTH,
+    SLUG_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Space
 from socialcrm.errors import Conflict
 
@@ -40,6 +59,31 @@ def _space_from_row(row: Sequence[Any]) -> Space:
         posting=posting,
         created_at=created_at,
     )
+
+
+def add_space_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``spaces`` (a tree through ``parent_id``) and explicit ``space_members``."""
+    kit = TableKit(metadata, prefix)
+    spaces = kit.entity(
+        "spaces",
+        column("slug", case_sensitive_string(SLUG_LENGTH)),
+        column("name", String(NAME_LENGTH)),
+        column("description", long_text()),
+        kit.reference("parent_id", "spaces", nullable=True),
+        column("visibility", String(CODE_LENGTH)),
+        column("posting", String(CODE_LENGTH)),
+        timestamp("created_at"),
+        UniqueConstraint("slug"),
+        Index(None, "parent_id"),
+    )
+    space_members = kit.keyed(
+        "space_members",
+        ("space_id", "member_id"),
+        kit.reference("space_id", "spaces"),
+        kit.reference("member_id", "members"),
+        Index(None, "member_id"),
+    )
+    return {"spaces": spaces, "space_members": space_members}
 
 
 class SpaceStatements:

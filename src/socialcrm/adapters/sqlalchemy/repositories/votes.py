@@ -6,12 +6,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.domain.records import Vote
 from socialcrm.errors import Conflict
 
@@ -22,6 +36,25 @@ VOTE_FIELDS = ("id", "post_id", "member_id", "value", "cast_at")
 def _vote_from_row(row: Sequence[Any]) -> Vote:
     id_, post_id, member_id, value, cast_at = row
     return Vote(id=id_, post_id=post_id, member_id=member_id, value=value, cast_at=cast_at)
+
+
+def add_vote_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``votes`` table: one row per member and post (a unique key)."""
+    kit = TableKit(metadata, prefix)
+    votes = kit.entity(
+        "votes",
+        kit.reference("post_id", "posts"),
+        kit.reference("member_id", "members"),
+        column("value", Integer),
+        timestamp("cast_at"),
+        # The storage-level guarantee of one vote per member and post.
+        UniqueConstraint("post_id", "member_id"),
+        Index(None, "member_id"),
+        Index(None, "cast_at"),
+        # The daily vote limits count a member's votes of the day.
+        Index(None, "member_id", "cast_at"),
+    )
+    return {"votes": votes}
 
 
 class VoteStatements:
