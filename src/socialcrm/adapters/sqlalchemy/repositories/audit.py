@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,44 +20,23 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 )
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.rows import FromColumns, RowMapper, json_value
 from socialcrm.domain.records import AuditEntry
 from socialcrm.domain.sanctions import check_audit_entry
 
-#: Column order of every audit query; ``_entry_from_row`` unpacks in this order.
-AUDIT_FIELDS = (
-    "id",
-    "at",
-    "actor_id",
-    "action",
-    "reason",
-    "member_id",
-    "post_id",
-    "thread_id",
-    "before_state",
-    "after_state",
-    "space_id",
+#: The records' row mappers; a query selects their ``columns``, in order.
+AUDIT_ROW = RowMapper(
+    AuditEntry,
+    {
+        "before": FromColumns(("before_state",), json_value),
+        "after": FromColumns(("after_state",), json_value),
+    },
 )
+AUDIT_FIELDS = AUDIT_ROW.columns
 
 
 def _state_to_text(state: Mapping[str, Any] | None) -> str:
     return json.dumps(dict(state or {}), separators=(",", ":"), allow_nan=False)
-
-
-def _entry_from_row(row: Sequence[Any]) -> AuditEntry:
-    id_, at, actor_id, action, reason, member_id, post_id, thread_id, before, after, space = row
-    return AuditEntry(
-        id=id_,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        reason=reason,
-        member_id=member_id,
-        post_id=post_id,
-        thread_id=thread_id,
-        before=json.loads(before),
-        after=json.loads(after),
-        space_id=space,
-    )
 
 
 def add_audit_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -198,7 +177,7 @@ class SQLAuditRepository(SQLRepository):
                 or_(a.c.space_id.is_(None), a.c.space_id.not_in(sorted(set(exclude_space_ids))))
             )
         query = query.order_by(a.c.id.desc()).limit(limit).offset(offset)
-        return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [AUDIT_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
 
 __all__ = ["AUDIT_FIELDS", "AuditStatements", "SQLAuditRepository"]

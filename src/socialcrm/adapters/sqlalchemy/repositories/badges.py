@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -30,37 +30,14 @@ from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
 from socialcrm.adapters.sqlalchemy.conventions import BADGE_KEY_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.domain.badges import AuthoredPost, BadgeAward
 from socialcrm.domain.records import PLACEHOLDER_ROLE
 from socialcrm.errors import NotFound
 
-#: Column order of every award query; ``_award_from_row`` unpacks in this order.
-AWARD_FIELDS = (
-    "id",
-    "badge",
-    "member_id",
-    "subject",
-    "awarded_at",
-    "post_id",
-    "revoked_at",
-    "revoked_by",
-    "space_id",
-)
-
-
-def _award_from_row(row: Sequence[Any]) -> BadgeAward:
-    id_, badge, member_id, subject, awarded_at, post_id, revoked_at, revoked_by, space = row
-    return BadgeAward(
-        id=id_,
-        badge=badge,
-        member_id=member_id,
-        subject=subject,
-        awarded_at=awarded_at,
-        post_id=post_id,
-        revoked_at=revoked_at,
-        revoked_by=revoked_by,
-        space_id=space,
-    )
+#: The records' row mappers; a query selects their ``columns``, in order.
+AWARD_ROW = RowMapper(BadgeAward)
+AWARD_FIELDS = AWARD_ROW.columns
 
 
 def add_badge_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -225,7 +202,7 @@ class SQLBadgeRepository(SQLRepository):
     def get(self, award_id: int) -> BadgeAward | None:
         """The award, or ``None``."""
         row = self._q.get.first(self._conn, {"award_id": award_id})
-        return None if row is None else _award_from_row(row)
+        return None if row is None else AWARD_ROW.from_row(row)
 
     def _outside(self, exclude_space_ids: Collection[int]) -> Any:
         a = self._q.table
@@ -246,9 +223,9 @@ class SQLBadgeRepository(SQLRepository):
                 )
                 .order_by(a.c.id)
             )
-            return [_award_from_row(row) for row in CoreStatement(query).all(self._conn)]
+            return [AWARD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
         rows = self._q.for_member.all(self._conn, {"member_id": member_id})
-        return [_award_from_row(row) for row in rows]
+        return [AWARD_ROW.from_row(row) for row in rows]
 
     def holders(
         self,
@@ -269,9 +246,9 @@ class SQLBadgeRepository(SQLRepository):
                 .limit(limit)
                 .offset(offset)
             )
-            return [_award_from_row(row) for row in CoreStatement(query).all(self._conn)]
+            return [AWARD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
         params = {"badge": badge, "limit": limit, "offset": offset}
-        return [_award_from_row(row) for row in self._q.holders.all(self._conn, params)]
+        return [AWARD_ROW.from_row(row) for row in self._q.holders.all(self._conn, params)]
 
     def count_holders(self, badge: str, *, exclude_space_ids: Collection[int] = ()) -> int:
         """How many awards :meth:`holders` lists."""

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Index,
@@ -25,55 +23,13 @@ from socialcrm.adapters.sqlalchemy.catalog import Tables
 from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.domain.bounties import Bounty, check_closed_status
 from socialcrm.errors import Conflict, NotFound
 
-#: Column order of every bounty query; ``_bounty_from_row`` unpacks in this order.
-BOUNTY_FIELDS = (
-    "id",
-    "thread_id",
-    "offered_by",
-    "amount",
-    "started_at",
-    "ends_at",
-    "status",
-    "answer_id",
-    "awarded_to",
-    "awarded_amount",
-    "closed_at",
-    "closed_by",
-)
-
-
-def _bounty_from_row(row: Sequence[Any]) -> Bounty:
-    (
-        id_,
-        thread_id,
-        offered_by,
-        amount,
-        started_at,
-        ends_at,
-        status,
-        answer_id,
-        awarded_to,
-        awarded_amount,
-        closed_at,
-        closed_by,
-    ) = row
-    return Bounty(
-        id=id_,
-        thread_id=thread_id,
-        offered_by=offered_by,
-        amount=amount,
-        started_at=started_at,
-        ends_at=ends_at,
-        status=status,
-        answer_id=answer_id,
-        awarded_to=awarded_to,
-        awarded_amount=awarded_amount,
-        closed_at=closed_at,
-        closed_by=closed_by,
-    )
+#: The records' row mappers; a query selects their ``columns``, in order.
+BOUNTY_ROW = RowMapper(Bounty)
+BOUNTY_FIELDS = BOUNTY_ROW.columns
 
 
 def add_bounty_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -194,17 +150,17 @@ class SQLBountyRepository(SQLRepository):
     def get(self, bounty_id: int) -> Bounty | None:
         """The bounty, or ``None``."""
         row = self._q.get.first(self._conn, {"bounty_id": bounty_id})
-        return None if row is None else _bounty_from_row(row)
+        return None if row is None else BOUNTY_ROW.from_row(row)
 
     def open_for_thread(self, thread_id: int) -> Bounty | None:
         """The thread's open bounty, or ``None``."""
         row = self._q.open_for_thread.first(self._conn, {"thread_id": thread_id})
-        return None if row is None else _bounty_from_row(row)
+        return None if row is None else BOUNTY_ROW.from_row(row)
 
     def for_thread(self, thread_id: int) -> builtins.list[Bounty]:
         """Every bounty of the thread, by id."""
         rows = self._q.for_thread.all(self._conn, {"thread_id": thread_id})
-        return [_bounty_from_row(row) for row in rows]
+        return [BOUNTY_ROW.from_row(row) for row in rows]
 
     def close(
         self,
@@ -237,7 +193,7 @@ class SQLBountyRepository(SQLRepository):
     def due(self, at: datetime, *, limit: int) -> builtins.list[Bounty]:
         """Open bounties ended by ``at``, earliest end first."""
         rows = self._q.due.all(self._conn, {"at": at, "limit": max(limit, 0)})
-        return [_bounty_from_row(row) for row in rows]
+        return [BOUNTY_ROW.from_row(row) for row in rows]
 
 
 __all__ = ["BountyStatements", "SQLBountyRepository"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +45,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
+from socialcrm.adapters.sqlalchemy.rows import RowMapper, from_columns
 from socialcrm.domain.records import PLACEHOLDER_ROLE, Member, Profile
 from socialcrm.errors import Conflict
 
@@ -62,62 +63,38 @@ def listed_members(members: Table) -> ColumnElement[bool]:
     return not_(members.c.roles.contains(PLACEHOLDER_ROLE))
 
 
-#: Column order of every member query; ``_member_from_row`` unpacks in this order.
-MEMBER_FIELDS = (
-    "id",
-    "external_id",
-    "display_name",
-    "roles",
-    "reputation",
-    "joined_at",
-    "bio",
-    "company",
-    "job_title",
-    "country",
-    "interests",
-    "trust_level",
-    "trust_level_locked",
-    "trust_level_changed_at",
+def _roles_from_text(text: str) -> frozenset[str]:
+    return frozenset(text.split(",")) if text else frozenset()
+
+
+def _profile_from_columns(
+    bio: str, company: str, job_title: str, country: str, interests: str
+) -> Profile:
+    return Profile(
+        bio=bio,
+        company=company,
+        job_title=job_title,
+        country=country,
+        interests=tuple(json.loads(interests)),
+    )
+
+
+#: The records' row mappers; a query selects their ``columns``, in order.
+MEMBER_ROW = RowMapper(
+    Member,
+    {
+        "roles": _roles_from_text,
+        "profile": from_columns(
+            "bio", "company", "job_title", "country", "interests", convert=_profile_from_columns
+        ),
+        "trust_level_locked": bool,
+    },
 )
+MEMBER_FIELDS = MEMBER_ROW.columns
+
+
 #: The columns ``add`` writes; the trust columns start at their server defaults.
 _INSERT_FIELDS = MEMBER_FIELDS[1:11]
-
-
-def _member_from_row(row: Sequence[Any]) -> Member:
-    (
-        id_,
-        external_id,
-        display_name,
-        roles,
-        reputation,
-        joined_at,
-        bio,
-        company,
-        job_title,
-        country,
-        interests,
-        trust_level,
-        trust_level_locked,
-        trust_level_changed_at,
-    ) = row
-    return Member(
-        id=id_,
-        external_id=external_id,
-        display_name=display_name,
-        roles=frozenset(roles.split(",")) if roles else frozenset(),
-        reputation=reputation,
-        joined_at=joined_at,
-        profile=Profile(
-            bio=bio,
-            company=company,
-            job_title=job_title,
-            country=country,
-            interests=tuple(json.loads(interests)),
-        ),
-        trust_level=trust_level,
-        trust_level_locked=bool(trust_level_locked),
-        trust_level_changed_at=trust_level_changed_at,
-    )
 
 
 def _profile_values(display_name: str, profile: Profile) -> dict[str, Any]:
@@ -305,19 +282,19 @@ class SQLMemberRepository(SQLRepository):
     def get(self, member_id: int) -> Member | None:
         """The member with this id, or ``None``."""
         row = self._q.get.first(self._conn, {"member_id": member_id})
-        return None if row is None else _member_from_row(row)
+        return None if row is None else MEMBER_ROW.from_row(row)
 
     def get_many(self, member_ids: Collection[int]) -> dict[int, Member]:
         """The members with these ids that exist, keyed by id."""
         if not member_ids:
             return {}
         rows = self._q.get_many.all(self._conn, {"ids": list(member_ids)})
-        return {row[0]: _member_from_row(row) for row in rows}
+        return {row[0]: MEMBER_ROW.from_row(row) for row in rows}
 
     def get_by_external_id(self, external_id: str) -> Member | None:
         """The member with this external id, or ``None``."""
         row = self._q.by_external_id.first(self._conn, {"external_id": external_id})
-        return None if row is None else _member_from_row(row)
+        return None if row is None else MEMBER_ROW.from_row(row)
 
     def lock(self, member_id: int) -> int | None:
         """Lock the member's row until the unit ends (``FOR UPDATE``); return its reputation."""
@@ -367,7 +344,7 @@ class SQLMemberRepository(SQLRepository):
     def list(self, *, limit: int, offset: int = 0) -> list[Member]:
         """Members by id ascending."""
         rows = self._q.page.all(self._conn, {"limit": limit, "offset": offset})
-        return [_member_from_row(row) for row in rows]
+        return [MEMBER_ROW.from_row(row) for row in rows]
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
@@ -383,7 +360,7 @@ class SQLMemberRepository(SQLRepository):
         )
         if exclude_ids:
             query = query.where(m.c.id.not_in(list(exclude_ids)))
-        return [_member_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [MEMBER_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
     def count_above(self, reputation: int) -> int:
         """How many members have a reputation strictly greater than ``reputation``.
@@ -399,7 +376,7 @@ class SQLMemberRepository(SQLRepository):
     def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
         """Unlocked members below TL4 with an id above ``after_id``, by id (a primary-key seek)."""
         rows = self._q.trust_review_batch.all(self._conn, {"after_id": after_id, "limit": limit})
-        return [_member_from_row(row) for row in rows]
+        return [MEMBER_ROW.from_row(row) for row in rows]
 
     def compare_and_set_trust_level(
         self,

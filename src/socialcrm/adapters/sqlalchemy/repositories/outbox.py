@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Index,
@@ -33,35 +32,17 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 )
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, DuplicateKey, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.domain.records import NewOutboxMessage, OutboxMessage
 from socialcrm.errors import Conflict, StorageError
 
-#: Column order of every outbox query; ``_message_from_row`` unpacks in this order.
-OUTBOX_FIELDS = (
-    "id",
-    "event_id",
-    "name",
-    "payload",
-    "occurred_at",
-    "created_at",
-    "delivered_at",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+OUTBOX_ROW = RowMapper(OutboxMessage)
+OUTBOX_FIELDS = OUTBOX_ROW.columns
+
 
 #: The columns every insert supplies (``id`` is generated, ``delivered_at`` starts NULL).
 _INSERTED = OUTBOX_FIELDS[1:-1]
-
-
-def _message_from_row(row: Sequence[Any]) -> OutboxMessage:
-    id_, event_id, name, payload, occurred_at, created_at, delivered_at = row
-    return OutboxMessage(
-        id=id_,
-        event_id=event_id,
-        name=name,
-        payload=payload,
-        occurred_at=occurred_at,
-        created_at=created_at,
-        delivered_at=delivered_at,
-    )
 
 
 def add_outbox_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -221,7 +202,7 @@ class SQLOutboxRepository(SQLRepository):
         """Up to ``limit`` pending messages by position; ``lock``: ``FOR UPDATE SKIP LOCKED``."""
         statement = self._q.pending_locked if lock else self._q.pending
         rows = statement.all(self._conn, {"limit": max(limit, 0)})
-        return [_message_from_row(row) for row in rows]
+        return [OUTBOX_ROW.from_row(row) for row in rows]
 
     def mark_delivered(self, ids: Collection[int], at: datetime) -> int:
         """Set ``delivered_at`` on those of the messages still pending; return how many."""

@@ -34,20 +34,14 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 )
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.domain.engagement import Poll, PollOption
 from socialcrm.errors import Conflict
 
-POLL_FIELDS = (
-    "id",
-    "thread_id",
-    "question",
-    "multiple",
-    "hide_results",
-    "closes_at",
-    "closed_at",
-    "created_by",
-    "created_at",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+POLL_ROW = RowMapper(Poll, {"multiple": bool, "hide_results": bool}, supplied=("options",))
+POLL_FIELDS = POLL_ROW.columns
+OPTION_ROW = RowMapper(PollOption)
 
 
 def add_poll_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -140,23 +134,8 @@ class SQLPollRepository(SQLRepository):
     def _poll(self, row: Sequence[Any] | None) -> Poll | None:
         if row is None:
             return None
-        id_, thread_id, question, multiple, hide, closes_at, closed_at, created_by, created = row
-        options = tuple(
-            PollOption(id=oid, poll_id=pid, position=position, label=label)
-            for oid, pid, position, label in self._q.options.all(self._conn, {"poll_id": id_})
-        )
-        return Poll(
-            id=id_,
-            thread_id=thread_id,
-            question=question,
-            multiple=bool(multiple),
-            hide_results=bool(hide),
-            closes_at=closes_at,
-            closed_at=closed_at,
-            created_by=created_by,
-            created_at=created,
-            options=options,
-        )
+        options = self._q.options.all(self._conn, {"poll_id": row[0]})
+        return POLL_ROW.from_row(row, options=tuple(map(OPTION_ROW.from_row, options)))
 
     def add(
         self,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Index, MetaData, String, Table, bindparam, insert, select
 from sqlalchemy.engine import Connection
@@ -14,28 +12,14 @@ from socialcrm.adapters.sqlalchemy.column_types import long_text
 from socialcrm.adapters.sqlalchemy.conventions import TITLE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.domain.records import Comment, Revision
 
-#: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
-REVISION_FIELDS = ("id", "post_id", "editor_id", "edited_at", "previous_body", "previous_title")
-COMMENT_FIELDS = ("id", "post_id", "author_id", "body", "created_at")
-
-
-def _revision_from_row(row: Sequence[Any]) -> Revision:
-    id_, post_id, editor_id, edited_at, previous_body, previous_title = row
-    return Revision(
-        id=id_,
-        post_id=post_id,
-        editor_id=editor_id,
-        edited_at=edited_at,
-        previous_body=previous_body,
-        previous_title=previous_title,
-    )
-
-
-def _comment_from_row(row: Sequence[Any]) -> Comment:
-    id_, post_id, author_id, body, created_at = row
-    return Comment(id=id_, post_id=post_id, author_id=author_id, body=body, created_at=created_at)
+#: The records' row mappers; a query selects their ``columns``, in order.
+REVISION_ROW = RowMapper(Revision)
+REVISION_FIELDS = REVISION_ROW.columns
+COMMENT_ROW = RowMapper(Comment)
+COMMENT_FIELDS = COMMENT_ROW.columns
 
 
 def add_post_history_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -125,7 +109,7 @@ class SQLPostHistory(SQLRepository):
     def revisions(self, post_id: int) -> list[Revision]:
         """The post's revisions, oldest first."""
         rows = self._history.revisions.all(self._conn, {"pid": post_id})
-        return [_revision_from_row(row) for row in rows]
+        return [REVISION_ROW.from_row(row) for row in rows]
 
     def add_comment(
         self, *, post_id: int, author_id: int, body: str, created_at: datetime
@@ -146,7 +130,7 @@ class SQLPostHistory(SQLRepository):
     def comments(self, post_id: int) -> list[Comment]:
         """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
         rows = self._history.comments.all(self._conn, {"pid": post_id})
-        return [_comment_from_row(row) for row in rows]
+        return [COMMENT_ROW.from_row(row) for row in rows]
 
 
 __all__ = [

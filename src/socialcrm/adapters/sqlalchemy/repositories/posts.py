@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -34,57 +33,15 @@ from socialcrm.adapters.sqlalchemy.repositories.post_history import (
     PostHistoryStatements,
     SQLPostHistory,
 )
-from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
-from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, _thread_from_row
+from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, SPACE_ROW
+from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, THREAD_ROW
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.domain.engagement import AuthorStats
 from socialcrm.domain.records import Post, Space, Thread
 
-#: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
-POST_FIELDS = (
-    "id",
-    "thread_id",
-    "author_id",
-    "body",
-    "score",
-    "is_opening",
-    "created_at",
-    "edited_at",
-    "deleted_at",
-    "deleted_by",
-    "community_wiki",
-    "hidden_at",
-)
-
-
-def _post_from_row(row: Sequence[Any]) -> Post:
-    (
-        id_,
-        thread_id,
-        author_id,
-        body,
-        score,
-        is_opening,
-        created_at,
-        edited_at,
-        deleted_at,
-        deleted_by,
-        community_wiki,
-        hidden_at,
-    ) = row
-    return Post(
-        id=id_,
-        thread_id=thread_id,
-        author_id=author_id,
-        body=body,
-        score=score,
-        is_opening=bool(is_opening),
-        created_at=created_at,
-        edited_at=edited_at,
-        deleted_at=deleted_at,
-        deleted_by=deleted_by,
-        community_wiki=bool(community_wiki),
-        hidden_at=hidden_at,
-    )
+#: The records' row mappers; a query selects their ``columns``, in order.
+POST_ROW = RowMapper(Post, {"is_opening": bool, "community_wiki": bool})
+POST_FIELDS = POST_ROW.columns
 
 
 def add_post_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -272,12 +229,12 @@ class SQLPostRepository(SQLPostHistory):
     def get(self, post_id: int) -> Post | None:
         """The post with this id (deleted ones included), or ``None``."""
         row = self._q.get.first(self._conn, {"pid": post_id})
-        return None if row is None else _post_from_row(row)
+        return None if row is None else POST_ROW.from_row(row)
 
     def lock(self, post_id: int) -> Post | None:
         """Lock the post's row until the unit ends and return it as committed now."""
         row = self._q.lock.first(self._conn, {"pid": post_id})
-        return None if row is None else _post_from_row(row)
+        return None if row is None else POST_ROW.from_row(row)
 
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
         """The post, its thread and the thread's space in one joined query, or ``None``."""
@@ -287,15 +244,15 @@ class SQLPostRepository(SQLPostHistory):
         post_end = len(POST_FIELDS)
         thread_end = post_end + len(THREAD_FIELDS)
         return (
-            _post_from_row(row[:post_end]),
-            _thread_from_row(row[post_end:thread_end]),
-            _space_from_row(row[thread_end:]),
+            POST_ROW.from_row(row[:post_end]),
+            THREAD_ROW.from_row(row[post_end:thread_end]),
+            SPACE_ROW.from_row(row[thread_end:]),
         )
 
     def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
         """The thread's posts, opening post first, then by id ascending."""
         query = self._q.for_thread_all if include_deleted else self._q.for_thread_live
-        return [_post_from_row(row) for row in query.all(self._conn, {"thread_id": thread_id})]
+        return [POST_ROW.from_row(row) for row in query.all(self._conn, {"thread_id": thread_id})]
 
     def update_body(self, post_id: int, *, body: str, edited_at: datetime) -> None:
         """Replace the body and set ``edited_at``."""
@@ -328,7 +285,7 @@ class SQLPostRepository(SQLPostHistory):
     def by_author(self, author_id: int) -> list[Post]:
         """The author's posts that are not deleted, by id ascending."""
         rows = self._q.by_author.all(self._conn, {"author_id": author_id})
-        return [_post_from_row(row) for row in rows]
+        return [POST_ROW.from_row(row) for row in rows]
 
     def author_stats(
         self,
@@ -385,7 +342,7 @@ class SQLPostRepository(SQLPostHistory):
     def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
         """The author's live posts created at or after ``since``, newest first."""
         params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}
-        return [_post_from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
+        return [POST_ROW.from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
 
     def count_authored_since(self, author_id: int, since: datetime) -> tuple[int, int]:
         """See :meth:`socialcrm.ports.PostRepository.count_authored_since`."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -37,64 +37,16 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 )
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.tags import SQLThreadTags, TagStatements
+from socialcrm.adapters.sqlalchemy.rows import RowMapper, json_tuple
 from socialcrm.domain.records import Thread
 from socialcrm.errors import NotFound, ValidationError
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
 
-#: Column order of every thread query; ``_thread_from_row`` unpacks in this order.
-THREAD_FIELDS = (
-    "id",
-    "space_id",
-    "kind",
-    "title",
-    "tags",
-    "status",
-    "author_id",
-    "opening_post_id",
-    "accepted_answer_id",
-    "reply_count",
-    "created_at",
-    "last_activity_at",
-    "deleted_at",
-    "hidden_at",
-)
-
-
-def _thread_from_row(row: Sequence[Any]) -> Thread:
-    (
-        id_,
-        space_id,
-        kind,
-        title,
-        tags,
-        status,
-        author_id,
-        opening_post_id,
-        accepted_answer_id,
-        reply_count,
-        created_at,
-        last_activity_at,
-        deleted_at,
-        hidden_at,
-    ) = row
-    return Thread(
-        id=id_,
-        space_id=space_id,
-        kind=kind,
-        title=title,
-        tags=tuple(json.loads(tags)),
-        status=status,
-        author_id=author_id,
-        opening_post_id=opening_post_id,
-        accepted_answer_id=accepted_answer_id,
-        reply_count=reply_count,
-        created_at=created_at,
-        last_activity_at=last_activity_at,
-        deleted_at=deleted_at,
-        hidden_at=hidden_at,
-    )
+#: The records' row mappers; a query selects their ``columns``, in order.
+THREAD_ROW = RowMapper(Thread, {"tags": json_tuple})
+THREAD_FIELDS = THREAD_ROW.columns
 
 
 def add_thread_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -248,13 +200,13 @@ class SQLThreadRepository(SQLThreadTags):
     def get(self, thread_id: int) -> Thread | None:
         """The thread with this id (deleted ones included), or ``None``."""
         row = self._q.get.first(self._conn, {"thread_id": thread_id})
-        return None if row is None else _thread_from_row(row)
+        return None if row is None else THREAD_ROW.from_row(row)
 
     def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
         """Lock the thread's row until the unit ends and return it as committed now."""
         query = self._q.lock_shared if shared else self._q.lock
         row = query.first(self._conn, {"thread_id": thread_id})
-        return None if row is None else _thread_from_row(row)
+        return None if row is None else THREAD_ROW.from_row(row)
 
     def set_opening_post(self, thread_id: int, post_id: int) -> None:
         """Record the thread's opening post."""
@@ -397,7 +349,7 @@ class SQLThreadRepository(SQLThreadTags):
                 t.c.created_at.desc(), t.c.id.desc()
             )
         query = query.limit(limit).offset(offset)
-        return [_thread_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [THREAD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
     def count(
         self,
