@@ -8,10 +8,11 @@ True
 """
 
 from socialcrm.adapters.sqlalchemy.autogenerate import autogenerate_filters
+from socialcrm.adapters.sqlalchemy.conventions import DEFAULT_TABLE_PREFIX
 from socialcrm.adapters.sqlalchemy.engines import configure_sqlite_engine, create_storage_engine
 from socialcrm.adapters.sqlalchemy.migrate import current, downgrade, head, upgrade
+from socialcrm.adapters.sqlalchemy.schema import build_metadata
 from socialcrm.adapters.sqlalchemy.storage import SQLAlchemyStorage, SQLAlchemyUnitOfWork
-from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, build_metadata
 
 __all__ = [
     "DEFAULT_TABLE_PREFIX",

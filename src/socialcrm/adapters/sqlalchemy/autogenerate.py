@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX
+from socialcrm.adapters.sqlalchemy.conventions import DEFAULT_TABLE_PREFIX
 
 #: Alembic's ``include_name(name, type_, parent_names)`` hook.
 IncludeName = Callable[[Any, str, Mapping[str, Any]], bool]

@@ -20,8 +20,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from socialcrm.adapters.sqlalchemy.conventions import DEFAULT_TABLE_PREFIX
 from socialcrm.adapters.sqlalchemy.engines import MYSQL_BACKENDS, READ_ONLY_OPTION
-from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX
 from socialcrm.errors import StorageError
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent / "migrations"

@@ -12,6 +12,8 @@ from sqlalchemy.engine import URL, Connection, Engine, NestedTransaction
 from sqlalchemy.orm import Session
 
 from socialcrm.adapters.sqlalchemy import migrate as migrations
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import DEFAULT_TABLE_PREFIX
 from socialcrm.adapters.sqlalchemy.engines import (
     ISOLATION_LEVEL,
     MYSQL_BACKENDS,
@@ -66,7 +68,7 @@ from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import (
     ReputationCounts,
     ReputationCountStatements,
 )
-from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, Tables, build_tables
+from socialcrm.adapters.sqlalchemy.schema import build_tables
 from socialcrm.errors import RetryableStorageError, StorageError
 
 
@@ -203,9 +205,7 @@ class SQLAlchemyUnitOfWork:
             connection, statements.invitations, savepoints=savepoints
         )
         self.polls = SQLPollRepository(connection, statements.polls, savepoints=savepoints)
-        self.contests = SQLContestRepository(
-            connection, statements.contests, savepoints=savepoints
-        )
+        self.contests = SQLContestRepository(connection, statements.contests, savepoints=savepoints)
         self.review = SQLReviewRepository(connection, statements.review, savepoints=savepoints)
         self.badges = SQLBadgeRepository(connection, statements.badges, savepoints=savepoints)
         self.bounties = SQLBountyRepository(connection, statements.bounties, savepoints=savepoints)

@@ -18,12 +18,13 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.conventions import DEFAULT_TABLE_PREFIX
 from socialcrm.adapters.sqlalchemy.migrate import (
     TABLE_PREFIX_KEY,
     include_own_tables,
     version_table_name,
 )
-from socialcrm.adapters.sqlalchemy.tables import DEFAULT_TABLE_PREFIX, build_metadata
+from socialcrm.adapters.sqlalchemy.schema import build_metadata
 
 config = context.config
 

@@ -14,18 +14,66 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import false as sql_false
 from sqlalchemy import true as sql_true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column
 from socialcrm.adapters.sqlalchemy.prepared import Prepared, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
 
 _DAY_COUNTS = ("posts_read", "reading_seconds", "likes_given", "likes_received")
+
+
+def add_activity_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``member_days`` and ``member_topics``, the inputs of the trust levels.
+
+    One row per member and UTC day (visited, posts read, reading seconds, likes
+    given and received), and one per member and thread (the day first entered,
+    the day of the last reply). Their primary keys lead with ``member_id``, so one
+    member's totals, all time and over the TL3 window, are one index range each.
+    """
+    kit = TableKit(metadata, prefix)
+    member_days = kit.keyed(
+        "member_days",
+        ("member_id", "day"),
+        kit.reference("member_id", "members"),
+        column("day", Date),
+        column("visited", Boolean),
+        column("posts_read", Integer),
+        column("reading_seconds", Integer),
+        column("likes_given", Integer),
+        column("likes_received", Integer),
+    )
+    member_topics = kit.keyed(
+        "member_topics",
+        ("member_id", "thread_id"),
+        kit.reference("member_id", "members"),
+        kit.reference("thread_id", "threads"),
+        column("entered_on", Date, nullable=True),
+        column("replied_on", Date, nullable=True),
+        Index(None, "thread_id"),
+    )
+    return {"member_days": member_days, "member_topics": member_topics}
 
 
 class ActivityStatements:

@@ -3,54 +3,71 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Index, Integer, MetaData, String, Table, insert, or_, select
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    AUDIT_ACTION_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import FromColumns, RowMapper, json_value
 from socialcrm.capabilities.audit.policy import check_audit_entry
 from socialcrm.capabilities.audit.records import AuditEntry
 
-#: Column order of every audit query; ``_entry_from_row`` unpacks in this order.
-AUDIT_FIELDS = (
-    "id",
-    "at",
-    "actor_id",
-    "action",
-    "reason",
-    "member_id",
-    "post_id",
-    "thread_id",
-    "before_state",
-    "after_state",
-    "space_id",
+#: The records' row mappers; a query selects their ``columns``, in order.
+AUDIT_ROW = RowMapper(
+    AuditEntry,
+    {
+        "before": FromColumns(("before_state",), json_value),
+        "after": FromColumns(("after_state",), json_value),
+    },
 )
+AUDIT_FIELDS = AUDIT_ROW.columns
 
 
 def _state_to_text(state: Mapping[str, Any] | None) -> str:
     return json.dumps(dict(state or {}), separators=(",", ":"), allow_nan=False)
 
 
-def _entry_from_row(row: Sequence[Any]) -> AuditEntry:
-    id_, at, actor_id, action, reason, member_id, post_id, thread_id, before, after, space = row
-    return AuditEntry(
-        id=id_,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        reason=reason,
-        member_id=member_id,
-        post_id=post_id,
-        thread_id=thread_id,
-        before=json.loads(before),
-        after=json.loads(after),
-        space_id=space,
+def add_audit_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``audit_log`` table, the append-only moderation log.
+
+    It has no foreign keys (it names members, posts and threads that may later be
+    deleted); ``before_state`` and ``after_state`` are JSON objects as text. Each
+    filter of the audit query leads an index with ``id``, so "newest first" pages
+    read the index in order.
+    """
+    kit = TableKit(metadata, prefix)
+    audit_log = kit.entity(
+        "audit_log",
+        timestamp("at"),
+        column("actor_id", Integer, nullable=True),
+        column("action", String(AUDIT_ACTION_LENGTH)),
+        column("reason", long_text()),
+        column("member_id", Integer, nullable=True),
+        column("post_id", Integer, nullable=True),
+        column("thread_id", Integer, nullable=True),
+        column("before_state", long_text()),
+        column("after_state", long_text()),
+        column("space_id", Integer, nullable=True),
+        Index(None, "actor_id", "id"),
+        Index(None, "member_id", "id"),
+        Index(None, "post_id", "id"),
+        Index(None, "thread_id", "id"),
+        Index(None, "action", "id"),
+        Index(None, "at"),
     )
+    return {"audit_log": audit_log}
 
 
 class AuditStatements:
@@ -139,14 +156,14 @@ class SQLAuditRepository(SQLRepository):
             return []
         a = self._q.table
         query = select(*self._q.columns)
-        for column, value in (
+        for filtered, value in (
             (a.c.actor_id, actor_id),
             (a.c.member_id, member_id),
             (a.c.post_id, post_id),
             (a.c.thread_id, thread_id),
         ):
             if value is not None:
-                query = query.where(column == value)
+                query = query.where(filtered == value)
         if actions is not None:
             query = query.where(a.c.action.in_(sorted(set(actions))))
         if since is not None:
@@ -160,7 +177,7 @@ class SQLAuditRepository(SQLRepository):
                 or_(a.c.space_id.is_(None), a.c.space_id.not_in(sorted(set(exclude_space_ids))))
             )
         query = query.order_by(a.c.id.desc()).limit(limit).offset(offset)
-        return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [AUDIT_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
 
 __all__ = ["AUDIT_FIELDS", "AuditStatements", "SQLAuditRepository"]

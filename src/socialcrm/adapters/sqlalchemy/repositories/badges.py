@@ -3,47 +3,67 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import BADGE_KEY_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 from socialcrm.errors import NotFound
 
-#: Column order of every award query; ``_award_from_row`` unpacks in this order.
-AWARD_FIELDS = (
-    "id",
-    "badge",
-    "member_id",
-    "subject",
-    "awarded_at",
-    "post_id",
-    "revoked_at",
-    "revoked_by",
-    "space_id",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+AWARD_ROW = RowMapper(BadgeAward)
+AWARD_FIELDS = AWARD_ROW.columns
 
 
-def _award_from_row(row: Sequence[Any]) -> BadgeAward:
-    id_, badge, member_id, subject, awarded_at, post_id, revoked_at, revoked_by, space = row
-    return BadgeAward(
-        id=id_,
-        badge=badge,
-        member_id=member_id,
-        subject=subject,
-        awarded_at=awarded_at,
-        post_id=post_id,
-        revoked_at=revoked_at,
-        revoked_by=revoked_by,
-        space_id=space,
+def add_badge_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``badge_awards`` table: every badge award, revoked ones too.
+
+    The unique key ``(badge, member_id, subject)`` is what keeps a badge from
+    being awarded twice (``subject`` is ``''`` for once-only badges, e.g.
+    ``post:12`` for repeatable ones). Only ``member_id`` is a foreign key;
+    ``post_id`` names the post a badge was earned by.
+    """
+    kit = TableKit(metadata, prefix)
+    badge_awards = kit.entity(
+        "badge_awards",
+        column("badge", case_sensitive_string(BADGE_KEY_LENGTH)),
+        kit.reference("member_id", "members"),
+        column("subject", case_sensitive_string(BADGE_KEY_LENGTH)),
+        timestamp("awarded_at"),
+        column("post_id", Integer, nullable=True),
+        timestamp("revoked_at", nullable=True),
+        column("revoked_by", Integer, nullable=True),
+        column("space_id", Integer, nullable=True),
+        # The storage-level guarantee: a badge once per member and subject.
+        UniqueConstraint("badge", "member_id", "subject"),
+        Index(None, "member_id", "id"),
     )
+    return {"badge_awards": badge_awards}
 
 
 class BadgeStatements:
@@ -186,7 +206,7 @@ class SQLBadgeRepository(SQLRepository):
     def get(self, award_id: int) -> BadgeAward | None:
         """The award, or ``None``."""
         row = self._q.get.first(self._conn, {"award_id": award_id})
-        return None if row is None else _award_from_row(row)
+        return None if row is None else AWARD_ROW.from_row(row)
 
     def _outside(self, exclude_space_ids: Collection[int]) -> Any:
         a = self._q.table
@@ -207,9 +227,9 @@ class SQLBadgeRepository(SQLRepository):
                 )
                 .order_by(a.c.id)
             )
-            return [_award_from_row(row) for row in CoreStatement(query).all(self._conn)]
+            return [AWARD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
         rows = self._q.for_member.all(self._conn, {"member_id": member_id})
-        return [_award_from_row(row) for row in rows]
+        return [AWARD_ROW.from_row(row) for row in rows]
 
     def holders(
         self,
@@ -230,9 +250,9 @@ class SQLBadgeRepository(SQLRepository):
                 .limit(limit)
                 .offset(offset)
             )
-            return [_award_from_row(row) for row in CoreStatement(query).all(self._conn)]
+            return [AWARD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
         params = {"badge": badge, "limit": limit, "offset": offset}
-        return [_award_from_row(row) for row in self._q.holders.all(self._conn, params)]
+        return [AWARD_ROW.from_row(row) for row in self._q.holders.all(self._conn, params)]
 
     def count_holders(self, badge: str, *, exclude_space_ids: Collection[int] = ()) -> int:
         """How many awards :meth:`holders` lists."""

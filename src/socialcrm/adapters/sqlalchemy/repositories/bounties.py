@@ -3,66 +3,65 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.bounties.policy import check_closed_status
 from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.errors import Conflict, NotFound
 
-#: Column order of every bounty query; ``_bounty_from_row`` unpacks in this order.
-BOUNTY_FIELDS = (
-    "id",
-    "thread_id",
-    "offered_by",
-    "amount",
-    "started_at",
-    "ends_at",
-    "status",
-    "answer_id",
-    "awarded_to",
-    "awarded_amount",
-    "closed_at",
-    "closed_by",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+BOUNTY_ROW = RowMapper(Bounty)
+BOUNTY_FIELDS = BOUNTY_ROW.columns
 
 
-def _bounty_from_row(row: Sequence[Any]) -> Bounty:
-    (
-        id_,
-        thread_id,
-        offered_by,
-        amount,
-        started_at,
-        ends_at,
-        status,
-        answer_id,
-        awarded_to,
-        awarded_amount,
-        closed_at,
-        closed_by,
-    ) = row
-    return Bounty(
-        id=id_,
-        thread_id=thread_id,
-        offered_by=offered_by,
-        amount=amount,
-        started_at=started_at,
-        ends_at=ends_at,
-        status=status,
-        answer_id=answer_id,
-        awarded_to=awarded_to,
-        awarded_amount=awarded_amount,
-        closed_at=closed_at,
-        closed_by=closed_by,
+def add_bounty_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``bounties`` table: every bounty, closed ones too.
+
+    ``open_thread_id`` is the thread's id while the bounty is open and NULL once it
+    closes; its unique key allows one open bounty per thread (NULLs never clash on
+    any of the three databases). ``(status, ends_at)`` serves the expiry job.
+    """
+    kit = TableKit(metadata, prefix)
+    bounties = kit.entity(
+        "bounties",
+        kit.reference("thread_id", "threads"),
+        kit.reference("offered_by", "members"),
+        column("amount", Integer),
+        timestamp("started_at"),
+        timestamp("ends_at"),
+        column("status", String(CODE_LENGTH)),
+        # The thread's id while open, NULL once closed: unique, so one open bounty a thread.
+        column("open_thread_id", Integer, nullable=True),
+        column("answer_id", Integer, nullable=True),
+        column("awarded_to", Integer, nullable=True),
+        column("awarded_amount", Integer),
+        timestamp("closed_at", nullable=True),
+        column("closed_by", Integer, nullable=True),
+        UniqueConstraint("open_thread_id"),
+        Index(None, "thread_id"),
+        Index(None, "offered_by"),
+        Index(None, "status", "ends_at"),
     )
+    return {"bounties": bounties}
 
 
 class BountyStatements:
@@ -152,17 +151,17 @@ class SQLBountyRepository(SQLRepository):
     def get(self, bounty_id: int) -> Bounty | None:
         """The bounty, or ``None``."""
         row = self._q.get.first(self._conn, {"bounty_id": bounty_id})
-        return None if row is None else _bounty_from_row(row)
+        return None if row is None else BOUNTY_ROW.from_row(row)
 
     def open_for_thread(self, thread_id: int) -> Bounty | None:
         """The thread's open bounty, or ``None``."""
         row = self._q.open_for_thread.first(self._conn, {"thread_id": thread_id})
-        return None if row is None else _bounty_from_row(row)
+        return None if row is None else BOUNTY_ROW.from_row(row)
 
     def for_thread(self, thread_id: int) -> builtins.list[Bounty]:
         """Every bounty of the thread, by id."""
         rows = self._q.for_thread.all(self._conn, {"thread_id": thread_id})
-        return [_bounty_from_row(row) for row in rows]
+        return [BOUNTY_ROW.from_row(row) for row in rows]
 
     def close(
         self,
@@ -195,7 +194,7 @@ class SQLBountyRepository(SQLRepository):
     def due(self, at: datetime, *, limit: int) -> builtins.list[Bounty]:
         """Open bounties ended by ``at``, earliest end first."""
         rows = self._q.due.all(self._conn, {"at": at, "limit": max(limit, 0)})
-        return [_bounty_from_row(row) for row in rows]
+        return [BOUNTY_ROW.from_row(row) for row in rows]
 
 
 __all__ = ["BountyStatements", "SQLBountyRepository"]

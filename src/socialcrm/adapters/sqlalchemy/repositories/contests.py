@@ -3,48 +3,71 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.contests.records import Contest, ContestWinner
 from socialcrm.errors import Conflict
 
-CONTEST_FIELDS = (
-    "id",
-    "thread_id",
-    "submission_starts_at",
-    "submission_ends_at",
-    "voting_starts_at",
-    "voting_ends_at",
-    "winners",
-    "created_by",
-    "created_at",
-    "decided_at",
-)
-WINNER_FIELDS = ("contest_id", "position", "post_id", "member_id", "score")
+#: The records' row mappers; a query selects their ``columns``, in order.
+CONTEST_ROW = RowMapper(Contest)
+CONTEST_FIELDS = CONTEST_ROW.columns
+WINNER_ROW = RowMapper(ContestWinner)
+WINNER_FIELDS = WINNER_ROW.columns
 
 
-def _contest_from_row(row: Sequence[Any]) -> Contest:
-    (id_, thread_id, sub_start, sub_end, vote_start, vote_end, winners, by, at, decided) = row
-    return Contest(
-        id=id_,
-        thread_id=thread_id,
-        submission_starts_at=sub_start,
-        submission_ends_at=sub_end,
-        voting_starts_at=vote_start,
-        voting_ends_at=vote_end,
-        winners=winners,
-        created_by=by,
-        created_at=at,
-        decided_at=decided,
+def add_contest_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``contests`` (one per thread, read by every vote) and ``contest_winners``.
+
+    ``contest_winners`` is keyed by ``(contest_id, position)``; ``(decided_at,
+    voting_ends_at)`` serves the job that decides ended contests.
+    """
+    kit = TableKit(metadata, prefix)
+    contests = kit.entity(
+        "contests",
+        kit.reference("thread_id", "threads"),
+        timestamp("submission_starts_at"),
+        timestamp("submission_ends_at"),
+        timestamp("voting_starts_at"),
+        timestamp("voting_ends_at"),
+        column("winners", Integer),
+        kit.reference("created_by", "members"),
+        timestamp("created_at"),
+        timestamp("decided_at", nullable=True),
+        UniqueConstraint("thread_id"),
+        Index(None, "created_by"),
+        Index(None, "decided_at", "voting_ends_at"),
     )
+    contest_winners = kit.keyed(
+        "contest_winners",
+        ("contest_id", "position"),
+        kit.reference("contest_id", "contests"),
+        column("position", Integer),
+        kit.reference("post_id", "posts"),
+        kit.reference("member_id", "members"),
+        column("score", Integer),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+    )
+    return {"contests": contests, "contest_winners": contest_winners}
 
 
 class ContestStatements:
@@ -138,12 +161,12 @@ class SQLContestRepository(SQLRepository):
     def get(self, contest_id: int) -> Contest | None:
         """The contest, or ``None``."""
         row = self._q.get.first(self._conn, {"cid": contest_id})
-        return None if row is None else _contest_from_row(row)
+        return None if row is None else CONTEST_ROW.from_row(row)
 
     def for_thread(self, thread_id: int) -> Contest | None:
         """The thread's contest, or ``None`` (one index lookup)."""
         row = self._q.for_thread.first(self._conn, {"tid": thread_id})
-        return None if row is None else _contest_from_row(row)
+        return None if row is None else CONTEST_ROW.from_row(row)
 
     def mark_decided(self, contest_id: int, *, at: datetime) -> bool:
         """Set ``decided_at`` once."""
@@ -176,15 +199,12 @@ class SQLContestRepository(SQLRepository):
     def winners(self, contest_id: int) -> list[ContestWinner]:
         """The places, first first."""
         rows = self._q.winners.all(self._conn, {"cid": contest_id})
-        return [
-            ContestWinner(contest_id=c, position=pos, post_id=post, member_id=m, score=score)
-            for c, pos, post, m, score in rows
-        ]
+        return [WINNER_ROW.from_row(row) for row in rows]
 
     def due(self, at: datetime, *, limit: int) -> list[Contest]:
         """Undecided contests whose voting ended by ``at``, earliest end first."""
         rows = self._q.due.all(self._conn, {"at": at, "limit": max(limit, 0)})
-        return [_contest_from_row(row) for row in rows]
+        return [CONTEST_ROW.from_row(row) for row in rows]
 
 
 __all__ = ["CONTEST_FIELDS", "ContestStatements", "SQLContestRepository"]

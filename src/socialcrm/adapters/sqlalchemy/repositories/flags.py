@@ -2,73 +2,78 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, distinct, func, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    distinct,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
 from socialcrm.errors import Conflict
 
-#: Column order of every flags query; ``_flag_from_row`` unpacks in this order.
-FLAG_FIELDS = (
-    "id",
-    "flagger_id",
-    "member_id",
-    "post_id",
-    "thread_id",
-    "space_id",
-    "reason",
-    "text",
-    "weight",
-    "created_at",
-    "status",
-    "decided_by",
-    "decided_at",
-)
-
-
-def _flag_from_row(row: Sequence[Any]) -> Flag:
-    (
-        id_,
-        flagger_id,
-        member_id,
-        post_id,
-        thread_id,
-        space_id,
-        reason,
-        text,
-        weight,
-        created_at,
-        status,
-        decided_by,
-        decided_at,
-    ) = row
-    return Flag(
-        id=id_,
-        flagger_id=flagger_id,
-        member_id=member_id,
-        post_id=post_id,
-        thread_id=thread_id,
-        space_id=space_id,
-        reason=reason,
-        text=text,
-        weight=weight,
-        created_at=created_at,
-        status=status,
-        decided_by=decided_by,
-        decided_at=decided_at,
-    )
+#: The records' row mappers; a query selects their ``columns``, in order.
+FLAG_ROW = RowMapper(Flag)
+FLAG_FIELDS = FLAG_ROW.columns
 
 
 def _outside(f: Any, exclude_space_ids: Collection[int]) -> Any:
     """Flags with no space, or in a space not in ``exclude_space_ids``."""
     return or_(f.c.space_id.is_(None), f.c.space_id.not_in(sorted(set(exclude_space_ids))))
+
+
+def add_flag_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``flags`` table: members' flags on posts and members (revision 0008).
+
+    Like the ledger it is history, so only ``flagger_id`` and ``member_id`` are
+    foreign keys. ``post_key`` is the post's id, or 0 for a flag on a member, so
+    that the unique ``(flagger_id, member_id, post_key)`` allows one flag per
+    flagger and subject on every dialect (NULLs never collide in a unique key).
+    """
+    kit = TableKit(metadata, prefix)
+    flags = kit.entity(
+        "flags",
+        kit.reference("flagger_id", "members"),
+        kit.reference("member_id", "members"),
+        column("post_key", Integer),
+        column("post_id", Integer, nullable=True),
+        column("thread_id", Integer, nullable=True),
+        column("space_id", Integer, nullable=True),
+        column("reason", String(CODE_LENGTH)),
+        column("text", long_text()),
+        column("weight", Integer),
+        timestamp("created_at"),
+        column("status", String(CODE_LENGTH)),
+        column("decided_by", Integer, nullable=True),
+        timestamp("decided_at", nullable=True),
+        UniqueConstraint("flagger_id", "member_id", "post_key"),
+        Index(None, "post_id"),
+        Index(None, "member_id"),
+        Index(None, "flagger_id", "created_at"),
+        Index(None, "status", "created_at"),
+        Index(None, "decided_at"),
+    )
+    return {"flags": flags}
 
 
 class FlagStatements:
@@ -203,26 +208,27 @@ class SQLFlagRepository(SQLRepository):
     def get(self, flag_id: int) -> Flag | None:
         """The flag with this id, or ``None``."""
         row = self._q.get.first(self._conn, {"flag_id": flag_id})
-        return None if row is None else _flag_from_row(row)
+        return None if row is None else FLAG_ROW.from_row(row)
 
     def for_post(self, post_id: int) -> list[Flag]:
         """Every flag on the post, by id."""
-        return [_flag_from_row(r) for r in self._q.for_post.all(self._conn, {"post_id": post_id})]
+        rows = self._q.for_post.all(self._conn, {"post_id": post_id})
+        return [FLAG_ROW.from_row(row) for row in rows]
 
     def about_member(self, member_id: int) -> list[Flag]:
         """Every flag naming the member (on their posts and on them), by id."""
         rows = self._q.about_member.all(self._conn, {"member_id": member_id})
-        return [_flag_from_row(row) for row in rows]
+        return [FLAG_ROW.from_row(row) for row in rows]
 
     def member_flags(self, member_id: int) -> list[Flag]:
         """The flags on the member themself, by id."""
         rows = self._q.member_flags.all(self._conn, {"member_id": member_id})
-        return [_flag_from_row(row) for row in rows]
+        return [FLAG_ROW.from_row(row) for row in rows]
 
     def open_flags(self, *, limit: int) -> list[Flag]:
         """Up to ``limit`` open flags, oldest first."""
         rows = self._q.open_flags.all(self._conn, {"limit": max(limit, 0)})
-        return [_flag_from_row(row) for row in rows]
+        return [FLAG_ROW.from_row(row) for row in rows]
 
     def count_open(self) -> int:
         """How many flags are open."""
@@ -274,9 +280,9 @@ class SQLFlagRepository(SQLRepository):
                 )
                 .order_by(f.c.decided_at, f.c.id)
             )
-            return [_flag_from_row(row) for row in CoreStatement(query).all(self._conn)]
+            return [FLAG_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
         rows = self._q.decided.all(self._conn, {"since": since, "until": until})
-        return [_flag_from_row(row) for row in rows]
+        return [FLAG_ROW.from_row(row) for row in rows]
 
     def agreed_posts(self, member_id: int, *, since: datetime) -> int:
         """Distinct posts of the member with an agreed flag raised since ``since``."""

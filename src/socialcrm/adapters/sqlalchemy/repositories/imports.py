@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Integer, MetaData, Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_LENGTH,
+    IMPORT_KEY_LENGTH,
+    TableKit,
+    column,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
 from socialcrm.errors import Conflict
+
+
+def add_import_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``import_ids`` and ``import_checkpoints``, the state of history imports.
+
+    Which source row became which local row, and how far each stage got. Keys are
+    at most 191 characters so a three-column primary key stays within InnoDB's
+    3072-byte limit in utf8mb4. No foreign keys: the state outlives nothing.
+    """
+    kit = TableKit(metadata, prefix)
+    import_ids = kit.keyed(
+        "import_ids",
+        ("source", "kind", "external_id"),
+        column("source", case_sensitive_string(IMPORT_KEY_LENGTH)),
+        column("kind", case_sensitive_string(CODE_LENGTH)),
+        column("external_id", case_sensitive_string(IMPORT_KEY_LENGTH)),
+        column("local_id", Integer),
+    )
+    import_checkpoints = kit.keyed(
+        "import_checkpoints",
+        ("source", "stage"),
+        column("source", case_sensitive_string(IMPORT_KEY_LENGTH)),
+        column("stage", case_sensitive_string(CODE_LENGTH)),
+        column("position", Integer),
+    )
+    return {"import_ids": import_ids, "import_checkpoints": import_checkpoints}
 
 
 class ImportStatements:

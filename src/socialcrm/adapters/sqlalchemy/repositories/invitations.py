@@ -2,73 +2,104 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_HASH_LENGTH,
+    CODE_LENGTH,
+    REWARD_KEY_LENGTH,
+    RULE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
 from socialcrm.errors import Conflict
 
-INVITATION_FIELDS = (
-    "id",
-    "code_hash",
-    "inviter_id",
-    "space_id",
-    "max_uses",
-    "uses",
-    "expires_at",
-    "created_at",
-    "revoked_at",
-)
-REFERRAL_FIELDS = (
-    "id",
-    "referrer_id",
-    "referred_id",
-    "invitation_id",
-    "joined_at",
-    "converted_at",
-)
-REWARD_FIELDS = ("member_id", "kind", "rule", "reward_key", "amount", "badge")
+#: The records' row mappers; a query selects their ``columns``, in order.
+INVITATION_ROW = RowMapper(Invitation)
+INVITATION_FIELDS = INVITATION_ROW.columns
+REFERRAL_ROW = RowMapper(Referral)
+REFERRAL_FIELDS = REFERRAL_ROW.columns
+REWARD_ROW = RowMapper(ReferralReward, {"key": "reward_key"})
+REWARD_FIELDS = REWARD_ROW.columns
 
 
-def _invitation_from_row(row: Sequence[Any]) -> Invitation:
-    id_, code_hash, inviter_id, space_id, max_uses, uses, expires_at, created_at, revoked = row
-    return Invitation(
-        id=id_,
-        code_hash=code_hash,
-        inviter_id=inviter_id,
-        space_id=space_id,
-        max_uses=max_uses,
-        uses=uses,
-        expires_at=expires_at,
-        created_at=created_at,
-        revoked_at=revoked,
+def add_invitation_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``invitations``, ``referrals`` and ``referral_rewards``.
+
+    ``invitations`` holds invite codes by the SHA-256 hex digest of the code
+    (unique; the code itself is never stored). ``referrals`` has one row per
+    referred member (unique ``referred_id``); ``referral_rewards`` one row per
+    granted reward, unique by ``reward_key``: that constraint is what makes a
+    reward exactly-once under concurrent conversions.
+    """
+    kit = TableKit(metadata, prefix)
+    invitations = kit.entity(
+        "invitations",
+        column("code_hash", case_sensitive_string(CODE_HASH_LENGTH)),
+        kit.reference("inviter_id", "members"),
+        kit.reference("space_id", "spaces", nullable=True),
+        column("max_uses", Integer, nullable=True),
+        column("uses", Integer),
+        timestamp("expires_at", nullable=True),
+        timestamp("created_at"),
+        timestamp("revoked_at", nullable=True),
+        UniqueConstraint("code_hash"),
+        Index(None, "inviter_id", "id"),
+        Index(None, "space_id"),
     )
-
-
-def _referral_from_row(row: Sequence[Any]) -> Referral:
-    id_, referrer_id, referred_id, invitation_id, joined_at, converted_at = row
-    return Referral(
-        id=id_,
-        referrer_id=referrer_id,
-        referred_id=referred_id,
-        invitation_id=invitation_id,
-        joined_at=joined_at,
-        converted_at=converted_at,
+    referrals = kit.entity(
+        "referrals",
+        kit.reference("referrer_id", "members"),
+        kit.reference("referred_id", "members"),
+        kit.reference("invitation_id", "invitations", nullable=True),
+        timestamp("joined_at"),
+        timestamp("converted_at", nullable=True),
+        UniqueConstraint("referred_id"),
+        Index(None, "referrer_id", "id"),
+        Index(None, "invitation_id"),
     )
-
-
-def _reward_from_row(row: Sequence[Any]) -> ReferralReward:
-    member_id, kind, rule, key, amount, badge = row
-    return ReferralReward(
-        member_id=member_id, kind=kind, rule=rule, key=key, amount=amount, badge=badge
+    referral_rewards = kit.entity(
+        "referral_rewards",
+        column("reward_key", case_sensitive_string(REWARD_KEY_LENGTH)),
+        kit.reference("referral_id", "referrals"),
+        kit.reference("member_id", "members"),
+        column("kind", String(CODE_LENGTH)),
+        column("rule", String(RULE_LENGTH)),
+        column("amount", Integer),
+        column("badge", String(RULE_LENGTH), nullable=True),
+        timestamp("granted_at"),
+        UniqueConstraint("reward_key"),
+        Index(None, "referral_id"),
+        Index(None, "member_id", "id"),
     )
+    return {
+        "invitations": invitations,
+        "referrals": referrals,
+        "referral_rewards": referral_rewards,
+    }
 
 
 class InvitationStatements:
@@ -192,12 +223,12 @@ class SQLInvitationRepository(SQLRepository):
     def get(self, invitation_id: int) -> Invitation | None:
         """The invitation with this id, or ``None``."""
         row = self._q.get_invitation.first(self._conn, {"iid": invitation_id})
-        return None if row is None else _invitation_from_row(row)
+        return None if row is None else INVITATION_ROW.from_row(row)
 
     def get_by_code_hash(self, code_hash: str) -> Invitation | None:
         """The invitation stored under this hash, or ``None``."""
         row = self._q.by_hash.first(self._conn, {"code_hash": code_hash})
-        return None if row is None else _invitation_from_row(row)
+        return None if row is None else INVITATION_ROW.from_row(row)
 
     def use(self, invitation_id: int, *, at: datetime) -> bool:
         """Count a use in one conditional UPDATE; ``False`` if the code is not usable."""
@@ -210,7 +241,7 @@ class SQLInvitationRepository(SQLRepository):
     def by_inviter(self, inviter_id: int, *, limit: int, offset: int = 0) -> list[Invitation]:
         """The member's invitations, newest first."""
         params = {"inviter_id": inviter_id, "limit": limit, "offset": offset}
-        return [_invitation_from_row(row) for row in self._q.by_inviter.all(self._conn, params)]
+        return [INVITATION_ROW.from_row(row) for row in self._q.by_inviter.all(self._conn, params)]
 
 
 class SQLReferralRepository(SQLRepository):
@@ -254,12 +285,12 @@ class SQLReferralRepository(SQLRepository):
     def get(self, referral_id: int) -> Referral | None:
         """The referral with this id, or ``None``."""
         row = self._q.get_referral.first(self._conn, {"rid": referral_id})
-        return None if row is None else _referral_from_row(row)
+        return None if row is None else REFERRAL_ROW.from_row(row)
 
     def for_referred(self, referred_id: int) -> Referral | None:
         """The referral that brought the member in, or ``None``."""
         row = self._q.for_referred.first(self._conn, {"referred_id": referred_id})
-        return None if row is None else _referral_from_row(row)
+        return None if row is None else REFERRAL_ROW.from_row(row)
 
     def mark_converted(self, referral_id: int, *, at: datetime) -> bool:
         """Set ``converted_at`` once, in one conditional UPDATE."""
@@ -272,7 +303,7 @@ class SQLReferralRepository(SQLRepository):
     def by_referrer(self, referrer_id: int, *, limit: int, offset: int = 0) -> list[Referral]:
         """The referrer's referrals, newest first."""
         params = {"referrer_id": referrer_id, "limit": limit, "offset": offset}
-        return [_referral_from_row(row) for row in self._q.by_referrer.all(self._conn, params)]
+        return [REFERRAL_ROW.from_row(row) for row in self._q.by_referrer.all(self._conn, params)]
 
     def add_reward(self, *, referral_id: int, reward: ReferralReward, at: datetime) -> bool:
         """Insert the reward under its unique key; ``False`` if the key is taken."""
@@ -299,7 +330,7 @@ class SQLReferralRepository(SQLRepository):
     def rewards_for(self, member_id: int) -> list[ReferralReward]:
         """The member's rewards, oldest first."""
         rows = self._q.rewards_for.all(self._conn, {"member_id": member_id})
-        return [_reward_from_row(row) for row in rows]
+        return [REWARD_ROW.from_row(row) for row in rows]
 
 
 __all__ = ["InvitationStatements", "SQLInvitationRepository", "SQLReferralRepository"]

@@ -2,67 +2,75 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import (
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CAUSE_LENGTH,
+    RULE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.reputation.records import LedgerEntry
 from socialcrm.errors import Conflict
 
-#: Column order of every ledger query; ``_entry_from_row`` unpacks in this order.
-LEDGER_FIELDS = (
-    "id",
-    "member_id",
-    "delta",
-    "requested",
-    "rule",
-    "event",
-    "cause",
-    "at",
-    "undoes",
-    "cap_day",
-    "space_id",
-    "post_id",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+LEDGER_ROW = RowMapper(LedgerEntry)
+LEDGER_FIELDS = LEDGER_ROW.columns
 
 
-def _entry_from_row(row: Sequence[Any]) -> LedgerEntry:
-    (
-        id_,
-        member_id,
-        delta,
-        requested,
-        rule,
-        event,
-        cause,
-        at,
-        undoes,
-        cap_day,
-        space_id,
-        post_id,
-    ) = row
-    return LedgerEntry(
-        id=id_,
-        member_id=member_id,
-        delta=delta,
-        requested=requested,
-        rule=rule,
-        event=event,
-        cause=cause,
-        at=at,
-        undoes=undoes,
-        cap_day=cap_day,
-        space_id=space_id,
-        post_id=post_id,
+def add_ledger_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``ledger`` table.
+
+    It is an audit log: only ``member_id`` is a foreign key, so entries never
+    block changes to the content they mention.
+    """
+    kit = TableKit(metadata, prefix)
+    ledger = kit.entity(
+        "ledger",
+        kit.reference("member_id", "members"),
+        column("delta", Integer),
+        column("requested", Integer),
+        column("rule", String(RULE_LENGTH)),
+        column("event", String(RULE_LENGTH)),
+        column("cause", case_sensitive_string(CAUSE_LENGTH)),
+        timestamp("at"),
+        column("undoes", Integer, nullable=True),
+        column("cap_day", Date, nullable=True),
+        column("space_id", Integer, nullable=True),
+        column("post_id", Integer, nullable=True),
+        Index(None, "member_id", "cap_day"),
+        Index(None, "member_id", "id"),
+        Index(None, "cause"),
+        # An entry is undone at most once, whatever races (migration 0013).
+        Index(None, "undoes", unique=True),
+        Index(None, "at"),
     )
+    return {"ledger": ledger}
 
 
 class LedgerStatements:
@@ -213,7 +221,7 @@ class SQLLedgerRepository(SQLRepository):
             )
             .order_by(lg.c.id)
         )
-        return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [LEDGER_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
     def live_changes(self, member_id: int) -> list[tuple[int, int, int]]:
         """``(id, delta, requested)`` of the member's live entries, oldest first."""
@@ -238,9 +246,9 @@ class SQLLedgerRepository(SQLRepository):
                 .limit(limit)
                 .offset(offset)
             )
-            return [_entry_from_row(row) for row in CoreStatement(query).all(self._conn)]
+            return [LEDGER_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
         params = {"member_id": member_id, "limit": limit, "offset": offset}
-        return [_entry_from_row(row) for row in self._q.history.all(self._conn, params)]
+        return [LEDGER_ROW.from_row(row) for row in self._q.history.all(self._conn, params)]
 
     def totals(self) -> dict[int, int]:
         """Sum of ``delta`` per member, for members with at least one entry."""

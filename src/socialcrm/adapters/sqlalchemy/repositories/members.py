@@ -15,22 +15,37 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Index,
+    Integer,
+    MetaData,
+    String,
     Table,
+    UniqueConstraint,
     bindparam,
     false,
     insert,
     not_,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection
 
-from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import UTCDateTime, case_sensitive_string, long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    EXTERNAL_ID_LENGTH,
+    NAME_LENGTH,
+    PROFILE_FIELD_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper, from_columns
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, Member, Profile
 from socialcrm.errors import Conflict
 
@@ -48,62 +63,41 @@ def listed_members(members: Table) -> ColumnElement[bool]:
     return not_(members.c.roles.contains(PLACEHOLDER_ROLE))
 
 
-#: Column order of every member query; ``_member_from_row`` unpacks in this order.
-MEMBER_FIELDS = (
-    "id",
-    "external_id",
-    "display_name",
-    "roles",
-    "reputation",
-    "joined_at",
-    "bio",
-    "company",
-    "job_title",
-    "country",
-    "interests",
-    "trust_level",
-    "trust_level_locked",
-    "trust_level_changed_at",
+def _roles_from_text(text: str) -> frozenset[str]:
+    return frozenset(text.split(",")) if text else frozenset()
+
+
+def _profile_from_columns(
+    bio: str, company: str, job_title: str, country: str, interests: str
+) -> Profile:
+    return Profile(
+        bio=bio,
+        company=company,
+        job_title=job_title,
+        country=country,
+        interests=tuple(json.loads(interests)),
+    )
+
+
+#: The records' row mappers; a query selects their ``columns``, in order.
+MEMBER_ROW = RowMapper(
+    Member,
+    {
+        "roles": _roles_from_text,
+        "profile": from_columns(
+            "bio", "company", "job_title", "country", "interests", convert=_profile_from_columns
+        ),
+        "trust_level_locked": bool,
+    },
 )
+MEMBER_FIELDS = MEMBER_ROW.columns
+#: Where the reputation total stands in a member row (``get`` of a locked member
+#: answers with the total this unit keeps current).
+_REPUTATION = MEMBER_FIELDS.index("reputation")
+
+
 #: The columns ``add`` writes; the trust columns start at their server defaults.
 _INSERT_FIELDS = MEMBER_FIELDS[1:11]
-
-
-def _member_from_row(row: Sequence[Any]) -> Member:
-    (
-        id_,
-        external_id,
-        display_name,
-        roles,
-        reputation,
-        joined_at,
-        bio,
-        company,
-        job_title,
-        country,
-        interests,
-        trust_level,
-        trust_level_locked,
-        trust_level_changed_at,
-    ) = row
-    return Member(
-        id=id_,
-        external_id=external_id,
-        display_name=display_name,
-        roles=frozenset(roles.split(",")) if roles else frozenset(),
-        reputation=reputation,
-        joined_at=joined_at,
-        profile=Profile(
-            bio=bio,
-            company=company,
-            job_title=job_title,
-            country=country,
-            interests=tuple(json.loads(interests)),
-        ),
-        trust_level=trust_level,
-        trust_level_locked=bool(trust_level_locked),
-        trust_level_changed_at=trust_level_changed_at,
-    )
 
 
 def _profile_values(display_name: str, profile: Profile) -> dict[str, Any]:
@@ -115,6 +109,36 @@ def _profile_values(display_name: str, profile: Profile) -> dict[str, Any]:
         "country": profile.country,
         "interests": json.dumps(list(profile.interests)),
     }
+
+
+def add_member_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``members`` table.
+
+    ``roles`` is a comma-separated, sorted text and ``interests`` a JSON list of
+    strings. ``trust_level``, ``trust_level_locked`` and ``trust_level_changed_at``
+    hold the trust level (server defaults 0, false and NULL, so rows written before
+    revision 0007 read as TL0, unlocked).
+    """
+    kit = TableKit(metadata, prefix)
+    members = kit.entity(
+        "members",
+        column("external_id", case_sensitive_string(EXTERNAL_ID_LENGTH)),
+        column("display_name", String(NAME_LENGTH)),
+        column("roles", String(NAME_LENGTH)),
+        column("reputation", Integer),
+        timestamp("joined_at"),
+        column("bio", long_text()),
+        column("company", String(PROFILE_FIELD_LENGTH)),
+        column("job_title", String(PROFILE_FIELD_LENGTH)),
+        column("country", String(PROFILE_FIELD_LENGTH)),
+        column("interests", long_text()),
+        column("trust_level", Integer, server_default=text("0")),
+        column("trust_level_locked", Boolean, server_default=false()),
+        timestamp("trust_level_changed_at", nullable=True),
+        UniqueConstraint("external_id"),
+        Index(None, "reputation", "id"),
+    )
+    return {"members": members}
 
 
 class MemberStatements:
@@ -268,23 +292,22 @@ class SQLMemberRepository(SQLRepository):
         """The member with this id, or ``None``."""
         held = self._rows.get(member_id)
         if held is not None:
-            # reputation is the fifth column (MEMBER_FIELDS); its total is kept current.
             total = self._locked[member_id][0]
-            return _member_from_row((*held[:4], total, *held[5:]))
+            return MEMBER_ROW.from_row((*held[:_REPUTATION], total, *held[_REPUTATION + 1 :]))
         row = self._q.get.first(self._conn, {"member_id": member_id})
-        return None if row is None else _member_from_row(row)
+        return None if row is None else MEMBER_ROW.from_row(row)
 
     def get_many(self, member_ids: Collection[int]) -> dict[int, Member]:
         """The members with these ids that exist, keyed by id."""
         if not member_ids:
             return {}
         rows = self._q.get_many.all(self._conn, {"ids": list(member_ids)})
-        return {row[0]: _member_from_row(row) for row in rows}
+        return {row[0]: MEMBER_ROW.from_row(row) for row in rows}
 
     def get_by_external_id(self, external_id: str) -> Member | None:
         """The member with this external id, or ``None``."""
         row = self._q.by_external_id.first(self._conn, {"external_id": external_id})
-        return None if row is None else _member_from_row(row)
+        return None if row is None else MEMBER_ROW.from_row(row)
 
     def lock(self, member_id: int) -> int | None:
         """Lock the member's row until the unit ends (``FOR UPDATE``); return its reputation."""
@@ -338,7 +361,7 @@ class SQLMemberRepository(SQLRepository):
     def list(self, *, limit: int, offset: int = 0) -> list[Member]:
         """Members by id ascending."""
         rows = self._q.page.all(self._conn, {"limit": limit, "offset": offset})
-        return [_member_from_row(row) for row in rows]
+        return [MEMBER_ROW.from_row(row) for row in rows]
 
     def top(
         self, *, limit: int, offset: int = 0, exclude_ids: Collection[int] = ()
@@ -354,7 +377,7 @@ class SQLMemberRepository(SQLRepository):
         )
         if exclude_ids:
             query = query.where(m.c.id.not_in(list(exclude_ids)))
-        return [_member_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [MEMBER_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
     def count_above(self, reputation: int) -> int:
         """How many members have a reputation strictly greater than ``reputation``.
@@ -370,7 +393,7 @@ class SQLMemberRepository(SQLRepository):
     def trust_review_batch(self, *, after_id: int, limit: int) -> builtins.list[Member]:
         """Unlocked members below TL4 with an id above ``after_id``, by id (a primary-key seek)."""
         rows = self._q.trust_review_batch.all(self._conn, {"after_id": after_id, "limit": limit})
-        return [_member_from_row(row) for row in rows]
+        return [MEMBER_ROW.from_row(row) for row in rows]
 
     def compare_and_set_trust_level(
         self,

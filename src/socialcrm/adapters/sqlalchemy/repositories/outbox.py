@@ -4,44 +4,68 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string, long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    EVENT_ID_LENGTH,
+    EVENT_NAME_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, DuplicateKey, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 from socialcrm.errors import Conflict, StorageError
 
-#: Column order of every outbox query; ``_message_from_row`` unpacks in this order.
-OUTBOX_FIELDS = (
-    "id",
-    "event_id",
-    "name",
-    "payload",
-    "occurred_at",
-    "created_at",
-    "delivered_at",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+OUTBOX_ROW = RowMapper(OutboxMessage)
+OUTBOX_FIELDS = OUTBOX_ROW.columns
+
 
 #: The columns every insert supplies (``id`` is generated, ``delivered_at`` starts NULL).
 _INSERTED = OUTBOX_FIELDS[1:-1]
 
 
-def _message_from_row(row: Sequence[Any]) -> OutboxMessage:
-    id_, event_id, name, payload, occurred_at, created_at, delivered_at = row
-    return OutboxMessage(
-        id=id_,
-        event_id=event_id,
-        name=name,
-        payload=payload,
-        occurred_at=occurred_at,
-        created_at=created_at,
-        delivered_at=delivered_at,
+def add_outbox_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``outbox`` table: every recorded domain event as a JSON payload.
+
+    Its ``id`` is the message's position (autoincrement, never reused, so purging
+    delivered rows cannot hand a position out again); ``event_id`` (a UUID string)
+    is unique; the index on ``(delivered_at, id)`` serves the relay's "pending by
+    position" query and the purge of old delivered rows. It has no foreign keys.
+    """
+    kit = TableKit(metadata, prefix)
+    outbox = kit.entity(
+        "outbox",
+        column("event_id", case_sensitive_string(EVENT_ID_LENGTH)),
+        column("name", String(EVENT_NAME_LENGTH)),
+        column("payload", long_text()),
+        timestamp("occurred_at"),
+        timestamp("created_at"),
+        timestamp("delivered_at", nullable=True),
+        UniqueConstraint("event_id"),
+        Index(None, "delivered_at", "id"),
     )
+    return {"outbox": outbox}
 
 
 class OutboxStatements:
@@ -178,7 +202,7 @@ class SQLOutboxRepository(SQLRepository):
         """Up to ``limit`` pending messages by position; ``lock``: ``FOR UPDATE SKIP LOCKED``."""
         statement = self._q.pending_locked if lock else self._q.pending
         rows = statement.all(self._conn, {"limit": max(limit, 0)})
-        return [_message_from_row(row) for row in rows]
+        return [OUTBOX_ROW.from_row(row) for row in rows]
 
     def mark_delivered(self, ids: Collection[int], at: datetime) -> int:
         """Set ``delivered_at`` on those of the messages still pending; return how many."""

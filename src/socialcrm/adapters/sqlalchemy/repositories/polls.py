@@ -6,26 +6,83 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, distinct, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    distinct,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import (
+    NAME_LENGTH,
+    TITLE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.polls.records import Poll, PollOption
 from socialcrm.errors import Conflict
 
-POLL_FIELDS = (
-    "id",
-    "thread_id",
-    "question",
-    "multiple",
-    "hide_results",
-    "closes_at",
-    "closed_at",
-    "created_by",
-    "created_at",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+POLL_ROW = RowMapper(Poll, {"multiple": bool, "hide_results": bool}, supplied=("options",))
+POLL_FIELDS = POLL_ROW.columns
+OPTION_ROW = RowMapper(PollOption)
+
+
+def add_poll_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``polls`` (one per thread), ``poll_options`` and ``poll_ballots``.
+
+    ``poll_options`` are unique by ``(poll_id, position)``; ``poll_ballots`` hold
+    one row per member and chosen option (primary key ``(poll_id, member_id,
+    option_id)``).
+    """
+    kit = TableKit(metadata, prefix)
+    polls = kit.entity(
+        "polls",
+        kit.reference("thread_id", "threads"),
+        column("question", String(TITLE_LENGTH)),
+        column("multiple", Boolean),
+        column("hide_results", Boolean),
+        timestamp("closes_at", nullable=True),
+        timestamp("closed_at", nullable=True),
+        kit.reference("created_by", "members"),
+        timestamp("created_at"),
+        UniqueConstraint("thread_id"),
+        Index(None, "created_by"),
+    )
+    poll_options = kit.entity(
+        "poll_options",
+        kit.reference("poll_id", "polls"),
+        column("position", Integer),
+        column("label", String(NAME_LENGTH)),
+        UniqueConstraint("poll_id", "position"),
+    )
+    poll_ballots = kit.keyed(
+        "poll_ballots",
+        ("poll_id", "member_id", "option_id"),
+        kit.reference("poll_id", "polls"),
+        kit.reference("member_id", "members"),
+        kit.reference("option_id", "poll_options"),
+        timestamp("cast_at"),
+        Index(None, "member_id"),
+        Index(None, "option_id"),
+    )
+    return {"polls": polls, "poll_options": poll_options, "poll_ballots": poll_ballots}
 
 
 class PollStatements:
@@ -77,23 +134,8 @@ class SQLPollRepository(SQLRepository):
     def _poll(self, row: Sequence[Any] | None) -> Poll | None:
         if row is None:
             return None
-        id_, thread_id, question, multiple, hide, closes_at, closed_at, created_by, created = row
-        options = tuple(
-            PollOption(id=oid, poll_id=pid, position=position, label=label)
-            for oid, pid, position, label in self._q.options.all(self._conn, {"poll_id": id_})
-        )
-        return Poll(
-            id=id_,
-            thread_id=thread_id,
-            question=question,
-            multiple=bool(multiple),
-            hide_results=bool(hide),
-            closes_at=closes_at,
-            closed_at=closed_at,
-            created_by=created_by,
-            created_at=created,
-            options=options,
-        )
+        options = self._q.options.all(self._conn, {"poll_id": row[0]})
+        return POLL_ROW.from_row(row, options=tuple(map(OPTION_ROW.from_row, options)))
 
     def add(
         self,

@@ -1,96 +1,87 @@
-"""Posts, their revisions and comments."""
+"""Posts; their revisions and comments are in :mod:`.post_history`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, bindparam, case, false, func, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, Prepared, StatementFactory
-from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
-from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, _space_from_row
-from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, _thread_from_row
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.repositories.post_history import (
+    COMMENT_FIELDS,
+    REVISION_FIELDS,
+    PostHistoryStatements,
+    SQLPostHistory,
+)
+from socialcrm.adapters.sqlalchemy.repositories.spaces import SPACE_FIELDS, SPACE_ROW
+from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, THREAD_ROW
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.members.records import AuthorStats
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.threads.records import Post, Thread
 
-#: Column orders of the queries; the ``_*_from_row`` functions unpack in these orders.
-POST_FIELDS = (
-    "id",
-    "thread_id",
-    "author_id",
-    "body",
-    "score",
-    "is_opening",
-    "created_at",
-    "edited_at",
-    "deleted_at",
-    "deleted_by",
-    "community_wiki",
-    "hidden_at",
-)
-REVISION_FIELDS = ("id", "post_id", "editor_id", "edited_at", "previous_body", "previous_title")
-COMMENT_FIELDS = ("id", "post_id", "author_id", "body", "created_at")
+#: The records' row mappers; a query selects their ``columns``, in order.
+POST_ROW = RowMapper(Post, {"is_opening": bool, "community_wiki": bool})
+POST_FIELDS = POST_ROW.columns
 
 
-def _post_from_row(row: Sequence[Any]) -> Post:
-    (
-        id_,
-        thread_id,
-        author_id,
-        body,
-        score,
-        is_opening,
-        created_at,
-        edited_at,
-        deleted_at,
-        deleted_by,
-        community_wiki,
-        hidden_at,
-    ) = row
-    return Post(
-        id=id_,
-        thread_id=thread_id,
-        author_id=author_id,
-        body=body,
-        score=score,
-        is_opening=bool(is_opening),
-        created_at=created_at,
-        edited_at=edited_at,
-        deleted_at=deleted_at,
-        deleted_by=deleted_by,
-        community_wiki=bool(community_wiki),
-        hidden_at=hidden_at,
+def add_post_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``posts`` table.
+
+    ``created_at`` is indexed for the TL3 window's "posts created" count;
+    ``community_wiki`` marks posts owned by the community (they earn their author
+    nothing under the built-in reward rules); ``hidden_at`` says when flags hid it.
+    """
+    kit = TableKit(metadata, prefix)
+    posts = kit.entity(
+        "posts",
+        kit.reference("thread_id", "threads"),
+        kit.reference("author_id", "members"),
+        column("body", long_text()),
+        column("score", Integer),
+        column("is_opening", Boolean),
+        timestamp("created_at"),
+        timestamp("edited_at", nullable=True),
+        timestamp("deleted_at", nullable=True),
+        kit.reference("deleted_by", "members", nullable=True),
+        column("community_wiki", Boolean, server_default=false()),
+        timestamp("hidden_at", nullable=True),
+        Index(None, "thread_id"),
+        Index(None, "author_id"),
+        Index(None, "deleted_by"),
+        Index(None, "created_at"),
+        # The rate limits count a member's recent posts.
+        Index(None, "author_id", "created_at"),
     )
-
-
-def _revision_from_row(row: Sequence[Any]) -> Revision:
-    id_, post_id, editor_id, edited_at, previous_body, previous_title = row
-    return Revision(
-        id=id_,
-        post_id=post_id,
-        editor_id=editor_id,
-        edited_at=edited_at,
-        previous_body=previous_body,
-        previous_title=previous_title,
-    )
-
-
-def _comment_from_row(row: Sequence[Any]) -> Comment:
-    id_, post_id, author_id, body, created_at = row
-    return Comment(id=id_, post_id=post_id, author_id=author_id, body=body, created_at=created_at)
+    return {"posts": posts}
 
 
 class PostStatements:
     """The post statements, built once per storage so the compiled cache is hit."""
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
-        p, r, c = tables.posts, tables.revisions, tables.comments
+        p = tables.posts
+        self.history = PostHistoryStatements(tables, prepare)
         columns = [p.c[name] for name in POST_FIELDS]
         # Named "pid", not "id": a parameter named like a column would join the SET clause.
         by_id = p.c.id == bindparam("pid")
@@ -151,12 +142,6 @@ class PostStatements:
             .where(p.c.author_id == bindparam("author_id"), p.c.deleted_at.is_(None))
             .order_by(p.c.id)
         )
-        self.insert_revision = prepare.core(insert(r))
-        self.revisions = prepare.core(
-            select(*[r.c[name] for name in REVISION_FIELDS])
-            .where(r.c.post_id == bindparam("pid"))
-            .order_by(r.c.id)
-        )
         self.tables = tables
         self.recent_by_author = prepare.core(
             select(*columns)
@@ -192,23 +177,17 @@ class PostStatements:
                 in_thread, by_author, p.c.is_opening == false(), p.c.id > last_other
             )
         )
-        self.insert_comment = prepare.core(insert(c))
-        self.comments = prepare.core(
-            select(*[c.c[name] for name in COMMENT_FIELDS])
-            .where(c.c.post_id == bindparam("pid"))
-            .order_by(c.c.id)
-        )
 
 
-class SQLPostRepository(SQLRepository):
-    """:class:`socialcrm.ports.PostRepository` over SQL."""
+class SQLPostRepository(SQLPostHistory):
+    """:class:`socialcrm.ports.PostRepository` over SQL (revisions and comments inherited)."""
 
     __slots__ = ("_q",)
 
     def __init__(
         self, connection: Connection, statements: PostStatements, *, savepoints: bool
     ) -> None:
-        super().__init__(connection, savepoints=savepoints)
+        super().__init__(connection, statements.history, savepoints=savepoints)
         self._q = statements
 
     def add(
@@ -251,12 +230,12 @@ class SQLPostRepository(SQLRepository):
     def get(self, post_id: int) -> Post | None:
         """The post with this id (deleted ones included), or ``None``."""
         row = self._q.get.first(self._conn, {"pid": post_id})
-        return None if row is None else _post_from_row(row)
+        return None if row is None else POST_ROW.from_row(row)
 
     def lock(self, post_id: int) -> Post | None:
         """Lock the post's row until the unit ends and return it as committed now."""
         row = self._q.lock.first(self._conn, {"pid": post_id})
-        return None if row is None else _post_from_row(row)
+        return None if row is None else POST_ROW.from_row(row)
 
     def locate(self, post_id: int) -> tuple[Post, Thread, Space] | None:
         """The post, its thread and the thread's space in one joined query, or ``None``."""
@@ -266,54 +245,20 @@ class SQLPostRepository(SQLRepository):
         post_end = len(POST_FIELDS)
         thread_end = post_end + len(THREAD_FIELDS)
         return (
-            _post_from_row(row[:post_end]),
-            _thread_from_row(row[post_end:thread_end]),
-            _space_from_row(row[thread_end:]),
+            POST_ROW.from_row(row[:post_end]),
+            THREAD_ROW.from_row(row[post_end:thread_end]),
+            SPACE_ROW.from_row(row[thread_end:]),
         )
 
     def list_for_thread(self, thread_id: int, *, include_deleted: bool = False) -> list[Post]:
         """The thread's posts, opening post first, then by id ascending."""
         query = self._q.for_thread_all if include_deleted else self._q.for_thread_live
-        return [_post_from_row(row) for row in query.all(self._conn, {"thread_id": thread_id})]
+        return [POST_ROW.from_row(row) for row in query.all(self._conn, {"thread_id": thread_id})]
 
     def update_body(self, post_id: int, *, body: str, edited_at: datetime) -> None:
         """Replace the body and set ``edited_at``."""
         params = {"pid": post_id, "new_body": body, "new_edited_at": edited_at}
         self._q.update_body.write(self._conn, params)
-
-    def add_revision(
-        self,
-        *,
-        post_id: int,
-        editor_id: int,
-        edited_at: datetime,
-        previous_body: str,
-        previous_title: str | None,
-    ) -> Revision:
-        """Append a revision."""
-        revision_id = self._q.insert_revision.insert(
-            self._conn,
-            {
-                "post_id": post_id,
-                "editor_id": editor_id,
-                "edited_at": edited_at,
-                "previous_body": previous_body,
-                "previous_title": previous_title,
-            },
-        )
-        return Revision(
-            id=revision_id,
-            post_id=post_id,
-            editor_id=editor_id,
-            edited_at=edited_at,
-            previous_body=previous_body,
-            previous_title=previous_title,
-        )
-
-    def revisions(self, post_id: int) -> list[Revision]:
-        """The post's revisions, oldest first."""
-        rows = self._q.revisions.all(self._conn, {"pid": post_id})
-        return [_revision_from_row(row) for row in rows]
 
     def mark_deleted(self, post_id: int, *, by: int, at: datetime) -> bool:
         """Soft-delete the post; ``False`` if it is deleted already or absent."""
@@ -341,28 +286,7 @@ class SQLPostRepository(SQLRepository):
     def by_author(self, author_id: int) -> list[Post]:
         """The author's posts that are not deleted, by id ascending."""
         rows = self._q.by_author.all(self._conn, {"author_id": author_id})
-        return [_post_from_row(row) for row in rows]
-
-    def add_comment(
-        self, *, post_id: int, author_id: int, body: str, created_at: datetime
-    ) -> Comment:
-        """Append a comment under the post."""
-        comment_id = self._q.insert_comment.insert(
-            self._conn,
-            {"post_id": post_id, "author_id": author_id, "body": body, "created_at": created_at},
-        )
-        return Comment(
-            id=comment_id,
-            post_id=post_id,
-            author_id=author_id,
-            body=body,
-            created_at=created_at,
-        )
-
-    def comments(self, post_id: int) -> list[Comment]:
-        """The post's comments, oldest first (by id: equal timestamps keep insertion order)."""
-        rows = self._q.comments.all(self._conn, {"pid": post_id})
-        return [_comment_from_row(row) for row in rows]
+        return [POST_ROW.from_row(row) for row in rows]
 
     def author_stats(
         self,
@@ -419,7 +343,7 @@ class SQLPostRepository(SQLRepository):
     def recent_by_author(self, author_id: int, *, since: datetime, limit: int) -> list[Post]:
         """The author's live posts created at or after ``since``, newest first."""
         params = {"author_id": author_id, "since": since, "limit": max(limit, 0)}
-        return [_post_from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
+        return [POST_ROW.from_row(row) for row in self._q.recent_by_author.all(self._conn, params)]
 
     def count_authored_since(self, author_id: int, since: datetime) -> tuple[int, int]:
         """See :meth:`socialcrm.ports.PostRepository.count_authored_since`."""

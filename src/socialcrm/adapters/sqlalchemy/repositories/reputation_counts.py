@@ -37,13 +37,14 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Integer, MetaData, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column
 from socialcrm.adapters.sqlalchemy.prepared import Prepared, StatementFactory
-from socialcrm.adapters.sqlalchemy.tables import Tables
 
 #: Bit shifts of the four levels: buckets 1, 64, 4,096 and 262,144 wide.
 LEVEL_SHIFTS = (0, 6, 12, 18)
@@ -112,6 +113,19 @@ def _upsert(table: Table, dialect_name: str) -> Any:
         index_elements=[table.c.level, table.c.bucket],
         set_={"members": table.c.members + statement.excluded.members},
     )
+
+
+def add_reputation_count_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``reputation_counts`` table: the rank index (no foreign keys)."""
+    kit = TableKit(metadata, prefix)
+    reputation_counts = kit.keyed(
+        "reputation_counts",
+        ("level", "bucket"),
+        column("level", Integer),
+        column("bucket", Integer),
+        column("members", Integer),
+    )
+    return {"reputation_counts": reputation_counts}
 
 
 class ReputationCountStatements:

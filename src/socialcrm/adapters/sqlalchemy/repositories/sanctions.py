@@ -2,62 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.moderation.policy import check_lift, check_sanction
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.errors import NotFound
 
-#: Column order of every sanctions query; ``_sanction_from_row`` unpacks in this order.
-SANCTION_FIELDS = (
-    "id",
-    "member_id",
-    "kind",
-    "reason",
-    "imposed_by",
-    "imposed_at",
-    "ends_at",
-    "lifted_at",
-    "lifted_by",
-    "lift_reason",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+SANCTION_ROW = RowMapper(Sanction)
+SANCTION_FIELDS = SANCTION_ROW.columns
+
 
 _INSERTED = SANCTION_FIELDS[1:7]
 
 
-def _sanction_from_row(row: Sequence[Any]) -> Sanction:
-    (
-        id_,
-        member_id,
-        kind,
-        reason,
-        imposed_by,
-        imposed_at,
-        ends_at,
-        lifted_at,
-        lifted_by,
-        lift_reason,
-    ) = row
-    return Sanction(
-        id=id_,
-        member_id=member_id,
-        kind=kind,
-        reason=reason,
-        imposed_by=imposed_by,
-        imposed_at=imposed_at,
-        ends_at=ends_at,
-        lifted_at=lifted_at,
-        lifted_by=lifted_by,
-        lift_reason=lift_reason,
+def add_sanction_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``sanctions`` table: silences, suspensions and bans.
+
+    Only ``member_id`` is a foreign key (like the ledger, it is history).
+    ``(member_id, id)`` serves the sanctions-in-force read every command makes for
+    its actor, and a member's history; ``(lifted_at, ends_at)`` the expiry job.
+    """
+    kit = TableKit(metadata, prefix)
+    sanctions = kit.entity(
+        "sanctions",
+        kit.reference("member_id", "members"),
+        column("kind", String(CODE_LENGTH)),
+        column("reason", long_text()),
+        column("imposed_by", Integer),
+        timestamp("imposed_at"),
+        timestamp("ends_at", nullable=True),
+        timestamp("lifted_at", nullable=True),
+        column("lifted_by", Integer, nullable=True),
+        column("lift_reason", long_text(), nullable=True),
+        Index(None, "member_id", "id"),
+        Index(None, "lifted_at", "ends_at"),
     )
+    return {"sanctions": sanctions}
 
 
 class SanctionStatements:
@@ -158,12 +159,12 @@ class SQLSanctionRepository(SQLRepository):
     def get(self, sanction_id: int) -> Sanction | None:
         """The sanction with this id, or ``None``."""
         row = self._q.get.first(self._conn, {"id": sanction_id})
-        return None if row is None else _sanction_from_row(row)
+        return None if row is None else SANCTION_ROW.from_row(row)
 
     def in_force(self, member_id: int, at: datetime) -> list[Sanction]:
         """The member's sanctions not lifted and not ended at ``at``, by id."""
         rows = self._q.in_force.all(self._conn, {"member_id": member_id, "at": at})
-        return [_sanction_from_row(row) for row in rows]
+        return [SANCTION_ROW.from_row(row) for row in rows]
 
     def lift(self, sanction_id: int, *, at: datetime, by: int | None, reason: str | None) -> bool:
         """Compare-and-set the lift; ``False`` if already lifted, ``NotFound`` if unknown."""
@@ -178,12 +179,12 @@ class SQLSanctionRepository(SQLRepository):
     def due_to_expire(self, at: datetime, *, limit: int) -> list[Sanction]:
         """Sanctions not lifted that ended at or before ``at``, earliest end first."""
         rows = self._q.due_to_expire.all(self._conn, {"at": at, "limit": max(limit, 0)})
-        return [_sanction_from_row(row) for row in rows]
+        return [SANCTION_ROW.from_row(row) for row in rows]
 
     def history(self, member_id: int, *, limit: int, offset: int = 0) -> list[Sanction]:
         """Every sanction of the member, newest first."""
         params = {"member_id": member_id, "limit": limit, "offset": offset}
-        return [_sanction_from_row(row) for row in self._q.history.all(self._conn, params)]
+        return [SANCTION_ROW.from_row(row) for row in self._q.history.all(self._conn, params)]
 
 
 __all__ = ["SANCTION_FIELDS", "SQLSanctionRepository", "SanctionStatements"]

@@ -2,44 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import (
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string, long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_LENGTH,
+    NAME_LENGTH,
+    SLUG_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.errors import Conflict
 
-#: Column order of every space query; ``_space_from_row`` unpacks in this order.
-SPACE_FIELDS = (
-    "id",
-    "slug",
-    "name",
-    "description",
-    "parent_id",
-    "visibility",
-    "posting",
-    "created_at",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+SPACE_ROW = RowMapper(Space)
+SPACE_FIELDS = SPACE_ROW.columns
 
 
-def _space_from_row(row: Sequence[Any]) -> Space:
-    id_, slug, name, description, parent_id, visibility, posting, created_at = row
-    return Space(
-        id=id_,
-        slug=slug,
-        name=name,
-        description=description,
-        parent_id=parent_id,
-        visibility=visibility,
-        posting=posting,
-        created_at=created_at,
+def add_space_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """``spaces`` (a tree through ``parent_id``) and explicit ``space_members``."""
+    kit = TableKit(metadata, prefix)
+    spaces = kit.entity(
+        "spaces",
+        column("slug", case_sensitive_string(SLUG_LENGTH)),
+        column("name", String(NAME_LENGTH)),
+        column("description", long_text()),
+        kit.reference("parent_id", "spaces", nullable=True),
+        column("visibility", String(CODE_LENGTH)),
+        column("posting", String(CODE_LENGTH)),
+        timestamp("created_at"),
+        UniqueConstraint("slug"),
+        Index(None, "parent_id"),
     )
+    space_members = kit.keyed(
+        "space_members",
+        ("space_id", "member_id"),
+        kit.reference("space_id", "spaces"),
+        kit.reference("member_id", "members"),
+        Index(None, "member_id"),
+    )
+    return {"spaces": spaces, "space_members": space_members}
 
 
 class SpaceStatements:
@@ -118,16 +139,16 @@ class SQLSpaceRepository(SQLRepository):
     def get(self, space_id: int) -> Space | None:
         """The space with this id, or ``None``."""
         row = self._q.get.first(self._conn, {"space_id": space_id})
-        return None if row is None else _space_from_row(row)
+        return None if row is None else SPACE_ROW.from_row(row)
 
     def get_by_slug(self, slug: str) -> Space | None:
         """The space with this slug, or ``None``."""
         row = self._q.by_slug.first(self._conn, {"slug": slug})
-        return None if row is None else _space_from_row(row)
+        return None if row is None else SPACE_ROW.from_row(row)
 
     def list(self) -> list[Space]:
         """Every space, by id ascending."""
-        return [_space_from_row(row) for row in self._q.all.all(self._conn)]
+        return [SPACE_ROW.from_row(row) for row in self._q.all.all(self._conn)]
 
     def add_member(self, space_id: int, member_id: int) -> bool:
         """Give explicit membership; ``False`` if it already existed."""

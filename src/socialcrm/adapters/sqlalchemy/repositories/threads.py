@@ -1,86 +1,95 @@
-"""Threads, their tags and counters."""
+"""Threads and their counters; their tags are in :mod:`.tags`."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.column_types import long_text
+from socialcrm.adapters.sqlalchemy.conventions import (
+    CODE_LENGTH,
+    TITLE_LENGTH,
+    TableKit,
+    column,
+    timestamp,
+)
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
-from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.repositories.tags import SQLThreadTags, TagStatements
+from socialcrm.adapters.sqlalchemy.rows import RowMapper, json_tuple
 from socialcrm.capabilities.threads.records import Thread
 from socialcrm.errors import NotFound, ValidationError
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
 
 
-#: Column order of every thread query; ``_thread_from_row`` unpacks in this order.
-THREAD_FIELDS = (
-    "id",
-    "space_id",
-    "kind",
-    "title",
-    "tags",
-    "status",
-    "author_id",
-    "opening_post_id",
-    "accepted_answer_id",
-    "reply_count",
-    "created_at",
-    "last_activity_at",
-    "deleted_at",
-    "hidden_at",
-)
+#: The records' row mappers; a query selects their ``columns``, in order.
+THREAD_ROW = RowMapper(Thread, {"tags": json_tuple})
+THREAD_FIELDS = THREAD_ROW.columns
 
 
-def _thread_from_row(row: Sequence[Any]) -> Thread:
-    (
-        id_,
-        space_id,
-        kind,
-        title,
-        tags,
-        status,
-        author_id,
-        opening_post_id,
-        accepted_answer_id,
-        reply_count,
-        created_at,
-        last_activity_at,
-        deleted_at,
-        hidden_at,
-    ) = row
-    return Thread(
-        id=id_,
-        space_id=space_id,
-        kind=kind,
-        title=title,
-        tags=tuple(json.loads(tags)),
-        status=status,
-        author_id=author_id,
-        opening_post_id=opening_post_id,
-        accepted_answer_id=accepted_answer_id,
-        reply_count=reply_count,
-        created_at=created_at,
-        last_activity_at=last_activity_at,
-        deleted_at=deleted_at,
-        hidden_at=hidden_at,
+def add_thread_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``threads`` table.
+
+    ``tags`` keeps the thread's tags in their given order (a JSON list of strings)
+    so reading a thread is one query; ``thread_tags`` (:mod:`.tags`) indexes the
+    same tags for filtering. ``hidden_at`` says when flags hid the thread's opening
+    post; ``view_count`` (server default 0) counts the views the host records.
+    """
+    kit = TableKit(metadata, prefix)
+    threads = kit.entity(
+        "threads",
+        kit.reference("space_id", "spaces"),
+        column("kind", String(CODE_LENGTH)),
+        column("title", String(TITLE_LENGTH)),
+        column("tags", long_text()),
+        column("status", String(CODE_LENGTH)),
+        kit.reference("author_id", "members"),
+        # No foreign keys: posts reference threads, and a cycle would need
+        # deferred constraints that SQLite and MariaDB handle differently.
+        column("opening_post_id", Integer, nullable=True),
+        column("accepted_answer_id", Integer, nullable=True),
+        column("reply_count", Integer),
+        timestamp("created_at"),
+        timestamp("last_activity_at"),
+        timestamp("deleted_at", nullable=True),
+        timestamp("hidden_at", nullable=True),
+        column("view_count", Integer, server_default=text("0")),
+        kit.index("threads_activity", "space_id", "deleted_at", "last_activity_at"),
+        kit.index("threads_created", "space_id", "deleted_at", "created_at"),
+        Index(None, "author_id"),
     )
+    return {"threads": threads}
 
 
 class ThreadStatements:
     """The thread statements, built once per storage so the compiled cache is hit."""
 
     def __init__(self, tables: Tables, prepare: StatementFactory) -> None:
-        t, tt, tags = tables.threads, tables.thread_tags, tables.tags
-        self.threads, self.thread_tags, self.posts = t, tt, tables.posts
-        self.tags = tags
+        t = tables.threads
+        self.threads, self.thread_tags, self.posts = t, tables.thread_tags, tables.posts
+        self.tagging = TagStatements(tables, prepare)
         self.columns = [t.c[name] for name in THREAD_FIELDS]
         by_id = t.c.id == bindparam("thread_id")
         self.insert = prepare.core(insert(t))
@@ -101,10 +110,6 @@ class ThreadStatements:
         )
         self.set_title_and_tags = prepare.core(
             update(t).where(by_id).values(title=bindparam("new_title"), tags=bindparam("new_tags"))
-        )
-        self.insert_tag_links = prepare.core(insert(tt))
-        self.delete_tag_links = prepare.core(
-            delete(tt).where(tt.c.thread_id == bindparam("thread_id"))
         )
         set_accepted = update(t).values(accepted_answer_id=bindparam("new"))
         self.accept_if_none = prepare.core(
@@ -133,22 +138,17 @@ class ThreadStatements:
             update(t).where(by_id).values(view_count=t.c.view_count + bindparam("count"))
         )
         self.views = prepare.core(select(t.c.view_count).where(by_id))
-        self.known_tags = prepare.core(
-            select(tags.c.name).where(tags.c.name.in_(bindparam("names", expanding=True)))
-        )
-        self.insert_tag = prepare.core(insert(tags))
-        self.has_tag = prepare.core(select(tags.c.name).where(tags.c.name == bindparam("name")))
 
 
-class SQLThreadRepository(SQLRepository):
-    """:class:`socialcrm.ports.ThreadRepository` over SQL."""
+class SQLThreadRepository(SQLThreadTags):
+    """:class:`socialcrm.ports.ThreadRepository` over SQL (the tag methods inherited)."""
 
     __slots__ = ("_q",)
 
     def __init__(
         self, connection: Connection, statements: ThreadStatements, *, savepoints: bool
     ) -> None:
-        super().__init__(connection, savepoints=savepoints)
+        super().__init__(connection, statements.tagging, savepoints=savepoints)
         self._q = statements
 
     def add(
@@ -197,21 +197,16 @@ class SQLThreadRepository(SQLRepository):
             deleted_at=None,
         )
 
-    def _link_tags(self, thread_id: int, tags: tuple[str, ...]) -> None:
-        if tags:
-            rows = [{"thread_id": thread_id, "tag": tag} for tag in tags]
-            self._q.insert_tag_links.write(self._conn, rows)  # type: ignore[arg-type]
-
     def get(self, thread_id: int) -> Thread | None:
         """The thread with this id (deleted ones included), or ``None``."""
         row = self._q.get.first(self._conn, {"thread_id": thread_id})
-        return None if row is None else _thread_from_row(row)
+        return None if row is None else THREAD_ROW.from_row(row)
 
     def lock(self, thread_id: int, *, shared: bool = False) -> Thread | None:
         """Lock the thread's row until the unit ends and return it as committed now."""
         query = self._q.lock_shared if shared else self._q.lock
         row = query.first(self._conn, {"thread_id": thread_id})
-        return None if row is None else _thread_from_row(row)
+        return None if row is None else THREAD_ROW.from_row(row)
 
     def set_opening_post(self, thread_id: int, post_id: int) -> None:
         """Record the thread's opening post."""
@@ -229,7 +224,7 @@ class SQLThreadRepository(SQLRepository):
             self._conn,
             {"thread_id": thread_id, "new_title": title, "new_tags": json.dumps(list(tags))},
         )
-        self._q.delete_tag_links.write(self._conn, {"thread_id": thread_id})
+        self._unlink_tags(thread_id)
         self._link_tags(thread_id, tags)
 
     def compare_and_set_accepted(
@@ -354,7 +349,7 @@ class SQLThreadRepository(SQLRepository):
                 t.c.created_at.desc(), t.c.id.desc()
             )
         query = query.limit(limit).offset(offset)
-        return [_thread_from_row(row) for row in CoreStatement(query).all(self._conn)]
+        return [THREAD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
     def count(
         self,
@@ -396,48 +391,6 @@ class SQLThreadRepository(SQLRepository):
         )
         query = self._hidden_filter(query, include_hidden, hidden_visible_to).group_by(t.c.space_id)
         return {space_id: int(n) for space_id, n in CoreStatement(query).all(self._conn)}
-
-    def known_tags(
-        self, names: Collection[str], *, exclude_space_ids: Collection[int] = ()
-    ) -> frozenset[str]:
-        """Which of these tag names exist (for a viewer who cannot see ``exclude_space_ids``)."""
-        if not names:
-            return frozenset()
-        if exclude_space_ids:
-            tags, t, tt = self._q.tags, self._q.threads, self._q.thread_tags
-            anywhere = select(tt.c.tag).where(tt.c.tag == tags.c.name)
-            visible = (
-                select(tt.c.tag)
-                .select_from(tt.join(t, t.c.id == tt.c.thread_id))
-                .where(
-                    tt.c.tag == tags.c.name,
-                    t.c.space_id.not_in(sorted(set(exclude_space_ids))),
-                )
-            )
-            query = select(tags.c.name).where(
-                tags.c.name.in_(list(names)), or_(~anywhere.exists(), visible.exists())
-            )
-            return frozenset(name for (name,) in CoreStatement(query).all(self._conn))
-        rows = self._q.known_tags.all(self._conn, {"names": list(names)})
-        return frozenset(name for (name,) in rows)
-
-    def add_tags(self, names: Iterable[str], at: datetime) -> None:
-        """Create the tag names that do not exist yet."""
-        wanted = list(dict.fromkeys(names))
-        known = self.known_tags(wanted)
-        for name in wanted:
-            if name in known:
-                continue
-            # A concurrent writer may create the same tag: that is success too.
-            self._insert_unique(
-                self._q.insert_tag,
-                {"name": name, "created_at": at},
-                already_exists=lambda name=name: self._tag_exists(name),  # type: ignore[misc]
-                conflict=None,
-            )
-
-    def _tag_exists(self, name: str) -> bool:
-        return self._q.has_tag.first(self._conn, {"name": name}) is not None
 
 
 __all__ = ["THREAD_FIELDS", "THREAD_SORTS", "ThreadStatements", "SQLThreadRepository"]

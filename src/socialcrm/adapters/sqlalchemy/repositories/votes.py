@@ -2,26 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from socialcrm.adapters.sqlalchemy.catalog import Tables
+from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestamp
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.adapters.sqlalchemy.tables import Tables
+from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.errors import Conflict
 
-#: Column order of every vote query; ``_vote_from_row`` unpacks in this order.
-VOTE_FIELDS = ("id", "post_id", "member_id", "value", "cast_at")
+#: The records' row mappers; a query selects their ``columns``, in order.
+VOTE_ROW = RowMapper(Vote)
+VOTE_FIELDS = VOTE_ROW.columns
 
 
-def _vote_from_row(row: Sequence[Any]) -> Vote:
-    id_, post_id, member_id, value, cast_at = row
-    return Vote(id=id_, post_id=post_id, member_id=member_id, value=value, cast_at=cast_at)
+def add_vote_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
+    """The ``votes`` table: one row per member and post (a unique key)."""
+    kit = TableKit(metadata, prefix)
+    votes = kit.entity(
+        "votes",
+        kit.reference("post_id", "posts"),
+        kit.reference("member_id", "members"),
+        column("value", Integer),
+        timestamp("cast_at"),
+        # The storage-level guarantee of one vote per member and post.
+        UniqueConstraint("post_id", "member_id"),
+        Index(None, "member_id"),
+        Index(None, "cast_at"),
+        # The daily vote limits count a member's votes of the day.
+        Index(None, "member_id", "cast_at"),
+    )
+    return {"votes": votes}
 
 
 class VoteStatements:
@@ -88,7 +116,7 @@ class SQLVoteRepository(SQLRepository):
     def get(self, post_id: int, member_id: int) -> Vote | None:
         """The member's vote on the post, or ``None``."""
         row = self._q.get.first(self._conn, {"post_id": post_id, "member_id": member_id})
-        return None if row is None else _vote_from_row(row)
+        return None if row is None else VOTE_ROW.from_row(row)
 
     def add(self, *, post_id: int, member_id: int, value: int, cast_at: datetime) -> Vote:
         """Insert a vote; ``Conflict`` (code ``duplicate_vote``) if the member already voted."""
@@ -121,7 +149,7 @@ class SQLVoteRepository(SQLRepository):
     def for_post(self, post_id: int) -> list[Vote]:
         """Every vote on the post, by id ascending."""
         rows = self._q.for_post.all(self._conn, {"post_id": post_id})
-        return [_vote_from_row(row) for row in rows]
+        return [VOTE_ROW.from_row(row) for row in rows]
 
     def count_cast_since(self, member_id: int, since: datetime) -> tuple[int, int]:
         """See :meth:`socialcrm.ports.VoteRepository.count_cast_since`."""
@@ -134,7 +162,7 @@ class SQLVoteRepository(SQLRepository):
         """See :meth:`socialcrm.ports.VoteRepository.repeated_pairs`."""
         params = {"since": since, "until": until, "min_votes": min_votes}
         rows = self._q.repeated_pairs.all(self._conn, params)
-        return [(row[0], _vote_from_row(row[1:])) for row in rows]
+        return [(row[0], VOTE_ROW.from_row(row[1:])) for row in rows]
 
 
 __all__ = ["VOTE_FIELDS", "VoteStatements", "SQLVoteRepository"]
