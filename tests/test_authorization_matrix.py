@@ -388,7 +388,7 @@ def opens_command(cls: type, function: Callable[..., Any], seen: set[object] | N
             helper = function.__globals__.get(node.func.id)
         if (
             inspect.isfunction(helper)
-            and helper.__module__.startswith("socialcrm.services")
+            and helper.__module__.startswith(("socialcrm.services", "socialcrm.capabilities"))
             and helper not in seen
         ):
             seen.add(helper)

@@ -30,18 +30,18 @@ from typing import Any
 
 import pytest
 
-import socialcrm.services
+import socialcrm.capabilities
 from concurrency_workers import SETTINGS, open_community
 from databases import POOL, database_url
 from deletion_workers import MIXED_SETTINGS, run_mixed_worker
 from ledger_invariants import check_deletion_invariants
 from socialcrm import Community, NotFound
 from socialcrm.adapters.sqlalchemy.repositories.posts import SQLPostRepository
-from socialcrm.services import bounties as bounties_module
-from socialcrm.services import flags as flags_module
-from socialcrm.services import posts as posts_module
+from socialcrm.capabilities.bounties import service as bounties_module
+from socialcrm.capabilities.flags import service as flags_module
+from socialcrm.capabilities.threads import posts as posts_module
+from socialcrm.capabilities.votes import service as votes_module
 from socialcrm.services import runtime as runtime_module
-from socialcrm.services import votes as votes_module
 
 RACE_SETTINGS = (
     SETTINGS.with_privileges(set_bounty=0, edit=0, flag=0)
@@ -313,8 +313,8 @@ NEEDS_NO_LOCK = {
 
 def _commands_on_content() -> Iterator[tuple[str, str, set[str]]]:
     """``(class, method, names it calls)`` for each command that reads a post or thread."""
-    folder = pathlib.Path(socialcrm.services.__file__).parent
-    for path in sorted(folder.glob("*.py")):
+    folder = pathlib.Path(socialcrm.capabilities.__file__).parent
+    for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
             for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)):

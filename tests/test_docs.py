@@ -204,7 +204,7 @@ def _facade_targets() -> dict[str, object]:
         if not name.startswith("_") and isinstance(member, (FunctionType, classmethod))
     }
     for attr, api in vars(community).items():
-        if type(api).__module__.startswith("socialcrm.services."):
+        if type(api).__module__.startswith("socialcrm.capabilities."):
             for name, method in inspect.getmembers(type(api), inspect.isfunction):
                 if not name.startswith("_"):
                     targets[f"community.{attr}.{name}"] = method

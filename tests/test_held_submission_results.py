@@ -22,7 +22,7 @@ def _returning_held() -> set[str]:
     found = set()
     try:
         for attr, api in vars(community).items():
-            if not type(api).__module__.startswith("socialcrm.services."):
+            if not type(api).__module__.startswith("socialcrm.capabilities."):
                 continue
             for name, method in inspect.getmembers(type(api), inspect.isfunction):
                 if name.startswith("_"):

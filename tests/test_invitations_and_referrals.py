@@ -53,7 +53,7 @@ def test_a_code_is_unguessable_shown_once_and_stored_hashed(world):
 
 
 def test_the_link_carries_the_code_in_its_query():
-    from socialcrm.services.invitations import Invitations
+    from socialcrm.capabilities.invitations.service import Invitations
 
     assert (
         Invitations.link("https://example.com/join", "abc") == "https://example.com/join?invite=abc"

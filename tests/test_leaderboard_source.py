@@ -13,11 +13,11 @@ from socialcrm import Community, ManualClock, signals
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.capabilities.members.events import MemberJoined
 from socialcrm.capabilities.reputation import periods
+from socialcrm.capabilities.reputation import service as reputation_service
 from socialcrm.leaderboards import LeaderboardSource, StorageLeaderboard
 from socialcrm.leaderboards import redis as redis_board
 from socialcrm.leaderboards.base import Scored
 from socialcrm.ports import UnitOfWork
-from socialcrm.services import reputation as reputation_service
 
 
 class RecordingBackend:

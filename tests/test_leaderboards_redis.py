@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 import redis_server
 from socialcrm import Community, LeaderboardRow, ManualClock, SocialCRMError, hookimpl
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.reputation import service as reputation_service
 from socialcrm.leaderboards import RedisLeaderboard, StorageLeaderboard
 from socialcrm.leaderboards.redis import PERIODS, period_end, period_start
-from socialcrm.services import reputation as reputation_service
 
 ALL_PERIODS = ("all", *PERIODS)
 LIMITS = (1, 3, 50)

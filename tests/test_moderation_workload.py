@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from socialcrm import PermissionDenied, Settings, ValidationError, signals
-from socialcrm.services.workload import week_start
+from socialcrm.capabilities.moderation.workload import week_start
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -99,9 +99,11 @@ NO_VIEWER: Mapping[str, str] = {
 
 
 def sub_apis(community: Community) -> Iterator[tuple[str, object]]:
-    """Every sub-API of the facade: attributes whose class lives in ``socialcrm.services``."""
+    """Every sub-API of the facade: attributes whose class lives in ``socialcrm.capabilities``."""
     for name, value in vars(community).items():
-        if not name.startswith("_") and type(value).__module__.startswith("socialcrm.services."):
+        if not name.startswith("_") and type(value).__module__.startswith(
+            "socialcrm.capabilities."
+        ):
             yield name, value
 
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from socialcrm import Community, ManualClock, hookimpl, signals
 from socialcrm.capabilities.votes.events import VoteReversed
 from socialcrm.capabilities.votes.records import Vote
+from socialcrm.capabilities.votes.serial import serial_runs
 from socialcrm.core.serialization import event_to_json
-from socialcrm.services.serial_votes import serial_runs
 
 
 @pytest.fixture(params=["memory", "sqlite"])

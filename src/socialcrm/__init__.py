@@ -8,12 +8,14 @@ The public surface::
     community = Community(MemoryStorage())
 """
 
+from socialcrm import _moved
 from socialcrm.capabilities.audit.records import AuditEntry
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
 from socialcrm.capabilities.badges.records import BadgeAward
 from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
 from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.moderation.held import HeldSubmission
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 from socialcrm.capabilities.reputation.records import LeaderboardRow, LedgerEntry, ReputationChange
@@ -22,6 +24,7 @@ from socialcrm.capabilities.review.records import ReviewItem
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
+from socialcrm.capabilities.trust.service import TrustReview
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.clock import Clock, ManualClock, SystemClock
 from socialcrm.community import Community
@@ -40,8 +43,6 @@ from socialcrm.errors import (
     ValidationError,
 )
 from socialcrm.plugins.hookspecs import hookimpl
-from socialcrm.services.held import HeldSubmission
-from socialcrm.services.trust import TrustReview
 from socialcrm.settings import (
     BadgeSettings,
     BountySettings,
@@ -118,3 +119,5 @@ __all__ = [
     "WatchedWord",
     "hookimpl",
 ]
+
+_moved.install()

@@ -10,35 +10,35 @@ from typing import Any
 import pluggy
 from blinker import Signal
 
+from socialcrm.capabilities.audit.service import Audit
+from socialcrm.capabilities.badges.engine import BadgeCatalog, badge_subscription
+from socialcrm.capabilities.badges.service import Badges
+from socialcrm.capabilities.bounties.service import Bounties
+from socialcrm.capabilities.contests.champions import Champions
+from socialcrm.capabilities.contests.service import Contests
+from socialcrm.capabilities.flags.service import Flags
+from socialcrm.capabilities.imports.service import ImportState
+from socialcrm.capabilities.invitations.referrals import Referrals
+from socialcrm.capabilities.invitations.service import Invitations
+from socialcrm.capabilities.members.service import Members
+from socialcrm.capabilities.moderation.service import Moderation
+from socialcrm.capabilities.outbox.service import Outbox
+from socialcrm.capabilities.polls.service import Polls
+from socialcrm.capabilities.reputation.ledger import reputation_subscription
+from socialcrm.capabilities.reputation.service import Privileges, Reputation
+from socialcrm.capabilities.review.service import Review
+from socialcrm.capabilities.spaces.service import Spaces
+from socialcrm.capabilities.threads.posts import Posts
+from socialcrm.capabilities.threads.service import Threads
+from socialcrm.capabilities.trust.activity import trust_subscription
+from socialcrm.capabilities.trust.service import Trust
+from socialcrm.capabilities.votes.service import Votes
 from socialcrm.clock import Clock, SystemClock
 from socialcrm.errors import ValidationError
 from socialcrm.leaderboards.base import LeaderboardBackend, LeaderboardSource
 from socialcrm.plugins.manager import make_plugin_manager
 from socialcrm.ports import Storage, UnitOfWork
-from socialcrm.services.activity import trust_subscription
-from socialcrm.services.audit import Audit
-from socialcrm.services.badge_engine import BadgeCatalog, badge_subscription
-from socialcrm.services.badges import Badges
-from socialcrm.services.bounties import Bounties
-from socialcrm.services.champions import Champions
-from socialcrm.services.contests import Contests
-from socialcrm.services.flags import Flags
-from socialcrm.services.imports import ImportState
-from socialcrm.services.invitations import Invitations
-from socialcrm.services.ledger import reputation_subscription
-from socialcrm.services.members import Members
-from socialcrm.services.moderation import Moderation
-from socialcrm.services.outbox import Outbox
-from socialcrm.services.polls import Polls
-from socialcrm.services.posts import Posts
-from socialcrm.services.referrals import Referrals
-from socialcrm.services.reputation import Privileges, Reputation
-from socialcrm.services.review import Review
 from socialcrm.services.runtime import Runtime
-from socialcrm.services.spaces import Spaces
-from socialcrm.services.threads import Threads
-from socialcrm.services.trust import Trust
-from socialcrm.services.votes import Votes
 from socialcrm.settings import Settings
 
 

@@ -1,7 +1,7 @@
 """The leaderboard backend protocol: who answers ``community.reputation.leaderboard`` and ``rank``.
 
 A backend answers the queries it supports and returns ``None`` for the others;
-:class:`~socialcrm.services.reputation.Reputation` then asks the storage (the
+:class:`~socialcrm.capabilities.reputation.service.Reputation` then asks the storage (the
 default backend, :class:`~socialcrm.leaderboards.storage.StorageLeaderboard`).
 Visibility, validation, display names and rank numbering stay in the service, so
 every backend gives the same :class:`~socialcrm.capabilities.reputation.records.LeaderboardRow`

@@ -3,7 +3,7 @@
 Thresholds come from ``Settings.badges``. Every check reads at most one row per
 event (the post's score, or the member's count of accepted answers), shared by
 the badges of its family through :func:`_per_event`; awards already known to be
-held cost nothing more (see :class:`~socialcrm.services.badge_engine.BadgeCatalog`).
+held cost nothing more (see :class:`~socialcrm.capabilities.badges.engine.BadgeCatalog`).
 
 =========================  ======  ===========================================
 family (plugin name)       tier    badges

@@ -2,7 +2,7 @@
 
 A definition names the event types that trigger its check; the check looks at
 one event and says which members earn the badge (:class:`BadgeGrant`). The
-badge engine (:mod:`socialcrm.services.badges`) stores each award once: a
+badge engine (:mod:`socialcrm.capabilities.badges.service`) stores each award once: a
 once-only badge once per member, a repeatable one once per member and *subject*
 (``"post:12"``: "nice answer" once per answer). Storage enforces that with a
 unique key, so two workers racing each other cannot award it twice.

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
+from socialcrm.capabilities.invitations.service import redeem_code
 from socialcrm.capabilities.members.events import (
     MemberJoined,
     MemberVisited,
@@ -15,15 +17,17 @@ from socialcrm.capabilities.members.events import (
     RoleRevoked,
 )
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
+from socialcrm.capabilities.moderation.pipeline import moderate
+from socialcrm.capabilities.spaces.access import require_actor, require_role, visible_thread
+from socialcrm.capabilities.trust.activity import (
+    AFTER_READS,
+    AFTER_TL2_INPUTS,
+    promote_after_activity,
+)
 from socialcrm.clock import ensure_utc
 from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, ValidationError
-from socialcrm.services.access import require_actor, require_role, visible_thread
-from socialcrm.services.activity import AFTER_READS, AFTER_TL2_INPUTS, promote_after_activity
-from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.content import moderate
-from socialcrm.services.invitations import redeem_code
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PROFILE_FIELDS = ("bio", "company", "job_title", "country")

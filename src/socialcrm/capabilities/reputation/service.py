@@ -8,14 +8,7 @@ from socialcrm.capabilities.members.records import MODERATING_ROLES
 from socialcrm.capabilities.reputation.events import ReputationRecomputed
 from socialcrm.capabilities.reputation.periods import board_since
 from socialcrm.capabilities.reputation.records import ACTIVITY_BOARDS, LeaderboardRow, LedgerEntry
-from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.core import validation
-from socialcrm.core.context import HookContext
-from socialcrm.errors import NotFound
-from socialcrm.leaderboards.base import LeaderboardBackend
-from socialcrm.leaderboards.storage import StorageLeaderboard
-from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     ALL_SPACES_ROLES,
     has_privilege,
     hidden_space_ids,
@@ -25,6 +18,13 @@ from socialcrm.services.access import (
     require_role,
     resolve_space,
 )
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.core import validation
+from socialcrm.core.context import HookContext
+from socialcrm.errors import NotFound
+from socialcrm.leaderboards.base import LeaderboardBackend
+from socialcrm.leaderboards.storage import StorageLeaderboard
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 

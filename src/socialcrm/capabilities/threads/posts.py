@@ -6,19 +6,20 @@ import builtins
 
 import attrs
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
 from socialcrm.capabilities.bounties.events import BountyRefunded
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.events import (
-    CommentAdded,
-    PostDeleted,
-    PostEdited,
-    ReplyPosted,
+from socialcrm.capabilities.members.service import check_content
+from socialcrm.capabilities.moderation.held import (
+    HOLDING,
+    HeldSubmission,
+    after_publish,
+    hold,
+    merge_rule_tags,
 )
-from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from socialcrm.services.access import (
+from socialcrm.capabilities.moderation.pipeline import moderate
+from socialcrm.capabilities.ratelimits.service import enforce_rate_limits
+from socialcrm.capabilities.spaces.access import (
     optional_viewer,
     require_actor,
     require_privilege,
@@ -26,19 +27,24 @@ from socialcrm.services.access import (
     visible_post,
     visible_thread,
 )
-from socialcrm.services.audit import reason_text, record_audit
-from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.content import moderate
-from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
-from socialcrm.services.limits import enforce_rate_limits
-from socialcrm.services.locking import (
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.events import (
+    CommentAdded,
+    PostDeleted,
+    PostEdited,
+    ReplyPosted,
+)
+from socialcrm.capabilities.threads.locking import (
     live_post_under_thread_lock,
     lock_live_post,
     lock_live_thread,
 )
-from socialcrm.services.members import check_content
+from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.threads.service import ensure_tags, withdraw_acceptance
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
-from socialcrm.services.threads import ensure_tags, withdraw_acceptance
 
 
 def delete_post(
@@ -126,7 +132,7 @@ class Posts(PublicAPI):
 
         ``community_wiki`` makes it a community-wiki post, which earns its author
         no reputation. Returns the :class:`Post`, or a
-        :class:`~socialcrm.services.held.HeldSubmission` when a content rule or the
+        :class:`~socialcrm.capabilities.moderation.held.HeldSubmission` when a content rule or the
         pre-moderation settings held it for review (nothing is published then).
         """
         settings = self._rt.settings

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.moderation.events import SanctionImposed
 from socialcrm.capabilities.moderation.policy import sanction_state
 from socialcrm.capabilities.moderation.records import Sanction
-from socialcrm.services.audit import record_audit
 from socialcrm.services.runtime import Transaction
 
 

@@ -19,13 +19,13 @@ from socialcrm.capabilities.invitations.records import (
     ReferralConversion,
     ReferralReward,
 )
+from socialcrm.capabilities.reputation.ledger import apply_change
 from socialcrm.capabilities.reputation.records import ReputationChange
+from socialcrm.capabilities.spaces.access import ALL_SPACES_ROLES, require_viewer
 from socialcrm.core import validation
 from socialcrm.core.events import Event
 from socialcrm.errors import NotFound, PermissionDenied
-from socialcrm.services.access import ALL_SPACES_ROLES, require_viewer
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.ledger import apply_change
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: Longest reward key and rule name a reward rule may use (the storage columns' sizes).
@@ -42,7 +42,7 @@ def grant_badge_reward(tx: Transaction, *, member_id: int, badge: str, cause: st
     ``NotFound`` (``badge_not_found``) and the conversion changes nothing. A badge
     the member holds already is not awarded again.
     """
-    from socialcrm.services.badge_engine import award_badge
+    from socialcrm.capabilities.badges.engine import award_badge
 
     award_badge(tx, badge, member_id, subject=cause, actor_id=None)
 

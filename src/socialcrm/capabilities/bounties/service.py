@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 from datetime import timedelta
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
 from socialcrm.capabilities.bounties.events import (
     BountyAwarded,
     BountyExpired,
@@ -22,11 +23,7 @@ from socialcrm.capabilities.bounties.events import (
 )
 from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.threads.records import Post, Thread
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     can_read_space,
     optional_viewer,
     require_actor,
@@ -36,9 +33,12 @@ from socialcrm.services.access import (
     visible_post,
     visible_thread,
 )
-from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.capabilities.threads.locking import live_post_under_thread_lock, lock_live_thread
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.locking import live_post_under_thread_lock, lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 

@@ -1,6 +1,6 @@
 """What flags do to posts: hiding and showing them, moderators' decisions, the queue.
 
-:mod:`socialcrm.services.flags` runs the commands (``community.flags``); this
+:mod:`socialcrm.capabilities.flags.service` runs the commands (``community.flags``); this
 module holds what those commands apply under their transaction and what other
 services read: :func:`hide_post` and :func:`unhide_post` (the post's and its
 thread's hidden state, re-checked under their locks), the automatic hiding and
@@ -23,14 +23,14 @@ from socialcrm.capabilities.flags.events import PostHidden, PostUnhidden
 from socialcrm.capabilities.flags.policy import open_score, spam_flaggers, trusted_spam_flag
 from socialcrm.capabilities.flags.records import Flag
 from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.moderation.auto_sanctions import impose_automatic_silence
+from socialcrm.capabilities.spaces.access import blocking_sanction, readable_spaces, resolve_space
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.capabilities.threads.posts import delete_post
 from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.errors import ValidationError
 from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import blocking_sanction, readable_spaces, resolve_space
-from socialcrm.services.auto_sanctions import impose_automatic_silence
-from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction
 from socialcrm.settings import FlagSettings
 

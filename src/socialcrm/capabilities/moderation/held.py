@@ -12,12 +12,12 @@ from collections.abc import Iterable
 import attrs
 
 from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.moderation.auto_sanctions import impose_automatic_silence
 from socialcrm.capabilities.review.events import ContentFlagged, ModerationAlert, SubmissionHeld
 from socialcrm.capabilities.review.policy import CombinedVerdict
 from socialcrm.capabilities.review.records import ReviewItem
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.core import validation
-from socialcrm.services.auto_sanctions import impose_automatic_silence
 from socialcrm.services.runtime import Transaction
 
 #: Decisions that hold a submission instead of publishing it.

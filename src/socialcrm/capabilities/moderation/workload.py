@@ -22,20 +22,20 @@ from types import MappingProxyType
 
 import attrs
 
+from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.flags.records import Flag
+from socialcrm.capabilities.flags.service import flag_queue_items
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.moderation.events import ModerationBudgetExceeded
-from socialcrm.core.validation import aware
-from socialcrm.errors import ValidationError
-from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     hidden_space_ids,
     readable_spaces,
     require_moderator,
     require_viewer,
 )
-from socialcrm.services.audit import record_audit
-from socialcrm.services.flags import flag_queue_items
+from socialcrm.core.validation import aware
+from socialcrm.errors import ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.runtime import Runtime
 
 #: The span ``workload()`` reports on when ``since`` is not given.

@@ -7,27 +7,18 @@ from collections.abc import Iterable
 
 import attrs
 
+from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.capabilities.threads.events import (
-    AnswerAccepted,
-    AnswerUnaccepted,
-    ThreadClosed,
-    ThreadReopened,
-    ThreadStarted,
-    ThreadViewed,
+from socialcrm.capabilities.moderation.held import (
+    HOLDING,
+    HeldSubmission,
+    after_publish,
+    hold,
+    merge_rule_tags,
 )
-from socialcrm.capabilities.threads.records import THREAD_KINDS, THREAD_STATUSES, Thread
-from socialcrm.core import validation
-from socialcrm.errors import (
-    Conflict,
-    PermissionDenied,
-    RetryableStorageError,
-    StorageError,
-    ValidationError,
-)
-from socialcrm.services.access import (
+from socialcrm.capabilities.moderation.pipeline import moderate
+from socialcrm.capabilities.ratelimits.service import enforce_rate_limits
+from socialcrm.capabilities.spaces.access import (
     HiddenFilter,
     blocking_sanction,
     hidden_filter,
@@ -41,12 +32,27 @@ from socialcrm.services.access import (
     visible_post,
     visible_thread,
 )
-from socialcrm.services.audit import record_audit
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.capabilities.threads.events import (
+    AnswerAccepted,
+    AnswerUnaccepted,
+    ThreadClosed,
+    ThreadReopened,
+    ThreadStarted,
+    ThreadViewed,
+)
+from socialcrm.capabilities.threads.locking import live_post_under_thread_lock, lock_live_thread
+from socialcrm.capabilities.threads.records import THREAD_KINDS, THREAD_STATUSES, Thread
+from socialcrm.core import validation
+from socialcrm.errors import (
+    Conflict,
+    PermissionDenied,
+    RetryableStorageError,
+    StorageError,
+    ValidationError,
+)
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.content import moderate
-from socialcrm.services.held import HOLDING, HeldSubmission, after_publish, hold, merge_rule_tags
-from socialcrm.services.limits import enforce_rate_limits
-from socialcrm.services.locking import live_post_under_thread_lock, lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -117,9 +123,10 @@ class Threads(PublicAPI):
     ) -> Thread | HeldSubmission:
         """Start a thread and its opening post in ``space``.
 
-        Returns the :class:`Thread`, or a :class:`~socialcrm.services.held.HeldSubmission`
-        when a content rule or the pre-moderation settings held it for review
-        (nothing is published then; see docs/moderation.md).
+        Returns the :class:`Thread`, or a
+        :class:`~socialcrm.capabilities.moderation.held.HeldSubmission` when a content
+        rule or the pre-moderation settings held it for review (nothing is published then;
+        see docs/moderation.md).
 
         ``kind`` is question, discussion, idea or announcement (announcements and
         spaces whose ``posting`` is ``moderators`` need a moderator). New tags need

@@ -10,7 +10,7 @@ Who may do what (see docs/moderation.md):
   records that once per sanction (event, signal, audit entry).
 
 Whether a sanction refuses a command is decided in
-:func:`socialcrm.services.access.require_actor`, which every command calls.
+:func:`socialcrm.capabilities.spaces.access.require_actor`, which every command calls.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.moderation.events import (
     ModerationBudgetExceeded,
@@ -34,6 +35,9 @@ from socialcrm.capabilities.moderation.policy import (
     sanction_state,
 )
 from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.workload import ModerationWorkload, check_budget, workload
+from socialcrm.capabilities.spaces.access import require_actor, require_moderator, require_viewer
+from socialcrm.capabilities.votes.serial import SerialVoteReversal, reverse_serial_votes
 from socialcrm.core import validation
 from socialcrm.errors import (
     Conflict,
@@ -43,12 +47,8 @@ from socialcrm.errors import (
     ValidationError,
 )
 from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import require_actor, require_moderator, require_viewer
-from socialcrm.services.audit import reason_text, record_audit
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
-from socialcrm.services.serial_votes import SerialVoteReversal, reverse_serial_votes
-from socialcrm.services.workload import ModerationWorkload, check_budget, workload
 
 _WHO_MAY = {1: "moderators, staff and admins", 2: "staff and admins"}
 
@@ -315,7 +315,7 @@ class Moderation(PublicAPI):
         decision, estimated hours per week against the budget; moderators only.
 
         Over ``since <= t < until`` (default: the 7 days up to and including now); see
-        :class:`~socialcrm.services.workload.ModerationWorkload`.
+        :class:`~socialcrm.capabilities.moderation.workload.ModerationWorkload`.
         """
         return workload(self._rt, actor, since, until)
 

@@ -18,18 +18,18 @@ from datetime import datetime, timedelta
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.polls.events import PollClosed, PollCreated, PollVoted
 from socialcrm.capabilities.polls.records import Poll, PollResults
-from socialcrm.capabilities.threads.records import Thread
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     optional_viewer,
     require_actor,
     visible_on_thread,
     visible_thread,
 )
+from socialcrm.capabilities.threads.locking import lock_live_thread
+from socialcrm.capabilities.threads.records import Thread
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, retry_transient
 
 #: The fewest options a poll may have.

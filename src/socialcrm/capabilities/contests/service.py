@@ -18,18 +18,18 @@ from datetime import datetime, timedelta
 
 from socialcrm.capabilities.contests.events import ContestCreated, ContestDecided
 from socialcrm.capabilities.contests.records import Contest, ContestWinner
-from socialcrm.capabilities.threads.records import Post, Thread
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, ValidationError
-from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     optional_viewer,
     require_actor,
     require_moderator,
     visible_thread,
 )
+from socialcrm.capabilities.threads.locking import lock_live_thread
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, ValidationError
+from socialcrm.ports import UnitOfWork
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 
@@ -41,7 +41,7 @@ def grant_contest_badge(tx: Transaction, *, member_id: int, contest_id: int, pos
     leaves the plugin out) no badge is awarded: the winners are still recorded
     and announced by ``contest_decided``.
     """
-    from socialcrm.services.badge_engine import award_badge
+    from socialcrm.capabilities.badges.engine import award_badge
 
     if CONTEST_BADGE not in tx.runtime.badges:
         return

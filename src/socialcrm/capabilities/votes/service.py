@@ -6,6 +6,16 @@ from datetime import timedelta
 
 import attrs
 
+from socialcrm.capabilities.contests.service import refuse_vote_outside_voting_window
+from socialcrm.capabilities.ratelimits.service import enforce_rate_limits
+from socialcrm.capabilities.spaces.access import (
+    require_actor,
+    require_moderator,
+    require_privilege,
+    require_viewer,
+    visible_post,
+)
+from socialcrm.capabilities.threads.locking import lock_live_thread
 from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.capabilities.votes.events import VoteCast, VoteChanged, VoteRetracted
 from socialcrm.capabilities.votes.records import Vote
@@ -16,17 +26,7 @@ from socialcrm.errors import (
     RetryableStorageError,
     ValidationError,
 )
-from socialcrm.services.access import (
-    require_actor,
-    require_moderator,
-    require_privilege,
-    require_viewer,
-    visible_post,
-)
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.contests import refuse_vote_outside_voting_window
-from socialcrm.services.limits import enforce_rate_limits
-from socialcrm.services.locking import lock_live_thread
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 _PRIVILEGE_FOR = {1: "vote_up", -1: "vote_down"}

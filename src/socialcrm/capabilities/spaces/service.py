@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from socialcrm.capabilities.spaces.events import SpaceCreated, SpaceMemberAdded, SpaceMemberRemoved
-from socialcrm.capabilities.spaces.records import POSTING_POLICIES, VISIBILITIES, Space
-from socialcrm.core import validation
-from socialcrm.errors import NotFound
-from socialcrm.services.access import (
+from socialcrm.capabilities.audit.service import record_audit
+from socialcrm.capabilities.spaces.access import (
     ALL_SPACES_ROLES,
     hidden_filter,
     optional_viewer,
@@ -15,7 +12,10 @@ from socialcrm.services.access import (
     require_role,
     resolve_space,
 )
-from socialcrm.services.audit import record_audit
+from socialcrm.capabilities.spaces.events import SpaceCreated, SpaceMemberAdded, SpaceMemberRemoved
+from socialcrm.capabilities.spaces.records import POSTING_POLICIES, VISIBILITIES, Space
+from socialcrm.core import validation
+from socialcrm.errors import NotFound
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 

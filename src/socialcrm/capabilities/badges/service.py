@@ -5,19 +5,19 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Collection
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
 from socialcrm.capabilities.badges.definitions import BADGE_TIERS, BadgeDefinition
+from socialcrm.capabilities.badges.engine import apply_grants, award_badge
 from socialcrm.capabilities.badges.events import BadgeRevoked
 from socialcrm.capabilities.badges.records import BadgeAward
-from socialcrm.core import validation
-from socialcrm.errors import NotFound, ValidationError
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     hidden_space_ids,
     optional_viewer,
     require_actor,
     require_role,
 )
-from socialcrm.services.audit import reason_text, record_audit
-from socialcrm.services.badge_engine import apply_grants, award_badge
+from socialcrm.core import validation
+from socialcrm.errors import NotFound, ValidationError
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 

@@ -2,7 +2,7 @@
 
 How a flag is weighed and when it hides a post is :mod:`socialcrm.capabilities.flags.policy`;
 this module runs the commands (``community.flags``); what they do to posts, a
-moderator's decision and the queue are :mod:`socialcrm.services.flag_decisions`
+moderator's decision and the queue are :mod:`socialcrm.capabilities.flags.decisions`
 (its names are importable from here too). Every rule and setting is in
 ``docs/moderation.md``, "Flags". In short:
 
@@ -24,26 +24,8 @@ from datetime import timedelta
 
 import attrs
 
-from socialcrm.capabilities.flags.events import FlagDecided, FlagRaised
-from socialcrm.capabilities.flags.policy import flag_weight, open_score
-from socialcrm.capabilities.flags.records import FLAG_REASONS, Flag, FlagAccuracy
-from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.records import Post, Thread
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
-from socialcrm.ports import UnitOfWork
-from socialcrm.services.access import (
-    hidden_space_ids,
-    require_actor,
-    require_moderator,
-    require_privilege,
-    require_viewer,
-    visible_post,
-)
-from socialcrm.services.audit import reason_text, record_audit
-from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.flag_decisions import (
+from socialcrm.capabilities.audit.service import reason_text, record_audit
+from socialcrm.capabilities.flags.decisions import (
     FLAG_DECISIONS,
     FlagDecision,
     FlagQueueItem,
@@ -53,7 +35,25 @@ from socialcrm.services.flag_decisions import (
     hide_post,
     unhide_post,
 )
-from socialcrm.services.locking import lock_live_thread
+from socialcrm.capabilities.flags.events import FlagDecided, FlagRaised
+from socialcrm.capabilities.flags.policy import flag_weight, open_score
+from socialcrm.capabilities.flags.records import FLAG_REASONS, Flag, FlagAccuracy
+from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.access import (
+    hidden_space_ids,
+    require_actor,
+    require_moderator,
+    require_privilege,
+    require_viewer,
+    visible_post,
+)
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.locking import lock_live_thread
+from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
+from socialcrm.ports import UnitOfWork
+from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 #: The window of the daily flag limit.

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.spaces.access import hidden_space_ids, require_moderator, require_viewer
 from socialcrm.core import validation
 from socialcrm.core.validation import aware
 from socialcrm.errors import ValidationError
-from socialcrm.services.access import hidden_space_ids, require_moderator, require_viewer
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction
 

@@ -28,16 +28,16 @@ from socialcrm.capabilities.invitations.records import (
     hash_invite_code,
 )
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.spaces.events import SpaceMemberAdded
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     ALL_SPACES_ROLES,
     require_actor,
     require_privilege,
     require_viewer,
     resolve_space,
 )
+from socialcrm.capabilities.spaces.events import SpaceMemberAdded
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 

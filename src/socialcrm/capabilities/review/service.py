@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
+from socialcrm.capabilities.flags.service import FlagQueueItem, flag_queue_items
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.review.events import (
     ReviewItemDismissed,
@@ -12,22 +14,20 @@ from socialcrm.capabilities.review.events import (
     SubmissionRejected,
 )
 from socialcrm.capabilities.review.records import REVIEW_KINDS, ReviewItem
-from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.capabilities.threads.events import ReplyPosted, ThreadStarted
-from socialcrm.capabilities.threads.records import Post
-from socialcrm.core import validation
-from socialcrm.errors import Conflict, NotFound, ValidationError
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     readable_spaces,
     require_actor,
     require_moderator,
     require_viewer,
     resolve_space,
 )
-from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.capabilities.threads.events import ReplyPosted, ThreadStarted
+from socialcrm.capabilities.threads.posts import delete_post
+from socialcrm.capabilities.threads.records import Post
+from socialcrm.core import validation
+from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.boundary import PublicAPI
-from socialcrm.services.flags import FlagQueueItem, flag_queue_items
-from socialcrm.services.posts import delete_post
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 
 

@@ -2,7 +2,7 @@
 
 Recording visits and reads lives on ``community.members`` (``record_visit``,
 ``record_read``); likes and replies are counted from the votes and replies the
-core already records (see :mod:`socialcrm.services.activity`).
+core already records (see :mod:`socialcrm.capabilities.trust.activity`).
 """
 
 from __future__ import annotations
@@ -11,21 +11,21 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.spaces.access import require_actor, require_role
+from socialcrm.capabilities.trust.activity import (
+    change_automatically,
+    shared_space_ids,
+    trust_activity,
+    with_flagged_posts,
+)
 from socialcrm.capabilities.trust.events import TrustLevelChanged
 from socialcrm.capabilities.trust.policy import MAX_TRUST_LEVEL, day_start, window_start
 from socialcrm.capabilities.trust.records import TrustActivity, TrustReview
 from socialcrm.clock import ensure_utc
 from socialcrm.core import validation
 from socialcrm.errors import NotFound, RetryableStorageError, ValidationError
-from socialcrm.services.access import require_actor, require_role
-from socialcrm.services.activity import (
-    change_automatically,
-    shared_space_ids,
-    trust_activity,
-    with_flagged_posts,
-)
-from socialcrm.services.audit import record_audit
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, Transaction, retry_transient
 

@@ -19,11 +19,11 @@ from itertools import groupby
 
 import attrs
 
+from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.votes.events import VoteReversed
 from socialcrm.capabilities.votes.records import Vote
-from socialcrm.services.audit import record_audit
+from socialcrm.capabilities.votes.service import post_kind
 from socialcrm.services.runtime import Runtime, Transaction
-from socialcrm.services.votes import post_kind
 
 
 @attrs.frozen

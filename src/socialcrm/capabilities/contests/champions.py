@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from socialcrm.capabilities.audit.service import reason_text, record_audit
 from socialcrm.capabilities.members.events import RoleGranted, RoleRevoked
 from socialcrm.capabilities.members.records import (
     CHAMPION_ROLE,
@@ -30,11 +31,7 @@ from socialcrm.capabilities.members.records import (
     Champion,
     Member,
 )
-from socialcrm.capabilities.spaces.tree import space_and_descendants
-from socialcrm.core import validation
-from socialcrm.core.context import HookContext
-from socialcrm.errors import NotFound, PermissionDenied, ValidationError
-from socialcrm.services.access import (
+from socialcrm.capabilities.spaces.access import (
     ALL_SPACES_ROLES,
     has_privilege,
     readable_spaces,
@@ -43,7 +40,10 @@ from socialcrm.services.access import (
     require_viewer,
     resolve_space,
 )
-from socialcrm.services.audit import reason_text, record_audit
+from socialcrm.capabilities.spaces.tree import space_and_descendants
+from socialcrm.core import validation
+from socialcrm.core.context import HookContext
+from socialcrm.errors import NotFound, PermissionDenied, ValidationError
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 from socialcrm.settings import ChampionSettings
