@@ -260,3 +260,11 @@ def test_importing_a_reader_of_stored_payloads_completes_the_registry(module: st
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert set(result.stdout.split()) == set(FORMER_EVENTS)
+
+
+def test_every_event_type_has_its_signal_and_every_signal_its_event() -> None:
+    from socialcrm import signals
+    from socialcrm.capabilities.events import EVENT_TYPES
+
+    assert {cls.name for cls in EVENT_TYPES} == set(signals.SIGNALS)
+    assert len(signals.SIGNALS) >= 54

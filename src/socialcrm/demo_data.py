@@ -8,12 +8,13 @@ the scripted moments shown on given days of the simulation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any
 
-from socialcrm import Conflict, PermissionDenied
+from socialcrm.errors import Conflict, PermissionDenied
 
-if TYPE_CHECKING:
-    from socialcrm.demo import Demo
+#: What a scene is handed: the running :class:`socialcrm.demo.Demo` (typed loosely so
+#: that this module, which the demo imports, does not import the demo back).
+Demo = Any
 
 FIRST = (
     "Priya Tomas Aiko Lena Marco Fatima Jonas Chen Olivia Rafael Nora Igor Amara Felix Sofia "
