@@ -44,9 +44,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("boundary", "community runtime.community"): (
         "the host's actor guard (Flask, Django) is called with the Community it guards"
     ),
-    ("runtime", "import socialcrm.community"): (
-        "type-only: the runtime sends every signal with the Community as its sender"
-    ),
     ("stackexchange.replay", "import socialcrm.community"): (
         "the importer is a host of the public API: it builds its own Community and "
         "replays the dump through its public commands"
