@@ -173,3 +173,28 @@ def default_settings(**changes: Any) -> Settings:
 # Servers, URLs and clean schemas: see databases.py; fixtures and hooks: conftest_databases.py.
 
 pytest_plugins = ["conftest_databases"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep ``--dist loadgroup`` grouping (``make test``) on pytest versions where xdist cannot.
+
+    pytest-xdist groups the tests marked ``xdist_group(name)`` by renaming them
+    ``<nodeid>@<name>`` on each worker, through ``item._nodeid``; from pytest 9.2 on a
+    node's id lives in ``item._id`` and that rename is silently lost, so the grouped
+    tests were spread over every worker. Where the rename did not take, make it here.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(item.nodeid + suffix)  # type: ignore[attr-defined]
