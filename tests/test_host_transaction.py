@@ -10,12 +10,15 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from databases import run_prefix
 from socialcrm import Community, ManualClock, PermissionDenied, signals
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage, configure_sqlite_engine
 
 host_metadata = MetaData()
+#: The host's own table; named per test process so parallel workers sharing one
+#: PostgreSQL or MariaDB database never create or drop each other's.
 orders = Table(
-    "host_orders",
+    f"{run_prefix('host')}orders",
     host_metadata,
     Column("id", Integer, primary_key=True),
     Column("item", String(50)),
