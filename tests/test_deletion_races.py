@@ -37,6 +37,7 @@ from deletion_workers import MIXED_SETTINGS, run_mixed_worker
 from ledger_invariants import check_deletion_invariants
 from socialcrm import Community, NotFound
 from socialcrm.adapters.sqlalchemy.repositories.posts import SQLPostRepository
+from socialcrm.adapters.sqlalchemy.repositories.votes import SQLVoteRepository
 from socialcrm.capabilities.bounties import service as bounties_module
 from socialcrm.capabilities.flags import service as flags_module
 from socialcrm.capabilities.threads import posts as posts_module
@@ -247,6 +248,38 @@ def test_hiding_a_reply_racing_its_deletion_counts_it_out_once(pair, monkeypatch
     check_deletion_invariants(other, [seed.thread])
 
 
+@pytest.mark.parametrize("second", ["change", "retract"])
+def test_a_retraction_that_read_the_vote_before_a_change_takes_off_what_is_there(
+    pair, monkeypatch, second
+):
+    """The retraction read the vote (+1) without a lock; the same member's change to
+    -1 (or a second retraction) commits before it deletes. Deleting the row by id and
+    taking +1 off the score would leave a score of -2 on a post without votes: the
+    removal is a compare-and-set on the value read, and the loser retries."""
+    held, other = pair
+    seed = _seed(held)
+    other.votes.cast(actor=seed.voter, post=seed.answer, value=1)
+    hold = Hold(monkeypatch, SQLVoteRepository, "get")
+    thread, outcome = _start_held(lambda: held.votes.retract(actor=seed.voter, post=seed.answer))
+    assert hold.reached.wait(STEP), outcome
+    try:
+        if second == "change":
+            other.votes.cast(actor=seed.voter, post=seed.answer, value=-1)
+        else:
+            other.votes.retract(actor=seed.voter, post=seed.answer)
+    finally:
+        hold.release.set()
+    thread.join(STEP)
+    if second == "change":
+        assert "error" not in outcome, outcome  # retried: it took back the -1
+    else:
+        assert isinstance(outcome.get("error"), NotFound), outcome  # nothing left to retract
+    assert other.votes.get(actor=seed.voter, post=seed.answer) is None
+    assert other.posts.get(actor=seed.voter, post=seed.answer).score == 0
+    assert other.reputation.of(seed.author) == SETTINGS.reputation_start
+    check_deletion_invariants(other, [seed.thread])
+
+
 def test_a_vote_waits_for_an_edit_of_its_post_instead_of_deadlocking(pair, monkeypatch):
     held, other = pair
     seed = _seed(held)
@@ -299,6 +332,7 @@ LOCKING_CALLS = frozenset(
         "delete_post",
         "hide_post",
         "unhide_post",
+        "threads.lock",
     }
 )
 
@@ -308,24 +342,52 @@ NEEDS_NO_LOCK = {
     ("Members", "record_read"): "reading marks are kept for deleted threads too",
     ("Threads", "record_views"): "a view counter; a deleted thread's count harms nothing",
     ("Flags", "_decide"): "its post decisions go through hide_post / unhide_post / delete_post",
+    ("audit.service", "_space_of"): "reads the space an audit entry is filed under; writes none",
+    ("badges.engine", "_space_of_award"): "reads the space an award is filed under; writes none",
 }
 
 
+def _called_names(function: ast.FunctionDef) -> set[str]:
+    """The names ``function`` calls: ``f``, ``attr`` and ``owner.attr`` (``threads.lock``)."""
+    names = set()
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name):
+            names.add(node.func.id)
+        elif isinstance(node.func, ast.Attribute):
+            names.add(node.func.attr)
+            owner = node.func.value
+            if isinstance(owner, ast.Attribute):
+                names.add(f"{owner.attr}.{node.func.attr}")
+    return names
+
+
 def _commands_on_content() -> Iterator[tuple[str, str, set[str]]]:
-    """``(class, method, names it calls)`` for each command that reads a post or thread."""
+    """``(class or module, function, names it calls)`` for each command that reads a
+    post or thread: methods that open a command, and module-level functions that run
+    inside one (they take the command's ``tx``)."""
     folder = pathlib.Path(socialcrm.capabilities.__file__).parent
     for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
-            for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
-                calls = {
-                    node.func.id if isinstance(node.func, ast.Name) else node.func.attr
-                    for node in ast.walk(method)
-                    if isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name | ast.Attribute)
-                }
-                if "command" in calls and calls & {"visible_post", "visible_thread", "locate"}:
-                    yield cls.name, method.name, calls
+        functions = [
+            (cls.name, method, "command")
+            for cls in tree.body
+            if isinstance(cls, ast.ClassDef)
+            for method in cls.body
+            if isinstance(method, ast.FunctionDef)
+        ]
+        functions += [
+            (f"{path.parent.name}.{path.stem}", function, "tx")
+            for function in tree.body
+            if isinstance(function, ast.FunctionDef)
+            and "tx" in {arg.arg for arg in function.args.args + function.args.kwonlyargs}
+        ]
+        for owner, function, marker in functions:
+            calls = _called_names(function)
+            in_command = marker == "tx" or "command" in calls
+            if in_command and calls & {"visible_post", "visible_thread", "locate"}:
+                yield owner, function.name, calls
 
 
 def test_every_command_on_a_post_or_thread_rechecks_it_under_its_lock():

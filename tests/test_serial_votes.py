@@ -167,7 +167,7 @@ def test_a_vote_removed_while_the_job_runs_is_not_taken_back_twice(
         def socialcrm_on_event(self, event: Any, context: Any) -> None:
             if isinstance(event, VoteReversed) and "vote" in race:
                 vote = race.pop("vote")
-                assert context.uow.votes.remove(vote.id) is True
+                assert context.uow.votes.remove(vote.id, value=vote.value) is True
                 context.uow.posts.add_score(vote.post_id, -vote.value)
 
     world = world_of(make_community(plugins=[RetractsFirst()]))

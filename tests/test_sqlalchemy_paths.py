@@ -50,7 +50,7 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
         vote = uow.votes.add(post_id=post.id, member_id=voter.id, value=1, cast_at=T0)
         uow.votes.change(vote.id, value=-1, cast_at=T0 + timedelta(seconds=5))
         seen += [uow.votes.get(post.id, voter.id), uow.votes.for_post(post.id)]
-        uow.votes.remove(vote.id)
+        uow.votes.remove(vote.id, value=-1)
         seen.append(uow.votes.get(post.id, voter.id))
         reply = uow.posts.add(
             thread_id=thread.id, author_id=voter.id, body="reply", is_opening=False, created_at=T0

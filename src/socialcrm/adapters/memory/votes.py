@@ -37,10 +37,10 @@ class MemoryVotes(MemoryRepository):
             self._t.votes, vote_id, lambda v: v.value != value, value=value, cast_at=cast_at
         )
 
-    def remove(self, vote_id: int) -> bool:
-        """Delete the vote; ``False`` if unknown."""
+    def remove(self, vote_id: int, *, value: int) -> bool:
+        """Delete the vote if it holds ``value``; ``False`` if unknown or changed."""
         vote = self._t.votes.get(vote_id)
-        if vote is None:
+        if vote is None or vote.value != value:
             return False
         self._j.delete(self._t.votes, vote_id)
         self._j.delete(self._t.vote_by_key, (vote.post_id, vote.member_id))

@@ -163,6 +163,7 @@ class Champions(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             require_role(acting, ALL_SPACES_ROLES, "grant or revoke the champion role")
+            tx.uow.members.lock(target_id)  # the roles are rewritten from the current ones
             target = tx.uow.members.get(target_id)
             if target is None or target.is_placeholder:
                 raise NotFound(f"no member {target_id}", code="member_not_found")

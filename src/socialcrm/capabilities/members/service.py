@@ -320,6 +320,9 @@ class Members(PublicAPI):
         settings = self._rt.settings
         with self._rt.command() as tx:
             acting = require_actor(tx, actor)
+            # Under the member's row lock: the fields left as ``None`` keep their
+            # current values, which a concurrent edit must not have changed meanwhile.
+            tx.uow.members.lock(target_id)
             target = tx.uow.members.get(target_id)
             if target is None:
                 raise NotFound(f"no member {target_id}", code="member_not_found")
@@ -399,6 +402,9 @@ class Members(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             require_role(acting, frozenset({"admin"}), "grant or revoke roles")
+            # Under the member's row lock: the new roles are computed from the current
+            # ones, and a concurrent grant of another role must not be lost.
+            tx.uow.members.lock(target_id)
             target = tx.uow.members.get(target_id)
             if target is None:
                 raise NotFound(f"no member {target_id}", code="member_not_found")

@@ -169,6 +169,10 @@ class Polls(PublicAPI):
         with self._rt.command() as tx:
             acting = require_actor(tx, actor, posts=False)
             found, topic = _visible_poll(tx.uow, acting, poll)
+            # "Still open" is re-checked under the thread's lock (shared: ballots run
+            # side by side; closing the poll or the thread takes it exclusively).
+            topic = lock_live_thread(tx, topic.id, shared=True)
+            found = tx.uow.polls.get(found.id) or found
             if not _is_open(found, topic, tx.now):
                 raise Conflict("the poll is closed", code="poll_closed")
             known = {o.id for o in found.options}
@@ -206,6 +210,7 @@ class Polls(PublicAPI):
                 raise PermissionDenied(
                     "only the poll's creator or a moderator may close it", code="not_poll_creator"
                 )
+            lock_live_thread(tx, topic.id)  # waits for the ballots being cast
             if not found.is_open(tx.now) or not tx.uow.polls.close(found.id, at=tx.now):
                 return False
             tx.record(

@@ -281,9 +281,20 @@ class Reputation(PublicAPI):
                 require_role(acting, ALL_SPACES_ROLES, "recompute reputation")
                 actor = acting.id
             sums = tx.uow.ledger.totals()
-            for member_id, cached in tx.uow.members.reputations().items():
+            suspects = sorted(
+                member_id
+                for member_id, cached in tx.uow.members.reputations().items()
+                if cached != start + sums.get(member_id, 0)
+            )
+            # Re-check under the members' row locks (ascending ids, the lock order):
+            # a command that committed between the reads above and here moved a total
+            # and its ledger together, and overwriting its total with a sum read
+            # before it would lose its change.
+            held = {member_id: tx.uow.members.lock(member_id) for member_id in suspects}
+            sums = tx.uow.ledger.totals() if suspects else sums
+            for member_id, cached in held.items():
                 expected = start + sums.get(member_id, 0)
-                if cached != expected:
+                if cached is not None and cached != expected:
                     tx.uow.members.set_reputation(member_id, expected)
                     fixed[member_id] = (cached, expected)
                     tx.record(

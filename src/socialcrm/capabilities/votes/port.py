@@ -35,10 +35,14 @@ class VoteRepository(Protocol):
         """
         ...
 
-    def remove(self, vote_id: int) -> bool:
-        """Delete the vote; ``False`` if it was already gone (a concurrent writer removed it).
+    def remove(self, vote_id: int, *, value: int) -> bool:
+        """Delete the vote if it still holds ``value``; whether it did.
 
-        Callers adjust the post's score only when this returns ``True``.
+        A compare-and-set, like :meth:`change`: ``False`` (nothing removed) when
+        the vote is gone or a concurrent writer changed its value since the caller
+        read it. Callers read the vote without a lock, then take ``-value`` off the
+        post's score: only when this returns ``True``, so the score always equals
+        the sum of the votes.
         """
         ...
 

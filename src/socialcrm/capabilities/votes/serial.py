@@ -20,9 +20,12 @@ from itertools import groupby
 import attrs
 
 from socialcrm.capabilities.audit.service import record_audit
+from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.capabilities.votes.events import VoteReversed
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.capabilities.votes.service import post_kind
+from socialcrm.errors import NotFound
 from socialcrm.services.runtime import Runtime, Transaction
 
 
@@ -63,10 +66,15 @@ def reverse_serial_votes(runtime: Runtime) -> list[SerialVoteReversal]:
         def pair(found: tuple[int, Vote]) -> tuple[int, int]:
             return found[1].member_id, found[0]
 
+        runs = []
         for (voter_id, author_id), group in groupby(candidates, key=pair):
             votes = [vote for _author, vote in group]
             serial = serial_runs(votes, threshold=settings.serial_vote_threshold, window=window)
-            removed = [vote.id for vote in serial if _reverse(tx, vote)]
+            if serial:
+                runs.append((voter_id, author_id, serial))
+        live = _lock_live_posts(tx, {vote.post_id for _v, _a, serial in runs for vote in serial})
+        for voter_id, author_id, serial in runs:
+            removed = [vote.id for vote in serial if _reverse(tx, vote, live)]
             if not removed:
                 continue
             record_audit(
@@ -80,13 +88,43 @@ def reverse_serial_votes(runtime: Runtime) -> list[SerialVoteReversal]:
     return done
 
 
-def _reverse(tx: Transaction, vote: Vote) -> bool:
-    """Remove one vote with its score and reputation; ``False`` if it was already gone."""
-    located = tx.uow.posts.locate(vote.post_id)
-    if located is None or not tx.uow.votes.remove(vote.id):
+def _lock_live_posts(tx: Transaction, post_ids: set[int]) -> dict[int, tuple[Post, Thread, Space]]:
+    """Lock the threads of ``post_ids`` (shared, ascending id: the lock order's first
+    step, before any member) and return the posts that are live under those locks.
+
+    A post is deleted only under its thread's exclusive lock, so the posts read
+    here stay live until the job commits; votes on deleted posts are left alone
+    (the deletion already took back what they earned, and a deleted post's score
+    no longer moves).
+    """
+    located = {}
+    for post_id in sorted(post_ids):
+        found = tx.uow.posts.locate(post_id)
+        if found is not None:
+            located[post_id] = found
+    live = {}
+    for thread_id in sorted({thread.id for _post, thread, _space in located.values()}):
+        thread = tx.uow.threads.lock(thread_id, shared=True)
+        if thread is None or thread.deleted_at is not None:
+            continue
+        for post_id, (_post, old_thread, space) in located.items():
+            if old_thread.id != thread_id:
+                continue
+            post = tx.uow.posts.get(post_id)
+            if post is not None and post.deleted_at is None:
+                live[post_id] = (post, thread, space)
+    return live
+
+
+def _reverse(tx: Transaction, vote: Vote, live: dict[int, tuple[Post, Thread, Space]]) -> bool:
+    """Remove one vote with its score and reputation; ``False`` if it was already gone
+    or changed (a racing retraction or change), or its post is deleted."""
+    if vote.post_id not in live or not tx.uow.votes.remove(vote.id, value=vote.value):
         return False
-    post, thread, space = located
-    tx.uow.posts.add_score(post.id, -vote.value)
+    post, thread, space = live[vote.post_id]
+    if tx.uow.posts.add_score(post.id, -vote.value) is None:
+        # Not reached while the thread is held; kept as the guard.
+        raise NotFound(f"no post {post.id}", code="post_not_found")
     tx.record(
         VoteReversed(
             at=tx.now,

@@ -161,9 +161,11 @@ class Votes(PublicAPI):
                     "the vote is locked; it can change only after the post is edited",
                     code="vote_locked",
                 )
-            if not tx.uow.votes.remove(existing.id):
-                # A concurrent retraction removed it first; a fresh attempt finds no vote.
-                raise RetryableStorageError("a concurrent request retracted the same vote")
+            if not tx.uow.votes.remove(existing.id, value=existing.value):
+                # A concurrent request retracted or changed it since we read it; a
+                # fresh attempt sees the vote as it is now (taking ``existing.value``
+                # off the score after a change would count the change twice).
+                raise RetryableStorageError("a concurrent request changed the same vote")
             if tx.uow.posts.add_score(found.id, -existing.value) is None:
                 raise NotFound(f"no post {found.id}", code="post_not_found")
             tx.record(

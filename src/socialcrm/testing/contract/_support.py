@@ -388,7 +388,7 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
         post_id=g.reply.id, member_id=g.author.id, value=1, cast_at=_at(30)
     ),
     "votes.change": lambda uow, g: uow.votes.change(g.vote.id, value=-1, cast_at=_at(30)),
-    "votes.remove": lambda uow, g: uow.votes.remove(g.vote.id),
+    "votes.remove": lambda uow, g: uow.votes.remove(g.vote.id, value=g.vote.value),
     "ledger.append": lambda uow, g: _append(uow, g.voter.id, 5, at=_at(30)),
     "outbox.add": lambda uow, g: _add_message(uow, created_at=_at(30)),
     "outbox.mark_delivered": lambda uow, g: uow.outbox.mark_delivered([g.message.id], _at(30)),

@@ -96,7 +96,7 @@ class RateLimitCountContract(ContractBase):
             down = uow.votes.add(post_id=posts[2].id, member_id=voter.id, value=-1, cast_at=_at(10))
             gone = uow.votes.add(post_id=posts[3].id, member_id=voter.id, value=1, cast_at=_at(11))
             uow.votes.add(post_id=posts[3].id, member_id=author.id, value=1, cast_at=_at(11))
-            assert uow.votes.remove(gone.id)
+            assert uow.votes.remove(gone.id, value=gone.value)
             uow.commit()
         with storage.unit_of_work(read_only=True) as uow:
             assert uow.votes.count_cast_since(voter.id, _at(0)) == (3, 2)

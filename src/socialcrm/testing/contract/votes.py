@@ -45,7 +45,7 @@ class VoteContract(ContractBase):
     def test_removed_vote_is_gone_and_the_member_may_vote_again(self, storage: Storage) -> None:
         graph = self._seed(storage)
         with storage.unit_of_work() as uow:
-            uow.votes.remove(graph.vote.id)
+            uow.votes.remove(graph.vote.id, value=graph.vote.value)
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.votes.get(graph.opening.id, graph.voter.id) is None
@@ -73,9 +73,12 @@ class VoteContract(ContractBase):
     def test_remove_says_whether_it_removed_the_vote(self, storage: Storage) -> None:
         graph = self._seed(storage)
         with storage.unit_of_work() as uow:
-            assert uow.votes.remove(graph.vote.id) is True
-            assert uow.votes.remove(graph.vote.id) is False
-            assert uow.votes.remove(987654) is False
+            value = graph.vote.value
+            assert uow.votes.remove(graph.vote.id, value=-value) is False  # changed meanwhile
+            assert uow.votes.get(graph.opening.id, graph.voter.id) == graph.vote
+            assert uow.votes.remove(graph.vote.id, value=value) is True
+            assert uow.votes.remove(graph.vote.id, value=value) is False
+            assert uow.votes.remove(987654, value=1) is False
             uow.commit()
 
     def test_repeated_pairs_finds_voters_with_enough_votes_for_one_author(

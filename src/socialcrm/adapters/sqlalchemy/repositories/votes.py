@@ -70,7 +70,7 @@ class VoteStatements:
             .where(by_id, v.c.value != bindparam("new_value"))
             .values(value=bindparam("new_value"), cast_at=bindparam("new_cast_at"))
         )
-        self.remove = prepare.core(delete(v).where(by_id))
+        self.remove = prepare.core(delete(v).where(by_id, v.c.value == bindparam("expected")))
         self.for_post = prepare.core(
             select(*columns).where(v.c.post_id == bindparam("post_id")).order_by(v.c.id)
         )
@@ -142,9 +142,9 @@ class SQLVoteRepository(SQLRepository):
         params = {"vote_id": vote_id, "new_value": value, "new_cast_at": cast_at}
         return self._q.change.write(self._conn, params) > 0
 
-    def remove(self, vote_id: int) -> bool:
-        """Delete the vote; ``False`` if no row was deleted (already gone)."""
-        return self._q.remove.write(self._conn, {"vote_id": vote_id}) > 0
+    def remove(self, vote_id: int, *, value: int) -> bool:
+        """Delete the vote if it holds ``value``; ``False`` if gone or changed meanwhile."""
+        return self._q.remove.write(self._conn, {"vote_id": vote_id, "expected": value}) > 0
 
     def for_post(self, post_id: int) -> list[Vote]:
         """Every vote on the post, by id ascending."""
