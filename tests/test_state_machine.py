@@ -864,6 +864,10 @@ class CommunityMachine(RuleBasedStateMachine):
                 for start in pair
             ):
                 serial.add(vote.id)
+        # Votes on deleted posts count towards a run but stay: the deletion already
+        # took back what they earned, and a deleted post's votes no longer change.
+        live = {vote.id for (post_id, _voter), vote in self.votes.items() if self.visible(post_id)}
+        serial &= live
         expected_pairs = {(voter, author) for voter, author, vote in recent if vote.id in serial}
         event(f"serial votes: {len(serial)}")
         if self.veto.armed and serial:

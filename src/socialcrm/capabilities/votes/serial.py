@@ -10,6 +10,12 @@ compensating ledger entries (the stored deltas, as for a retraction), records a
 
 The thresholds stay private: no event, audit entry or error names them. Removed
 votes are gone, so running the job again finds nothing to do.
+
+Votes on deleted posts (or in deleted threads) count towards a run but are left
+in place: the deletion already took back what they earned, and a deleted post's
+votes no longer change. The job locks the threads of the votes it reverses first
+(shared, ascending ids) and removes each vote only if it still holds the value it
+read (a compare-and-set), so a retraction or change racing the job is counted once.
 """
 
 from __future__ import annotations
