@@ -23,7 +23,7 @@ demo: $(STAMP)
 # In parallel: the multi-process load tests (xdist_group "processes") run one after another
 # on one worker; every worker has its own database table prefixes, Redis keys and files.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not used).
 browser:
