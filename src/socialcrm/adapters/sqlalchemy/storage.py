@@ -133,6 +133,33 @@ class _Statements:
         self.bounties = BountyStatements(tables, prepare)
 
 
+#: ``name: (repository class, statements group)`` of each repository but ``members``
+#: (built at once: commit flushes it). A unit builds them on first use.
+_REPOSITORIES: dict[str, tuple[Any, str]] = {
+    name: (repository, group)
+    for name, repository, group in (
+        ("spaces", SQLSpaceRepository, "spaces"),
+        ("threads", SQLThreadRepository, "threads"),
+        ("posts", SQLPostRepository, "posts"),
+        ("votes", SQLVoteRepository, "votes"),
+        ("ledger", SQLLedgerRepository, "ledger"),
+        ("outbox", SQLOutboxRepository, "outbox"),
+        ("activity", SQLActivityRepository, "activity"),
+        ("sanctions", SQLSanctionRepository, "sanctions"),
+        ("audit", SQLAuditRepository, "audit"),
+        ("flags", SQLFlagRepository, "flags"),
+        ("imports", SQLImportRepository, "imports"),
+        ("invitations", SQLInvitationRepository, "invitations"),
+        ("referrals", SQLReferralRepository, "invitations"),
+        ("polls", SQLPollRepository, "polls"),
+        ("contests", SQLContestRepository, "contests"),
+        ("review", SQLReviewRepository, "review"),
+        ("badges", SQLBadgeRepository, "badges"),
+        ("bounties", SQLBountyRepository, "bounties"),
+    )
+}
+
+
 class SQLAlchemyUnitOfWork:
     """One transaction on one connection, exposing the port's repositories.
 
@@ -144,6 +171,8 @@ class SQLAlchemyUnitOfWork:
     __slots__ = (
         "_conn",
         "_savepoint",
+        "_savepoints",
+        "_statements",
         "after_commit",
         "members",
         "spaces",
@@ -166,6 +195,25 @@ class SQLAlchemyUnitOfWork:
         "bounties",
     )
 
+    spaces: SQLSpaceRepository
+    threads: SQLThreadRepository
+    posts: SQLPostRepository
+    votes: SQLVoteRepository
+    ledger: SQLLedgerRepository
+    outbox: SQLOutboxRepository
+    activity: SQLActivityRepository
+    sanctions: SQLSanctionRepository
+    audit: SQLAuditRepository
+    flags: SQLFlagRepository
+    imports: SQLImportRepository
+    invitations: SQLInvitationRepository
+    referrals: SQLReferralRepository
+    polls: SQLPollRepository
+    contests: SQLContestRepository
+    review: SQLReviewRepository
+    badges: SQLBadgeRepository
+    bounties: SQLBountyRepository
+
     def __init__(
         self,
         connection: Connection,
@@ -183,32 +231,20 @@ class SQLAlchemyUnitOfWork:
             ReputationCounts(connection, statements.reputation_counts),
             savepoints=savepoints,
         )
-        self.spaces = SQLSpaceRepository(connection, statements.spaces, savepoints=savepoints)
-        self.threads = SQLThreadRepository(connection, statements.threads, savepoints=savepoints)
-        self.posts = SQLPostRepository(connection, statements.posts, savepoints=savepoints)
-        self.votes = SQLVoteRepository(connection, statements.votes, savepoints=savepoints)
-        self.ledger = SQLLedgerRepository(connection, statements.ledger, savepoints=savepoints)
-        self.outbox = SQLOutboxRepository(connection, statements.outbox, savepoints=savepoints)
-        self.activity = SQLActivityRepository(
-            connection, statements.activity, savepoints=savepoints
+        self._statements = statements
+        self._savepoints = savepoints
+
+    def __getattr__(self, name: str) -> Any:
+        """Build a repository the first time the unit uses it (most units use a few)."""
+        found = _REPOSITORIES.get(name)
+        if found is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        build, group = found
+        repository = build(
+            self._conn, getattr(self._statements, group), savepoints=self._savepoints
         )
-        self.sanctions = SQLSanctionRepository(
-            connection, statements.sanctions, savepoints=savepoints
-        )
-        self.audit = SQLAuditRepository(connection, statements.audit, savepoints=savepoints)
-        self.flags = SQLFlagRepository(connection, statements.flags, savepoints=savepoints)
-        self.imports = SQLImportRepository(connection, statements.imports, savepoints=savepoints)
-        self.invitations = SQLInvitationRepository(
-            connection, statements.invitations, savepoints=savepoints
-        )
-        self.referrals = SQLReferralRepository(
-            connection, statements.invitations, savepoints=savepoints
-        )
-        self.polls = SQLPollRepository(connection, statements.polls, savepoints=savepoints)
-        self.contests = SQLContestRepository(connection, statements.contests, savepoints=savepoints)
-        self.review = SQLReviewRepository(connection, statements.review, savepoints=savepoints)
-        self.badges = SQLBadgeRepository(connection, statements.badges, savepoints=savepoints)
-        self.bounties = SQLBountyRepository(connection, statements.bounties, savepoints=savepoints)
+        setattr(self, name, repository)
+        return repository
 
     @property
     def connection(self) -> Connection:
