@@ -60,6 +60,44 @@ def copy_migrated_sqlite(path: Path) -> None:
     shutil.copyfile(_SQLITE_TEMPLATE[0], path)
 
 
+#: The in-memory SQLite database this process migrated once (``sqlite_memory_storage``).
+_MEMORY_TEMPLATE: list[Any] = []
+
+
+def sqlite_memory_storage() -> Any:
+    """A new ``sqlite:///:memory:`` storage at the latest schema revision, with no rows.
+
+    Like ``copy_migrated_sqlite`` for in-memory databases: the first call of each test
+    process migrates a template as ``SQLAlchemyStorage("sqlite:///:memory:")`` does;
+    every call copies it into a new in-memory database with SQLite's backup API, on
+    an engine made by ``create_storage_engine`` exactly as for that URL (one shared
+    connection, the same pragmas). Migrating costs about half a second; the copy,
+    a millisecond.
+    """
+    import sqlite3
+
+    from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
+    from socialcrm.adapters.sqlalchemy.engines import create_storage_engine
+
+    if not _MEMORY_TEMPLATE:
+        migrated = SQLAlchemyStorage("sqlite:///:memory:")
+        template = sqlite3.connect(":memory:", check_same_thread=False)
+        with migrated.engine.connect() as connection:
+            connection.connection.driver_connection.backup(template)
+        migrated.close()
+        _MEMORY_TEMPLATE.append(template)
+
+    def copy() -> sqlite3.Connection:
+        database = sqlite3.connect(":memory:", check_same_thread=False)
+        _MEMORY_TEMPLATE[0].backup(database)
+        return database
+
+    engine = create_storage_engine("sqlite:///:memory:", creator=copy)
+    # Not disposed by ``close()`` (the storage did not make it): its one connection
+    # goes with the storage, as an in-memory database does.
+    return SQLAlchemyStorage(engine, migrate=False)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _SQLITE_TEMPLATE:
         shutil.rmtree(_SQLITE_TEMPLATE.pop().parent, ignore_errors=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import make_storage
+from conftest import make_storage, sqlite_memory_storage
 from socialcrm import Community, ManualClock, Settings, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.core import validation
@@ -26,9 +26,7 @@ def _community(kind: str, tmp_path: Any = None) -> Community:
     if kind == "memory":
         storage: Any = MemoryStorage()
     elif kind == "sqlite":
-        from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
-
-        storage = SQLAlchemyStorage("sqlite:///:memory:")
+        storage = sqlite_memory_storage()
     else:
         storage = make_storage(kind, tmp_path)
     return Community(

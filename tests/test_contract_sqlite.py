@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_migrated_sqlite
+from conftest import copy_migrated_sqlite, sqlite_memory_storage
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.testing import StorageContract
 
@@ -27,6 +27,6 @@ class TestSQLiteMemoryStorage(StorageContract):
 
     @pytest.fixture
     def storage(self) -> Iterator[SQLAlchemyStorage]:
-        storage = SQLAlchemyStorage("sqlite:///:memory:")
+        storage = sqlite_memory_storage()
         yield storage
         storage.close()

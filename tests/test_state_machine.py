@@ -42,6 +42,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from conftest import sqlite_memory_storage
 from socialcrm import (
     Community,
     Conflict,
@@ -74,7 +75,7 @@ def memory_storage() -> MemoryStorage:
 
 
 def sqlite_storage() -> SQLAlchemyStorage:
-    return SQLAlchemyStorage("sqlite:///:memory:")
+    return sqlite_memory_storage()
 
 
 #: Thresholds drawn per run: low ones let members cross (and fall back under)
