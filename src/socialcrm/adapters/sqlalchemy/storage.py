@@ -195,24 +195,6 @@ class SQLAlchemyUnitOfWork:
         "bounties",
     )
 
-    spaces: SQLSpaceRepository
-    threads: SQLThreadRepository
-    posts: SQLPostRepository
-    votes: SQLVoteRepository
-    ledger: SQLLedgerRepository
-    outbox: SQLOutboxRepository
-    activity: SQLActivityRepository
-    sanctions: SQLSanctionRepository
-    audit: SQLAuditRepository
-    flags: SQLFlagRepository
-    imports: SQLImportRepository
-    invitations: SQLInvitationRepository
-    referrals: SQLReferralRepository
-    polls: SQLPollRepository
-    contests: SQLContestRepository
-    review: SQLReviewRepository
-    badges: SQLBadgeRepository
-    bounties: SQLBountyRepository
 
     def __init__(
         self,
