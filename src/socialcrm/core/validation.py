@@ -180,10 +180,15 @@ def choice(value: object, field: str, allowed: Iterable[str]) -> str:
     return value  # type: ignore[return-value]
 
 
+def is_slug(value: object) -> bool:
+    """Whether ``value`` is a slug as stored: lowercase letters, digits and inner hyphens."""
+    return isinstance(value, str) and _SLUG.fullmatch(value) is not None
+
+
 def slug(value: object, *, max_length: int) -> str:
     """A lowercase slug: letters, digits and inner hyphens."""
     result = text(value, "slug", min_length=1, max_length=max_length)
-    if not _SLUG.match(result):
+    if not is_slug(result):
         raise ValidationError(
             f"slug must be lowercase letters, digits and inner hyphens; got {result!r}",
             field="slug",
