@@ -104,6 +104,16 @@ def has_visible(value: str) -> bool:
     return not all(is_invisible(char) for char in value)
 
 
+def nonblank(value: object, field: str) -> str:
+    """A string holding a visible character, taken as it is (not normalised).
+
+    Records check the text they store with it; commands use :func:`text`.
+    """
+    if not isinstance(value, str) or not has_visible(value):
+        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
+    return value
+
+
 def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
     """A normalised string stripped of surrounding white space, within the length limits.
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from socialcrm.core.validation import aware, has_visible, identifier
+from socialcrm.core.validation import aware, identifier, nonblank
 from socialcrm.errors import ValidationError
 
 #: The fewest options a poll may have.
@@ -19,11 +19,6 @@ def _labels(value: object) -> tuple[str, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ValidationError("options must be a sequence of labels", field="options")
     return tuple(value)
-
-
-def _visible_text(value: object, field: str) -> None:
-    if not isinstance(value, str) or not has_visible(value):
-        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
 
 
 @attrs.frozen
@@ -51,9 +46,9 @@ class NewPoll:
     def __attrs_post_init__(self) -> None:
         identifier(self.thread_id, "thread_id")
         identifier(self.created_by, "created_by")
-        _visible_text(self.question, "question")
+        nonblank(self.question, "question")
         for label in self.options:
-            _visible_text(label, "options")
+            nonblank(label, "options")
         if len(self.options) < POLL_MIN_OPTIONS:
             raise ValidationError(
                 f"a poll has at least {POLL_MIN_OPTIONS} options", field="options"
