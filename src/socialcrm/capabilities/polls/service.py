@@ -32,6 +32,7 @@ from socialcrm.ports import UnitOfWork
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
 
+
 def _visible_poll(uow: UnitOfWork, member: Member | None, poll: object) -> tuple[Poll, Thread]:
     """The poll and its thread, if the member may see the thread; ``NotFound`` otherwise."""
     poll_id = validation.identifier(poll, "poll")

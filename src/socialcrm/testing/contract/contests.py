@@ -72,7 +72,9 @@ class ContestContract(ContractBase):
         with storage.unit_of_work() as uow:
             _, contest = self._contest(uow)
             with pytest.raises(Conflict) as raised:
-                uow.contests.add(_new_contest(contest.thread_id, contest.created_by, voting_ends=20))
+                uow.contests.add(
+                    _new_contest(contest.thread_id, contest.created_by, voting_ends=20)
+                )
             assert raised.value.code == "duplicate_contest"
             uow.commit()
         with storage.unit_of_work() as uow:

@@ -7,7 +7,6 @@ from collections.abc import Collection
 from datetime import datetime
 
 import attrs
-
 from sqlalchemy import (
     Index,
     Integer,

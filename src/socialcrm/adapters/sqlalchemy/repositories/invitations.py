@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import attrs
-
 from sqlalchemy import (
     Index,
     Integer,

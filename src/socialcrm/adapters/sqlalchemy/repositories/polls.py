@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-
 from sqlalchemy import (
     Boolean,
     Index,
