@@ -25,6 +25,7 @@ from socialcrm.adapters.sqlalchemy import (
 )
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
 from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.spaces.records import NewSpace
 from socialcrm.errors import Conflict, StorageError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -56,13 +57,15 @@ def add_member(uow: Any, external_id: str, reputation: int = 1) -> Any:
 def seed_post(uow: Any) -> tuple[Any, Any, Any]:
     """A space, an author and a question with its opening post."""
     space = uow.spaces.add(
-        slug="help",
-        name="Help",
-        description="",
-        parent_id=None,
-        visibility="public",
-        posting="members",
-        created_at=T0,
+        NewSpace(
+            slug="help",
+            name="Help",
+            description="",
+            parent_id=None,
+            visibility="public",
+            posting="members",
+            created_at=T0,
+        )
     )
     author = add_member(uow, "author")
     thread = uow.threads.add(
@@ -299,13 +302,15 @@ def test_duplicate_external_ids_and_slugs_are_conflicts_with_their_codes(
             add_member(uow, "author")
         with pytest.raises(Conflict) as duplicate_space:
             uow.spaces.add(
-                slug="help",
-                name="Again",
-                description="",
-                parent_id=None,
-                visibility="public",
-                posting="members",
-                created_at=T0,
+                NewSpace(
+                    slug="help",
+                    name="Again",
+                    description="",
+                    parent_id=None,
+                    visibility="public",
+                    posting="members",
+                    created_at=T0,
+                )
             )
     assert duplicate_member.value.code == "duplicate_external_id"
     assert duplicate_space.value.code == "duplicate_slug"

@@ -13,6 +13,7 @@ from typing import Any
 
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.spaces.records import NewSpace
 from test_sqlalchemy_adapter import T0, add_member, seed_post
 
 
@@ -23,13 +24,15 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
         space, author, post = seed_post(uow)
         voter = add_member(uow, "voter", reputation=50)
         child = uow.spaces.add(
-            slug="child",
-            name="Child",
-            description="d",
-            parent_id=space.id,
-            visibility="members",
-            posting="moderators",
-            created_at=T0,
+            NewSpace(
+                slug="child",
+                name="Child",
+                description="d",
+                parent_id=space.id,
+                visibility="members",
+                posting="moderators",
+                created_at=T0,
+            )
         )
         thread = uow.threads.get(post.thread_id)
         seen += [space, author, post, voter, child, thread]

@@ -21,7 +21,7 @@ from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessag
 from socialcrm.capabilities.reputation.records import LeaderboardRow, LedgerEntry, ReputationChange
 from socialcrm.capabilities.review.policy import Verdict
 from socialcrm.capabilities.review.records import ReviewItem
-from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
 from socialcrm.capabilities.trust.service import TrustReview
@@ -84,6 +84,7 @@ __all__ = [
     "MemberActivity",
     "NotFound",
     "NewOutboxMessage",
+    "NewSpace",
     "OutboxMessage",
     "PermissionDenied",
     "Post",

@@ -104,6 +104,16 @@ def has_visible(value: str) -> bool:
     return not all(is_invisible(char) for char in value)
 
 
+def nonblank(value: object, field: str) -> str:
+    """A string holding a visible character, taken as it is (not normalised).
+
+    Records check the text they store with it; commands use :func:`text`.
+    """
+    if not isinstance(value, str) or not has_visible(value):
+        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
+    return value
+
+
 def text(value: object, field: str, *, min_length: int, max_length: int) -> str:
     """A normalised string stripped of surrounding white space, within the length limits.
 
@@ -180,10 +190,15 @@ def choice(value: object, field: str, allowed: Iterable[str]) -> str:
     return value  # type: ignore[return-value]
 
 
+def is_slug(value: object) -> bool:
+    """Whether ``value`` is a slug as stored: lowercase letters, digits and inner hyphens."""
+    return isinstance(value, str) and _SLUG.fullmatch(value) is not None
+
+
 def slug(value: object, *, max_length: int) -> str:
     """A lowercase slug: letters, digits and inner hyphens."""
     result = text(value, "slug", min_length=1, max_length=max_length)
-    if not _SLUG.match(result):
+    if not is_slug(result):
         raise ValidationError(
             f"slug must be lowercase letters, digits and inner hyphens; got {result!r}",
             field="slug",

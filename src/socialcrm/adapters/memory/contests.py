@@ -5,43 +5,24 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import EngagementRepository
 from socialcrm.adapters.memory.queries import first_by, lookup
-from socialcrm.capabilities.contests.records import Contest, ContestWinner
+from socialcrm.capabilities.contests.records import Contest, ContestWinner, NewContest
 from socialcrm.errors import Conflict
 
 
 class MemoryContests(EngagementRepository):
     """:class:`socialcrm.ports.ContestRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        submission_starts_at: datetime,
-        submission_ends_at: datetime,
-        voting_starts_at: datetime,
-        voting_ends_at: datetime,
-        winners: int,
-        created_by: int,
-        created_at: datetime,
-    ) -> Contest:
+    def add(self, new: NewContest) -> Contest:
         """Insert a contest; ``Conflict`` if the thread has one."""
-        if thread_id in self._e.contest_by_thread:
-            raise Conflict(f"thread {thread_id} is a contest already", code="duplicate_contest")
-        contest = Contest(
-            id=self._j.next_id("contests"),
-            thread_id=thread_id,
-            submission_starts_at=submission_starts_at,
-            submission_ends_at=submission_ends_at,
-            voting_starts_at=voting_starts_at,
-            voting_ends_at=voting_ends_at,
-            winners=winners,
-            created_by=created_by,
-            created_at=created_at,
-        )
+        if new.thread_id in self._e.contest_by_thread:
+            raise Conflict(f"thread {new.thread_id} is a contest already", code="duplicate_contest")
+        contest = Contest(id=self._j.next_id("contests"), **attrs.asdict(new, recurse=False))
         return self._j.insert(
-            self._e.contests, contest, index=self._e.contest_by_thread, key=thread_id
+            self._e.contests, contest, index=self._e.contest_by_thread, key=new.thread_id
         )
 
     def get(self, contest_id: int) -> Contest | None:

@@ -4,40 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import EngagementRepository
 from socialcrm.adapters.memory.queries import lookup, newest_first
-from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
+from socialcrm.capabilities.invitations.records import (
+    Invitation,
+    NewInvitation,
+    Referral,
+    ReferralReward,
+)
 from socialcrm.errors import Conflict
 
 
 class MemoryInvitations(EngagementRepository):
     """:class:`socialcrm.ports.InvitationRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        code_hash: str,
-        inviter_id: int,
-        space_id: int | None,
-        max_uses: int | None,
-        expires_at: datetime | None,
-        created_at: datetime,
-    ) -> Invitation:
+    def add(self, new: NewInvitation) -> Invitation:
         """Insert an invitation; ``Conflict`` if the code hash is taken."""
-        if code_hash in self._e.invitation_by_hash:
+        if new.code_hash in self._e.invitation_by_hash:
             raise Conflict("that invite code exists already", code="duplicate_invite_code")
         invitation = Invitation(
-            id=self._j.next_id("invitations"),
-            code_hash=code_hash,
-            inviter_id=inviter_id,
-            space_id=space_id,
-            max_uses=max_uses,
-            uses=0,
-            expires_at=expires_at,
-            created_at=created_at,
+            id=self._j.next_id("invitations"), uses=0, **attrs.asdict(new, recurse=False)
         )
         return self._j.insert(
-            self._e.invitations, invitation, index=self._e.invitation_by_hash, key=code_hash
+            self._e.invitations, invitation, index=self._e.invitation_by_hash, key=new.code_hash
         )
 
     def get(self, invitation_id: int) -> Invitation | None:

@@ -5,48 +5,28 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import EngagementRepository
 from socialcrm.adapters.memory.queries import lookup
-from socialcrm.capabilities.polls.records import Poll, PollOption
+from socialcrm.capabilities.polls.records import NewPoll, Poll, PollOption
 from socialcrm.errors import Conflict
 
 
 class MemoryPolls(EngagementRepository):
     """:class:`socialcrm.ports.PollRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        question: str,
-        options: tuple[str, ...],
-        multiple: bool,
-        hide_results: bool,
-        closes_at: datetime | None,
-        created_by: int,
-        created_at: datetime,
-    ) -> Poll:
+    def add(self, new: NewPoll) -> Poll:
         """Insert a poll with its options; ``Conflict`` if the thread has a poll."""
-        if thread_id in self._e.poll_by_thread:
-            raise Conflict(f"thread {thread_id} has a poll already", code="duplicate_poll")
+        if new.thread_id in self._e.poll_by_thread:
+            raise Conflict(f"thread {new.thread_id} has a poll already", code="duplicate_poll")
         poll_id = self._j.next_id("polls")
-        poll = Poll(
-            id=poll_id,
-            thread_id=thread_id,
-            question=question,
-            multiple=multiple,
-            hide_results=hide_results,
-            closes_at=closes_at,
-            created_by=created_by,
-            created_at=created_at,
-            options=tuple(
-                PollOption(
-                    id=self._j.next_id("poll_options"), poll_id=poll_id, position=i, label=label
-                )
-                for i, label in enumerate(options)
-            ),
+        options = tuple(
+            PollOption(id=self._j.next_id("poll_options"), poll_id=poll_id, position=i, label=label)
+            for i, label in enumerate(new.options)
         )
-        return self._j.insert(self._e.polls, poll, index=self._e.poll_by_thread, key=thread_id)
+        poll = Poll(id=poll_id, **{**attrs.asdict(new, recurse=False), "options": options})
+        return self._j.insert(self._e.polls, poll, index=self._e.poll_by_thread, key=new.thread_id)
 
     def get(self, poll_id: int) -> Poll | None:
         """The poll, or ``None``."""

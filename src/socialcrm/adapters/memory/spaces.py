@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import attrs
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import lookup
-from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.errors import Conflict
 
 
 class MemorySpaces(MemoryRepository):
     """:class:`socialcrm.ports.SpaceRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        slug: str,
-        name: str,
-        description: str,
-        parent_id: int | None,
-        visibility: str,
-        posting: str,
-        created_at: datetime,
-    ) -> Space:
+    def add(self, new: NewSpace) -> Space:
         """Insert a space; ``Conflict`` (``duplicate_slug``) if the slug is taken."""
-        if slug in self._t.space_by_slug:
-            raise Conflict(f"a space with slug {slug!r} already exists", code="duplicate_slug")
-        space = Space(
-            id=self._j.next_id("spaces"),
-            slug=slug,
-            name=name,
-            description=description,
-            parent_id=parent_id,
-            visibility=visibility,
-            posting=posting,
-            created_at=created_at,
-        )
-        return self._j.insert(self._t.spaces, space, index=self._t.space_by_slug, key=slug)
+        if new.slug in self._t.space_by_slug:
+            raise Conflict(f"a space with slug {new.slug!r} already exists", code="duplicate_slug")
+        space = Space(id=self._j.next_id("spaces"), **attrs.asdict(new, recurse=False))
+        return self._j.insert(self._t.spaces, space, index=self._t.space_by_slug, key=new.slug)
 
     def get(self, space_id: int) -> Space | None:
         """The space with this id, or ``None``."""

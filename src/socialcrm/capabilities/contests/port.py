@@ -13,25 +13,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.contests.records import Contest, ContestWinner
+    from socialcrm.capabilities.contests.records import Contest, ContestWinner, NewContest
 
 
 class ContestRepository(Protocol):
     """Contests on threads (one per thread) and their recorded winners."""
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        submission_starts_at: datetime,
-        submission_ends_at: datetime,
-        voting_starts_at: datetime,
-        voting_ends_at: datetime,
-        winners: int,
-        created_by: int,
-        created_at: datetime,
-    ) -> Contest:
-        """Insert a contest; ``Conflict`` (``duplicate_contest``) if the thread has one."""
+    def add(self, new: NewContest) -> Contest:
+        """Store the contest (validated when ``new`` was built), not decided yet.
+
+        The storage may still refuse it: ``Conflict`` (``duplicate_contest``) if the
+        thread has a contest already.
+        """
         ...
 
     def get(self, contest_id: int) -> Contest | None:

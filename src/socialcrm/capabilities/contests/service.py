@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from socialcrm.capabilities.contests.events import ContestCreated, ContestDecided
-from socialcrm.capabilities.contests.records import Contest, ContestWinner
+from socialcrm.capabilities.contests.records import Contest, ContestWinner, NewContest
 from socialcrm.capabilities.spaces.access import (
     optional_viewer,
     require_actor,
@@ -134,22 +134,8 @@ class Contests(PublicAPI):
                 if voting_starts_at is None
                 else _moment(voting_starts_at, "voting_starts_at")
             )
-            if sub_start < tx.now:
-                raise ValidationError(
-                    "the submission window cannot start in the past", field="submission_starts_at"
-                )
-            if not sub_start < sub_end <= vote_start < vote_end:
-                raise ValidationError(
-                    "windows must be ordered: submission start < submission end <= "
-                    "voting start < voting end",
-                    field="voting_ends_at",
-                )
-            if vote_end > tx.now + timedelta(days=settings.contest_max_days):
-                raise ValidationError(
-                    f"a contest lasts at most {settings.contest_max_days} days",
-                    field="voting_ends_at",
-                )
-            contest = tx.uow.contests.add(
+            # Refuses a window starting in the past and windows out of order.
+            new = NewContest(
                 thread_id=topic.id,
                 submission_starts_at=sub_start,
                 submission_ends_at=sub_end,
@@ -159,6 +145,12 @@ class Contests(PublicAPI):
                 created_by=acting.id,
                 created_at=tx.now,
             )
+            if vote_end > tx.now + timedelta(days=settings.contest_max_days):
+                raise ValidationError(
+                    f"a contest lasts at most {settings.contest_max_days} days",
+                    field="voting_ends_at",
+                )
+            contest = tx.uow.contests.add(new)
             tx.record(
                 ContestCreated(
                     at=tx.now,

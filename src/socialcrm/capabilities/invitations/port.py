@@ -12,23 +12,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
+    from socialcrm.capabilities.invitations.records import (
+        Invitation,
+        NewInvitation,
+        Referral,
+        ReferralReward,
+    )
 
 
 class InvitationRepository(Protocol):
     """Invite codes, stored by the SHA-256 hash of the code (unique)."""
 
-    def add(
-        self,
-        *,
-        code_hash: str,
-        inviter_id: int,
-        space_id: int | None,
-        max_uses: int | None,
-        expires_at: datetime | None,
-        created_at: datetime,
-    ) -> Invitation:
-        """Insert an invitation with 0 uses; ``Conflict`` (``duplicate_invite_code``) if taken."""
+    def add(self, new: NewInvitation) -> Invitation:
+        """Store the invitation (validated when ``new`` was built) with 0 uses, not revoked.
+
+        The storage may still refuse it: ``Conflict`` (``duplicate_invite_code``) if
+        the code hash is taken.
+        """
         ...
 
     def get(self, invitation_id: int) -> Invitation | None:

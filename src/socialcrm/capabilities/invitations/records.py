@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 import attrs
+
+from socialcrm.core.validation import MAX_COUNT, aware, identifier, integer
+from socialcrm.errors import ValidationError
 
 #: What a referral reward can be. ``credit`` is host-side (a discount, store
 #: credit): socialcrm never handles money, it only tells the host once, through
@@ -13,9 +17,50 @@ import attrs
 REFERRAL_REWARD_KINDS = ("reputation", "badge", "credit")
 
 
+#: What a stored code hash looks like: a SHA-256 digest in lowercase hex.
+_CODE_HASH = re.compile("[0-9a-f]{64}")
+
+
 def hash_invite_code(code: str) -> str:
     """The SHA-256 hex digest under which an invite code is stored (never the code itself)."""
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class NewInvitation:
+    """An invitation to store (:meth:`socialcrm.ports.InvitationRepository.add`).
+
+    The fields of :class:`Invitation` the caller gives; the storage hands out the
+    ``id``, with no uses and not revoked. Built only valid, so no adapter checks it
+    again: ``code_hash`` is a SHA-256 hex digest (:func:`hash_invite_code`, never
+    the code itself), the ids are positive (``space_id`` may be ``None``),
+    ``max_uses`` is ``None`` (unlimited) or at least 1, the datetimes are
+    timezone-aware and ``expires_at`` (if any) is after ``created_at``. Anything
+    else raises ``ValidationError`` naming the field.
+    """
+
+    code_hash: str
+    inviter_id: int
+    space_id: int | None
+    max_uses: int | None
+    expires_at: datetime | None
+    created_at: datetime
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.code_hash, str) or not _CODE_HASH.fullmatch(self.code_hash):
+            raise ValidationError(
+                "code_hash must be a SHA-256 digest in lowercase hex", field="code_hash"
+            )
+        identifier(self.inviter_id, "inviter_id")
+        if self.space_id is not None:
+            identifier(self.space_id, "space_id")
+        if self.max_uses is not None:
+            integer(self.max_uses, "max_uses", minimum=1, maximum=MAX_COUNT)
+        created = aware(self.created_at, "created_at")
+        if self.expires_at is not None and aware(self.expires_at, "expires_at") <= created:
+            raise ValidationError(
+                "an invitation must expire after it is created", field="expires_at"
+            )
 
 
 @attrs.frozen
@@ -102,6 +147,7 @@ __all__ = [
     "REFERRAL_REWARD_KINDS",
     "Invitation",
     "IssuedInvitation",
+    "NewInvitation",
     "Referral",
     "ReferralConversion",
     "ReferralReward",

@@ -25,6 +25,7 @@ from socialcrm.capabilities.invitations.events import (
 from socialcrm.capabilities.invitations.records import (
     Invitation,
     IssuedInvitation,
+    NewInvitation,
     hash_invite_code,
 )
 from socialcrm.capabilities.members.records import Member
@@ -160,12 +161,14 @@ class Invitations(PublicAPI):
                 space_id = found.id
             code = secrets.token_urlsafe(CODE_BYTES)
             invitation = tx.uow.invitations.add(
-                code_hash=hash_invite_code(code),
-                inviter_id=acting.id,
-                space_id=space_id,
-                max_uses=max_uses,
-                expires_at=expiry,
-                created_at=tx.now,
+                NewInvitation(
+                    code_hash=hash_invite_code(code),
+                    inviter_id=acting.id,
+                    space_id=space_id,
+                    max_uses=max_uses,
+                    expires_at=expiry,
+                    created_at=tx.now,
+                )
             )
             tx.record(
                 InvitationCreated(

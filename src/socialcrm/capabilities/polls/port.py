@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.polls.records import Poll
+    from socialcrm.capabilities.polls.records import NewPoll, Poll
 
 
 class PollRepository(Protocol):
@@ -23,20 +23,12 @@ class PollRepository(Protocol):
     changes (``members.lock``) so a single-choice ballot never holds two options.
     """
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        question: str,
-        options: tuple[str, ...],
-        multiple: bool,
-        hide_results: bool,
-        closes_at: datetime | None,
-        created_by: int,
-        created_at: datetime,
-    ) -> Poll:
-        """Insert a poll with its options in order; ``Conflict`` (``duplicate_poll``) if the
-        thread has one."""
+    def add(self, new: NewPoll) -> Poll:
+        """Store the poll (validated when ``new`` was built) with its options in order, open.
+
+        The storage may still refuse it: ``Conflict`` (``duplicate_poll``) if the
+        thread carries a poll already.
+        """
         ...
 
     def get(self, poll_id: int) -> Poll | None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.polls.events import PollClosed, PollCreated, PollVoted
-from socialcrm.capabilities.polls.records import Poll, PollResults
+from socialcrm.capabilities.polls.records import POLL_MIN_OPTIONS, NewPoll, Poll, PollResults
 from socialcrm.capabilities.spaces.access import (
     optional_viewer,
     require_actor,
@@ -31,9 +31,6 @@ from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationErr
 from socialcrm.ports import UnitOfWork
 from socialcrm.services.boundary import PublicAPI
 from socialcrm.services.runtime import Runtime, retry_transient
-
-#: The fewest options a poll may have.
-POLL_MIN_OPTIONS = 2
 
 
 def _visible_poll(uow: UnitOfWork, member: Member | None, poll: object) -> tuple[Poll, Thread]:
@@ -134,14 +131,16 @@ class Polls(PublicAPI):
                 raise Conflict("the thread is closed", code="thread_closed")
             ends = self._closes_at(closes_at, tx.now)
             poll = tx.uow.polls.add(
-                thread_id=topic.id,
-                question=text,
-                options=labels,
-                multiple=multiple,
-                hide_results=hide_results,
-                closes_at=ends,
-                created_by=acting.id,
-                created_at=tx.now,
+                NewPoll(
+                    thread_id=topic.id,
+                    question=text,
+                    options=labels,
+                    multiple=multiple,
+                    hide_results=hide_results,
+                    closes_at=ends,
+                    created_by=acting.id,
+                    created_at=tx.now,
+                )
             )
             tx.record(
                 PollCreated(

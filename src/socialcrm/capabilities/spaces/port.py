@@ -8,28 +8,21 @@ documented there.
 from __future__ import annotations
 
 import builtins
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.spaces.records import Space
+    from socialcrm.capabilities.spaces.records import NewSpace, Space
 
 
 class SpaceRepository(Protocol):
     """Spaces and explicit space membership."""
 
-    def add(
-        self,
-        *,
-        slug: str,
-        name: str,
-        description: str,
-        parent_id: int | None,
-        visibility: str,
-        posting: str,
-        created_at: datetime,
-    ) -> Space:
-        """Insert a space; ``Conflict`` (code ``duplicate_slug``) if the slug is taken."""
+    def add(self, new: NewSpace) -> Space:
+        """Store the space (validated when ``new`` was built).
+
+        The storage may still refuse it: ``Conflict`` (``duplicate_slug``) if the
+        slug is taken.
+        """
         ...
 
     def get(self, space_id: int) -> Space | None:

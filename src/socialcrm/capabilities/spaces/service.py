@@ -13,7 +13,12 @@ from socialcrm.capabilities.spaces.access import (
     resolve_space,
 )
 from socialcrm.capabilities.spaces.events import SpaceCreated, SpaceMemberAdded, SpaceMemberRemoved
-from socialcrm.capabilities.spaces.records import POSTING_POLICIES, VISIBILITIES, Space
+from socialcrm.capabilities.spaces.records import (
+    POSTING_POLICIES,
+    VISIBILITIES,
+    NewSpace,
+    Space,
+)
 from socialcrm.core import validation
 from socialcrm.errors import NotFound
 from socialcrm.services.boundary import PublicAPI
@@ -66,13 +71,15 @@ class Spaces(PublicAPI):
             if parent is not None:
                 parent_id = resolve_space(tx.uow, acting, parent).id
             space = tx.uow.spaces.add(
-                slug=slug,
-                name=name,
-                description=description,
-                parent_id=parent_id,
-                visibility=visibility,
-                posting=posting,
-                created_at=tx.now,
+                NewSpace(
+                    slug=slug,
+                    name=name,
+                    description=description,
+                    parent_id=parent_id,
+                    visibility=visibility,
+                    posting=posting,
+                    created_at=tx.now,
+                )
             )
             tx.record(
                 SpaceCreated(

@@ -20,7 +20,7 @@ from socialcrm.capabilities.members.records import Member, Profile
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.capabilities.reputation.records import LedgerEntry
-from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.ports import Storage, UnitOfWork
@@ -89,7 +89,12 @@ def _add_space(
     uow: UnitOfWork, *, parent_id: int | None = None, created_at: datetime = T0
 ) -> Space:
     slug = _fresh("space")
-    return uow.spaces.add(
+    return uow.spaces.add(_new_space(slug, parent_id=parent_id, created_at=created_at))
+
+
+def _new_space(slug: str, *, parent_id: int | None = None, created_at: datetime = T0) -> NewSpace:
+    """A public space anyone may post in, named after its slug."""
+    return NewSpace(
         slug=slug,
         name=f"Space {slug}",
         description="A place to talk",

@@ -13,6 +13,7 @@ from socialcrm.testing.contract._support import (
     _add_member,
     _add_space,
     _at,
+    _new_space,
 )
 
 
@@ -50,15 +51,7 @@ class ConflictContract(ContractBase):
             uow.commit()
         with storage.unit_of_work() as uow:
             with pytest.raises(Conflict) as raised:
-                uow.spaces.add(
-                    slug=first.slug,
-                    name="Copy",
-                    description="",
-                    parent_id=None,
-                    visibility="public",
-                    posting="members",
-                    created_at=T0,
-                )
+                uow.spaces.add(_new_space(first.slug))
             assert raised.value.code == "duplicate_slug"
             other = _add_space(uow)
             uow.commit()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import pytest
 
-from socialcrm.capabilities.contests.records import Contest, ContestWinner
-from socialcrm.errors import Conflict
+from socialcrm.capabilities.contests.records import Contest, ContestWinner, NewContest
+from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -18,37 +21,59 @@ from socialcrm.testing.contract._support import (
 )
 
 
+def _new_contest(thread_id: int, created_by: int, *, voting_ends: int = 40) -> NewContest:
+    """Submissions from minute 0 to 10, votes from 10 to ``voting_ends``, two winners."""
+    return NewContest(
+        thread_id=thread_id,
+        submission_starts_at=_at(0),
+        submission_ends_at=_at(10),
+        voting_starts_at=_at(10),
+        voting_ends_at=_at(voting_ends),
+        winners=2,
+        created_by=created_by,
+        created_at=_at(0),
+    )
+
+
+#: Changes that make a :class:`NewContest` invalid, and the field each is refused for.
+BAD_NEW_CONTESTS: list[tuple[dict[str, Any], str]] = [
+    ({"thread_id": 0}, "thread_id"),
+    ({"thread_id": "7"}, "thread_id"),
+    ({"created_by": True}, "created_by"),
+    ({"winners": 0}, "winners"),
+    ({"winners": 2.0}, "winners"),
+    ({"created_at": _at(0).replace(tzinfo=None)}, "created_at"),
+    ({"voting_ends_at": None}, "voting_ends_at"),
+    ({"submission_starts_at": _at(-1)}, "submission_starts_at"),
+    ({"submission_ends_at": _at(0)}, "voting_ends_at"),
+    ({"voting_starts_at": _at(9)}, "voting_ends_at"),
+    ({"voting_ends_at": _at(10)}, "voting_ends_at"),
+]
+
+
 class ContestContract(ContractBase):
     """Contests: part of :class:`~socialcrm.testing.StorageContract`."""
 
     def _contest(self, uow: UnitOfWork, *, voting_ends: int = 40) -> tuple[int, Contest]:
         author = _add_member(uow)
         thread, _ = _add_topic(uow, _add_space(uow).id, author.id, kind="discussion")
-        contest = uow.contests.add(
-            thread_id=thread.id,
-            submission_starts_at=_at(0),
-            submission_ends_at=_at(10),
-            voting_starts_at=_at(10),
-            voting_ends_at=_at(voting_ends),
-            winners=2,
-            created_by=author.id,
-            created_at=_at(0),
-        )
+        contest = uow.contests.add(_new_contest(thread.id, author.id, voting_ends=voting_ends))
         return author.id, contest
+
+    @pytest.mark.parametrize(("change", "field"), BAD_NEW_CONTESTS)
+    def test_a_bad_new_contest_is_refused_when_built(
+        self, change: dict[str, Any], field: str
+    ) -> None:
+        with pytest.raises(ValidationError) as raised:
+            attrs.evolve(_new_contest(1, 1), **change)
+        assert raised.value.field == field
 
     def test_contest_round_trips_and_is_one_per_thread(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             _, contest = self._contest(uow)
             with pytest.raises(Conflict) as raised:
                 uow.contests.add(
-                    thread_id=contest.thread_id,
-                    submission_starts_at=_at(0),
-                    submission_ends_at=_at(1),
-                    voting_starts_at=_at(1),
-                    voting_ends_at=_at(2),
-                    winners=1,
-                    created_by=contest.created_by,
-                    created_at=_at(0),
+                    _new_contest(contest.thread_id, contest.created_by, voting_ends=20)
                 )
             assert raised.value.code == "duplicate_contest"
             uow.commit()

@@ -3,10 +3,18 @@ their rewards."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import pytest
 
-from socialcrm.capabilities.invitations.records import Invitation, ReferralReward
-from socialcrm.errors import Conflict
+from socialcrm.capabilities.invitations.records import (
+    Invitation,
+    NewInvitation,
+    ReferralReward,
+    hash_invite_code,
+)
+from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -30,12 +38,14 @@ def _invite(
     space_id: int | None = None,
 ) -> Invitation:
     return uow.invitations.add(
-        code_hash=_fresh("hash").ljust(64, "0")[:64],
-        inviter_id=inviter_id,
-        space_id=space_id,
-        max_uses=max_uses,
-        expires_at=None if expires_at_minute is None else _at(expires_at_minute),
-        created_at=_at(0),
+        NewInvitation(
+            code_hash=hash_invite_code(_fresh("code")),
+            inviter_id=inviter_id,
+            space_id=space_id,
+            max_uses=max_uses,
+            expires_at=None if expires_at_minute is None else _at(expires_at_minute),
+            created_at=_at(0),
+        )
     )
 
 
@@ -50,8 +60,40 @@ def _reward(member_id: int, key: str, kind: str = "credit") -> ReferralReward:
     )
 
 
+#: A valid :class:`NewInvitation`, and changes that make one invalid with the field
+#: each is refused for.
+GOOD_NEW_INVITATION = NewInvitation(
+    code_hash=hash_invite_code("good"),
+    inviter_id=1,
+    space_id=None,
+    max_uses=1,
+    expires_at=_at(60),
+    created_at=_at(0),
+)
+BAD_NEW_INVITATIONS: list[tuple[dict[str, Any], str]] = [
+    ({"code_hash": "plain-code"}, "code_hash"),
+    ({"code_hash": hash_invite_code("x").upper()}, "code_hash"),
+    ({"code_hash": None}, "code_hash"),
+    ({"inviter_id": 0}, "inviter_id"),
+    ({"space_id": False}, "space_id"),
+    ({"max_uses": 0}, "max_uses"),
+    ({"max_uses": "5"}, "max_uses"),
+    ({"created_at": _at(0).replace(tzinfo=None)}, "created_at"),
+    ({"expires_at": _at(0)}, "expires_at"),
+    ({"expires_at": 60}, "expires_at"),
+]
+
+
 class InvitationContract(ContractBase):
     """Invitations and referrals: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    @pytest.mark.parametrize(("change", "field"), BAD_NEW_INVITATIONS)
+    def test_a_bad_new_invitation_is_refused_when_built(
+        self, change: dict[str, Any], field: str
+    ) -> None:
+        with pytest.raises(ValidationError) as raised:
+            attrs.evolve(GOOD_NEW_INVITATION, **change)
+        assert raised.value.field == field
 
     # ------------------------------------------------------------ invitations
 
@@ -79,12 +121,14 @@ class InvitationContract(ContractBase):
             first = _invite(uow, inviter.id)
             with pytest.raises(Conflict) as raised:
                 uow.invitations.add(
-                    code_hash=first.code_hash,
-                    inviter_id=inviter.id,
-                    space_id=None,
-                    max_uses=1,
-                    expires_at=None,
-                    created_at=_at(1),
+                    NewInvitation(
+                        code_hash=first.code_hash,
+                        inviter_id=inviter.id,
+                        space_id=None,
+                        max_uses=1,
+                        expires_at=None,
+                        created_at=_at(1),
+                    )
                 )
             assert raised.value.code == "duplicate_invite_code"
             second = _invite(uow, inviter.id)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.capabilities.polls.records import Poll
-from socialcrm.errors import Conflict
+from socialcrm.capabilities.polls.records import NewPoll, Poll
+from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -18,6 +21,41 @@ from socialcrm.testing.contract._support import (
     _at,
     _property_settings,
 )
+
+
+def _new_poll(thread_id: int, created_by: int, *, multiple: bool) -> NewPoll:
+    """A poll with options ``a``, ``b`` and ``c``, open until closed by hand."""
+    return NewPoll(
+        thread_id=thread_id,
+        question="Q?",
+        options=("a", "b", "c"),
+        multiple=multiple,
+        hide_results=False,
+        closes_at=None,
+        created_by=created_by,
+        created_at=_at(1),
+    )
+
+
+#: Changes that make a :class:`NewPoll` invalid, and the field each is refused for.
+BAD_NEW_POLLS: list[tuple[dict[str, Any], str]] = [
+    ({"thread_id": -3}, "thread_id"),
+    ({"created_by": None}, "created_by"),
+    ({"question": ""}, "question"),
+    ({"question": " \u200b"}, "question"),
+    ({"question": 42}, "question"),
+    ({"options": "ab"}, "options"),
+    ({"options": 3}, "options"),
+    ({"options": ("only",)}, "options"),
+    ({"options": ("a", "a")}, "options"),
+    ({"options": ("a", "")}, "options"),
+    ({"options": ("a", 2)}, "options"),
+    ({"multiple": 1}, "multiple"),
+    ({"hide_results": "no"}, "hide_results"),
+    ({"created_at": _at(1).replace(tzinfo=None)}, "created_at"),
+    ({"closes_at": _at(1)}, "closes_at"),
+    ({"closes_at": "tomorrow"}, "closes_at"),
+]
 
 
 class PollContract(ContractBase):
@@ -31,29 +69,35 @@ class PollContract(ContractBase):
     def _three_option_poll(self, uow: UnitOfWork) -> Poll:
         """A multiple-choice poll with options ``a``, ``b`` and ``c`` on a new thread."""
         author_id, thread_id = self._poll_thread(uow)
-        return uow.polls.add(
-            thread_id=thread_id,
-            question="Q?",
-            options=("a", "b", "c"),
-            multiple=True,
-            hide_results=False,
-            closes_at=None,
-            created_by=author_id,
-            created_at=_at(1),
+        return uow.polls.add(_new_poll(thread_id, author_id, multiple=True))
+
+    @pytest.mark.parametrize(("change", "field"), BAD_NEW_POLLS)
+    def test_a_bad_new_poll_is_refused_when_built(self, change: dict[str, Any], field: str) -> None:
+        with pytest.raises(ValidationError) as raised:
+            attrs.evolve(_new_poll(1, 1, multiple=False), **change)
+        assert raised.value.field == field
+
+    def test_new_poll_options_become_a_tuple(self) -> None:
+        assert _new_poll(1, 1, multiple=False).options == ("a", "b", "c")
+        assert attrs.evolve(_new_poll(1, 1, multiple=False), options=iter("xy")).options == (
+            "x",
+            "y",
         )
 
     def test_poll_round_trips_with_ordered_options(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             author_id, thread_id = self._poll_thread(uow)
             poll = uow.polls.add(
-                thread_id=thread_id,
-                question="Which release?",
-                options=("Spring", "Summer", "Autumn"),
-                multiple=True,
-                hide_results=True,
-                closes_at=_at(60),
-                created_by=author_id,
-                created_at=_at(1),
+                NewPoll(
+                    thread_id=thread_id,
+                    question="Which release?",
+                    options=["Spring", "Summer", "Autumn"],
+                    multiple=True,
+                    hide_results=True,
+                    closes_at=_at(60),
+                    created_by=author_id,
+                    created_at=_at(1),
+                )
             )
             uow.commit()
         with storage.unit_of_work() as uow:
@@ -70,19 +114,10 @@ class PollContract(ContractBase):
     def test_a_thread_carries_one_poll(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             author_id, thread_id = self._poll_thread(uow)
-            kwargs = dict(
-                thread_id=thread_id,
-                question="Q?",
-                options=("a", "b"),
-                multiple=False,
-                hide_results=False,
-                closes_at=None,
-                created_by=author_id,
-                created_at=_at(1),
-            )
-            first = uow.polls.add(**kwargs)  # type: ignore[arg-type]
+            new = _new_poll(thread_id, author_id, multiple=False)
+            first = uow.polls.add(new)
             with pytest.raises(Conflict) as raised:
-                uow.polls.add(**kwargs)  # type: ignore[arg-type]
+                uow.polls.add(new)
             assert raised.value.code == "duplicate_poll"
             uow.commit()
         with storage.unit_of_work() as uow:

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Collection
 from datetime import datetime
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -24,7 +25,7 @@ from socialcrm.adapters.sqlalchemy.conventions import TableKit, column, timestam
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.contests.records import Contest, ContestWinner
+from socialcrm.capabilities.contests.records import Contest, ContestWinner, NewContest
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -114,49 +115,18 @@ class SQLContestRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        submission_starts_at: datetime,
-        submission_ends_at: datetime,
-        voting_starts_at: datetime,
-        voting_ends_at: datetime,
-        winners: int,
-        created_by: int,
-        created_at: datetime,
-    ) -> Contest:
+    def add(self, new: NewContest) -> Contest:
         """Insert a contest; ``Conflict`` (``duplicate_contest``) if the thread has one."""
-        params = {
-            "thread_id": thread_id,
-            "submission_starts_at": submission_starts_at,
-            "submission_ends_at": submission_ends_at,
-            "voting_starts_at": voting_starts_at,
-            "voting_ends_at": voting_ends_at,
-            "winners": winners,
-            "created_by": created_by,
-            "created_at": created_at,
-            "decided_at": None,
-        }
+        fields = attrs.asdict(new, recurse=False)
         new_id = self._insert_unique(
             self._q.insert,
-            params,
-            already_exists=lambda: self.for_thread(thread_id) is not None,
+            {**fields, "decided_at": None},
+            already_exists=lambda: self.for_thread(new.thread_id) is not None,
             conflict=lambda: Conflict(
-                f"thread {thread_id} is a contest already", code="duplicate_contest"
+                f"thread {new.thread_id} is a contest already", code="duplicate_contest"
             ),
         )
-        return Contest(
-            id=new_id,
-            thread_id=thread_id,
-            submission_starts_at=submission_starts_at,
-            submission_ends_at=submission_ends_at,
-            voting_starts_at=voting_starts_at,
-            voting_ends_at=voting_ends_at,
-            winners=winners,
-            created_by=created_by,
-            created_at=created_at,
-        )
+        return Contest(id=new_id, **fields)
 
     def get(self, contest_id: int) -> Contest | None:
         """The contest, or ``None``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -34,7 +35,12 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.invitations.records import Invitation, Referral, ReferralReward
+from socialcrm.capabilities.invitations.records import (
+    Invitation,
+    NewInvitation,
+    Referral,
+    ReferralReward,
+)
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -180,45 +186,18 @@ class SQLInvitationRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        code_hash: str,
-        inviter_id: int,
-        space_id: int | None,
-        max_uses: int | None,
-        expires_at: datetime | None,
-        created_at: datetime,
-    ) -> Invitation:
+    def add(self, new: NewInvitation) -> Invitation:
         """Insert an invitation; ``Conflict`` (``duplicate_invite_code``) if the hash is taken."""
-        params = {
-            "code_hash": code_hash,
-            "inviter_id": inviter_id,
-            "space_id": space_id,
-            "max_uses": max_uses,
-            "uses": 0,
-            "expires_at": expires_at,
-            "created_at": created_at,
-            "revoked_at": None,
-        }
+        fields = attrs.asdict(new, recurse=False)
         new_id = self._insert_unique(
             self._q.insert_invitation,
-            params,
-            already_exists=lambda: self.get_by_code_hash(code_hash) is not None,
+            {**fields, "uses": 0, "revoked_at": None},
+            already_exists=lambda: self.get_by_code_hash(new.code_hash) is not None,
             conflict=lambda: Conflict(
                 "that invite code exists already", code="duplicate_invite_code"
             ),
         )
-        return Invitation(
-            id=new_id,
-            code_hash=code_hash,
-            inviter_id=inviter_id,
-            space_id=space_id,
-            max_uses=max_uses,
-            uses=0,
-            expires_at=expires_at,
-            created_at=created_at,
-        )
+        return Invitation(id=new_id, uses=0, **fields)
 
     def get(self, invitation_id: int) -> Invitation | None:
         """The invitation with this id, or ``None``."""

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Boolean,
     Index,
@@ -35,13 +36,15 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.polls.records import Poll, PollOption
+from socialcrm.capabilities.polls.records import NewPoll, Poll, PollOption
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
 POLL_ROW = RowMapper(Poll, {"multiple": bool, "hide_results": bool}, supplied=("options",))
 POLL_FIELDS = POLL_ROW.columns
 OPTION_ROW = RowMapper(PollOption)
+#: The :class:`NewPoll` fields that are ``polls`` columns (options have their own table).
+_POLL_COLUMNS = attrs.filters.exclude("options")
 
 
 def add_poll_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -137,42 +140,21 @@ class SQLPollRepository(SQLRepository):
         options = self._q.options.all(self._conn, {"poll_id": row[0]})
         return POLL_ROW.from_row(row, options=tuple(map(OPTION_ROW.from_row, options)))
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        question: str,
-        options: tuple[str, ...],
-        multiple: bool,
-        hide_results: bool,
-        closes_at: datetime | None,
-        created_by: int,
-        created_at: datetime,
-    ) -> Poll:
+    def add(self, new: NewPoll) -> Poll:
         """Insert a poll and its options; ``Conflict`` (``duplicate_poll``) for a second one."""
-        params = {
-            "thread_id": thread_id,
-            "question": question,
-            "multiple": multiple,
-            "hide_results": hide_results,
-            "closes_at": closes_at,
-            "closed_at": None,
-            "created_by": created_by,
-            "created_at": created_at,
-        }
         poll_id = self._insert_unique(
             self._q.insert,
-            params,
-            already_exists=lambda: self.for_thread(thread_id) is not None,
+            {**attrs.asdict(new, recurse=False, filter=_POLL_COLUMNS), "closed_at": None},
+            already_exists=lambda: self.for_thread(new.thread_id) is not None,
             conflict=lambda: Conflict(
-                f"thread {thread_id} has a poll already", code="duplicate_poll"
+                f"thread {new.thread_id} has a poll already", code="duplicate_poll"
             ),
         )
         self._q.insert_options.write_many(
             self._conn,
             [
                 {"poll_id": poll_id, "position": position, "label": label}
-                for position, label in enumerate(options)
+                for position, label in enumerate(new.options)
             ],
         )
         poll = self.get(poll_id)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+import attrs
 from sqlalchemy import (
     Index,
     MetaData,
@@ -30,7 +29,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.spaces.records import Space
+from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -96,45 +95,19 @@ class SQLSpaceRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        slug: str,
-        name: str,
-        description: str,
-        parent_id: int | None,
-        visibility: str,
-        posting: str,
-        created_at: datetime,
-    ) -> Space:
+    def add(self, new: NewSpace) -> Space:
         """Insert a space; ``Conflict`` (code ``duplicate_slug``) if the slug is taken."""
+        fields = attrs.asdict(new, recurse=False)
         space_id = self._insert_unique(
             self._q.insert,
-            {
-                "slug": slug,
-                "name": name,
-                "description": description,
-                "parent_id": parent_id,
-                "visibility": visibility,
-                "posting": posting,
-                "created_at": created_at,
-            },
-            already_exists=lambda: self.get_by_slug(slug) is not None,
+            fields,
+            already_exists=lambda: self.get_by_slug(new.slug) is not None,
             conflict=lambda: Conflict(
-                f"a space with slug {slug!r} already exists", code="duplicate_slug"
+                f"a space with slug {new.slug!r} already exists", code="duplicate_slug"
             ),
         )
         assert space_id is not None
-        return Space(
-            id=space_id,
-            slug=slug,
-            name=name,
-            description=description,
-            parent_id=parent_id,
-            visibility=visibility,
-            posting=posting,
-            created_at=created_at,
-        )
+        return Space(id=space_id, **fields)
 
     def get(self, space_id: int) -> Space | None:
         """The space with this id, or ``None``."""
