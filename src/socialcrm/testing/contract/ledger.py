@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
@@ -27,17 +27,19 @@ class LedgerContract(ContractBase):
         graph = self._seed(storage)
         with storage.unit_of_work() as uow:
             full = uow.ledger.append(
-                member_id=graph.voter.id,
-                delta=7,
-                requested=10,
-                rule="answer_upvoted",
-                event="vote_cast",
-                cause=f"post:{graph.reply.id}:vote:{graph.vote.id}",
-                at=_at(15),
-                undoes=graph.entry.id,
-                cap_day=date(2026, 1, 5),
-                space_id=graph.space.id,
-                post_id=graph.reply.id,
+                NewLedgerEntry(
+                    member_id=graph.voter.id,
+                    delta=7,
+                    requested=10,
+                    rule="answer_upvoted",
+                    event="vote_cast",
+                    cause=f"post:{graph.reply.id}:vote:{graph.vote.id}",
+                    at=_at(15),
+                    undoes=graph.entry.id,
+                    cap_day=date(2026, 1, 5),
+                    space_id=graph.space.id,
+                    post_id=graph.reply.id,
+                )
             )
             bare = _append(uow, graph.voter.id, -2, at=_at(16))
             uow.commit()
@@ -166,13 +168,15 @@ class LedgerContract(ContractBase):
             _append(uow, member.id, 2, cause="post:5:vote:2", undoes=undone.id)
             _append(uow, other.id, 7, cause="post:6:vote:3")
             capped = uow.ledger.append(
-                member_id=member.id,
-                delta=3,
-                requested=10,
-                rule="answer_upvoted",
-                event="vote_cast",
-                cause="post:5:vote:4",
-                at=_at(20),
+                NewLedgerEntry(
+                    member_id=member.id,
+                    delta=3,
+                    requested=10,
+                    rule="answer_upvoted",
+                    event="vote_cast",
+                    cause="post:5:vote:4",
+                    at=_at(20),
+                )
             )
             uow.commit()
         with storage.unit_of_work() as uow:
