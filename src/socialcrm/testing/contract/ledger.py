@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from typing import Any
 
 import pytest
 
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.errors import Conflict
+from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -60,6 +61,45 @@ class LedgerContract(ContractBase):
         assert (bare.undoes, bare.cap_day, bare.space_id, bare.post_id) == (None,) * 4
         with storage.unit_of_work() as uow:
             assert uow.ledger.history(graph.voter.id, limit=10) == [bare, full]
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("at", {"at": datetime(2026, 1, 5, 9, 0)}),
+            ("at", {"at": None}),
+            ("rule", {"rule": ""}),
+            ("rule", {"rule": "r" * 65}),
+            ("event", {"event": ""}),
+            ("event", {"event": "e" * 65}),
+            ("cause", {"cause": ""}),
+            ("cause", {"cause": "c" * 256}),
+            ("cap_day", {"cap_day": datetime(2026, 1, 5, tzinfo=timezone.utc)}),
+            ("cap_day", {"cap_day": "2026-01-05"}),
+        ],
+    )
+    def test_bad_new_ledger_entries_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        # NewLedgerEntry checks itself: no adapter can be handed a bad entry.
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            good = {
+                "member_id": member.id,
+                "delta": 1,
+                "requested": 1,
+                "rule": "r" * 64,
+                "event": "e" * 64,
+                "cause": "c" * 255,
+                "at": _at(0),
+                "cap_day": date(2026, 1, 5),
+            }
+            with pytest.raises(ValidationError) as raised:
+                NewLedgerEntry(**{**good, **changes})
+            assert raised.value.field == field
+            kept = uow.ledger.append(NewLedgerEntry(**good))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.ledger.history(member.id, limit=10) == [kept]
 
     def test_history_is_newest_first_and_pages(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
