@@ -109,7 +109,7 @@ class AuditContract(ContractBase):
         self, storage: Storage, field: str, changes: dict[str, Any]
     ) -> None:
         # NewAuditEntry checks itself: no adapter can be handed a bad entry.
-        good = {"at": _at(0), "actor_id": 1, "action": "contract_action"}
+        good: dict[str, Any] = {"at": _at(0), "actor_id": 1, "action": "contract_action"}
         with pytest.raises(ValidationError) as raised:
             NewAuditEntry(**{**good, **changes})
         assert raised.value.field == field

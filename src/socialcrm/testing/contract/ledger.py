@@ -83,7 +83,7 @@ class LedgerContract(ContractBase):
         # NewLedgerEntry checks itself: no adapter can be handed a bad entry.
         with storage.unit_of_work() as uow:
             member = _add_member(uow)
-            good = {
+            good: dict[str, Any] = {
                 "member_id": member.id,
                 "delta": 1,
                 "requested": 1,
