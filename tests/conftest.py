@@ -12,6 +12,7 @@ import pytest
 
 from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 
 ADAPTERS = ["memory", "sqlite", "postgres", "mariadb"]
 #: The built-in plugins without the badges, for tests that count every event recorded.
@@ -163,13 +164,15 @@ class World:
             with self.c.storage.unit_of_work() as uow:
                 uow.members.add_reputation(member.id, reputation - self.c.settings.reputation_start)
                 uow.ledger.append(
-                    member_id=member.id,
-                    delta=reputation - self.c.settings.reputation_start,
-                    requested=reputation - self.c.settings.reputation_start,
-                    rule="seed",
-                    event="seed",
-                    cause=f"seed:{member.id}",
-                    at=self.c.clock.now(),
+                    NewLedgerEntry(
+                        member_id=member.id,
+                        delta=reputation - self.c.settings.reputation_start,
+                        requested=reputation - self.c.settings.reputation_start,
+                        rule="seed",
+                        event="seed",
+                        cause=f"seed:{member.id}",
+                        at=self.c.clock.now(),
+                    )
                 )
                 uow.commit()
         return member.id

@@ -48,6 +48,7 @@ import pytest
 
 from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.errors import NotFound, PermissionDenied, Sanctioned, SocialCRMError
 from socialcrm.services.runtime import Runtime
 from socialcrm.settings import WatchedWord
@@ -558,13 +559,15 @@ class World:
         with self.storage.unit_of_work() as uow:
             uow.members.add_reputation(member, 999)
             uow.ledger.append(
-                member_id=member,
-                delta=999,
-                requested=999,
-                rule="seed",
-                event="seed",
-                cause=f"seed:{member}",
-                at=self.clock.now(),
+                NewLedgerEntry(
+                    member_id=member,
+                    delta=999,
+                    requested=999,
+                    rule="seed",
+                    event="seed",
+                    cause=f"seed:{member}",
+                    at=self.clock.now(),
+                )
             )
             uow.commit()
         return member

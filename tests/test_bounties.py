@@ -21,6 +21,7 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -231,8 +232,8 @@ def test_reputation_equals_the_ledger_sum_with_bounties(ops: list[tuple[str, int
         for pid in people:  # a start large enough to offer bounties, through the ledger
             uow.members.add_reputation(pid, 600)
             uow.ledger.append(
-                member_id=pid, delta=600, requested=600, rule="seed", event="seed",
-                cause=f"seed:{pid}", at=clock.now(),
+                NewLedgerEntry(member_id=pid, delta=600, requested=600, rule="seed", event="seed",
+                               cause=f"seed:{pid}", at=clock.now())
             )  # fmt: skip
         uow.commit()
     questions = [

@@ -21,6 +21,7 @@ import redis_server
 from socialcrm import Community, LeaderboardRow, ManualClock, SocialCRMError, hookimpl
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.capabilities.reputation import service as reputation_service
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.leaderboards import RedisLeaderboard, StorageLeaderboard
 from socialcrm.leaderboards.redis import PERIODS, period_end, period_start
 
@@ -255,13 +256,15 @@ def seed(community: Community, reputations: dict[str, int], *, at: datetime) -> 
         with community.storage.unit_of_work() as uow:
             uow.members.add_reputation(member.id, total - 1)
             uow.ledger.append(
-                member_id=member.id,
-                delta=total - 1,
-                requested=total - 1,
-                rule="seed",
-                event="seed",
-                cause=f"seed:{member.id}",
-                at=at,
+                NewLedgerEntry(
+                    member_id=member.id,
+                    delta=total - 1,
+                    requested=total - 1,
+                    rule="seed",
+                    event="seed",
+                    cause=f"seed:{member.id}",
+                    at=at,
+                )
             )
             uow.commit()
     return ids

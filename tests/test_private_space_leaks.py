@@ -30,6 +30,7 @@ import pytest
 
 from socialcrm import Community, ManualClock, Settings
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.errors import SocialCRMError
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
@@ -153,13 +154,15 @@ def _seed(c: Community, member: int, amount: int) -> None:
     with c.storage.unit_of_work() as uow:
         uow.members.add_reputation(member, amount)
         uow.ledger.append(
-            member_id=member,
-            delta=amount,
-            requested=amount,
-            rule="seed",
-            event="seed",
-            cause=f"seed:{member}",
-            at=T0,
+            NewLedgerEntry(
+                member_id=member,
+                delta=amount,
+                requested=amount,
+                rule="seed",
+                event="seed",
+                cause=f"seed:{member}",
+                at=T0,
+            )
         )
         uow.commit()
 

@@ -25,6 +25,7 @@ from socialcrm.adapters.sqlalchemy import (
 )
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
 from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
 from socialcrm.errors import Conflict, StorageError
 
@@ -370,14 +371,16 @@ def test_cause_prefixes_match_percent_and_underscore_literally(
 
         def entry(cause: str, undoes: int | None = None) -> Any:
             return uow.ledger.append(
-                member_id=member.id,
-                delta=1,
-                requested=1,
-                rule="r",
-                event="e",
-                cause=cause,
-                at=T0,
-                undoes=undoes,
+                NewLedgerEntry(
+                    member_id=member.id,
+                    delta=1,
+                    requested=1,
+                    rule="r",
+                    event="e",
+                    cause=cause,
+                    at=T0,
+                    undoes=undoes,
+                )
             )
 
         literal = entry("post:1_%:vote:1")

@@ -13,6 +13,7 @@ from typing import Any
 
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
 from test_sqlalchemy_adapter import T0, add_member, seed_post
 
@@ -105,16 +106,18 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
         ):
             seen.append(
                 uow.ledger.append(
-                    member_id=author.id,
-                    delta=delta,
-                    requested=delta,
-                    rule="rule",
-                    event="event",
-                    cause=f"post:{post.id}:vote:{delta}",
-                    at=T0,
-                    cap_day=day,
-                    space_id=space_id,
-                    post_id=post.id,
+                    NewLedgerEntry(
+                        member_id=author.id,
+                        delta=delta,
+                        requested=delta,
+                        rule="rule",
+                        event="event",
+                        cause=f"post:{post.id}:vote:{delta}",
+                        at=T0,
+                        cap_day=day,
+                        space_id=space_id,
+                        post_id=post.id,
+                    )
                 )
             )
         seen.append(uow.ledger.cap_used(author.id, date(2026, 1, 5)))

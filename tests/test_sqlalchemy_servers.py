@@ -23,6 +23,7 @@ from socialcrm import Community, Settings
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.adapters.sqlalchemy.prepared import is_retryable
 from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
 from socialcrm.errors import Conflict, StorageError
 
@@ -146,14 +147,16 @@ def _cap_read_after_lock_is_fresh(storage: SQLAlchemyStorage) -> None:
         with storage.unit_of_work() as second:
             second.members.lock(member_id)
             second.ledger.append(
-                member_id=member_id,
-                delta=10,
-                requested=10,
-                rule="upvote",
-                event="vote_cast",
-                cause="post:1:vote:1",
-                at=T0,
-                cap_day=DAY,
+                NewLedgerEntry(
+                    member_id=member_id,
+                    delta=10,
+                    requested=10,
+                    rule="upvote",
+                    event="vote_cast",
+                    cause="post:1:vote:1",
+                    at=T0,
+                    cap_day=DAY,
+                )
             )
             second.members.add_reputation(member_id, 10)
             second.commit()
@@ -238,13 +241,15 @@ def test_datetimes_keep_microseconds_and_come_back_utc(storage: SQLAlchemyStorag
             joined_at=joined,
         )
         entry = uow.ledger.append(
-            member_id=member.id,
-            delta=3,
-            requested=3,
-            rule="r",
-            event="e",
-            cause="c",
-            at=joined,
+            NewLedgerEntry(
+                member_id=member.id,
+                delta=3,
+                requested=3,
+                rule="r",
+                event="e",
+                cause="c",
+                at=joined,
+            )
         )
         uow.commit()
     with storage.unit_of_work() as uow:
@@ -311,7 +316,15 @@ def test_slugs_tags_and_causes_are_case_sensitive(storage: SQLAlchemyStorage) ->
             created_at=T0,
         )
         kept = uow.ledger.append(
-            member_id=member.id, delta=1, requested=1, rule="r", event="e", cause="Post:1:x", at=T0
+            NewLedgerEntry(
+                member_id=member.id,
+                delta=1,
+                requested=1,
+                rule="r",
+                event="e",
+                cause="Post:1:x",
+                at=T0,
+            )
         )
         uow.commit()
     with storage.unit_of_work() as uow:

@@ -24,6 +24,7 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.trust.events import TrustLevelChanged
 from socialcrm.capabilities.trust.policy import in_tl3_grace, keeps_tl3, supported_level
 from socialcrm.core.serialization import event_from_json
@@ -73,13 +74,15 @@ class Forum:
         with self.c.storage.unit_of_work() as uow:
             uow.members.add_reputation(member.id, delta)
             uow.ledger.append(
-                member_id=member.id,
-                delta=delta,
-                requested=delta,
-                rule="seed",
-                event="seed",
-                cause=f"seed:{member.id}",
-                at=self.clock.now(),
+                NewLedgerEntry(
+                    member_id=member.id,
+                    delta=delta,
+                    requested=delta,
+                    rule="seed",
+                    event="seed",
+                    cause=f"seed:{member.id}",
+                    at=self.clock.now(),
+                )
             )
             uow.commit()
         return member.id

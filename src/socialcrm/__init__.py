@@ -9,7 +9,7 @@ The public surface::
 """
 
 from socialcrm import _moved
-from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
 from socialcrm.capabilities.badges.records import BadgeAward
 from socialcrm.capabilities.bounties.records import Bounty
@@ -18,7 +18,12 @@ from socialcrm.capabilities.members.records import Member, Profile
 from socialcrm.capabilities.moderation.held import HeldSubmission
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
-from socialcrm.capabilities.reputation.records import LeaderboardRow, LedgerEntry, ReputationChange
+from socialcrm.capabilities.reputation.records import (
+    LeaderboardRow,
+    LedgerEntry,
+    NewLedgerEntry,
+    ReputationChange,
+)
 from socialcrm.capabilities.review.policy import Verdict
 from socialcrm.capabilities.review.records import ReviewItem
 from socialcrm.capabilities.spaces.records import NewSpace, Space
@@ -83,6 +88,8 @@ __all__ = [
     "Member",
     "MemberActivity",
     "NotFound",
+    "NewAuditEntry",
+    "NewLedgerEntry",
     "NewOutboxMessage",
     "NewSpace",
     "OutboxMessage",

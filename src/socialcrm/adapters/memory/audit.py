@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+
+import attrs
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import newest_first, visible
-from socialcrm.capabilities.audit.policy import check_audit_entry
-from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 
 
 class MemoryAudit(MemoryRepository):
     """:class:`socialcrm.ports.AuditRepository` in memory."""
 
-    def append(
-        self,
-        *,
-        at: datetime,
-        actor_id: int | None,
-        action: str,
-        reason: str = "",
-        member_id: int | None = None,
-        post_id: int | None = None,
-        thread_id: int | None = None,
-        before: Mapping[str, Any] | None = None,
-        after: Mapping[str, Any] | None = None,
-        space_id: int | None = None,
-    ) -> AuditEntry:
+    def append(self, new: NewAuditEntry) -> AuditEntry:
         """Append an entry."""
-        check_audit_entry(at=at, action=action, before=before, after=after)
-        entry = AuditEntry(
-            id=self._j.next_id("audit"),
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            reason=reason,
-            member_id=member_id,
-            post_id=post_id,
-            thread_id=thread_id,
-            before=before,
-            after=after,
-            space_id=space_id,
-        )
+        entry = AuditEntry(id=self._j.next_id("audit"), **attrs.asdict(new, recurse=False))
         return self._j.insert(self._t.audit, entry)
 
     def entries(

@@ -5,55 +5,30 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import date, datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import excluded_members, in_window, newest_first, visible
-from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.errors import Conflict
 
 
 class MemoryLedger(MemoryRepository):
     """:class:`socialcrm.ports.LedgerRepository` in memory."""
 
-    def append(
-        self,
-        *,
-        member_id: int,
-        delta: int,
-        requested: int,
-        rule: str,
-        event: str,
-        cause: str,
-        at: datetime,
-        undoes: int | None = None,
-        cap_day: date | None = None,
-        space_id: int | None = None,
-        post_id: int | None = None,
-    ) -> LedgerEntry:
+    def append(self, new: NewLedgerEntry) -> LedgerEntry:
         """Append an entry; ``Conflict`` (``already_undone``) if ``undoes`` is undone already."""
-        if undoes is not None and undoes in self._t.undone:
-            raise Conflict(f"ledger entry {undoes} is undone already", code="already_undone")
-        entry = LedgerEntry(
-            id=self._j.next_id("ledger"),
-            member_id=member_id,
-            delta=delta,
-            requested=requested,
-            rule=rule,
-            event=event,
-            cause=cause,
-            at=at,
-            undoes=undoes,
-            cap_day=cap_day,
-            space_id=space_id,
-            post_id=post_id,
-        )
+        if new.undoes is not None and new.undoes in self._t.undone:
+            raise Conflict(f"ledger entry {new.undoes} is undone already", code="already_undone")
+        entry = LedgerEntry(id=self._j.next_id("ledger"), **attrs.asdict(new, recurse=False))
         self._j.insert(self._t.ledger, entry)
-        if cap_day is not None:
-            key = (member_id, cap_day)
+        if entry.cap_day is not None:
+            key = (entry.member_id, entry.cap_day)
             self._j.put(
                 self._t.ledger_by_cap_day, key, self._t.ledger_by_cap_day.get(key, ()) + (entry.id,)
             )
-        if undoes is not None:
-            self._j.set_add(self._t.undone, undoes)
+        if entry.undoes is not None:
+            self._j.set_add(self._t.undone, entry.undoes)
         return entry
 
     def cap_used(self, member_id: int, cap_day: date) -> int:

@@ -195,7 +195,6 @@ class SQLAlchemyUnitOfWork:
         "bounties",
     )
 
-
     def __init__(
         self,
         connection: Connection,

@@ -1,7 +1,8 @@
 """Rules of the audit log: which rows storage may write.
 
-Storage adapters call :func:`check_audit_entry` before writing, so every adapter
-refuses the same bad rows with the same ``ValidationError``.
+:class:`~socialcrm.capabilities.audit.records.NewAuditEntry` calls
+:func:`check_audit_entry` when built, so every adapter is handed only entries that
+every adapter can store.
 """
 
 from __future__ import annotations

@@ -8,12 +8,12 @@ documented there.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.audit.records import AuditEntry
+    from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 
 
 class AuditRepository(Protocol):
@@ -24,25 +24,12 @@ class AuditRepository(Protocol):
     mappings equal to what was given.
     """
 
-    def append(
-        self,
-        *,
-        at: datetime,
-        actor_id: int | None,
-        action: str,
-        reason: str = "",
-        member_id: int | None = None,
-        post_id: int | None = None,
-        thread_id: int | None = None,
-        before: Mapping[str, Any] | None = None,
-        after: Mapping[str, Any] | None = None,
-        space_id: int | None = None,
-    ) -> AuditEntry:
-        """Append an entry and return it with its id.
+    def append(self, new: NewAuditEntry) -> AuditEntry:
+        """Store the entry (checked when built) and return it with its id.
 
-        ``ValidationError`` (nothing written) for a naive ``at``, an empty action or
-        one longer than 64 characters, or ``before``/``after`` that are not JSON
-        objects.
+        The storage refuses nothing more: :class:`NewAuditEntry` has already
+        refused a naive ``at``, a bad action and ``before``/``after`` that are not
+        JSON objects, with ``ValidationError``.
         """
         ...
 

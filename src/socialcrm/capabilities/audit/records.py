@@ -6,9 +6,11 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import attrs
+
+from socialcrm.capabilities.audit.policy import check_audit_entry
 
 
 def _frozen_json(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -21,6 +23,44 @@ def _frozen_json(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
         raise TypeError(f"expected a mapping of JSON values, got {type(value).__name__}")
     copied = json.loads(json.dumps(dict(value), allow_nan=False))
     return MappingProxyType(copied)
+
+
+def _json_state(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy of a JSON object (``None``: empty); anything else as given.
+
+    What is not a JSON object is kept for :func:`check_audit_entry` to refuse
+    with a ``ValidationError`` naming the field.
+    """
+    try:
+        return _frozen_json(value)
+    except (TypeError, ValueError):
+        return cast("Mapping[str, Any]", value)
+
+
+@attrs.frozen
+class NewAuditEntry:
+    """An audit log entry to append (:meth:`socialcrm.ports.AuditRepository.append`).
+
+    The fields of :class:`AuditEntry` that the writer gives; the storage hands out
+    the ``id``. ``before`` and ``after`` become read-only copies (``None``: empty).
+    Checked once, when built (:func:`~socialcrm.capabilities.audit.policy.check_audit_entry`):
+    ``ValidationError`` for a naive ``at``, an empty action or one longer than 64
+    characters, or ``before``/``after`` that are not JSON objects.
+    """
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    reason: str = ""
+    member_id: int | None = None
+    post_id: int | None = None
+    thread_id: int | None = None
+    before: Mapping[str, Any] = attrs.field(default=None, converter=_json_state, hash=False)
+    after: Mapping[str, Any] = attrs.field(default=None, converter=_json_state, hash=False)
+    space_id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_audit_entry(at=self.at, action=self.action, before=self.before, after=self.after)
 
 
 @attrs.frozen
@@ -49,4 +89,4 @@ class AuditEntry:
     space_id: int | None = None
 
 
-__all__ = ["AuditEntry"]
+__all__ = ["AuditEntry", "NewAuditEntry"]

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 from socialcrm.capabilities.spaces.access import hidden_space_ids, require_moderator, require_viewer
 from socialcrm.core import validation
 from socialcrm.core.validation import aware
@@ -75,7 +75,7 @@ def record_audit(
     """
     if space_id is None:
         space_id = _space_of(tx, thread_id=thread_id, post_id=post_id)
-    return tx.uow.audit.append(
+    new = NewAuditEntry(
         at=tx.now,
         actor_id=actor_id,
         action=action,
@@ -87,6 +87,7 @@ def record_audit(
         after=after,
         space_id=space_id,
     )
+    return tx.uow.audit.append(new)
 
 
 def _space_of(tx: Transaction, *, thread_id: int | None, post_id: int | None) -> int | None:

@@ -16,10 +16,15 @@ as far as it still weighs; the compensating entries share the difference.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from socialcrm.capabilities.reputation.events import ReputationChanged
-from socialcrm.capabilities.reputation.records import LedgerEntry, ReputationChange
+from socialcrm.capabilities.reputation.records import (
+    LedgerEntry,
+    NewLedgerEntry,
+    ReputationChange,
+)
 from socialcrm.core.events import Event
 from socialcrm.errors import Conflict, NotFound, RetryableStorageError
 
@@ -53,12 +58,12 @@ def _write(
     rule: str,
     cause: str,
     undoes: int | None,
-    cap_day: object,
+    cap_day: date | None,
     space_id: int | None,
     post_id: int | None,
 ) -> LedgerEntry:
     uow = tx.uow
-    entry = uow.ledger.append(
+    new = NewLedgerEntry(
         member_id=member_id,
         delta=delta,
         requested=requested,
@@ -67,10 +72,11 @@ def _write(
         cause=cause,
         at=tx.now,
         undoes=undoes,
-        cap_day=cap_day,  # type: ignore[arg-type]
+        cap_day=cap_day,
         space_id=space_id,
         post_id=post_id,
     )
+    entry = uow.ledger.append(new)
     if delta:
         uow.members.add_reputation(member_id, delta)
     return entry

@@ -13,28 +13,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.reputation.records import LedgerEntry
+    from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 
 
 class LedgerRepository(Protocol):
     """The append-only reputation ledger."""
 
-    def append(
-        self,
-        *,
-        member_id: int,
-        delta: int,
-        requested: int,
-        rule: str,
-        event: str,
-        cause: str,
-        at: datetime,
-        undoes: int | None = None,
-        cap_day: date | None = None,
-        space_id: int | None = None,
-        post_id: int | None = None,
-    ) -> LedgerEntry:
-        """Append an entry and return it with its id.
+    def append(self, new: NewLedgerEntry) -> LedgerEntry:
+        """Store the entry (checked when built) and return it with its id.
 
         An entry is undone at most once, enforced by the storage (a unique key on
         ``undoes`` in SQL): a compensating entry for an entry that already has one

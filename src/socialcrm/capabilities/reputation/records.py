@@ -6,11 +6,42 @@ from datetime import date, datetime
 
 import attrs
 
+from socialcrm.capabilities.reputation.policy import check_ledger_entry
+
 #: Per-activity leaderboards and the ledger rules whose active entries they count.
 ACTIVITY_BOARDS: dict[str, tuple[str, ...]] = {
     "accepted_answers": ("answer_accepted",),
     "upvotes_received": ("question_upvoted", "answer_upvoted", "post_upvoted"),
 }
+
+
+@attrs.frozen
+class NewLedgerEntry:
+    """A reputation change to append (:meth:`socialcrm.ports.LedgerRepository.append`).
+
+    The fields of :class:`LedgerEntry` that the writer gives; the storage hands
+    out the ``id``. Checked once, when built
+    (:func:`~socialcrm.capabilities.reputation.policy.check_ledger_entry`):
+    ``ValidationError`` for a naive ``at``, an empty or too long ``rule``,
+    ``event`` or ``cause``, or a ``cap_day`` that is not a date.
+    """
+
+    member_id: int
+    delta: int
+    requested: int
+    rule: str
+    event: str
+    cause: str
+    at: datetime
+    undoes: int | None = None
+    cap_day: date | None = None
+    space_id: int | None = None
+    post_id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_ledger_entry(
+            at=self.at, rule=self.rule, event=self.event, cause=self.cause, cap_day=self.cap_day
+        )
 
 
 @attrs.frozen
@@ -62,4 +93,10 @@ class ReputationChange:
     capped: bool = False
 
 
-__all__ = ["ACTIVITY_BOARDS", "LeaderboardRow", "LedgerEntry", "ReputationChange"]
+__all__ = [
+    "ACTIVITY_BOARDS",
+    "LeaderboardRow",
+    "LedgerEntry",
+    "NewLedgerEntry",
+    "ReputationChange",
+]

@@ -15,11 +15,11 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, settings
 
-from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 from socialcrm.capabilities.members.records import Member, Profile
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.capabilities.outbox.records import OutboxMessage
-from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.capabilities.threads.records import Post, Thread
 from socialcrm.capabilities.votes.records import Vote
@@ -173,17 +173,19 @@ def _append(
     post_id: int | None = None,
 ) -> LedgerEntry:
     return uow.ledger.append(
-        member_id=member_id,
-        delta=delta,
-        requested=delta,
-        rule="contract",
-        event="contract_event",
-        cause=cause if cause is not None else _fresh("cause"),
-        at=at,
-        undoes=undoes,
-        cap_day=cap_day,
-        space_id=space_id,
-        post_id=post_id,
+        NewLedgerEntry(
+            member_id=member_id,
+            delta=delta,
+            requested=delta,
+            rule="contract",
+            event="contract_event",
+            cause=cause if cause is not None else _fresh("cause"),
+            at=at,
+            undoes=undoes,
+            cap_day=cap_day,
+            space_id=space_id,
+            post_id=post_id,
+        )
     )
 
 
@@ -239,15 +241,17 @@ def _add_audit(
     reason: str = "",
 ) -> AuditEntry:
     return uow.audit.append(
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        reason=reason,
-        member_id=member_id,
-        post_id=post_id,
-        thread_id=thread_id,
-        before=before,
-        after=after,
+        NewAuditEntry(
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            reason=reason,
+            member_id=member_id,
+            post_id=post_id,
+            thread_id=thread_id,
+            before=before,
+            after=after,
+        )
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
@@ -96,21 +96,37 @@ class AuditContract(ContractBase):
         ("field", "changes"),
         [
             ("at", {"at": datetime(2026, 1, 5, 9, 0)}),
+            ("at", {"at": "2026-01-05T09:00:00+00:00"}),
             ("action", {"action": ""}),
             ("action", {"action": "x" * 65}),
+            ("action", {"action": None}),
             ("before", {"before": {"when": {1, 2}}}),
             ("after", {"after": ["not", "an", "object"]}),
             ("after", {"after": {"n": float("nan")}}),
         ],
     )
-    def test_bad_entries_raise_validation_error_and_write_nothing(
+    def test_bad_new_audit_entries_are_refused_when_built(
         self, storage: Storage, field: str, changes: dict[str, Any]
     ) -> None:
+        # NewAuditEntry checks itself: no adapter can be handed a bad entry.
+        good: dict[str, Any] = {"at": _at(0), "actor_id": 1, "action": "contract_action"}
+        with pytest.raises(ValidationError) as raised:
+            NewAuditEntry(**{**good, **changes})
+        assert raised.value.field == field
         with storage.unit_of_work() as uow:
-            with pytest.raises(ValidationError) as raised:
-                _add_audit(uow, **changes)
-            assert raised.value.field == field
-            good = _add_audit(uow)
+            kept = uow.audit.append(NewAuditEntry(**good))
             uow.commit()
         with storage.unit_of_work() as uow:
-            assert uow.audit.entries(limit=10) == [good]
+            assert uow.audit.entries(limit=10) == [kept]
+
+    def test_new_audit_entry_keeps_read_only_copies_of_its_states(self, storage: Storage) -> None:
+        before = {"roles": ["member"]}
+        new = NewAuditEntry(at=_at(0), actor_id=1, action="role_granted", before=before)
+        before["roles"] = ["admin"]
+        assert dict(new.before) == {"roles": ["member"]} and dict(new.after) == {}
+        with pytest.raises(TypeError):
+            new.before["roles"] = []  # type: ignore[index]
+        with storage.unit_of_work() as uow:
+            stored = uow.audit.append(new)
+            uow.commit()
+        assert dict(stored.before) == {"roles": ["member"]} and dict(stored.after) == {}

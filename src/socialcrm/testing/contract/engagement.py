@@ -9,6 +9,7 @@ and :mod:`socialcrm.testing.contract.contests`.
 from __future__ import annotations
 
 from socialcrm.capabilities.members.records import AuthorStats
+from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -33,15 +34,17 @@ def _entry(
     undoes: int | None = None,
 ) -> int:
     entry = uow.ledger.append(
-        member_id=member_id,
-        delta=delta,
-        requested=delta,
-        rule=rule,
-        event="contract_event",
-        cause=_fresh("cause"),
-        at=_at(minute),
-        undoes=undoes,
-        space_id=space_id,
+        NewLedgerEntry(
+            member_id=member_id,
+            delta=delta,
+            requested=delta,
+            rule=rule,
+            event="contract_event",
+            cause=_fresh("cause"),
+            at=_at(minute),
+            undoes=undoes,
+            space_id=space_id,
+        )
     )
     return entry.id
 

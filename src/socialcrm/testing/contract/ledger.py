@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from typing import Any
 
 import pytest
 
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.errors import Conflict
+from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -27,17 +28,19 @@ class LedgerContract(ContractBase):
         graph = self._seed(storage)
         with storage.unit_of_work() as uow:
             full = uow.ledger.append(
-                member_id=graph.voter.id,
-                delta=7,
-                requested=10,
-                rule="answer_upvoted",
-                event="vote_cast",
-                cause=f"post:{graph.reply.id}:vote:{graph.vote.id}",
-                at=_at(15),
-                undoes=graph.entry.id,
-                cap_day=date(2026, 1, 5),
-                space_id=graph.space.id,
-                post_id=graph.reply.id,
+                NewLedgerEntry(
+                    member_id=graph.voter.id,
+                    delta=7,
+                    requested=10,
+                    rule="answer_upvoted",
+                    event="vote_cast",
+                    cause=f"post:{graph.reply.id}:vote:{graph.vote.id}",
+                    at=_at(15),
+                    undoes=graph.entry.id,
+                    cap_day=date(2026, 1, 5),
+                    space_id=graph.space.id,
+                    post_id=graph.reply.id,
+                )
             )
             bare = _append(uow, graph.voter.id, -2, at=_at(16))
             uow.commit()
@@ -58,6 +61,45 @@ class LedgerContract(ContractBase):
         assert (bare.undoes, bare.cap_day, bare.space_id, bare.post_id) == (None,) * 4
         with storage.unit_of_work() as uow:
             assert uow.ledger.history(graph.voter.id, limit=10) == [bare, full]
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("at", {"at": datetime(2026, 1, 5, 9, 0)}),
+            ("at", {"at": None}),
+            ("rule", {"rule": ""}),
+            ("rule", {"rule": "r" * 65}),
+            ("event", {"event": ""}),
+            ("event", {"event": "e" * 65}),
+            ("cause", {"cause": ""}),
+            ("cause", {"cause": "c" * 256}),
+            ("cap_day", {"cap_day": datetime(2026, 1, 5, tzinfo=timezone.utc)}),
+            ("cap_day", {"cap_day": "2026-01-05"}),
+        ],
+    )
+    def test_bad_new_ledger_entries_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        # NewLedgerEntry checks itself: no adapter can be handed a bad entry.
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            good: dict[str, Any] = {
+                "member_id": member.id,
+                "delta": 1,
+                "requested": 1,
+                "rule": "r" * 64,
+                "event": "e" * 64,
+                "cause": "c" * 255,
+                "at": _at(0),
+                "cap_day": date(2026, 1, 5),
+            }
+            with pytest.raises(ValidationError) as raised:
+                NewLedgerEntry(**{**good, **changes})
+            assert raised.value.field == field
+            kept = uow.ledger.append(NewLedgerEntry(**good))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.ledger.history(member.id, limit=10) == [kept]
 
     def test_history_is_newest_first_and_pages(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -166,13 +208,15 @@ class LedgerContract(ContractBase):
             _append(uow, member.id, 2, cause="post:5:vote:2", undoes=undone.id)
             _append(uow, other.id, 7, cause="post:6:vote:3")
             capped = uow.ledger.append(
-                member_id=member.id,
-                delta=3,
-                requested=10,
-                rule="answer_upvoted",
-                event="vote_cast",
-                cause="post:5:vote:4",
-                at=_at(20),
+                NewLedgerEntry(
+                    member_id=member.id,
+                    delta=3,
+                    requested=10,
+                    rule="answer_upvoted",
+                    event="vote_cast",
+                    cause="post:5:vote:4",
+                    at=_at(20),
+                )
             )
             uow.commit()
         with storage.unit_of_work() as uow:

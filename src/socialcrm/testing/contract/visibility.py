@@ -7,6 +7,7 @@ excluded space never do, and the filter runs before paging, counting and ranking
 
 from __future__ import annotations
 
+from socialcrm.capabilities.audit.records import NewAuditEntry
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -61,10 +62,14 @@ class VisibilityContract(ContractBase):
             shown, hidden = _add_space(uow), _add_space(uow)
             free = _add_audit(uow, action="role_granted", at=_at(1))
             public = uow.audit.append(
-                at=_at(2), actor_id=1, action="post_deleted", thread_id=3, space_id=shown.id
+                NewAuditEntry(
+                    at=_at(2), actor_id=1, action="post_deleted", thread_id=3, space_id=shown.id
+                )
             )
             secret = uow.audit.append(
-                at=_at(3), actor_id=1, action="post_deleted", thread_id=4, space_id=hidden.id
+                NewAuditEntry(
+                    at=_at(3), actor_id=1, action="post_deleted", thread_id=4, space_id=hidden.id
+                )
             )
             uow.commit()
         assert public.space_id == shown.id and free.space_id is None

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import Index, Integer, MetaData, String, Table, insert, or_, select
 from sqlalchemy.engine import Connection
 
@@ -21,8 +22,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import FromColumns, RowMapper, json_value
-from socialcrm.capabilities.audit.policy import check_audit_entry
-from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 
 #: The records' row mappers; a query selects their ``columns``, in order.
 AUDIT_ROW = RowMapper(
@@ -91,50 +91,13 @@ class SQLAuditRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def append(
-        self,
-        *,
-        at: datetime,
-        actor_id: int | None,
-        action: str,
-        reason: str = "",
-        member_id: int | None = None,
-        post_id: int | None = None,
-        thread_id: int | None = None,
-        before: Mapping[str, Any] | None = None,
-        after: Mapping[str, Any] | None = None,
-        space_id: int | None = None,
-    ) -> AuditEntry:
-        """Append an entry; ``ValidationError`` (nothing written) for a bad one."""
-        check_audit_entry(at=at, action=action, before=before, after=after)
-        entry_id = self._q.insert.insert(
-            self._conn,
-            {
-                "at": at,
-                "actor_id": actor_id,
-                "action": action,
-                "reason": reason,
-                "member_id": member_id,
-                "post_id": post_id,
-                "thread_id": thread_id,
-                "before_state": _state_to_text(before),
-                "after_state": _state_to_text(after),
-                "space_id": space_id,
-            },
-        )
-        return AuditEntry(
-            id=entry_id,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            reason=reason,
-            member_id=member_id,
-            post_id=post_id,
-            thread_id=thread_id,
-            before=before,
-            after=after,
-            space_id=space_id,
-        )
+    def append(self, new: NewAuditEntry) -> AuditEntry:
+        """Append an entry (``before``/``after`` stored as JSON text)."""
+        row = attrs.asdict(new, recurse=False)
+        row["before_state"] = _state_to_text(row.pop("before"))
+        row["after_state"] = _state_to_text(row.pop("after"))
+        entry_id = self._q.insert.insert(self._conn, row)
+        return AuditEntry(id=entry_id, **attrs.asdict(new, recurse=False))
 
     def entries(
         self,

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Date,
     Index,
@@ -35,7 +36,7 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.reputation.records import LedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -127,39 +128,14 @@ class SQLLedgerRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def append(
-        self,
-        *,
-        member_id: int,
-        delta: int,
-        requested: int,
-        rule: str,
-        event: str,
-        cause: str,
-        at: datetime,
-        undoes: int | None = None,
-        cap_day: date | None = None,
-        space_id: int | None = None,
-        post_id: int | None = None,
-    ) -> LedgerEntry:
+    def append(self, new: NewLedgerEntry) -> LedgerEntry:
         """Append an entry and return it with its id.
 
         A compensating entry (``undoes`` set) is unique per entry it undoes (a
         unique index): ``Conflict`` ``already_undone`` if that entry is undone already.
         """
-        params = {
-            "member_id": member_id,
-            "delta": delta,
-            "requested": requested,
-            "rule": rule,
-            "event": event,
-            "cause": cause,
-            "at": at,
-            "undoes": undoes,
-            "cap_day": cap_day,
-            "space_id": space_id,
-            "post_id": post_id,
-        }
+        params = attrs.asdict(new, recurse=False)
+        undoes = new.undoes
         if undoes is None:
             entry_id = self._q.insert.insert(self._conn, params)
         else:
@@ -173,20 +149,7 @@ class SQLLedgerRepository(SQLRepository):
                     f"ledger entry {undoes} is undone already", code="already_undone"
                 ),
             )
-        return LedgerEntry(
-            id=entry_id,
-            member_id=member_id,
-            delta=delta,
-            requested=requested,
-            rule=rule,
-            event=event,
-            cause=cause,
-            at=at,
-            undoes=undoes,
-            cap_day=cap_day,
-            space_id=space_id,
-            post_id=post_id,
-        )
+        return LedgerEntry(id=entry_id, **params)
 
     def cap_used(self, member_id: int, cap_day: date) -> int:
         """Sum of ``delta`` over the member's entries whose ``cap_day`` is ``cap_day``."""
