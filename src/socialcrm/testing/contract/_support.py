@@ -16,8 +16,9 @@ import attrs
 from hypothesis import HealthCheck, settings
 
 from socialcrm.capabilities.audit.records import AuditEntry
+from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.members.records import Member, Profile
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.capabilities.reputation.records import LedgerEntry
 from socialcrm.capabilities.spaces.records import Space
@@ -211,12 +212,14 @@ def _add_sanction(
     reason: str = "contract reason",
 ) -> Sanction:
     return uow.sanctions.add(
-        member_id=member_id,
-        kind=kind,
-        reason=reason,
-        imposed_by=imposed_by,
-        imposed_at=imposed_at,
-        ends_at=ends_at,
+        NewSanction(
+            member_id=member_id,
+            kind=kind,
+            reason=reason,
+            imposed_by=imposed_by,
+            imposed_at=imposed_at,
+            ends_at=ends_at,
+        )
     )
 
 
@@ -404,7 +407,7 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
         source="contract", stage="posts", position=7
     ),
     "badges.award": lambda uow, g: uow.badges.award(
-        badge="contract", member_id=g.author.id, subject="", awarded_at=_at(30)
+        NewBadgeAward(badge="contract", member_id=g.author.id, subject="", awarded_at=_at(30))
     ),
     "threads.add_views": lambda uow, g: uow.threads.add_views(g.thread.id, 3),
     "bounties.open": lambda uow, g: uow.bounties.open(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
@@ -35,7 +35,7 @@ def _flag(uow: UnitOfWork, flagger: int, member: int, post: Any = None, **kw: An
         "space_id": None,
     }
     fields.update(kw)
-    return uow.flags.add(flagger_id=flagger, member_id=member, **fields)
+    return uow.flags.add(NewFlag(flagger_id=flagger, member_id=member, **fields))
 
 
 class FlagContract(ContractBase):

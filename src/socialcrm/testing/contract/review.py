@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
@@ -40,7 +40,7 @@ def _add_item(uow: UnitOfWork, author_id: int, space_id: int, **changes: Any) ->
         "created_at": T0,
     }
     values.update(changes)
-    return uow.review.add(**values)
+    return uow.review.add(NewReviewItem(**values))
 
 
 class ReviewContract(ContractBase):
