@@ -201,8 +201,7 @@ def _add_message(
     )
 
 
-def _add_sanction(
-    uow: UnitOfWork,
+def _new_sanction(
     member_id: int,
     imposed_by: int,
     *,
@@ -210,17 +209,19 @@ def _add_sanction(
     imposed_at: datetime = T0,
     ends_at: datetime | None = None,
     reason: str = "contract reason",
-) -> Sanction:
-    return uow.sanctions.add(
-        NewSanction(
-            member_id=member_id,
-            kind=kind,
-            reason=reason,
-            imposed_by=imposed_by,
-            imposed_at=imposed_at,
-            ends_at=ends_at,
-        )
+) -> NewSanction:
+    return NewSanction(
+        member_id=member_id,
+        kind=kind,
+        reason=reason,
+        imposed_by=imposed_by,
+        imposed_at=imposed_at,
+        ends_at=ends_at,
     )
+
+
+def _add_sanction(uow: UnitOfWork, member_id: int, imposed_by: int, **changes: Any) -> Sanction:
+    return uow.sanctions.add(_new_sanction(member_id, imposed_by, **changes))
 
 
 def _add_audit(

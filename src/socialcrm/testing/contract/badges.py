@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
 from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
-from socialcrm.errors import NotFound
+from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -78,6 +81,31 @@ class BadgeContract(ContractBase):
                 NewBadgeAward(badge="x", member_id=10**9, subject="", awarded_at=_at(0))
             )
         assert raised.value.code == "member_not_found"
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("badge", {"badge": ""}),
+            ("badge", {"badge": "Not A Slug"}),
+            ("badge", {"badge": "b" * 65}),
+            ("subject", {"subject": None}),
+            ("subject", {"subject": " post:7"}),
+            ("subject", {"subject": "p" * 65}),
+            ("awarded_at", {"awarded_at": datetime(2026, 1, 5, 9, 0)}),
+        ],
+    )
+    def test_bad_awards_are_refused_when_made_so_nothing_is_written(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            uow.commit()
+        values: dict[str, Any] = {"badge": "b", "subject": "", "awarded_at": _at(1)}
+        with pytest.raises(ValidationError) as raised:
+            NewBadgeAward(member_id=member.id, **{**values, **changes})
+        assert raised.value.field == field
+        with storage.unit_of_work() as uow:
+            assert uow.badges.for_member(member.id) == []
 
     def test_revoke_is_a_compare_and_set_and_hides_the_award(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
