@@ -10,16 +10,16 @@ from datetime import datetime
 
 import attrs
 
-from socialcrm.capabilities.badges.definitions import badge_slug, badge_subject
+from socialcrm.capabilities.badges.keys import badge_slug, badge_subject
 from socialcrm.core.validation import aware
 
 
 def check_badge_award(*, badge: object, subject: object, awarded_at: object) -> None:
     """Refuse an award storage must not keep (``ValidationError``).
 
-    A ``badge`` that is not a slug (:func:`~socialcrm.capabilities.badges.definitions.badge_slug`),
+    A ``badge`` that is not a slug (:func:`~socialcrm.capabilities.badges.keys.badge_slug`),
     a ``subject`` that is not ``""`` nor a subject key
-    (:func:`~socialcrm.capabilities.badges.definitions.badge_subject`), or a naive
+    (:func:`~socialcrm.capabilities.badges.keys.badge_subject`), or a naive
     ``awarded_at``; :class:`NewBadgeAward` calls it.
     """
     badge_slug(badge)
