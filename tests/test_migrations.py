@@ -31,6 +31,7 @@ from socialcrm.adapters.sqlalchemy import (
 from socialcrm.adapters.sqlalchemy.engines import create_storage_engine
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
 from socialcrm.capabilities.audit.records import NewAuditEntry
+from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.members.records import Profile
 from test_sqlalchemy_adapter import T0
 
@@ -267,7 +268,11 @@ def test_revision_0013_fills_the_space_of_existing_audit_entries_and_badge_award
         uow.audit.append(
             NewAuditEntry(at=T0, actor_id=member.id, action="role_granted", member_id=member.id)
         )
-        uow.badges.award(badge="b", member_id=member.id, subject="", awarded_at=T0, post_id=post.id)
+        uow.badges.award(
+            NewBadgeAward(
+                badge="b", member_id=member.id, subject="", awarded_at=T0, post_id=post.id
+            )
+        )
         uow.commit()
     store.close()
     downgrade(engine, prefix, revision="0012")

@@ -11,12 +11,12 @@ The public surface::
 from socialcrm import _moved
 from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
-from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
 from socialcrm.capabilities.bounties.records import Bounty
-from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 from socialcrm.capabilities.members.records import Member, Profile
 from socialcrm.capabilities.moderation.held import HeldSubmission
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
 from socialcrm.capabilities.reputation.records import (
     LeaderboardRow,
@@ -25,7 +25,7 @@ from socialcrm.capabilities.reputation.records import (
     ReputationChange,
 )
 from socialcrm.capabilities.review.policy import Verdict
-from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
@@ -92,6 +92,10 @@ __all__ = [
     "NewLedgerEntry",
     "NewOutboxMessage",
     "NewSpace",
+    "NewBadgeAward",
+    "NewFlag",
+    "NewReviewItem",
+    "NewSanction",
     "OutboxMessage",
     "PermissionDenied",
     "Post",

@@ -5,39 +5,24 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, live_posts, require, visible
-from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
+from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward, NewBadgeAward
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 
 
 class MemoryBadges(MemoryRepository):
     """:class:`socialcrm.ports.BadgeRepository` in memory."""
 
-    def award(
-        self,
-        *,
-        badge: str,
-        member_id: int,
-        subject: str,
-        awarded_at: datetime,
-        post_id: int | None = None,
-        space_id: int | None = None,
-    ) -> BadgeAward | None:
+    def award(self, new: NewBadgeAward) -> BadgeAward | None:
         """Award once per (badge, member, subject); ``None`` if held already."""
-        require(self._t.members, member_id, "member", "member_not_found")
-        key = (badge, member_id, subject)
+        require(self._t.members, new.member_id, "member", "member_not_found")
+        key = (new.badge, new.member_id, new.subject)
         if key in self._t.badge_by_key:
             return None
-        award = BadgeAward(
-            id=self._j.next_id("badge_awards"),
-            badge=badge,
-            member_id=member_id,
-            subject=subject,
-            awarded_at=awarded_at,
-            post_id=post_id,
-            space_id=space_id,
-        )
+        award = BadgeAward(id=self._j.next_id("badge_awards"), **attrs.asdict(new, recurse=False))
         return self._j.insert(self._t.badge_awards, award, index=self._t.badge_by_key, key=key)
 
     def held(self, badge: str, member_id: int, subject: str) -> bool:

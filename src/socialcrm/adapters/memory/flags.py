@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, first_by, visible
-from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 from socialcrm.errors import Conflict
 
 
@@ -18,36 +20,13 @@ def _is_open(flag: Flag) -> bool:
 class MemoryFlags(MemoryRepository):
     """:class:`socialcrm.ports.FlagRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        flagger_id: int,
-        member_id: int,
-        post_id: int | None,
-        thread_id: int | None,
-        space_id: int | None,
-        reason: str,
-        text: str,
-        weight: int,
-        created_at: datetime,
-    ) -> Flag:
+    def add(self, new: NewFlag) -> Flag:
         """Raise a flag; ``Conflict`` (``duplicate_flag``) if the flagger flagged it already."""
-        key = (flagger_id, member_id, post_id)
+        key = (new.flagger_id, new.member_id, new.post_id)
         if key in self._t.flag_by_key:
-            what = f"post {post_id}" if post_id is not None else f"member {member_id}"
-            raise Conflict(f"member {flagger_id} already flagged {what}", code="duplicate_flag")
-        flag = Flag(
-            id=self._j.next_id("flags"),
-            flagger_id=flagger_id,
-            member_id=member_id,
-            post_id=post_id,
-            thread_id=thread_id,
-            space_id=space_id,
-            reason=reason,
-            text=text,
-            weight=weight,
-            created_at=created_at,
-        )
+            what = f"post {new.post_id}" if new.post_id is not None else f"member {new.member_id}"
+            raise Conflict(f"member {new.flagger_id} already flagged {what}", code="duplicate_flag")
+        flag = Flag(id=self._j.next_id("flags"), **attrs.asdict(new, recurse=False))
         return self._j.insert(self._t.flags, flag, index=self._t.flag_by_key, key=key)
 
     def get(self, flag_id: int) -> Flag | None:

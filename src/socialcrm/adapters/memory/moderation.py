@@ -4,37 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, first_by, newest_first, require
-from socialcrm.capabilities.moderation.policy import check_lift, check_sanction
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.policy import check_lift
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 
 
 class MemorySanctions(MemoryRepository):
     """:class:`socialcrm.ports.SanctionRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        member_id: int,
-        kind: str,
-        reason: str,
-        imposed_by: int,
-        imposed_at: datetime,
-        ends_at: datetime | None,
-    ) -> Sanction:
+    def add(self, new: NewSanction) -> Sanction:
         """Impose a sanction; ``NotFound`` (``member_not_found``) for an unknown member."""
-        check_sanction(kind=kind, imposed_at=imposed_at, ends_at=ends_at)
-        require(self._t.members, member_id, "member", "member_not_found")
-        sanction = Sanction(
-            id=self._j.next_id("sanctions"),
-            member_id=member_id,
-            kind=kind,
-            reason=reason,
-            imposed_by=imposed_by,
-            imposed_at=imposed_at,
-            ends_at=ends_at,
-        )
+        require(self._t.members, new.member_id, "member", "member_not_found")
+        sanction = Sanction(id=self._j.next_id("sanctions"), **attrs.asdict(new, recurse=False))
         return self._j.insert(self._t.sanctions, sanction)
 
     def get(self, sanction_id: int) -> Sanction | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import require
-from socialcrm.capabilities.review.policy import check_decision, check_review_item
-from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.review.policy import check_decision
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 
 
 def _queue_order(item: ReviewItem) -> tuple[datetime, int]:
@@ -19,43 +21,10 @@ def _queue_order(item: ReviewItem) -> tuple[datetime, int]:
 class MemoryReview(MemoryRepository):
     """:class:`socialcrm.ports.ReviewRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        kind: str,
-        reason: str,
-        reasons: Iterable[str],
-        rules: Iterable[str],
-        author_id: int,
-        space_id: int,
-        thread_id: int | None,
-        post_id: int | None,
-        thread_kind: str | None,
-        title: str | None,
-        body: str,
-        tags: Iterable[str],
-        community_wiki: bool,
-        created_at: datetime,
-    ) -> ReviewItem:
+    def add(self, new: NewReviewItem) -> ReviewItem:
         """Queue a pending item."""
-        check_review_item(kind=kind, reason=reason, created_at=created_at)
         item = ReviewItem(
-            id=self._j.next_id("review"),
-            kind=kind,
-            status="pending",
-            reason=reason,
-            reasons=tuple(reasons),
-            rules=tuple(rules),
-            author_id=author_id,
-            space_id=space_id,
-            thread_id=thread_id,
-            post_id=post_id,
-            thread_kind=thread_kind,
-            title=title,
-            body=body,
-            tags=tuple(tags),
-            community_wiki=bool(community_wiki),
-            created_at=created_at,
+            id=self._j.next_id("review"), status="pending", **attrs.asdict(new, recurse=False)
         )
         return self._j.insert(self._t.review, item)
 

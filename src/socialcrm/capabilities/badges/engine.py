@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant, badge_subject
 from socialcrm.capabilities.badges.events import BadgeAwarded
-from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
 from socialcrm.core.events import Event
 from socialcrm.core.validation import identifier
 from socialcrm.errors import NotFound, ValidationError
@@ -143,12 +143,14 @@ def award_badge(
     if member.is_placeholder:
         return None
     award = tx.uow.badges.award(
-        badge=definition.slug,
-        member_id=member_id,
-        subject=subject,
-        awarded_at=tx.now,
-        post_id=post_id,
-        space_id=_space_of_award(tx, post_id, subject) or space_id,
+        NewBadgeAward(
+            badge=definition.slug,
+            member_id=member_id,
+            subject=subject,
+            awarded_at=tx.now,
+            post_id=post_id,
+            space_id=_space_of_award(tx, post_id, subject) or space_id,
+        )
     )
     _remember_after_commit(tx, key)
     if award is None:

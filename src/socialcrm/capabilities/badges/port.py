@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
+    from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward, NewBadgeAward
 
 
 class BadgeRepository(Protocol):
@@ -23,19 +23,13 @@ class BadgeRepository(Protocol):
     is stored at most once, revoked or not, whatever the number of concurrent units.
     """
 
-    def award(
-        self,
-        *,
-        badge: str,
-        member_id: int,
-        subject: str,
-        awarded_at: datetime,
-        post_id: int | None = None,
-        space_id: int | None = None,
-    ) -> BadgeAward | None:
-        """Insert an award; ``None`` (nothing written, the unit usable) if that key exists.
+    def award(self, new: NewBadgeAward) -> BadgeAward | None:
+        """Store ``new`` and return it with its id; ``None`` if its key exists.
 
-        ``NotFound`` (code ``member_not_found``) for an unknown member.
+        ``new`` was checked when it was made (:class:`NewBadgeAward`). An existing
+        ``(badge, member_id, subject)`` is not an error: nothing is written and the
+        unit stays usable. The storage refuses an unknown member with ``NotFound``
+        (code ``member_not_found``).
         """
         ...
 

@@ -1,6 +1,6 @@
 """Records of the badges capability: awards held by members, and posts as badge backfills see them.
 
-What storage keeps (:class:`BadgeAward`); definitions are in
+What storage keeps (:class:`BadgeAward`, written as a :class:`NewBadgeAward`); definitions are in
 :mod:`socialcrm.capabilities.badges.definitions`.
 """
 
@@ -9,6 +9,44 @@ from __future__ import annotations
 from datetime import datetime
 
 import attrs
+
+from socialcrm.capabilities.badges.keys import badge_slug, badge_subject
+from socialcrm.core.validation import aware
+
+
+def check_badge_award(*, badge: object, subject: object, awarded_at: object) -> None:
+    """Refuse an award storage must not keep (``ValidationError``).
+
+    A ``badge`` that is not a slug (:func:`~socialcrm.capabilities.badges.keys.badge_slug`),
+    a ``subject`` that is not ``""`` nor a subject key
+    (:func:`~socialcrm.capabilities.badges.keys.badge_subject`), or a naive
+    ``awarded_at``; :class:`NewBadgeAward` calls it.
+    """
+    badge_slug(badge)
+    badge_subject(subject, repeatable=subject != "")
+    aware(awarded_at, "awarded_at")
+
+
+@attrs.frozen(kw_only=True)
+class NewBadgeAward:
+    """A badge award to write (:meth:`socialcrm.ports.BadgeRepository.award`).
+
+    The fields of :class:`BadgeAward` that the awarding code gives (``subject``
+    ``""`` for once-only badges); the storage hands out the id, and the award
+    starts unrevoked. Construction refuses, with ``ValidationError``, what
+    :func:`check_badge_award` refuses: a badge that is not a slug, a subject that
+    is not a subject key, a naive ``awarded_at``.
+    """
+
+    badge: str
+    member_id: int
+    subject: str
+    awarded_at: datetime
+    post_id: int | None = None
+    space_id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_badge_award(badge=self.badge, subject=self.subject, awarded_at=self.awarded_at)
 
 
 @attrs.frozen
@@ -55,4 +93,4 @@ class AuthoredPost:
         return "opening" if self.is_opening else "reply"
 
 
-__all__ = ["AuthoredPost", "BadgeAward"]
+__all__ = ["AuthoredPost", "BadgeAward", "NewBadgeAward", "check_badge_award"]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
+    from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 
 
 class FlagRepository(Protocol):
@@ -24,21 +24,14 @@ class FlagRepository(Protocol):
     closes it; weights never change after :meth:`add`.
     """
 
-    def add(
-        self,
-        *,
-        flagger_id: int,
-        member_id: int,
-        post_id: int | None,
-        thread_id: int | None,
-        space_id: int | None,
-        reason: str,
-        text: str,
-        weight: int,
-        created_at: datetime,
-    ) -> Flag:
-        """Insert an open flag; ``Conflict`` (code ``duplicate_flag``) if the flagger
-        already flagged this post (or, with ``post_id`` ``None``, this member)."""
+    def add(self, new: NewFlag) -> Flag:
+        """Store ``new`` as an ``open`` flag and return it with its id.
+
+        ``new`` was checked when it was made (:class:`NewFlag`); the storage still
+        refuses a second flag by the same flagger on the same post (or, with
+        ``post_id`` ``None``, the same member) with ``Conflict`` (code
+        ``duplicate_flag``), leaving the unit usable.
+        """
         ...
 
     def get(self, flag_id: int) -> Flag | None:

@@ -6,10 +6,47 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.core.validation import aware, choice
+
 #: Why a member flags a post or a member (``other`` needs a text).
 FLAG_REASONS = ("spam", "inappropriate", "off_topic", "other")
 #: A flag's state: ``open`` until a moderator agrees, disagrees or defers.
 FLAG_STATUSES = ("open", "agreed", "disagreed", "deferred")
+
+
+def check_flag(*, reason: object, created_at: object) -> None:
+    """Refuse a flag storage must not keep (``ValidationError``).
+
+    A ``reason`` not in :data:`FLAG_REASONS`, or a naive ``created_at``;
+    :class:`NewFlag` calls it.
+    """
+    choice(reason, "reason", FLAG_REASONS)
+    aware(created_at, "created_at")
+
+
+@attrs.frozen(kw_only=True)
+class NewFlag:
+    """A flag to raise (:meth:`socialcrm.ports.FlagRepository.add`).
+
+    The fields of :class:`Flag` that the flagger's command gives (``post_id``,
+    ``thread_id`` and ``space_id`` ``None`` for a member flag); the storage hands
+    out the id and stores the flag ``open``. Construction refuses, with
+    ``ValidationError``, what :func:`check_flag` refuses: an unknown ``reason`` or
+    a naive ``created_at``.
+    """
+
+    flagger_id: int
+    member_id: int
+    post_id: int | None
+    thread_id: int | None
+    space_id: int | None
+    reason: str
+    text: str
+    weight: int
+    created_at: datetime
+
+    def __attrs_post_init__(self) -> None:
+        check_flag(reason=self.reason, created_at=self.created_at)
 
 
 @attrs.frozen
@@ -51,4 +88,4 @@ class FlagAccuracy:
     disagreed: int = 0
 
 
-__all__ = ["FLAG_REASONS", "FLAG_STATUSES", "Flag", "FlagAccuracy"]
+__all__ = ["FLAG_REASONS", "FLAG_STATUSES", "Flag", "FlagAccuracy", "NewFlag", "check_flag"]

@@ -37,7 +37,7 @@ from socialcrm.capabilities.flags.decisions import (
 )
 from socialcrm.capabilities.flags.events import FlagDecided, FlagRaised
 from socialcrm.capabilities.flags.policy import flag_weight, open_score
-from socialcrm.capabilities.flags.records import FLAG_REASONS, Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import FLAG_REASONS, Flag, FlagAccuracy, NewFlag
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.spaces.access import (
     hidden_space_ids,
@@ -151,15 +151,17 @@ class Flags(PublicAPI):
         """Add the flag on a post (``located``) or a member; return it and the open score."""
         post, thread, space = (None, None, None) if located is None else located
         flag = tx.uow.flags.add(
-            flagger_id=acting.id,
-            member_id=member_id,
-            post_id=None if post is None else post.id,
-            thread_id=None if thread is None else thread.id,
-            space_id=None if space is None else space.id,
-            reason=reason,
-            text=note,
-            weight=weight,
-            created_at=tx.now,
+            NewFlag(
+                flagger_id=acting.id,
+                member_id=member_id,
+                post_id=None if post is None else post.id,
+                thread_id=None if thread is None else thread.id,
+                space_id=None if space is None else space.id,
+                reason=reason,
+                text=note,
+                weight=weight,
+                created_at=tx.now,
+            )
         )
         if post is None:
             score = open_score(tx.uow.flags.member_flags(member_id))

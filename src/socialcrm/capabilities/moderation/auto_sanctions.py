@@ -8,7 +8,7 @@ from typing import Any
 from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.moderation.events import SanctionImposed
 from socialcrm.capabilities.moderation.policy import sanction_state
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.services.runtime import Transaction
 
 
@@ -31,12 +31,13 @@ def impose_automatic_silence(
     """
     why = reason[: tx.runtime.settings.moderation_reason_max_length]
     sanction = tx.uow.sanctions.add(
-        member_id=member_id,
-        kind="silence",
-        reason=why,
-        imposed_by=imposed_by,
-        imposed_at=tx.now,
-        ends_at=None,
+        NewSanction(
+            member_id=member_id,
+            kind="silence",
+            reason=why,
+            imposed_by=imposed_by,
+            imposed_at=tx.now,
+        )
     )
     tx.record(
         SanctionImposed(

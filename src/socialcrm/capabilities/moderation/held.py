@@ -15,7 +15,7 @@ from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.moderation.auto_sanctions import impose_automatic_silence
 from socialcrm.capabilities.review.events import ContentFlagged, ModerationAlert, SubmissionHeld
 from socialcrm.capabilities.review.policy import CombinedVerdict
-from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.core import validation
 from socialcrm.services.runtime import Transaction
@@ -134,20 +134,22 @@ def hold(
 ) -> HeldSubmission:
     """Queue the submission as a ``held`` item; silence its author if the decision says so."""
     item = tx.uow.review.add(
-        kind="held",
-        reason=review_reason(combined),
-        reasons=combined.reasons,
-        rules=combined.rules,
-        author_id=acting.id,
-        space_id=space.id,
-        thread_id=thread_id,
-        post_id=None,
-        thread_kind=thread_kind,
-        title=title,
-        body=body,
-        tags=tags,
-        community_wiki=community_wiki,
-        created_at=tx.now,
+        NewReviewItem(
+            kind="held",
+            reason=review_reason(combined),
+            reasons=combined.reasons,
+            rules=combined.rules,
+            author_id=acting.id,
+            space_id=space.id,
+            thread_id=thread_id,
+            post_id=None,
+            thread_kind=thread_kind,
+            title=title,
+            body=body,
+            tags=tags,
+            community_wiki=community_wiki,
+            created_at=tx.now,
+        )
     )
     tx.record(
         SubmissionHeld(
@@ -195,20 +197,22 @@ def after_publish(
     item_id = None
     if combined.action == "flag":
         item = tx.uow.review.add(
-            kind="flag",
-            reason=review_reason(combined),
-            reasons=combined.reasons,
-            rules=combined.rules,
-            author_id=acting.id,
-            space_id=space.id,
-            thread_id=thread_id,
-            post_id=post_id,
-            thread_kind=None,
-            title=None,
-            body=body,
-            tags=(),
-            community_wiki=False,
-            created_at=tx.now,
+            NewReviewItem(
+                kind="flag",
+                reason=review_reason(combined),
+                reasons=combined.reasons,
+                rules=combined.rules,
+                author_id=acting.id,
+                space_id=space.id,
+                thread_id=thread_id,
+                post_id=post_id,
+                thread_kind=None,
+                title=None,
+                body=body,
+                tags=(),
+                community_wiki=False,
+                created_at=tx.now,
+            )
         )
         item_id = item.id
         tx.record(

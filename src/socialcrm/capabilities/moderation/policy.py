@@ -1,9 +1,11 @@
 """Pure rules of sanctions: ranks, what a sanction blocks, valid rows.
 
-Nothing here does I/O. The services decide with these functions; storage adapters
-call :func:`check_sanction` before writing, so every adapter refuses the same bad
-rows with the same ``ValidationError`` (the audit log's rules are in
-:mod:`socialcrm.capabilities.audit.policy`).
+Nothing here does I/O. The services decide with these functions. A sanction to
+write is a :class:`~socialcrm.capabilities.moderation.records.NewSanction`, which
+refuses a bad row with :func:`check_sanction` when it is made, so no adapter is
+handed one (the check lives in the records module, for the record to call it,
+and is re-exported here); adapters call :func:`check_lift` before lifting (the audit log's rules
+are in :mod:`socialcrm.capabilities.audit.policy`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.moderation.records import SANCTION_KINDS, Sanction
+from socialcrm.capabilities.moderation.records import SANCTION_KINDS, Sanction, check_sanction
 from socialcrm.core.validation import aware
 from socialcrm.errors import ValidationError
 
@@ -31,17 +33,6 @@ BLOCKS_EVERYTHING = frozenset({"suspend", "ban"})
 def rank(member: Member) -> int:
     """The member's authority: 0 member, 1 moderator, 2 staff, 3 admin."""
     return max((ROLE_RANKS.get(role, 0) for role in member.roles), default=0)
-
-
-def check_sanction(*, kind: object, imposed_at: object, ends_at: object) -> None:
-    """Refuse an unknown kind, a naive datetime, or an end not after the start."""
-    if kind not in SANCTION_KINDS:
-        raise ValidationError(
-            f"kind must be one of {', '.join(SANCTION_KINDS)}; got {kind!r}", field="kind"
-        )
-    start = aware(imposed_at, "imposed_at")
-    if ends_at is not None and aware(ends_at, "ends_at") <= start:
-        raise ValidationError("a sanction must end after it starts", field="ends_at")
 
 
 def check_lift(*, at: object) -> None:

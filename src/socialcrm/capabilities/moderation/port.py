@@ -12,32 +12,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.moderation.records import Sanction
+    from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 
 
 class SanctionRepository(Protocol):
     """Silences, suspensions and bans of members.
 
-    Writes check their input with :func:`socialcrm.capabilities.moderation.policy.check_sanction`
-    (and ``check_lift``) before touching storage, so a bad row raises
-    ``ValidationError`` and writes nothing.
+    A sanction to write is a :class:`~socialcrm.capabilities.moderation.records.NewSanction`,
+    checked when it is made; :meth:`lift` checks its time with
+    :func:`socialcrm.capabilities.moderation.policy.check_lift` before touching
+    storage. A bad row raises ``ValidationError`` and writes nothing.
     """
 
-    def add(
-        self,
-        *,
-        member_id: int,
-        kind: str,
-        reason: str,
-        imposed_by: int,
-        imposed_at: datetime,
-        ends_at: datetime | None,
-    ) -> Sanction:
-        """Insert a sanction in force from ``imposed_at``; return it with its id.
+    def add(self, new: NewSanction) -> Sanction:
+        """Store ``new``, in force from ``imposed_at``; return it with its id.
 
-        ``NotFound`` (code ``member_not_found``) for an unknown member;
-        ``ValidationError`` for an unknown kind, a naive datetime, or ``ends_at`` not
-        after ``imposed_at``.
+        ``new`` was checked when it was made (:class:`NewSanction` refuses a bad
+        kind or times); the storage still refuses an unknown member with
+        ``NotFound`` (code ``member_not_found``), writing nothing.
         """
         ...
 

@@ -34,7 +34,7 @@ from socialcrm.capabilities.moderation.policy import (
     rank,
     sanction_state,
 )
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.moderation.workload import ModerationWorkload, check_budget, workload
 from socialcrm.capabilities.spaces.access import require_actor, require_moderator, require_viewer
 from socialcrm.capabilities.votes.serial import SerialVoteReversal, reverse_serial_votes
@@ -165,12 +165,14 @@ class Moderation(PublicAPI):
             target = _member(tx.uow, target_id)
             check_authority(acting, target, kind, "impose")
             sanction = tx.uow.sanctions.add(
-                member_id=target.id,
-                kind=kind,
-                reason=why,
-                imposed_by=acting.id,
-                imposed_at=tx.now,
-                ends_at=ends_at,
+                NewSanction(
+                    member_id=target.id,
+                    kind=kind,
+                    reason=why,
+                    imposed_by=acting.id,
+                    imposed_at=tx.now,
+                    ends_at=ends_at,
+                )
             )
             tx.record(
                 SanctionImposed(

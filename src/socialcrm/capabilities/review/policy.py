@@ -5,6 +5,10 @@ A content rule (a ``socialcrm_moderate_content`` hook implementation) returns a
 with :func:`combine`: the strictest action wins (see :data:`ACTIONS`), the text
 rewrites of every rule apply one after the other, and the tags of every rule are
 added together.
+
+:func:`check_review_item` (what a stored item must be) lives in the records
+module, for :class:`~socialcrm.capabilities.review.records.NewReviewItem` to call
+it, and is re-exported here.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from datetime import datetime
 
 import attrs
 
-from socialcrm.capabilities.review.records import REVIEW_KINDS, REVIEW_STATUSES
+from socialcrm.capabilities.review.records import (
+    REVIEW_REASON_MAX_LENGTH,
+    REVIEW_STATUSES,
+    check_review_item,
+)
 from socialcrm.core.validation import aware
 from socialcrm.errors import ValidationError
 
@@ -165,21 +173,6 @@ def combine(verdicts_by_field: dict[str, list[Verdict]], texts: dict[str, str]) 
         alerts=tuple(a for v in every for a in v.alerts),
         rules=_unique(v.rule for v in strictest if v.rule),
     )
-
-
-#: The longest review reason (a rule name) storage keeps.
-REVIEW_REASON_MAX_LENGTH = 64
-
-
-def check_review_item(*, kind: str, reason: str, created_at: datetime) -> None:
-    """Refuse a review item storage must not keep (``ValidationError``); adapters call it."""
-    if kind not in REVIEW_KINDS:
-        raise ValidationError(f"unknown review item kind {kind!r}", field="kind")
-    if not reason or len(reason) > REVIEW_REASON_MAX_LENGTH:
-        raise ValidationError(
-            f"a review reason is 1 to {REVIEW_REASON_MAX_LENGTH} characters", field="reason"
-        )
-    aware(created_at, "created_at")
 
 
 def check_decision(*, status: str, at: datetime) -> None:

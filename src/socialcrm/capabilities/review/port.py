@@ -8,12 +8,12 @@ documented there.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.review.records import ReviewItem
+    from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 
 
 class ReviewRepository(Protocol):
@@ -23,28 +23,12 @@ class ReviewRepository(Protocol):
     come back as tuples equal to what was given.
     """
 
-    def add(
-        self,
-        *,
-        kind: str,
-        reason: str,
-        reasons: Iterable[str],
-        rules: Iterable[str],
-        author_id: int,
-        space_id: int,
-        thread_id: int | None,
-        post_id: int | None,
-        thread_kind: str | None,
-        title: str | None,
-        body: str,
-        tags: Iterable[str],
-        community_wiki: bool,
-        created_at: datetime,
-    ) -> ReviewItem:
-        """Insert a pending item and return it with its id.
+    def add(self, new: NewReviewItem) -> ReviewItem:
+        """Store ``new`` as a ``pending`` item and return it with its id.
 
-        ``ValidationError`` (nothing written) for an unknown kind, a naive datetime,
-        or a ``reason`` that is empty or longer than 64 characters.
+        ``new`` was checked when it was made (:class:`NewReviewItem` refuses a bad
+        kind, reason or time); the queue has no unique key, so the storage adds
+        no refusal of its own.
         """
         ...
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import attrs
+
+from socialcrm.core.validation import aware
+from socialcrm.errors import ValidationError
 
 #: Kinds of review-queue items: ``held`` (a submission waiting for approval, not
 #: published) and ``flag`` (a published post a content rule flagged). Member flags
@@ -13,6 +18,71 @@ REVIEW_KINDS = ("held", "flag")
 
 #: Review item statuses; ``pending`` items are in the queue, the others are decided.
 REVIEW_STATUSES = ("pending", "approved", "rejected", "dismissed")
+
+#: The longest review reason (a rule name) storage keeps.
+REVIEW_REASON_MAX_LENGTH = 64
+
+
+def check_review_item(*, kind: object, reason: object, created_at: object) -> None:
+    """Refuse a review item storage must not keep (``ValidationError``).
+
+    An unknown kind, a ``reason`` that is not 1 to :data:`REVIEW_REASON_MAX_LENGTH`
+    characters, or a naive ``created_at``. :class:`NewReviewItem` calls it.
+    """
+    if kind not in REVIEW_KINDS:
+        raise ValidationError(f"unknown review item kind {kind!r}", field="kind")
+    if not isinstance(reason, str) or not reason or len(reason) > REVIEW_REASON_MAX_LENGTH:
+        raise ValidationError(
+            f"a review reason is 1 to {REVIEW_REASON_MAX_LENGTH} characters", field="reason"
+        )
+    aware(created_at, "created_at")
+
+
+def _as_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    """``values`` as a tuple; a bare string or a non-iterable is left to :func:`_strings`."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        return values  # type: ignore[return-value]
+    return tuple(values)
+
+
+def _strings(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Refuse anything but a tuple of strings (``ValidationError`` naming the field)."""
+    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(
+            f"{attribute.name} must be a list of strings, got {value!r}", field=attribute.name
+        )
+
+
+@attrs.frozen(kw_only=True)
+class NewReviewItem:
+    """A review item to queue (:meth:`socialcrm.ports.ReviewRepository.add`).
+
+    The fields of :class:`ReviewItem` that the caller gives; the storage hands out
+    the id and stores the item ``pending``. ``reasons``, ``rules`` and ``tags``
+    take any iterable of strings (kept as tuples), ``community_wiki`` any truth
+    value. Construction refuses, with ``ValidationError``, what storage must not
+    keep (:func:`check_review_item`: an unknown kind, an empty or over-long
+    ``reason``, a naive ``created_at``) and lists that are not lists of strings,
+    so no adapter is ever handed a bad item.
+    """
+
+    kind: str
+    reason: str
+    reasons: tuple[str, ...] = attrs.field(converter=_as_tuple, validator=_strings)
+    rules: tuple[str, ...] = attrs.field(converter=_as_tuple, validator=_strings)
+    author_id: int
+    space_id: int
+    thread_id: int | None
+    post_id: int | None
+    thread_kind: str | None
+    title: str | None
+    body: str
+    tags: tuple[str, ...] = attrs.field(converter=_as_tuple, validator=_strings)
+    community_wiki: bool = attrs.field(converter=bool)
+    created_at: datetime
+
+    def __attrs_post_init__(self) -> None:
+        check_review_item(kind=self.kind, reason=self.reason, created_at=self.created_at)
 
 
 @attrs.frozen(kw_only=True)
@@ -54,4 +124,11 @@ class ReviewItem:
         return self.status == "pending"
 
 
-__all__ = ["REVIEW_KINDS", "REVIEW_STATUSES", "ReviewItem"]
+__all__ = [
+    "REVIEW_KINDS",
+    "REVIEW_REASON_MAX_LENGTH",
+    "REVIEW_STATUSES",
+    "NewReviewItem",
+    "ReviewItem",
+    "check_review_item",
+]

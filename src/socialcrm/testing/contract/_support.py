@@ -16,8 +16,9 @@ import attrs
 from hypothesis import HealthCheck, settings
 
 from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.members.records import Member, Profile
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace, Space
@@ -207,8 +208,7 @@ def _add_message(
     )
 
 
-def _add_sanction(
-    uow: UnitOfWork,
+def _new_sanction(
     member_id: int,
     imposed_by: int,
     *,
@@ -216,8 +216,8 @@ def _add_sanction(
     imposed_at: datetime = T0,
     ends_at: datetime | None = None,
     reason: str = "contract reason",
-) -> Sanction:
-    return uow.sanctions.add(
+) -> NewSanction:
+    return NewSanction(
         member_id=member_id,
         kind=kind,
         reason=reason,
@@ -225,6 +225,10 @@ def _add_sanction(
         imposed_at=imposed_at,
         ends_at=ends_at,
     )
+
+
+def _add_sanction(uow: UnitOfWork, member_id: int, imposed_by: int, **changes: Any) -> Sanction:
+    return uow.sanctions.add(_new_sanction(member_id, imposed_by, **changes))
 
 
 def _add_audit(
@@ -413,7 +417,7 @@ _WRITES: dict[str, Callable[[UnitOfWork, _Graph], object]] = {
         source="contract", stage="posts", position=7
     ),
     "badges.award": lambda uow, g: uow.badges.award(
-        badge="contract", member_id=g.author.id, subject="", awarded_at=_at(30)
+        NewBadgeAward(badge="contract", member_id=g.author.id, subject="", awarded_at=_at(30))
     ),
     "threads.add_views": lambda uow, g: uow.threads.add_views(g.thread.id, 3),
     "bounties.open": lambda uow, g: uow.bounties.open(

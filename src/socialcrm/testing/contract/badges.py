@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
-from socialcrm.capabilities.badges.records import BadgeAward
+from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
-from socialcrm.errors import NotFound
+from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -26,13 +29,19 @@ class BadgeContract(ContractBase):
         with storage.unit_of_work() as uow:
             member = _add_member(uow)
             first = uow.badges.award(
-                badge="supporter", member_id=member.id, subject="", awarded_at=_at(1)
+                NewBadgeAward(badge="supporter", member_id=member.id, subject="", awarded_at=_at(1))
             )
             again = uow.badges.award(
-                badge="supporter", member_id=member.id, subject="", awarded_at=_at(2)
+                NewBadgeAward(badge="supporter", member_id=member.id, subject="", awarded_at=_at(2))
             )
             per_post = uow.badges.award(
-                badge="nice", member_id=member.id, subject="post:7", awarded_at=_at(3), post_id=7
+                NewBadgeAward(
+                    badge="nice",
+                    member_id=member.id,
+                    subject="post:7",
+                    awarded_at=_at(3),
+                    post_id=7,
+                )
             )
             uow.commit()
         assert again is None
@@ -45,12 +54,16 @@ class BadgeContract(ContractBase):
             # The unit stays usable after a duplicate, and the duplicate changed nothing.
             assert (
                 uow.badges.award(
-                    badge="nice", member_id=member.id, subject="post:7", awarded_at=_at(4)
+                    NewBadgeAward(
+                        badge="nice", member_id=member.id, subject="post:7", awarded_at=_at(4)
+                    )
                 )
                 is None
             )
             other = uow.badges.award(
-                badge="nice", member_id=member.id, subject="post:8", awarded_at=_at(4)
+                NewBadgeAward(
+                    badge="nice", member_id=member.id, subject="post:8", awarded_at=_at(4)
+                )
             )
             uow.commit()
         with storage.unit_of_work() as uow:
@@ -64,14 +77,41 @@ class BadgeContract(ContractBase):
 
     def test_awarding_to_an_unknown_member_is_not_found(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow, pytest.raises(NotFound) as raised:
-            uow.badges.award(badge="x", member_id=10**9, subject="", awarded_at=_at(0))
+            uow.badges.award(
+                NewBadgeAward(badge="x", member_id=10**9, subject="", awarded_at=_at(0))
+            )
         assert raised.value.code == "member_not_found"
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("badge", {"badge": ""}),
+            ("badge", {"badge": "Not A Slug"}),
+            ("badge", {"badge": "b" * 65}),
+            ("subject", {"subject": None}),
+            ("subject", {"subject": " post:7"}),
+            ("subject", {"subject": "p" * 65}),
+            ("awarded_at", {"awarded_at": datetime(2026, 1, 5, 9, 0)}),
+        ],
+    )
+    def test_bad_awards_are_refused_when_made_so_nothing_is_written(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            uow.commit()
+        values: dict[str, Any] = {"badge": "b", "subject": "", "awarded_at": _at(1)}
+        with pytest.raises(ValidationError) as raised:
+            NewBadgeAward(member_id=member.id, **{**values, **changes})
+        assert raised.value.field == field
+        with storage.unit_of_work() as uow:
+            assert uow.badges.for_member(member.id) == []
 
     def test_revoke_is_a_compare_and_set_and_hides_the_award(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             member, staff = _add_member(uow), _add_member(uow)
             award = uow.badges.award(
-                badge="critic", member_id=member.id, subject="", awarded_at=_at(1)
+                NewBadgeAward(badge="critic", member_id=member.id, subject="", awarded_at=_at(1))
             )
             assert award is not None
             assert uow.badges.revoke(award.id, at=_at(5), by=staff.id) is True
@@ -87,7 +127,11 @@ class BadgeContract(ContractBase):
             assert uow.badges.holders("critic", limit=10) == []
             assert uow.badges.held("critic", member.id, "")
             assert (
-                uow.badges.award(badge="critic", member_id=member.id, subject="", awarded_at=_at(7))
+                uow.badges.award(
+                    NewBadgeAward(
+                        badge="critic", member_id=member.id, subject="", awarded_at=_at(7)
+                    )
+                )
                 is None
             )
 
@@ -96,10 +140,14 @@ class BadgeContract(ContractBase):
             a, b = _add_member(uow), _add_member(uow)
             ghost = _add_member(uow, roles=frozenset({"member", PLACEHOLDER_ROLE}))
             made = [
-                uow.badges.award(badge="tl1", member_id=m.id, subject="", awarded_at=_at(1))
+                uow.badges.award(
+                    NewBadgeAward(badge="tl1", member_id=m.id, subject="", awarded_at=_at(1))
+                )
                 for m in (b, ghost, a)
             ]
-            uow.badges.award(badge="other", member_id=a.id, subject="", awarded_at=_at(1))
+            uow.badges.award(
+                NewBadgeAward(badge="other", member_id=a.id, subject="", awarded_at=_at(1))
+            )
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.badges.holders("tl1", limit=10) == [made[0], made[2]]
@@ -149,7 +197,9 @@ class BadgeContract(ContractBase):
             thread, _ = _add_topic(uow, _add_space(uow).id, member.id)
             uow.commit()
         with storage.unit_of_work() as uow:
-            uow.badges.award(badge="b", member_id=member.id, subject="", awarded_at=_at(1))
+            uow.badges.award(
+                NewBadgeAward(badge="b", member_id=member.id, subject="", awarded_at=_at(1))
+            )
             uow.threads.add_views(thread.id, 5)
         with storage.unit_of_work() as uow:
             assert uow.badges.for_member(member.id) == []

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
-from socialcrm.errors import Conflict
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
+from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,
@@ -24,7 +25,7 @@ from socialcrm.testing.contract._support import (
 )
 
 
-def _flag(uow: UnitOfWork, flagger: int, member: int, post: Any = None, **kw: Any) -> Flag:
+def _new_flag(flagger: int, member: int, post: Any = None, **kw: Any) -> NewFlag:
     fields: dict[str, Any] = {
         "reason": "spam",
         "text": "",
@@ -35,7 +36,11 @@ def _flag(uow: UnitOfWork, flagger: int, member: int, post: Any = None, **kw: An
         "space_id": None,
     }
     fields.update(kw)
-    return uow.flags.add(flagger_id=flagger, member_id=member, **fields)
+    return NewFlag(flagger_id=flagger, member_id=member, **fields)
+
+
+def _flag(uow: UnitOfWork, flagger: int, member: int, post: Any = None, **kw: Any) -> Flag:
+    return uow.flags.add(_new_flag(flagger, member, post, **kw))
 
 
 class FlagContract(ContractBase):
@@ -229,6 +234,27 @@ class FlagContract(ContractBase):
             uow.commit()
         with storage.unit_of_work() as uow:
             assert uow.flags.member_flags(author.id) == [again]
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("reason", {"reason": "rude"}),
+            ("reason", {"reason": None}),
+            ("created_at", {"created_at": datetime(2026, 1, 5, 9, 0)}),
+            ("created_at", {"created_at": "2026-01-05"}),
+        ],
+    )
+    def test_bad_flags_are_refused_when_made_so_nothing_is_written(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        with storage.unit_of_work() as uow:
+            flagger, author = _add_member(uow), _add_member(uow)
+            uow.commit()
+        with pytest.raises(ValidationError) as raised:
+            _new_flag(flagger.id, author.id, **changes)
+        assert raised.value.field == field
+        with storage.unit_of_work() as uow:
+            assert uow.flags.about_member(author.id) == []
 
     @_property_settings
     @given(

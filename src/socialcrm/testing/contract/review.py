@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
-from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
@@ -22,7 +23,7 @@ from socialcrm.testing.contract._support import (
 )
 
 
-def _add_item(uow: UnitOfWork, author_id: int, space_id: int, **changes: Any) -> ReviewItem:
+def _new_item(author_id: int, space_id: int, **changes: Any) -> NewReviewItem:
     values: dict[str, Any] = {
         "kind": "held",
         "reason": "watched_words",
@@ -40,7 +41,11 @@ def _add_item(uow: UnitOfWork, author_id: int, space_id: int, **changes: Any) ->
         "created_at": T0,
     }
     values.update(changes)
-    return uow.review.add(**values)
+    return NewReviewItem(**values)
+
+
+def _add_item(uow: UnitOfWork, author_id: int, space_id: int, **changes: Any) -> ReviewItem:
+    return uow.review.add(_new_item(author_id, space_id, **changes))
 
 
 class ReviewContract(ContractBase):
@@ -62,18 +67,51 @@ class ReviewContract(ContractBase):
         _assert_utc(stored.created_at)
         assert stored.created_at == _at(3)
 
-    def test_bad_review_items_are_refused_and_write_nothing(self, storage: Storage) -> None:
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("kind", {"kind": "nonsense"}),
+            ("reason", {"reason": ""}),
+            ("reason", {"reason": "x" * 65}),
+            ("reason", {"reason": None}),
+            ("created_at", {"created_at": T0.replace(tzinfo=None)}),
+            ("reasons", {"reasons": "one string, not a list"}),
+            ("rules", {"rules": None}),
+            ("tags", {"tags": ["billing", 7]}),
+        ],
+    )
+    def test_bad_review_items_are_refused_when_made_so_nothing_is_written(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
         with storage.unit_of_work() as uow:
             member, space = _add_member(uow), _add_space(uow)
             uow.commit()
-        for bad in ({"kind": "nonsense"}, {"reason": ""}, {"reason": "x" * 65}):
-            with storage.unit_of_work() as uow:
-                with pytest.raises(ValidationError):
-                    _add_item(uow, member.id, space.id, **bad)
-                assert uow.review.count_pending(space_ids=[space.id]) == 0
+        with pytest.raises(ValidationError) as raised:
+            _new_item(member.id, space.id, **changes)
+        assert raised.value.field == field
         with storage.unit_of_work() as uow:
-            with pytest.raises(ValidationError):
-                _add_item(uow, member.id, space.id, created_at=T0.replace(tzinfo=None))
+            assert uow.review.count_pending(space_ids=[space.id]) == 0
+
+    def test_a_new_review_item_keeps_its_lists_as_tuples(self, storage: Storage) -> None:
+        made = _new_item(1, 2, reasons=iter(["a", "b"]), rules=[], tags={"x": 1}, community_wiki=1)
+        assert (made.reasons, made.rules, made.tags, made.community_wiki) == (
+            ("a", "b"),
+            (),
+            ("x",),
+            True,
+        )
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            added = uow.review.add(attrs.evolve(made, author_id=member.id, space_id=space.id))
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.review.get(added.id) == added
+        assert (added.reasons, added.rules, added.tags, added.community_wiki) == (
+            ("a", "b"),
+            (),
+            ("x",),
+            True,
+        )
 
     def test_pending_lists_oldest_first_filtered_by_space_reason_and_kind(
         self, storage: Storage

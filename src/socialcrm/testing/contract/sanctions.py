@@ -17,6 +17,7 @@ from socialcrm.testing.contract._support import (
     _add_sanction,
     _assert_utc,
     _at,
+    _new_sanction,
 )
 
 
@@ -156,18 +157,19 @@ class SanctionContract(ContractBase):
             ("ends_at", {"ends_at": datetime(2026, 1, 6, 9, 0)}),
             ("ends_at", {"ends_at": T0}),
             ("ends_at", {"ends_at": _at(-1)}),
+            ("imposed_at", {"imposed_at": "2026-01-05"}),
         ],
     )
-    def test_bad_sanctions_raise_validation_error_and_write_nothing(
+    def test_bad_sanctions_are_refused_when_made_so_nothing_is_written(
         self, storage: Storage, field: str, changes: dict[str, object]
     ) -> None:
         with storage.unit_of_work() as uow:
             member, moderator = _add_member(uow), _add_member(uow)
             uow.commit()
+        with pytest.raises(ValidationError) as raised:
+            _new_sanction(member.id, moderator.id, **changes)  # type: ignore[arg-type]
+        assert raised.value.field == field
         with storage.unit_of_work() as uow:
-            with pytest.raises(ValidationError) as raised:
-                _add_sanction(uow, member.id, moderator.id, **changes)  # type: ignore[arg-type]
-            assert raised.value.field == field
             good = _add_sanction(uow, member.id, moderator.id)
             uow.commit()
         with storage.unit_of_work() as uow:

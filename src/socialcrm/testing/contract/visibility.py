@@ -8,6 +8,8 @@ excluded space never do, and the filter runs before paging, counting and ranking
 from __future__ import annotations
 
 from socialcrm.capabilities.audit.records import NewAuditEntry
+from socialcrm.capabilities.badges.records import NewBadgeAward
+from socialcrm.capabilities.flags.records import NewFlag
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -85,12 +87,18 @@ class VisibilityContract(ContractBase):
         with storage.unit_of_work() as uow:
             one, two = _add_member(uow), _add_member(uow)
             shown, hidden = _add_space(uow), _add_space(uow)
-            free = uow.badges.award(badge="b", member_id=one.id, subject="", awarded_at=_at(1))
+            free = uow.badges.award(
+                NewBadgeAward(badge="b", member_id=one.id, subject="", awarded_at=_at(1))
+            )
             secret = uow.badges.award(
-                badge="b", member_id=two.id, subject="", awarded_at=_at(2), space_id=hidden.id
+                NewBadgeAward(
+                    badge="b", member_id=two.id, subject="", awarded_at=_at(2), space_id=hidden.id
+                )
             )
             public = uow.badges.award(
-                badge="c", member_id=two.id, subject="", awarded_at=_at(3), space_id=shown.id
+                NewBadgeAward(
+                    badge="c", member_id=two.id, subject="", awarded_at=_at(3), space_id=shown.id
+                )
             )
             uow.commit()
         assert free is not None and secret is not None and public is not None
@@ -112,15 +120,17 @@ class VisibilityContract(ContractBase):
                 _, post = _add_topic(uow, space.id, author.id)
                 ids.append(
                     uow.flags.add(
-                        flagger_id=flagger.id,
-                        member_id=author.id,
-                        post_id=post.id,
-                        thread_id=post.thread_id,
-                        space_id=space.id,
-                        reason="spam",
-                        text="",
-                        weight=1,
-                        created_at=_at(1),
+                        NewFlag(
+                            flagger_id=flagger.id,
+                            member_id=author.id,
+                            post_id=post.id,
+                            thread_id=post.thread_id,
+                            space_id=space.id,
+                            reason="spam",
+                            text="",
+                            weight=1,
+                            created_at=_at(1),
+                        )
                     ).id
                 )
             uow.flags.decide(ids, status="agreed", by=mod.id, at=_at(2))

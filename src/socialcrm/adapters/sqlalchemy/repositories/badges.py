@@ -7,6 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -31,7 +32,7 @@ from socialcrm.adapters.sqlalchemy.conventions import BADGE_KEY_LENGTH, TableKit
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward
+from socialcrm.capabilities.badges.records import AuthoredPost, BadgeAward, NewBadgeAward
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
 from socialcrm.errors import NotFound
 
@@ -159,44 +160,20 @@ class SQLBadgeRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def award(
-        self,
-        *,
-        badge: str,
-        member_id: int,
-        subject: str,
-        awarded_at: datetime,
-        post_id: int | None = None,
-        space_id: int | None = None,
-    ) -> BadgeAward | None:
+    def award(self, new: NewBadgeAward) -> BadgeAward | None:
         """Insert the award; ``None`` when the key exists (the unique key decides races)."""
-        if self._q.member_exists.first(self._conn, {"member_id": member_id}) is None:
-            raise NotFound(f"no member {member_id}", code="member_not_found")
-        params = {
-            "badge": badge,
-            "member_id": member_id,
-            "subject": subject,
-            "awarded_at": awarded_at,
-            "post_id": post_id,
-            "space_id": space_id,
-        }
+        if self._q.member_exists.first(self._conn, {"member_id": new.member_id}) is None:
+            raise NotFound(f"no member {new.member_id}", code="member_not_found")
+        fields = attrs.asdict(new, recurse=False)
         award_id = self._insert_unique(
             self._q.insert,
-            params,
-            already_exists=lambda: self.held(badge, member_id, subject),
+            fields,
+            already_exists=lambda: self.held(new.badge, new.member_id, new.subject),
             conflict=None,
         )
         if award_id is None:
             return None
-        return BadgeAward(
-            id=award_id,
-            badge=badge,
-            member_id=member_id,
-            subject=subject,
-            awarded_at=awarded_at,
-            post_id=post_id,
-            space_id=space_id,
-        )
+        return BadgeAward(id=award_id, **fields)
 
     def held(self, badge: str, member_id: int, subject: str) -> bool:
         """Whether an award with the key exists, revoked or not."""

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -29,7 +30,7 @@ from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, col
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
+from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -152,58 +153,24 @@ class SQLFlagRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        flagger_id: int,
-        member_id: int,
-        post_id: int | None,
-        thread_id: int | None,
-        space_id: int | None,
-        reason: str,
-        text: str,
-        weight: int,
-        created_at: datetime,
-    ) -> Flag:
+    def add(self, new: NewFlag) -> Flag:
         """Insert an open flag; ``Conflict`` (``duplicate_flag``) on a second one."""
+        fields = attrs.asdict(new, recurse=False)
         key = {
-            "flagger_id": flagger_id,
-            "member_id": member_id,
-            "post_key": 0 if post_id is None else post_id,
+            "flagger_id": new.flagger_id,
+            "member_id": new.member_id,
+            "post_key": 0 if new.post_id is None else new.post_id,
         }
-        what = f"post {post_id}" if post_id is not None else f"member {member_id}"
+        what = f"post {new.post_id}" if new.post_id is not None else f"member {new.member_id}"
         flag_id = self._insert_unique(
             self._q.insert,
-            {
-                **key,
-                "post_id": post_id,
-                "thread_id": thread_id,
-                "space_id": space_id,
-                "reason": reason,
-                "text": text,
-                "weight": weight,
-                "created_at": created_at,
-                "status": "open",
-                "decided_by": None,
-                "decided_at": None,
-            },
+            {**fields, **key, "status": "open", "decided_by": None, "decided_at": None},
             already_exists=lambda: self._q.by_key.first(self._conn, key) is not None,
             conflict=lambda: Conflict(
-                f"member {flagger_id} already flagged {what}", code="duplicate_flag"
+                f"member {new.flagger_id} already flagged {what}", code="duplicate_flag"
             ),
         )
-        return Flag(
-            id=flag_id,
-            flagger_id=flagger_id,
-            member_id=member_id,
-            post_id=post_id,
-            thread_id=thread_id,
-            space_id=space_id,
-            reason=reason,
-            text=text,
-            weight=weight,
-            created_at=created_at,
-        )
+        return Flag(id=flag_id, **fields)
 
     def get(self, flag_id: int) -> Flag | None:
         """The flag with this id, or ``None``."""

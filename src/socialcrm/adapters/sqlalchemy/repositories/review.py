@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Boolean,
     Integer,
@@ -35,8 +36,8 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper, json_tuple
-from socialcrm.capabilities.review.policy import check_decision, check_review_item
-from socialcrm.capabilities.review.records import ReviewItem
+from socialcrm.capabilities.review.policy import check_decision
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 from socialcrm.errors import NotFound
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -112,64 +113,19 @@ class SQLReviewRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        kind: str,
-        reason: str,
-        reasons: Iterable[str],
-        rules: Iterable[str],
-        author_id: int,
-        space_id: int,
-        thread_id: int | None,
-        post_id: int | None,
-        thread_kind: str | None,
-        title: str | None,
-        body: str,
-        tags: Iterable[str],
-        community_wiki: bool,
-        created_at: datetime,
-    ) -> ReviewItem:
-        """Insert a pending item; ``ValidationError`` (nothing written) for a bad one."""
-        check_review_item(kind=kind, reason=reason, created_at=created_at)
-        reasons, rules, tags = tuple(reasons), tuple(rules), tuple(tags)
+    def add(self, new: NewReviewItem) -> ReviewItem:
+        """Insert a pending item (``new`` was checked when it was made)."""
+        fields = attrs.asdict(new, recurse=False)
         params = {
-            "kind": kind,
+            **fields,
             "status": "pending",
-            "reason": reason,
-            "reasons": _list_to_text(reasons),
-            "rules": _list_to_text(rules),
-            "author_id": author_id,
-            "space_id": space_id,
-            "thread_id": thread_id,
-            "post_id": post_id,
-            "thread_kind": thread_kind,
-            "title": title,
-            "body": body,
-            "tags": _list_to_text(tags),
-            "community_wiki": bool(community_wiki),
-            "created_at": created_at,
             "note": "",
+            "reasons": _list_to_text(new.reasons),
+            "rules": _list_to_text(new.rules),
+            "tags": _list_to_text(new.tags),
         }
         item_id = self._q.insert.insert(self._conn, params)
-        return ReviewItem(
-            id=item_id,
-            kind=kind,
-            status="pending",
-            reason=reason,
-            reasons=reasons,
-            rules=rules,
-            author_id=author_id,
-            space_id=space_id,
-            thread_id=thread_id,
-            post_id=post_id,
-            thread_kind=thread_kind,
-            title=title,
-            body=body,
-            tags=tags,
-            community_wiki=bool(community_wiki),
-            created_at=created_at,
-        )
+        return ReviewItem(id=item_id, status="pending", **fields)
 
     def get(self, item_id: int) -> ReviewItem | None:
         """The item with this id, or ``None``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -24,8 +25,8 @@ from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, col
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.moderation.policy import check_lift, check_sanction
-from socialcrm.capabilities.moderation.records import Sanction
+from socialcrm.capabilities.moderation.policy import check_lift
+from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.errors import NotFound
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -121,40 +122,15 @@ class SQLSanctionRepository(SQLRepository):
         super().__init__(connection, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        member_id: int,
-        kind: str,
-        reason: str,
-        imposed_by: int,
-        imposed_at: datetime,
-        ends_at: datetime | None,
-    ) -> Sanction:
-        """Insert a sanction; ``NotFound`` (unknown member) or ``ValidationError`` (bad row)."""
-        check_sanction(kind=kind, imposed_at=imposed_at, ends_at=ends_at)
+    def add(self, new: NewSanction) -> Sanction:
+        """Insert a sanction (checked when made); ``NotFound`` for an unknown member."""
         # Checked first rather than parsed from a foreign-key error: portable, and
         # sanctions are rare enough that the extra read costs nothing that matters.
-        if self._q.member_exists.first(self._conn, {"member_id": member_id}) is None:
-            raise NotFound(f"no member {member_id}", code="member_not_found")
-        params = {
-            "member_id": member_id,
-            "kind": kind,
-            "reason": reason,
-            "imposed_by": imposed_by,
-            "imposed_at": imposed_at,
-            "ends_at": ends_at,
-        }
-        sanction_id = self._q.insert.insert(self._conn, params)
-        return Sanction(
-            id=sanction_id,
-            member_id=member_id,
-            kind=kind,
-            reason=reason,
-            imposed_by=imposed_by,
-            imposed_at=imposed_at,
-            ends_at=ends_at,
-        )
+        if self._q.member_exists.first(self._conn, {"member_id": new.member_id}) is None:
+            raise NotFound(f"no member {new.member_id}", code="member_not_found")
+        fields = attrs.asdict(new, recurse=False)
+        sanction_id = self._q.insert.insert(self._conn, fields)
+        return Sanction(id=sanction_id, **fields)
 
     def get(self, sanction_id: int) -> Sanction | None:
         """The sanction with this id, or ``None``."""
