@@ -14,7 +14,7 @@ from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGran
 from socialcrm.capabilities.badges.records import BadgeAward
 from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy
-from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.capabilities.moderation.held import HeldSubmission
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
@@ -22,7 +22,14 @@ from socialcrm.capabilities.reputation.records import LeaderboardRow, LedgerEntr
 from socialcrm.capabilities.review.policy import Verdict
 from socialcrm.capabilities.review.records import ReviewItem
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.threads.records import (
+    Comment,
+    NewPost,
+    NewThread,
+    Post,
+    Revision,
+    Thread,
+)
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
 from socialcrm.capabilities.trust.service import TrustReview
 from socialcrm.capabilities.votes.records import Vote
@@ -83,7 +90,10 @@ __all__ = [
     "Member",
     "MemberActivity",
     "NotFound",
+    "NewMember",
     "NewOutboxMessage",
+    "NewPost",
+    "NewThread",
     "OutboxMessage",
     "PermissionDenied",
     "Post",

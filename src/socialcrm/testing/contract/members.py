@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,
@@ -28,12 +28,14 @@ class MemberContract(ContractBase):
         )
         with storage.unit_of_work() as uow:
             added = uow.members.add(
-                external_id="ext-42",
-                display_name="Ada Lövelace 🧮",
-                profile=profile,
-                roles=frozenset({"member", "moderator"}),
-                reputation=101,
-                joined_at=_at(5),
+                NewMember(
+                    external_id="ext-42",
+                    display_name="Ada Lövelace 🧮",
+                    profile=profile,
+                    roles=frozenset({"member", "moderator"}),
+                    reputation=101,
+                    joined_at=_at(5),
+                )
             )
             uow.commit()
         assert added.external_id == "ext-42" and added.profile == profile
@@ -55,20 +57,24 @@ class MemberContract(ContractBase):
         # Host user ids are opaque strings: "Ab" and "ab" are two people.
         with storage.unit_of_work() as uow:
             upper = uow.members.add(
-                external_id="User-Ab",
-                display_name="Upper",
-                profile=Profile(),
-                roles=frozenset(),
-                reputation=0,
-                joined_at=T0,
+                NewMember(
+                    external_id="User-Ab",
+                    display_name="Upper",
+                    profile=Profile(),
+                    roles=frozenset(),
+                    reputation=0,
+                    joined_at=T0,
+                )
             )
             lower = uow.members.add(
-                external_id="user-ab",
-                display_name="Lower",
-                profile=Profile(),
-                roles=frozenset(),
-                reputation=0,
-                joined_at=T0,
+                NewMember(
+                    external_id="user-ab",
+                    display_name="Lower",
+                    profile=Profile(),
+                    roles=frozenset(),
+                    reputation=0,
+                    joined_at=T0,
+                )
             )
             uow.commit()
         with storage.unit_of_work() as uow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from socialcrm.capabilities.threads.records import Comment, Post, Revision
+from socialcrm.capabilities.threads.records import Comment, NewPost, Post, Revision
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,
@@ -26,11 +26,13 @@ class PostContract(ContractBase):
             member, space = _add_member(uow), _add_space(uow)
             thread = _add_thread(uow, space.id, member.id)
             post = uow.posts.add(
-                thread_id=thread.id,
-                author_id=member.id,
-                body=_UNICODE_BODY,
-                is_opening=True,
-                created_at=_at(2),
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=member.id,
+                    body=_UNICODE_BODY,
+                    is_opening=True,
+                    created_at=_at(2),
+                )
             )
             uow.commit()
         assert post == Post(
@@ -50,11 +52,13 @@ class PostContract(ContractBase):
             member, space = _add_member(uow), _add_space(uow)
             thread = _add_thread(uow, space.id, member.id)
             post = uow.posts.add(
-                thread_id=thread.id,
-                author_id=member.id,
-                body="located",
-                is_opening=True,
-                created_at=_at(2),
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=member.id,
+                    body="located",
+                    is_opening=True,
+                    created_at=_at(2),
+                )
             )
             uow.threads.set_opening_post(thread.id, post.id)
             uow.posts.add_score(post.id, 3)

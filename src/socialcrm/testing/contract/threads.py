@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from socialcrm.capabilities.threads.records import Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     T0,
@@ -28,12 +28,14 @@ class ThreadContract(ContractBase):
             member, space = _add_member(uow), _add_space(uow)
             uow.threads.add_tags(["python", "flask"], T0)
             thread = uow.threads.add(
-                space_id=space.id,
-                kind="discussion",
-                title="Hello",
-                tags=("python", "flask"),
-                author_id=member.id,
-                created_at=_at(3),
+                NewThread(
+                    space_id=space.id,
+                    kind="discussion",
+                    title="Hello",
+                    tags=("python", "flask"),
+                    author_id=member.id,
+                    created_at=_at(3),
+                )
             )
             uow.commit()
         assert thread == Thread(
