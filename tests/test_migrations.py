@@ -32,7 +32,7 @@ from socialcrm.adapters.sqlalchemy.engines import create_storage_engine
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
 from socialcrm.capabilities.audit.records import NewAuditEntry
 from socialcrm.capabilities.badges.records import NewBadgeAward
-from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.members.records import NewMember, Profile
 from test_sqlalchemy_adapter import T0
 
 DIALECTS = ["sqlite", "postgres", "mariadb"]
@@ -92,12 +92,14 @@ def test_downgrade_to_base_then_upgrade_round_trips(engine: Engine, prefix: str)
     store = SQLAlchemyStorage(engine, table_prefix=prefix, migrate=False)
     with store.unit_of_work() as uow:
         uow.members.add(
-            external_id="ada",
-            display_name="Ada",
-            profile=Profile(),
-            roles=frozenset(),
-            reputation=1,
-            joined_at=T0,
+            NewMember(
+                external_id="ada",
+                display_name="Ada",
+                profile=Profile(),
+                roles=frozenset(),
+                reputation=1,
+                joined_at=T0,
+            )
         )
         uow.commit()
     downgrade(engine, prefix)
@@ -109,12 +111,14 @@ def test_downgrade_to_base_then_upgrade_round_trips(engine: Engine, prefix: str)
     with store.unit_of_work() as uow:
         assert uow.members.list(limit=10) == []
         member = uow.members.add(
-            external_id="ada",
-            display_name="Ada",
-            profile=Profile(),
-            roles=frozenset(),
-            reputation=1,
-            joined_at=T0,
+            NewMember(
+                external_id="ada",
+                display_name="Ada",
+                profile=Profile(),
+                roles=frozenset(),
+                reputation=1,
+                joined_at=T0,
+            )
         )
         uow.commit()
     assert member.id >= 1

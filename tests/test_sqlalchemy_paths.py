@@ -15,6 +15,7 @@ from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.capabilities.members.records import Profile
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
+from socialcrm.capabilities.threads.records import NewPost
 from test_sqlalchemy_adapter import T0, add_member, seed_post
 
 
@@ -57,7 +58,13 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
         uow.votes.remove(vote.id, value=-1)
         seen.append(uow.votes.get(post.id, voter.id))
         reply = uow.posts.add(
-            thread_id=thread.id, author_id=voter.id, body="reply", is_opening=False, created_at=T0
+            NewPost(
+                thread_id=thread.id,
+                author_id=voter.id,
+                body="reply",
+                is_opening=False,
+                created_at=T0,
+            )
         )
         uow.threads.record_reply(thread.id, delta=1, at=T0 + timedelta(hours=1))
         uow.threads.record_reply(thread.id, delta=1, at=None)

@@ -22,9 +22,10 @@ import databases
 from socialcrm import Community, Settings
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.adapters.sqlalchemy.prepared import is_retryable
-from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.members.records import NewMember, Profile
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
+from socialcrm.capabilities.threads.records import NewPost, NewThread
 from socialcrm.errors import Conflict, StorageError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -57,12 +58,14 @@ def host_engine(kind: str) -> Iterator[Engine]:
 
 def add_member(uow: Any, external_id: str, reputation: int = 1, **profile: Any) -> Any:
     return uow.members.add(
-        external_id=external_id,
-        display_name=external_id.title(),
-        profile=Profile(**profile),
-        roles=frozenset({"member"}),
-        reputation=reputation,
-        joined_at=T0,
+        NewMember(
+            external_id=external_id,
+            display_name=external_id.title(),
+            profile=Profile(**profile),
+            roles=frozenset({"member"}),
+            reputation=reputation,
+            joined_at=T0,
+        )
     )
 
 
@@ -233,12 +236,14 @@ def test_datetimes_keep_microseconds_and_come_back_utc(storage: SQLAlchemyStorag
     joined = datetime(2026, 3, 1, 10, 30, 15, 123456, tzinfo=paris)
     with storage.unit_of_work() as uow:
         member = uow.members.add(
-            external_id="ada",
-            display_name="Ada",
-            profile=Profile(),
-            roles=frozenset(),
-            reputation=1,
-            joined_at=joined,
+            NewMember(
+                external_id="ada",
+                display_name="Ada",
+                profile=Profile(),
+                roles=frozenset(),
+                reputation=1,
+                joined_at=joined,
+            )
         )
         entry = uow.ledger.append(
             NewLedgerEntry(
@@ -270,28 +275,34 @@ def test_unicode_and_long_texts_round_trip(storage: SQLAlchemyStorage) -> None:
     interests = tuple("🐍" * 500 for _ in range(20))  # JSON-escaped: 12 bytes each
     with storage.unit_of_work() as uow:
         member = uow.members.add(
-            external_id="zoë-李-😀",
-            display_name="Zoë 李 😀",
-            profile=Profile(bio="Ünïcödé 🎉", country="日本", interests=interests),
-            roles=frozenset({"member"}),
-            reputation=1,
-            joined_at=T0,
+            NewMember(
+                external_id="zoë-李-😀",
+                display_name="Zoë 李 😀",
+                profile=Profile(bio="Ünïcödé 🎉", country="日本", interests=interests),
+                roles=frozenset({"member"}),
+                reputation=1,
+                joined_at=T0,
+            )
         )
         space = add_space(uow, "help")
         thread = uow.threads.add(
-            space_id=space.id,
-            kind="question",
-            title="Pourquoi ? 🤔 " * 30,
-            tags=(),
-            author_id=member.id,
-            created_at=T0,
+            NewThread(
+                space_id=space.id,
+                kind="question",
+                title="Pourquoi ? 🤔 " * 30,
+                tags=(),
+                author_id=member.id,
+                created_at=T0,
+            )
         )
         post = uow.posts.add(
-            thread_id=thread.id,
-            author_id=member.id,
-            body=emoji_body,
-            is_opening=True,
-            created_at=T0,
+            NewPost(
+                thread_id=thread.id,
+                author_id=member.id,
+                body=emoji_body,
+                is_opening=True,
+                created_at=T0,
+            )
         )
         uow.commit()
     with storage.unit_of_work() as uow:
@@ -308,12 +319,14 @@ def test_slugs_tags_and_causes_are_case_sensitive(storage: SQLAlchemyStorage) ->
         lower = add_space(uow, "help")
         uow.threads.add_tags(["sql", "SQL"], T0)
         thread = uow.threads.add(
-            space_id=lower.id,
-            kind="question",
-            title="Case",
-            tags=("SQL",),
-            author_id=member.id,
-            created_at=T0,
+            NewThread(
+                space_id=lower.id,
+                kind="question",
+                title="Case",
+                tags=("SQL",),
+                author_id=member.id,
+                created_at=T0,
+            )
         )
         kept = uow.ledger.append(
             NewLedgerEntry(

@@ -24,6 +24,7 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.members.records import NewMember
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.trust.events import TrustLevelChanged
 from socialcrm.capabilities.trust.policy import in_tl3_grace, keeps_tl3, supported_level
@@ -794,12 +795,14 @@ def test_concurrent_units_lose_no_activity_count(kind: str, tmp_path: Any) -> No
     try:
         with storage.unit_of_work() as uow:
             member = uow.members.add(
-                external_id="busy",
-                display_name="Busy",
-                profile=Profile(),
-                roles=frozenset({"member"}),
-                reputation=1,
-                joined_at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+                NewMember(
+                    external_id="busy",
+                    display_name="Busy",
+                    profile=Profile(),
+                    roles=frozenset({"member"}),
+                    reputation=1,
+                    joined_at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+                )
             )
             uow.commit()
         day = datetime(2026, 1, 5, tzinfo=timezone.utc).date()

@@ -14,7 +14,7 @@ from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGran
 from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
 from socialcrm.capabilities.bounties.records import Bounty
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
-from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.capabilities.moderation.held import HeldSubmission
 from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessage
@@ -27,7 +27,14 @@ from socialcrm.capabilities.reputation.records import (
 from socialcrm.capabilities.review.policy import Verdict
 from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
 from socialcrm.capabilities.spaces.records import NewSpace, Space
-from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.threads.records import (
+    Comment,
+    NewPost,
+    NewThread,
+    Post,
+    Revision,
+    Thread,
+)
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
 from socialcrm.capabilities.trust.service import TrustReview
 from socialcrm.capabilities.votes.records import Vote
@@ -96,6 +103,9 @@ __all__ = [
     "NewFlag",
     "NewReviewItem",
     "NewSanction",
+    "NewMember",
+    "NewPost",
+    "NewThread",
     "OutboxMessage",
     "PermissionDenied",
     "Post",

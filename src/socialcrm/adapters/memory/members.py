@@ -7,42 +7,27 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import lookup
-from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.errors import Conflict
 
 
 class MemoryMembers(MemoryRepository):
     """:class:`socialcrm.ports.MemberRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        external_id: str,
-        display_name: str,
-        profile: Profile,
-        roles: frozenset[str],
-        reputation: int,
-        joined_at: datetime,
-    ) -> Member:
+    def add(self, new: NewMember) -> Member:
         """Insert a member; ``Conflict`` (``duplicate_external_id``) if the id is taken."""
-        if external_id in self._t.member_by_external:
+        if new.external_id in self._t.member_by_external:
             raise Conflict(
-                f"a member with external id {external_id!r} already exists",
+                f"a member with external id {new.external_id!r} already exists",
                 code="duplicate_external_id",
             )
-        member = Member(
-            id=self._j.next_id("members"),
-            external_id=external_id,
-            display_name=display_name,
-            roles=frozenset(roles),
-            reputation=reputation,
-            joined_at=joined_at,
-            profile=profile,
-        )
+        member = Member(id=self._j.next_id("members"), **attrs.asdict(new, recurse=False))
         return self._j.insert(
-            self._t.members, member, index=self._t.member_by_external, key=external_id
+            self._t.members, member, index=self._t.member_by_external, key=new.external_id
         )
 
     def get(self, member_id: int) -> Member | None:

@@ -6,37 +6,21 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, excluded_members, in_window, live_posts
 from socialcrm.capabilities.members.records import AuthorStats
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.threads.records import Comment, NewPost, Post, Revision, Thread
 
 
 class MemoryPosts(MemoryRepository):
     """:class:`socialcrm.ports.PostRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        author_id: int,
-        body: str,
-        is_opening: bool,
-        created_at: datetime,
-        community_wiki: bool = False,
-    ) -> Post:
+    def add(self, new: NewPost) -> Post:
         """Insert a post with a score of zero."""
-        post = Post(
-            id=self._j.next_id("posts"),
-            thread_id=thread_id,
-            author_id=author_id,
-            body=body,
-            score=0,
-            is_opening=is_opening,
-            created_at=created_at,
-            community_wiki=community_wiki,
-        )
+        post = Post(id=self._j.next_id("posts"), **attrs.asdict(new, recurse=False), score=0)
         return self._j.insert(self._t.posts, post)
 
     def get(self, post_id: int) -> Post | None:

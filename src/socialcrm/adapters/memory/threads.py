@@ -6,10 +6,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import require
 from socialcrm.adapters.memory.tables import Tables
-from socialcrm.capabilities.threads.records import Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread
 
 _THREAD_SORTS: dict[str, Callable[[Thread, Tables], Any]] = {
     "active": lambda t, _: (t.last_activity_at, t.id),
@@ -25,30 +27,16 @@ _THREAD_SORTS: dict[str, Callable[[Thread, Tables], Any]] = {
 class MemoryThreads(MemoryRepository):
     """:class:`socialcrm.ports.ThreadRepository` in memory."""
 
-    def add(
-        self,
-        *,
-        space_id: int,
-        kind: str,
-        title: str,
-        tags: tuple[str, ...],
-        author_id: int,
-        created_at: datetime,
-    ) -> Thread:
+    def add(self, new: NewThread) -> Thread:
         """Insert an open thread without posts."""
         thread = Thread(
             id=self._j.next_id("threads"),
-            space_id=space_id,
-            kind=kind,
-            title=title,
-            tags=tuple(tags),
+            **attrs.asdict(new, recurse=False),
             status="open",
-            author_id=author_id,
             opening_post_id=None,
             accepted_answer_id=None,
             reply_count=0,
-            created_at=created_at,
-            last_activity_at=created_at,
+            last_activity_at=new.created_at,
         )
         return self._j.insert(self._t.threads, thread)
 

@@ -13,23 +13,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.members.records import Member, Profile
+    from socialcrm.capabilities.members.records import Member, NewMember, Profile
 
 
 class MemberRepository(Protocol):
     """Members and their cached reputation totals."""
 
-    def add(
-        self,
-        *,
-        external_id: str,
-        display_name: str,
-        profile: Profile,
-        roles: frozenset[str],
-        reputation: int,
-        joined_at: datetime,
-    ) -> Member:
-        """Insert a member; ``Conflict`` (code ``duplicate_external_id``) if the id is taken."""
+    def add(self, new: NewMember) -> Member:
+        """Store the member ``new`` describes, at trust level 0; return it with its new id.
+
+        ``new`` was checked when it was built, so the storage does not check it
+        again; it may still refuse it with ``Conflict`` (code
+        ``duplicate_external_id``) when its external id is taken.
+        """
         ...
 
     def get(self, member_id: int) -> Member | None:

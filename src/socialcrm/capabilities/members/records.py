@@ -6,6 +6,9 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.core import validation
+from socialcrm.errors import ValidationError
+
 ROLES = ("member", "moderator", "staff", "admin", "placeholder", "champion")
 #: The role staff give to members to nurture (``champions.grant``); see ``ChampionSettings``.
 CHAMPION_ROLE = "champion"
@@ -29,6 +32,56 @@ class Profile:
     job_title: str = ""
     country: str = ""
     interests: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+
+
+def _role_set(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, (set, frozenset, list, tuple)):
+        raise ValidationError(f"roles must be a set of role names, got {value!r}", field="roles")
+    return frozenset(validation.choice(role, "roles", ROLES) for role in value)
+
+
+@attrs.frozen
+class NewMember:
+    """A member to insert (:meth:`socialcrm.ports.MemberRepository.add`).
+
+    The fields of :class:`Member` that the writer gives; the storage hands out the
+    ``id`` and starts the trust level at 0, unlocked. Built once, checked once: the
+    constructor refuses (``ValidationError``) an ``external_id`` that is not a
+    non-empty string, a ``display_name`` that is not a string, a ``profile`` that is
+    not a :class:`Profile`, ``roles`` outside :data:`ROLES` (given as a set, list or
+    tuple and kept as a ``frozenset``), a ``reputation`` outside the stored integer
+    range and a naive ``joined_at``. Lengths and text rules that depend on the
+    settings stay the services' job.
+    """
+
+    external_id: str
+    display_name: str
+    profile: Profile
+    roles: frozenset[str] = attrs.field(converter=_role_set)
+    reputation: int
+    joined_at: datetime
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.external_id, str) or not self.external_id:
+            raise ValidationError(
+                f"external_id must be a non-empty string, got {self.external_id!r}",
+                field="external_id",
+            )
+        if not isinstance(self.display_name, str):
+            raise ValidationError(
+                f"display_name must be a string, got {self.display_name!r}", field="display_name"
+            )
+        if not isinstance(self.profile, Profile):
+            raise ValidationError(
+                f"profile must be a Profile, got {self.profile!r}", field="profile"
+            )
+        validation.integer(
+            self.reputation,
+            "reputation",
+            minimum=-validation.MAX_COUNT,
+            maximum=validation.MAX_COUNT,
+        )
+        validation.aware(self.joined_at, "joined_at")
 
 
 @attrs.frozen
@@ -99,5 +152,6 @@ __all__ = [
     "AuthorStats",
     "Champion",
     "Member",
+    "NewMember",
     "Profile",
 ]

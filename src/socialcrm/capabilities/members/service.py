@@ -16,7 +16,13 @@ from socialcrm.capabilities.members.events import (
     RoleGranted,
     RoleRevoked,
 )
-from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, ROLES, Member, Profile
+from socialcrm.capabilities.members.records import (
+    PLACEHOLDER_ROLE,
+    ROLES,
+    Member,
+    NewMember,
+    Profile,
+)
 from socialcrm.capabilities.moderation.pipeline import moderate
 from socialcrm.capabilities.spaces.access import require_actor, require_role, visible_thread
 from socialcrm.capabilities.trust.activity import (
@@ -125,12 +131,14 @@ class Members(PublicAPI):
         )
         with self._rt.command() as tx:
             member = tx.uow.members.add(
-                external_id=ext,
-                display_name=name,
-                profile=profile,
-                roles=role_set,
-                reputation=settings.reputation_start,
-                joined_at=tx.now,
+                NewMember(
+                    external_id=ext,
+                    display_name=name,
+                    profile=profile,
+                    roles=role_set,
+                    reputation=settings.reputation_start,
+                    joined_at=tx.now,
+                )
             )
             fields = {"display_name": name}
             fields.update(

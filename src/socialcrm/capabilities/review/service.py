@@ -24,7 +24,7 @@ from socialcrm.capabilities.spaces.access import (
 from socialcrm.capabilities.spaces.tree import space_and_descendants
 from socialcrm.capabilities.threads.events import ReplyPosted, ThreadStarted
 from socialcrm.capabilities.threads.posts import delete_post
-from socialcrm.capabilities.threads.records import Post
+from socialcrm.capabilities.threads.records import NewPost, NewThread, Post
 from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.services.boundary import PublicAPI
@@ -273,20 +273,24 @@ class Review(PublicAPI):
         author = item.author_id
         if item.thread_id is None:
             thread = tx.uow.threads.add(
-                space_id=item.space_id,
-                kind=item.thread_kind or "discussion",
-                title=title or "",
-                tags=item.tags,
-                author_id=author,
-                created_at=tx.now,
+                NewThread(
+                    space_id=item.space_id,
+                    kind=item.thread_kind or "discussion",
+                    title=title or "",
+                    tags=item.tags,
+                    author_id=author,
+                    created_at=tx.now,
+                )
             )
             post = tx.uow.posts.add(
-                thread_id=thread.id,
-                author_id=author,
-                body=body,
-                is_opening=True,
-                created_at=tx.now,
-                community_wiki=item.community_wiki,
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=author,
+                    body=body,
+                    is_opening=True,
+                    created_at=tx.now,
+                    community_wiki=item.community_wiki,
+                )
             )
             tx.uow.threads.set_opening_post(thread.id, post.id)
             tx.record(
@@ -310,12 +314,14 @@ class Review(PublicAPI):
             raise Conflict("the thread replied to is closed", code="thread_closed")
         tx.uow.threads.record_reply(thread.id, delta=1, at=tx.now)
         post = tx.uow.posts.add(
-            thread_id=thread.id,
-            author_id=author,
-            body=body,
-            is_opening=False,
-            created_at=tx.now,
-            community_wiki=item.community_wiki,
+            NewPost(
+                thread_id=thread.id,
+                author_id=author,
+                body=body,
+                is_opening=False,
+                created_at=tx.now,
+                community_wiki=item.community_wiki,
+            )
         )
         tx.record(
             ReplyPosted(

@@ -15,23 +15,29 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from socialcrm.capabilities.members.records import AuthorStats
     from socialcrm.capabilities.spaces.records import Space
-    from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+    from socialcrm.capabilities.threads.records import (
+        Comment,
+        NewPost,
+        NewThread,
+        Post,
+        Revision,
+        Thread,
+    )
 
 
 class ThreadRepository(Protocol):
     """Threads, their tags and counters."""
 
-    def add(
-        self,
-        *,
-        space_id: int,
-        kind: str,
-        title: str,
-        tags: tuple[str, ...],
-        author_id: int,
-        created_at: datetime,
-    ) -> Thread:
-        """Insert an open thread with no opening post yet, ``reply_count`` 0."""
+    def add(self, new: NewThread) -> Thread:
+        """Store the thread ``new`` describes; return it with its new id.
+
+        The thread is open, with no opening post yet, no accepted answer,
+        ``reply_count`` 0 and ``last_activity_at`` its ``created_at``. ``new`` was
+        checked when it was built, so the storage does not check it again. Its
+        space and author exist (the services make sure of it; SQL storage refuses
+        a missing one with ``StorageError``, a foreign key), and the services create
+        its tags first (:meth:`add_tags`).
+        """
         ...
 
     def get(self, thread_id: int) -> Thread | None:
@@ -172,17 +178,13 @@ class ThreadRepository(Protocol):
 class PostRepository(Protocol):
     """Posts, their revisions and comments."""
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        author_id: int,
-        body: str,
-        is_opening: bool,
-        created_at: datetime,
-        community_wiki: bool = False,
-    ) -> Post:
-        """Insert a post with score 0."""
+    def add(self, new: NewPost) -> Post:
+        """Store the post ``new`` describes, with score 0; return it with its new id.
+
+        ``new`` was checked when it was built, so the storage does not check it
+        again. Its thread and author exist: the services make sure of it, and SQL
+        storage refuses a missing one (``StorageError``, a foreign key).
+        """
         ...
 
     def get(self, post_id: int) -> Post | None:

@@ -39,7 +39,7 @@ from socialcrm.capabilities.threads.locking import (
     lock_live_post,
     lock_live_thread,
 )
-from socialcrm.capabilities.threads.records import Comment, Post, Revision, Thread
+from socialcrm.capabilities.threads.records import Comment, NewPost, Post, Revision, Thread
 from socialcrm.capabilities.threads.service import ensure_tags, withdraw_acceptance
 from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -169,12 +169,14 @@ class Posts(PublicAPI):
             # could not both upgrade; the exclusive lock first orders them.
             tx.uow.threads.record_reply(found.id, delta=1, at=tx.now)
             post = tx.uow.posts.add(
-                thread_id=found.id,
-                author_id=acting.id,
-                body=body,
-                is_opening=False,
-                created_at=tx.now,
-                community_wiki=bool(community_wiki),
+                NewPost(
+                    thread_id=found.id,
+                    author_id=acting.id,
+                    body=body,
+                    is_opening=False,
+                    created_at=tx.now,
+                    community_wiki=bool(community_wiki),
+                )
             )
             tx.record(
                 ReplyPosted(

@@ -6,8 +6,87 @@ from datetime import datetime
 
 import attrs
 
+from socialcrm.core import validation
+from socialcrm.errors import ValidationError
+
 THREAD_KINDS = ("question", "discussion", "idea", "announcement")
 THREAD_STATUSES = ("open", "closed")
+
+
+def _check_string(value: object, field: str) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string, got {type(value).__name__}", field=field)
+
+
+def _tag_tuple(value: object) -> tuple[str, ...]:
+    """The tags as a tuple without repeats, in first-seen order (what storage keeps)."""
+    if isinstance(value, str) or not isinstance(value, (tuple, list, set, frozenset)):
+        raise ValidationError(f"tags must be a tuple of tag names, got {value!r}", field="tags")
+    for tag in value:
+        _check_string(tag, "tags")
+    return tuple(dict.fromkeys(value))
+
+
+def _check_flag(value: object, field: str) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field} must be True or False, got {value!r}", field=field)
+
+
+@attrs.frozen
+class NewThread:
+    """A thread to insert (:meth:`socialcrm.ports.ThreadRepository.add`).
+
+    The fields of :class:`Thread` that the writer gives; the storage hands out the
+    ``id`` and stores the thread open, with no opening post, no accepted answer, no
+    replies and ``last_activity_at`` equal to ``created_at``. Built once, checked
+    once: the constructor refuses (``ValidationError``) ids that are not positive
+    integers, a ``kind`` outside :data:`THREAD_KINDS`, a ``title`` or a tag that is
+    not a string, ``tags`` not given as a tuple, list or set (they are kept as a
+    tuple without repeats, in first-seen order) and a naive ``created_at``. Lengths
+    and text rules that depend on the settings stay the services' job.
+    """
+
+    space_id: int
+    kind: str
+    title: str
+    tags: tuple[str, ...] = attrs.field(converter=_tag_tuple)
+    author_id: int
+    created_at: datetime
+
+    def __attrs_post_init__(self) -> None:
+        validation.identifier(self.space_id, "space_id")
+        validation.choice(self.kind, "kind", THREAD_KINDS)
+        _check_string(self.title, "title")
+        validation.identifier(self.author_id, "author_id")
+        validation.aware(self.created_at, "created_at")
+
+
+@attrs.frozen
+class NewPost:
+    """A post to insert (:meth:`socialcrm.ports.PostRepository.add`).
+
+    The fields of :class:`Post` that the writer gives; the storage hands out the
+    ``id`` and stores the post with score 0, not edited, deleted nor hidden. Built
+    once, checked once: the constructor refuses (``ValidationError``) ids that are
+    not positive integers, a ``body`` that is not a string, ``is_opening`` or
+    ``community_wiki`` that are not booleans and a naive ``created_at``. Lengths and
+    text rules that depend on the settings stay the services' job.
+    """
+
+    thread_id: int
+    author_id: int
+    body: str
+    is_opening: bool
+    created_at: datetime
+    community_wiki: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        validation.identifier(self.thread_id, "thread_id")
+        validation.identifier(self.author_id, "author_id")
+        _check_string(self.body, "body")
+        _check_flag(self.is_opening, "is_opening")
+        _check_flag(self.community_wiki, "community_wiki")
+        validation.aware(self.created_at, "created_at")
 
 
 @attrs.frozen
@@ -109,4 +188,13 @@ class Comment:
     created_at: datetime
 
 
-__all__ = ["THREAD_KINDS", "THREAD_STATUSES", "Comment", "Post", "Revision", "Thread"]
+__all__ = [
+    "THREAD_KINDS",
+    "THREAD_STATUSES",
+    "Comment",
+    "NewPost",
+    "NewThread",
+    "Post",
+    "Revision",
+    "Thread",
+]

@@ -43,7 +43,13 @@ from socialcrm.capabilities.threads.events import (
     ThreadViewed,
 )
 from socialcrm.capabilities.threads.locking import live_post_under_thread_lock, lock_live_thread
-from socialcrm.capabilities.threads.records import THREAD_KINDS, THREAD_STATUSES, Thread
+from socialcrm.capabilities.threads.records import (
+    THREAD_KINDS,
+    THREAD_STATUSES,
+    NewPost,
+    NewThread,
+    Thread,
+)
 from socialcrm.core import validation
 from socialcrm.errors import (
     Conflict,
@@ -173,20 +179,24 @@ class Threads(PublicAPI):
                 )
             tag_list = merge_rule_tags(tx, tag_list, decision.tags)
             thread = tx.uow.threads.add(
-                space_id=found.id,
-                kind=kind,
-                title=title,
-                tags=tag_list,
-                author_id=acting.id,
-                created_at=tx.now,
+                NewThread(
+                    space_id=found.id,
+                    kind=kind,
+                    title=title,
+                    tags=tag_list,
+                    author_id=acting.id,
+                    created_at=tx.now,
+                )
             )
             post = tx.uow.posts.add(
-                thread_id=thread.id,
-                author_id=acting.id,
-                body=body,
-                is_opening=True,
-                created_at=tx.now,
-                community_wiki=bool(community_wiki),
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=acting.id,
+                    body=body,
+                    is_opening=True,
+                    created_at=tx.now,
+                    community_wiki=bool(community_wiki),
+                )
             )
             tx.uow.threads.set_opening_post(thread.id, post.id)
             tx.record(

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, settings
 
 from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
 from socialcrm.capabilities.badges.records import NewBadgeAward
-from socialcrm.capabilities.members.records import Member, Profile
+from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace, Space
-from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.capabilities.threads.records import NewPost, NewThread, Post, Thread
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.ports import Storage, UnitOfWork
 
@@ -77,12 +77,14 @@ def _add_member(
 ) -> Member:
     external_id = _fresh("user")
     return uow.members.add(
-        external_id=external_id,
-        display_name=f"Name of {external_id}",
-        profile=profile if profile is not None else Profile(),
-        roles=roles,
-        reputation=reputation,
-        joined_at=joined_at,
+        NewMember(
+            external_id=external_id,
+            display_name=f"Name of {external_id}",
+            profile=profile if profile is not None else Profile(),
+            roles=roles,
+            reputation=reputation,
+            joined_at=joined_at,
+        )
     )
 
 
@@ -119,12 +121,14 @@ def _add_thread(
     if tags:
         uow.threads.add_tags(tags, created_at)
     return uow.threads.add(
-        space_id=space_id,
-        kind=kind,
-        title=_fresh("title"),
-        tags=tags,
-        author_id=author_id,
-        created_at=created_at,
+        NewThread(
+            space_id=space_id,
+            kind=kind,
+            title=_fresh("title"),
+            tags=tags,
+            author_id=author_id,
+            created_at=created_at,
+        )
     )
 
 
@@ -137,11 +141,13 @@ def _add_post(
     created_at: datetime = T0,
 ) -> Post:
     return uow.posts.add(
-        thread_id=thread_id,
-        author_id=author_id,
-        body=_fresh("body"),
-        is_opening=is_opening,
-        created_at=created_at,
+        NewPost(
+            thread_id=thread_id,
+            author_id=author_id,
+            body=_fresh("body"),
+            is_opening=is_opening,
+            created_at=created_at,
+        )
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialcrm.capabilities.members.records import Profile
+from socialcrm.capabilities.members.records import NewMember, Profile
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
@@ -29,12 +29,14 @@ class ConflictContract(ContractBase):
         with storage.unit_of_work() as uow:
             with pytest.raises(Conflict) as raised:
                 uow.members.add(
-                    external_id=first.external_id,
-                    display_name="Impostor",
-                    profile=Profile(),
-                    roles=frozenset(),
-                    reputation=0,
-                    joined_at=T0,
+                    NewMember(
+                        external_id=first.external_id,
+                        display_name="Impostor",
+                        profile=Profile(),
+                        roles=frozenset(),
+                        reputation=0,
+                        joined_at=T0,
+                    )
                 )
             assert raised.value.code == "duplicate_external_id"
             other = _add_member(uow)
@@ -95,12 +97,14 @@ class ConflictContract(ContractBase):
             first = _add_member(uow)
             with pytest.raises(Conflict) as raised:
                 uow.members.add(
-                    external_id=first.external_id,
-                    display_name="Twin",
-                    profile=Profile(),
-                    roles=frozenset(),
-                    reputation=0,
-                    joined_at=T0,
+                    NewMember(
+                        external_id=first.external_id,
+                        display_name="Twin",
+                        profile=Profile(),
+                        roles=frozenset(),
+                        reputation=0,
+                        joined_at=T0,
+                    )
                 )
             assert raised.value.code == "duplicate_external_id"
             assert uow.members.get(first.id) == first

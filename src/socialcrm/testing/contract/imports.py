@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.threads.records import NewPost
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
@@ -49,12 +50,14 @@ class ImportContract(ContractBase):
             author = _add_member(uow)
             thread, opening = _add_topic(uow, _add_space(uow).id, author.id)
             wiki = uow.posts.add(
-                thread_id=thread.id,
-                author_id=author.id,
-                body="owned by everyone",
-                is_opening=False,
-                created_at=opening.created_at,
-                community_wiki=True,
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=author.id,
+                    body="owned by everyone",
+                    is_opening=False,
+                    created_at=opening.created_at,
+                    community_wiki=True,
+                )
             )
             plain = _add_post(uow, thread.id, author.id)
             uow.commit()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import attrs
+from datetime import datetime
+from typing import Any
 
-from socialcrm.capabilities.members.records import Member, Profile
+import attrs
+import pytest
+
+from socialcrm.capabilities.members.records import Member, NewMember, Profile
+from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,
@@ -14,9 +19,55 @@ from socialcrm.testing.contract._support import (
     _at,
 )
 
+#: Values ``NewMember`` refuses when it is built, by field.
+_BAD_NEW_MEMBER: list[tuple[str, Any]] = [
+    ("external_id", ""),
+    ("external_id", 42),
+    ("display_name", None),
+    ("profile", {"bio": "a dict is not a Profile"}),
+    ("roles", "member"),
+    ("roles", frozenset({"overlord"})),
+    ("roles", [["member"]]),
+    ("roles", None),
+    ("reputation", True),
+    ("reputation", 1.5),
+    ("reputation", 2**31),
+    ("joined_at", datetime(2026, 1, 5, 9, 0)),
+    ("joined_at", "2026-01-05T09:00:00Z"),
+]
+
+
+def _new_member(**changes: Any) -> NewMember:
+    fields: dict[str, Any] = {
+        "external_id": "ext-new",
+        "display_name": "New",
+        "profile": Profile(),
+        "roles": frozenset({"member"}),
+        "reputation": 1,
+        "joined_at": T0,
+    }
+    return NewMember(**{**fields, **changes})
+
 
 class MemberContract(ContractBase):
     """Members: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    @pytest.mark.parametrize(("field", "value"), _BAD_NEW_MEMBER)
+    def test_new_member_refuses_bad_values_when_built(self, field: str, value: Any) -> None:
+        # An adapter is never handed a NewMember that did not pass these checks.
+        with pytest.raises(ValidationError) as raised:
+            _new_member(**{field: value})
+        assert raised.value.field == field
+
+    def test_new_member_roles_become_a_frozenset(self, storage: Storage) -> None:
+        new = _new_member(roles=["moderator", "member", "moderator"])
+        assert new.roles == frozenset({"member", "moderator"})
+        with storage.unit_of_work() as uow:
+            added = uow.members.add(new)
+            uow.commit()
+        with storage.unit_of_work() as uow:
+            assert uow.members.get(added.id) == added
+        assert added.roles == new.roles and added.trust_level == 0
 
     def test_member_round_trips_every_field(self, storage: Storage) -> None:
         profile = Profile(
@@ -28,12 +79,14 @@ class MemberContract(ContractBase):
         )
         with storage.unit_of_work() as uow:
             added = uow.members.add(
-                external_id="ext-42",
-                display_name="Ada Lövelace 🧮",
-                profile=profile,
-                roles=frozenset({"member", "moderator"}),
-                reputation=101,
-                joined_at=_at(5),
+                NewMember(
+                    external_id="ext-42",
+                    display_name="Ada Lövelace 🧮",
+                    profile=profile,
+                    roles=frozenset({"member", "moderator"}),
+                    reputation=101,
+                    joined_at=_at(5),
+                )
             )
             uow.commit()
         assert added.external_id == "ext-42" and added.profile == profile
@@ -55,20 +108,24 @@ class MemberContract(ContractBase):
         # Host user ids are opaque strings: "Ab" and "ab" are two people.
         with storage.unit_of_work() as uow:
             upper = uow.members.add(
-                external_id="User-Ab",
-                display_name="Upper",
-                profile=Profile(),
-                roles=frozenset(),
-                reputation=0,
-                joined_at=T0,
+                NewMember(
+                    external_id="User-Ab",
+                    display_name="Upper",
+                    profile=Profile(),
+                    roles=frozenset(),
+                    reputation=0,
+                    joined_at=T0,
+                )
             )
             lower = uow.members.add(
-                external_id="user-ab",
-                display_name="Lower",
-                profile=Profile(),
-                roles=frozenset(),
-                reputation=0,
-                joined_at=T0,
+                NewMember(
+                    external_id="user-ab",
+                    display_name="Lower",
+                    profile=Profile(),
+                    roles=frozenset(),
+                    reputation=0,
+                    joined_at=T0,
+                )
             )
             uow.commit()
         with storage.unit_of_work() as uow:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import attrs
+from datetime import datetime
+from typing import Any
 
-from socialcrm.capabilities.threads.records import Comment, Post, Revision
+import attrs
+import pytest
+
+from socialcrm.capabilities.threads.records import Comment, NewPost, Post, Revision
+from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     _UNICODE_BODY,
@@ -17,20 +22,51 @@ from socialcrm.testing.contract._support import (
     _at,
 )
 
+#: Values ``NewPost`` refuses when it is built, by field.
+_BAD_NEW_POST: list[tuple[str, Any]] = [
+    ("thread_id", 0),
+    ("thread_id", "7"),
+    ("author_id", None),
+    ("author_id", 2**63),
+    ("body", None),
+    ("body", b"bytes"),
+    ("is_opening", 1),
+    ("is_opening", None),
+    ("community_wiki", "yes"),
+    ("created_at", datetime(2026, 1, 5, 9, 0)),
+    ("created_at", 0),
+]
+
 
 class PostContract(ContractBase):
     """Posts, revisions, comments: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    @pytest.mark.parametrize(("field", "value"), _BAD_NEW_POST)
+    def test_new_post_refuses_bad_values_when_built(self, field: str, value: Any) -> None:
+        # An adapter is never handed a NewPost that did not pass these checks.
+        fields: dict[str, Any] = {
+            "thread_id": 1,
+            "author_id": 1,
+            "body": "A body",
+            "is_opening": False,
+            "created_at": _at(0),
+        }
+        with pytest.raises(ValidationError) as raised:
+            NewPost(**{**fields, field: value})
+        assert raised.value.field == field
 
     def test_new_post_has_score_zero_and_round_trips(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             member, space = _add_member(uow), _add_space(uow)
             thread = _add_thread(uow, space.id, member.id)
             post = uow.posts.add(
-                thread_id=thread.id,
-                author_id=member.id,
-                body=_UNICODE_BODY,
-                is_opening=True,
-                created_at=_at(2),
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=member.id,
+                    body=_UNICODE_BODY,
+                    is_opening=True,
+                    created_at=_at(2),
+                )
             )
             uow.commit()
         assert post == Post(
@@ -50,11 +86,13 @@ class PostContract(ContractBase):
             member, space = _add_member(uow), _add_space(uow)
             thread = _add_thread(uow, space.id, member.id)
             post = uow.posts.add(
-                thread_id=thread.id,
-                author_id=member.id,
-                body="located",
-                is_opening=True,
-                created_at=_at(2),
+                NewPost(
+                    thread_id=thread.id,
+                    author_id=member.id,
+                    body="located",
+                    is_opening=True,
+                    created_at=_at(2),
+                )
             )
             uow.threads.set_opening_post(thread.id, post.id)
             uow.posts.add_score(post.id, 3)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import attrs
+import pytest
 
-from socialcrm.capabilities.threads.records import Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread
+from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     T0,
@@ -19,21 +22,70 @@ from socialcrm.testing.contract._support import (
     _at,
 )
 
+#: Values ``NewThread`` refuses when it is built, by field.
+_BAD_NEW_THREAD: list[tuple[str, Any]] = [
+    ("space_id", 0),
+    ("space_id", True),
+    ("space_id", "1"),
+    ("kind", "essay"),
+    ("title", None),
+    ("tags", "python"),
+    ("tags", ("python", 3)),
+    ("tags", None),
+    ("author_id", -1),
+    ("author_id", None),
+    ("created_at", datetime(2026, 1, 5, 9, 0)),
+    ("created_at", None),
+]
+
+
+def _new_thread(**changes: Any) -> NewThread:
+    fields: dict[str, Any] = {
+        "space_id": 1,
+        "kind": "question",
+        "title": "A title",
+        "tags": (),
+        "author_id": 1,
+        "created_at": T0,
+    }
+    return NewThread(**{**fields, **changes})
+
 
 class ThreadContract(ContractBase):
     """Threads: part of :class:`~socialcrm.testing.StorageContract`."""
+
+    @pytest.mark.parametrize(("field", "value"), _BAD_NEW_THREAD)
+    def test_new_thread_refuses_bad_values_when_built(self, field: str, value: Any) -> None:
+        # An adapter is never handed a NewThread that did not pass these checks.
+        with pytest.raises(ValidationError) as raised:
+            _new_thread(**{field: value})
+        assert raised.value.field == field
+
+    def test_new_thread_tags_are_a_tuple_without_repeats(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            uow.threads.add_tags(["b", "a"], T0)
+            new = _new_thread(space_id=space.id, author_id=member.id, tags=["b", "a", "b"])
+            assert new.tags == ("b", "a")
+            thread = uow.threads.add(new)
+            uow.commit()
+        assert thread.tags == ("b", "a")
+        with storage.unit_of_work() as uow:
+            assert uow.threads.get(thread.id) == thread
 
     def test_new_thread_is_open_without_opening_post_or_replies(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             member, space = _add_member(uow), _add_space(uow)
             uow.threads.add_tags(["python", "flask"], T0)
             thread = uow.threads.add(
-                space_id=space.id,
-                kind="discussion",
-                title="Hello",
-                tags=("python", "flask"),
-                author_id=member.id,
-                created_at=_at(3),
+                NewThread(
+                    space_id=space.id,
+                    kind="discussion",
+                    title="Hello",
+                    tags=("python", "flask"),
+                    author_id=member.id,
+                    created_at=_at(3),
+                )
             )
             uow.commit()
         assert thread == Thread(

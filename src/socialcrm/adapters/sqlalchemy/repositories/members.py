@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -46,7 +47,7 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.reputation_counts import ReputationCounts
 from socialcrm.adapters.sqlalchemy.rows import RowMapper, from_columns
-from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, Member, Profile
+from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, Member, NewMember, Profile
 from socialcrm.errors import Conflict
 
 
@@ -248,45 +249,27 @@ class SQLMemberRepository(SQLRepository):
         if ranked:
             self.counts.move(total, after)
 
-    def add(
-        self,
-        *,
-        external_id: str,
-        display_name: str,
-        profile: Profile,
-        roles: frozenset[str],
-        reputation: int,
-        joined_at: datetime,
-    ) -> Member:
+    def add(self, new: NewMember) -> Member:
         """Insert a member; ``Conflict`` (code ``duplicate_external_id``) if the id is taken."""
-        values = _profile_values(display_name, profile)
-        values.update(
-            external_id=external_id,
-            roles=_roles_to_text(roles),
-            reputation=reputation,
-            joined_at=joined_at,
-        )
+        values = {
+            **attrs.asdict(new, recurse=False),
+            **_profile_values(new.display_name, new.profile),
+            "roles": _roles_to_text(new.roles),
+        }
+        del values["profile"]
         member_id = self._insert_unique(
             self._q.insert,
             values,
-            already_exists=lambda: self.get_by_external_id(external_id) is not None,
+            already_exists=lambda: self.get_by_external_id(new.external_id) is not None,
             conflict=lambda: Conflict(
-                f"a member with external id {external_id!r} already exists",
+                f"a member with external id {new.external_id!r} already exists",
                 code="duplicate_external_id",
             ),
         )
         assert member_id is not None
-        if PLACEHOLDER_ROLE not in roles:
-            self.counts.move(None, reputation)
-        return Member(
-            id=member_id,
-            external_id=external_id,
-            display_name=display_name,
-            roles=frozenset(roles),
-            reputation=reputation,
-            joined_at=joined_at,
-            profile=profile,
-        )
+        if PLACEHOLDER_ROLE not in new.roles:
+            self.counts.move(None, new.reputation)
+        return Member(id=member_id, **attrs.asdict(new, recurse=False))
 
     def get(self, member_id: int) -> Member | None:
         """The member with this id, or ``None``."""

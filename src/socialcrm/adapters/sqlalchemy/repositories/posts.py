@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+import attrs
 from sqlalchemy import (
     Boolean,
     Index,
@@ -38,7 +39,7 @@ from socialcrm.adapters.sqlalchemy.repositories.threads import THREAD_FIELDS, TH
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
 from socialcrm.capabilities.members.records import AuthorStats
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.capabilities.threads.records import NewPost, Post, Thread
 
 #: The records' row mappers; a query selects their ``columns``, in order.
 POST_ROW = RowMapper(Post, {"is_opening": bool, "community_wiki": bool})
@@ -190,42 +191,12 @@ class SQLPostRepository(SQLPostHistory):
         super().__init__(connection, statements.history, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        thread_id: int,
-        author_id: int,
-        body: str,
-        is_opening: bool,
-        created_at: datetime,
-        community_wiki: bool = False,
-    ) -> Post:
+    def add(self, new: NewPost) -> Post:
         """Insert a post with score 0."""
-        post_id = self._q.insert.insert(
-            self._conn,
-            {
-                "thread_id": thread_id,
-                "author_id": author_id,
-                "body": body,
-                "score": 0,
-                "is_opening": is_opening,
-                "created_at": created_at,
-                "edited_at": None,
-                "deleted_at": None,
-                "deleted_by": None,
-                "community_wiki": community_wiki,
-            },
-        )
-        return Post(
-            id=post_id,
-            thread_id=thread_id,
-            author_id=author_id,
-            body=body,
-            score=0,
-            is_opening=is_opening,
-            created_at=created_at,
-            community_wiki=community_wiki,
-        )
+        values = {**attrs.asdict(new, recurse=False), "score": 0}
+        stored = {"edited_at": None, "deleted_at": None, "deleted_by": None}
+        post_id = self._q.insert.insert(self._conn, {**values, **stored})
+        return Post(id=post_id, **values)
 
     def get(self, post_id: int) -> Post | None:
         """The post with this id (deleted ones included), or ``None``."""

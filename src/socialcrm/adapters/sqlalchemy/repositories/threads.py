@@ -7,6 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -38,7 +39,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.tags import SQLThreadTags, TagStatements
 from socialcrm.adapters.sqlalchemy.rows import RowMapper, json_tuple
-from socialcrm.capabilities.threads.records import Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread
 from socialcrm.errors import NotFound, ValidationError
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -151,51 +152,22 @@ class SQLThreadRepository(SQLThreadTags):
         super().__init__(connection, statements.tagging, savepoints=savepoints)
         self._q = statements
 
-    def add(
-        self,
-        *,
-        space_id: int,
-        kind: str,
-        title: str,
-        tags: tuple[str, ...],
-        author_id: int,
-        created_at: datetime,
-    ) -> Thread:
+    def add(self, new: NewThread) -> Thread:
         """Insert an open thread with no opening post yet, ``reply_count`` 0."""
-        tags = tuple(dict.fromkeys(tags))
+        stored = {
+            "status": "open",
+            "opening_post_id": None,
+            "accepted_answer_id": None,
+            "reply_count": 0,
+            "last_activity_at": new.created_at,
+            "deleted_at": None,
+        }
+        values = {**attrs.asdict(new, recurse=False), **stored}
         thread_id = self._q.insert.insert(
-            self._conn,
-            {
-                "space_id": space_id,
-                "kind": kind,
-                "title": title,
-                "tags": json.dumps(list(tags)),
-                "status": "open",
-                "author_id": author_id,
-                "opening_post_id": None,
-                "accepted_answer_id": None,
-                "reply_count": 0,
-                "created_at": created_at,
-                "last_activity_at": created_at,
-                "deleted_at": None,
-            },
+            self._conn, {**values, "tags": json.dumps(list(new.tags))}
         )
-        self._link_tags(thread_id, tags)
-        return Thread(
-            id=thread_id,
-            space_id=space_id,
-            kind=kind,
-            title=title,
-            tags=tags,
-            status="open",
-            author_id=author_id,
-            opening_post_id=None,
-            accepted_answer_id=None,
-            reply_count=0,
-            created_at=created_at,
-            last_activity_at=created_at,
-            deleted_at=None,
-        )
+        self._link_tags(thread_id, new.tags)
+        return Thread(id=thread_id, **values)
 
     def get(self, thread_id: int) -> Thread | None:
         """The thread with this id (deleted ones included), or ``None``."""
