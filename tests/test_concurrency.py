@@ -21,6 +21,7 @@ import pytest
 from concurrency_workers import FIXED_NOW, LIMITED_SETTINGS, SETTINGS, open_community, run_worker
 from databases import POOL, database_url
 from ledger_invariants import check_deletion_invariants
+from socialcrm.capabilities.threads.records import ThreadFilter
 
 WORKERS = 8
 
@@ -114,7 +115,9 @@ def _check_books(url: str, prefix: str) -> Any:
     ledger invariants around deletion hold; return it."""
     community = open_community(url, prefix)
     with community.storage.unit_of_work(read_only=True) as uow:
-        thread = uow.threads.list(space_ids=[s.id for s in uow.spaces.list()], limit=10)[0]
+        thread = uow.threads.list(
+            ThreadFilter(space_ids=[s.id for s in uow.spaces.list()]), limit=10
+        )[0]
         for post in uow.posts.list_for_thread(thread.id):
             assert post.score == sum(v.value for v in uow.votes.for_post(post.id))
         totals = uow.ledger.totals()

@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from socialcrm import Community, ManualClock, Settings, SocialCRMError, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
 from socialcrm.capabilities.members.records import Member
+from socialcrm.capabilities.threads.records import ThreadFilter
 from socialcrm.services.boundary import PublicAPI, plan_of
 from socialcrm.settings import ContentSettings
 
@@ -431,7 +432,7 @@ def snapshot(community: Community) -> Any:
     with community.storage.unit_of_work() as uow:
         members = uow.members.list(limit=1000)
         spaces = uow.spaces.list()
-        threads = uow.threads.list(space_ids=[s.id for s in spaces], limit=1000)
+        threads = uow.threads.list(ThreadFilter(space_ids=[s.id for s in spaces]), limit=1000)
         posts = [p for t in threads for p in uow.posts.list_for_thread(t.id, include_deleted=True)]
         return (
             members,

@@ -36,6 +36,7 @@ from concurrency_workers import open_community
 from databases import POOL, database_url
 from outbox_crash_workers import RELAY_BATCH, run_relay, run_writer
 from socialcrm import OutboxMessage
+from socialcrm.capabilities.threads.records import ThreadFilter
 from test_concurrency import _seed
 
 ROUNDS = 5
@@ -139,7 +140,10 @@ def _check_outbox_against_the_database(community: Any, messages: list[OutboxMess
     ledger_events = {e["entry_id"]: e for e in events if e["name"] == "reputation_changed"}
 
     with community.storage.unit_of_work(read_only=True) as uow:
-        thread_ids = [t.id for t in uow.threads.list(space_ids=[s.id for s in uow.spaces.list()])]
+        thread_ids = [
+            t.id
+            for t in uow.threads.list(ThreadFilter(space_ids=[s.id for s in uow.spaces.list()]))
+        ]
         posts = [p for t in thread_ids for p in uow.posts.list_for_thread(t)]
         stored_votes = {v.id: (v.post_id, v.value) for p in posts for v in uow.votes.for_post(p.id)}
         members = uow.members.reputations()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialcrm import Community, ManualClock, hookimpl, signals
+from socialcrm.capabilities.threads.records import ThreadFilter
 from socialcrm.capabilities.votes.events import VoteReversed
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.capabilities.votes.serial import serial_runs
@@ -40,7 +41,7 @@ def _books(c: Community) -> dict[str, Any]:
         spaces = [s.id for s in uow.spaces.list()]
         posts = [
             p
-            for t in uow.threads.list(space_ids=spaces, limit=200)
+            for t in uow.threads.list(ThreadFilter(space_ids=spaces), limit=200)
             for p in uow.posts.list_for_thread(t.id)
         ]
         return {

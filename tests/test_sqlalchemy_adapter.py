@@ -27,7 +27,7 @@ from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_ta
 from socialcrm.capabilities.members.records import NewMember, Profile
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
-from socialcrm.capabilities.threads.records import NewPost, NewThread
+from socialcrm.capabilities.threads.records import NewPost, NewThread, ThreadFilter
 from socialcrm.errors import Conflict, StorageError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -417,8 +417,8 @@ def test_threads_sorted_by_score_follow_their_opening_post(storage: SQLAlchemySt
         uow.threads.set_opening_post(second.id, second_post.id)
         uow.posts.add_score(second_post.id, 3)
         uow.posts.add_score(first_post.id, 1)
-        by_score = uow.threads.list(space_ids=[space.id], sort="score")
-        by_newest = uow.threads.list(space_ids=[space.id], sort="newest")
+        by_score = uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="score")
+        by_newest = uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="newest")
     assert [thread.id for thread in by_score] == [second.id, first_post.thread_id]
     assert [thread.id for thread in by_newest] == [second.id, first_post.thread_id]
 

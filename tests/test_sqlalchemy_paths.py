@@ -15,7 +15,7 @@ from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.capabilities.members.records import Profile
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
-from socialcrm.capabilities.threads.records import NewPost
+from socialcrm.capabilities.threads.records import NewPost, ThreadFilter
 from test_sqlalchemy_adapter import T0, add_member, seed_post
 
 
@@ -97,15 +97,17 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
         uow.threads.set_status(thread.id, "closed")
         seen.append(uow.threads.get(thread.id))
         for sort in ("active", "newest", "score", "unanswered"):
-            seen.append(uow.threads.list(space_ids=[space.id, child.id], sort=sort))
+            seen.append(uow.threads.list(ThreadFilter(space_ids=[space.id, child.id]), sort=sort))
         seen.append(
-            uow.threads.list(space_ids=[space.id], tag="sql", kind="question", status="closed")
+            uow.threads.list(
+                ThreadFilter(space_ids=[space.id], tag="sql", kind="question", status="closed")
+            )
         )
         seen += [
-            uow.threads.count(space_ids=[space.id], tag="votes"),
-            uow.threads.count(space_ids=[space.id], tag="help"),
+            uow.threads.count(ThreadFilter(space_ids=[space.id], tag="votes")),
+            uow.threads.count(ThreadFilter(space_ids=[space.id], tag="help")),
         ]
-        seen.append(uow.threads.count_by_space([space.id, child.id]))
+        seen.append(uow.threads.count_by_space(ThreadFilter(space_ids=[space.id, child.id])))
         for day, delta, space_id in (
             (date(2026, 1, 5), 10, space.id),
             (date(2026, 1, 5), 5, None),
@@ -141,7 +143,7 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
             )
         )
         uow.threads.mark_deleted(thread.id, T0 + timedelta(days=1))
-        seen.append(uow.threads.count_by_space([space.id]))
+        seen.append(uow.threads.count_by_space(ThreadFilter(space_ids=[space.id])))
         uow.commit()
     return seen
 

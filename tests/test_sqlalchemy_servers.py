@@ -25,7 +25,7 @@ from socialcrm.adapters.sqlalchemy.prepared import is_retryable
 from socialcrm.capabilities.members.records import NewMember, Profile
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
-from socialcrm.capabilities.threads.records import NewPost, NewThread
+from socialcrm.capabilities.threads.records import NewPost, NewThread, ThreadFilter
 from socialcrm.errors import Conflict, StorageError
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -344,8 +344,8 @@ def test_slugs_tags_and_causes_are_case_sensitive(storage: SQLAlchemyStorage) ->
         assert uow.spaces.get_by_slug("help") == lower
         assert uow.spaces.get_by_slug("Help") is None and uow.spaces.get_by_slug("HELP") is None
         assert uow.threads.known_tags(["sql", "SQL", "Sql"]) == frozenset({"sql", "SQL"})
-        assert uow.threads.list(space_ids=[lower.id], tag="sql") == []
-        assert uow.threads.list(space_ids=[lower.id], tag="SQL") == [thread]
+        assert uow.threads.list(ThreadFilter(space_ids=[lower.id], tag="sql")) == []
+        assert uow.threads.list(ThreadFilter(space_ids=[lower.id], tag="SQL")) == [thread]
         assert uow.ledger.active_for_causes(["post:1:x"], ["post:"]) == []
         assert uow.ledger.active_for_causes(["Post:1:x"]) == [kept]
 

@@ -34,6 +34,7 @@ from socialcrm.capabilities.threads.records import (
     Post,
     Revision,
     Thread,
+    ThreadFilter,
 )
 from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
 from socialcrm.capabilities.trust.service import TrustReview
@@ -125,6 +126,7 @@ __all__ = [
     "StorageError",
     "SystemClock",
     "Thread",
+    "ThreadFilter",
     "TrustActivity",
     "TrustReview",
     "TrustSettings",

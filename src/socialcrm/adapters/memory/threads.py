@@ -11,7 +11,7 @@ import attrs
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import require
 from socialcrm.adapters.memory.tables import Tables
-from socialcrm.capabilities.threads.records import NewThread, Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread, ThreadFilter
 
 _THREAD_SORTS: dict[str, Callable[[Thread, Tables], Any]] = {
     "active": lambda t, _: (t.last_activity_at, t.id),
@@ -110,82 +110,43 @@ class MemoryThreads(MemoryRepository):
             hidden_at=at,
         )
 
-    def _matching(
-        self,
-        space_ids: Collection[int],
-        tag: str | None,
-        kind: str | None,
-        status: str | None,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> Iterator[Thread]:
-        spaces = set(space_ids)
+    def _matching(self, where: ThreadFilter) -> Iterator[Thread]:
         for thread in self._t.threads.values():
-            if thread.deleted_at is not None or thread.space_id not in spaces:
+            if thread.deleted_at is not None or thread.space_id not in where.space_ids:
                 continue
             if (
                 thread.hidden_at is not None
-                and not include_hidden
-                and thread.author_id != hidden_visible_to
+                and not where.include_hidden
+                and thread.author_id != where.hidden_visible_to
             ):
                 continue
-            if tag is not None and tag not in thread.tags:
+            if where.tag is not None and where.tag not in thread.tags:
                 continue
-            if kind is not None and thread.kind != kind:
+            if where.kind is not None and thread.kind != where.kind:
                 continue
-            if status is not None and thread.status != status:
+            if where.status is not None and thread.status != where.status:
                 continue
             yield thread
 
     def list(
-        self,
-        *,
-        space_ids: Collection[int],
-        tag: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        sort: str = "active",
-        limit: int = 20,
-        offset: int = 0,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
+        self, filter: ThreadFilter, *, sort: str = "active", limit: int = 20, offset: int = 0
     ) -> list[Thread]:
-        """One page of the live threads of these spaces matching the filters, in ``sort`` order."""
-        found = list(
-            self._matching(space_ids, tag, kind, status, include_hidden, hidden_visible_to)
-        )
+        """One page of the threads ``filter`` selects, in ``sort`` order."""
+        found = list(self._matching(filter))
         if sort == "unanswered":
             found = [t for t in found if t.kind == "question" and t.reply_count == 0]
         key = _THREAD_SORTS[sort]
         found.sort(key=lambda t: key(t, self._t), reverse=True)
         return found[offset : offset + limit]
 
-    def count(
-        self,
-        *,
-        space_ids: Collection[int],
-        tag: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> int:
+    def count(self, filter: ThreadFilter) -> int:
         """How many threads :meth:`list` would find without paging."""
-        matching = self._matching(space_ids, tag, kind, status, include_hidden, hidden_visible_to)
-        return sum(1 for _ in matching)
+        return sum(1 for _ in self._matching(filter))
 
-    def count_by_space(
-        self,
-        space_ids: Collection[int],
-        *,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> dict[int, int]:
-        """Live threads per space (spaces without any left out)."""
+    def count_by_space(self, filter: ThreadFilter) -> dict[int, int]:
+        """The threads ``filter`` selects, per space (spaces without any left out)."""
         counts: dict[int, int] = {}
-        for thread in self._matching(
-            space_ids, None, None, None, include_hidden, hidden_visible_to
-        ):
+        for thread in self._matching(filter):
             counts[thread.space_id] = counts.get(thread.space_id, 0) + 1
         return counts
 

@@ -13,15 +13,15 @@ Two ways of resolving the member behind ``actor``, kept apart on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import TypedDict, TypeVar
+from typing import TypeVar
 
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.moderation.policy import blocking, describe
 from socialcrm.capabilities.moderation.records import Sanction
 from socialcrm.capabilities.spaces.records import Space
-from socialcrm.capabilities.threads.records import Post, Thread
+from socialcrm.capabilities.threads.records import Post, Thread, ThreadFilter
 from socialcrm.core import validation
 from socialcrm.core.context import HookContext
 from socialcrm.errors import NotFound, PermissionDenied, Sanctioned
@@ -177,18 +177,26 @@ def sees_hidden(member: Member | None, author_id: int) -> bool:
     return member is not None and (member.id == author_id or member.is_moderator)
 
 
-class HiddenFilter(TypedDict):
-    """The arguments of the thread lists that say which hidden threads a viewer sees."""
+def thread_filter(
+    member: Member | None,
+    space_ids: Collection[int],
+    *,
+    tag: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> ThreadFilter:
+    """The :class:`ThreadFilter` of a thread list in ``space_ids`` as ``member`` sees it.
 
-    include_hidden: bool
-    hidden_visible_to: int | None
-
-
-def hidden_filter(member: Member | None) -> HiddenFilter:
-    """The ``include_hidden``/``hidden_visible_to`` arguments of thread lists for ``member``."""
-    if member is None:
-        return {"include_hidden": False, "hidden_visible_to": None}
-    return {"include_hidden": member.is_moderator, "hidden_visible_to": member.id}
+    Hidden threads are selected for moderators, and their own for other members.
+    """
+    return ThreadFilter(
+        space_ids=space_ids,
+        tag=tag,
+        kind=kind,
+        status=status,
+        include_hidden=member is not None and member.is_moderator,
+        hidden_visible_to=None if member is None else member.id,
+    )
 
 
 def visible_thread(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.spaces.access import (
     ALL_SPACES_ROLES,
-    hidden_filter,
     optional_viewer,
     readable_spaces,
     require_actor,
     require_role,
     resolve_space,
+    thread_filter,
 )
 from socialcrm.capabilities.spaces.events import SpaceCreated, SpaceMemberAdded, SpaceMemberRemoved
 from socialcrm.capabilities.spaces.records import (
@@ -129,7 +129,7 @@ class Spaces(PublicAPI):
         with self._rt.query() as uow:
             viewer = optional_viewer(uow, actor)
             visible = readable_spaces(uow, viewer)
-            counts = uow.threads.count_by_space(list(visible), **hidden_filter(viewer))
+            counts = uow.threads.count_by_space(thread_filter(viewer, list(visible)))
             return {s.slug: counts.get(sid, 0) for sid, s in visible.items()}
 
     @retry_transient

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         Post,
         Revision,
         Thread,
+        ThreadFilter,
     )
 
 
@@ -111,52 +112,27 @@ class ThreadRepository(Protocol):
         ...
 
     def list(
-        self,
-        *,
-        space_ids: Collection[int],
-        tag: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        sort: str = "active",
-        limit: int = 20,
-        offset: int = 0,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
+        self, filter: ThreadFilter, *, sort: str = "active", limit: int = 20, offset: int = 0
     ) -> builtins.list[Thread]:
-        """Threads not deleted in the given spaces.
+        """The threads ``filter`` selects, one page in ``sort`` order.
 
         ``sort``: ``active`` (last activity, newest first), ``newest`` (creation,
         newest first), ``score`` (opening post's score, highest first) or
         ``unanswered`` (questions without replies only, newest first). Ties by id
-        descending. Hidden threads are left out unless ``include_hidden``, except
-        those whose author is ``hidden_visible_to``.
+        descending. The order and the page stay keywords apart from ``filter``:
+        :meth:`count` and :meth:`count_by_space` take the same filter without them.
         """
         ...
 
-    def count(
-        self,
-        *,
-        space_ids: Collection[int],
-        tag: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> int:
-        """How many threads ``list`` would return without limit (``unanswered`` excluded)."""
+    def count(self, filter: ThreadFilter) -> int:
+        """How many threads :meth:`list` would return for ``filter`` without paging.
+
+        (``unanswered`` is a sort, not a filter: its threads are not counted apart.)
+        """
         ...
 
-    def count_by_space(
-        self,
-        space_ids: Collection[int],
-        *,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> dict[int, int]:
-        """Threads not deleted per space, for the given spaces (absent means 0).
-
-        Hidden threads count as in :meth:`list`.
-        """
+    def count_by_space(self, filter: ThreadFilter) -> dict[int, int]:
+        """How many threads ``filter`` selects, per space (absent means 0)."""
         ...
 
     def known_tags(

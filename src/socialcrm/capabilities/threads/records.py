@@ -32,6 +32,17 @@ def _check_flag(value: object, field: str) -> None:
         raise ValidationError(f"{field} must be True or False, got {value!r}", field=field)
 
 
+def _id_set(value: object) -> frozenset[int]:
+    """The space ids as a frozenset of positive integers (what the adapters filter on)."""
+    if isinstance(value, (str, bytes)) or not isinstance(
+        value, (tuple, list, set, frozenset, range)
+    ):
+        raise ValidationError(
+            f"space_ids must be a collection of space ids, got {value!r}", field="space_ids"
+        )
+    return frozenset(validation.identifier(item, "space_ids") for item in value)
+
+
 @attrs.frozen
 class NewThread:
     """A thread to insert (:meth:`socialcrm.ports.ThreadRepository.add`).
@@ -87,6 +98,43 @@ class NewPost:
         _check_flag(self.is_opening, "is_opening")
         _check_flag(self.community_wiki, "community_wiki")
         validation.aware(self.created_at, "created_at")
+
+
+@attrs.frozen(kw_only=True)
+class ThreadFilter:
+    """Which live threads a thread read selects.
+
+    Taken, positionally, by :meth:`socialcrm.ports.ThreadRepository.list`,
+    :meth:`~socialcrm.ports.ThreadRepository.count` and
+    :meth:`~socialcrm.ports.ThreadRepository.count_by_space`: threads not deleted in
+    ``space_ids`` (none when it is empty), with the tag ``tag``, of the kind ``kind``
+    and in the status ``status`` (``None``: any). A hidden thread is selected only
+    with ``include_hidden`` or when its author is ``hidden_visible_to``. Built once,
+    checked once: the constructor refuses (``ValidationError``) ``space_ids`` that
+    is not a collection of positive integer ids (it is kept as a ``frozenset``), a
+    ``tag`` that is not a string, a ``kind`` outside :data:`THREAD_KINDS`, a
+    ``status`` outside :data:`THREAD_STATUSES`, an ``include_hidden`` that is not a
+    boolean and a ``hidden_visible_to`` that is not a positive integer id. Tags are
+    compared as stored; normalising what a member typed is the services' job.
+    """
+
+    space_ids: frozenset[int] = attrs.field(converter=_id_set)
+    tag: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    include_hidden: bool = False
+    hidden_visible_to: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.tag is not None:
+            _check_string(self.tag, "tag")
+        if self.kind is not None:
+            validation.choice(self.kind, "kind", THREAD_KINDS)
+        if self.status is not None:
+            validation.choice(self.status, "status", THREAD_STATUSES)
+        _check_flag(self.include_hidden, "include_hidden")
+        if self.hidden_visible_to is not None:
+            validation.identifier(self.hidden_visible_to, "hidden_visible_to")
 
 
 @attrs.frozen
@@ -197,4 +245,5 @@ __all__ = [
     "Post",
     "Revision",
     "Thread",
+    "ThreadFilter",
 ]

@@ -19,9 +19,7 @@ from socialcrm.capabilities.moderation.held import (
 from socialcrm.capabilities.moderation.pipeline import moderate
 from socialcrm.capabilities.ratelimits.service import enforce_rate_limits
 from socialcrm.capabilities.spaces.access import (
-    HiddenFilter,
     blocking_sanction,
-    hidden_filter,
     hidden_space_ids,
     optional_viewer,
     readable_spaces,
@@ -29,6 +27,7 @@ from socialcrm.capabilities.spaces.access import (
     require_privilege,
     require_viewer,
     resolve_space,
+    thread_filter,
     visible_post,
     visible_thread,
 )
@@ -45,10 +44,10 @@ from socialcrm.capabilities.threads.events import (
 from socialcrm.capabilities.threads.locking import live_post_under_thread_lock, lock_live_thread
 from socialcrm.capabilities.threads.records import (
     THREAD_KINDS,
-    THREAD_STATUSES,
     NewPost,
     NewThread,
     Thread,
+    ThreadFilter,
 )
 from socialcrm.core import validation
 from socialcrm.errors import (
@@ -379,24 +378,27 @@ class Threads(PublicAPI):
         with self._rt.query() as uow:
             return visible_thread(uow, optional_viewer(uow, actor), thread)[0]
 
-    def _filters(
+    def _filter(
         self,
         uow: object,
         actor: int | None,
         space: str | int | None,
+        tag: str | None,
         kind: str | None,
         status: str | None,
-    ) -> tuple[list[int], HiddenFilter]:
-        if kind is not None:
-            validation.choice(kind, "kind", THREAD_KINDS)
-        if status is not None:
-            validation.choice(status, "status", THREAD_STATUSES)
+    ) -> ThreadFilter:
+        """What :meth:`list` and :meth:`count` select for ``actor``.
+
+        The filter's constructor refuses an unknown ``kind`` or ``status``.
+        """
+        tag = validation.optional_tag(tag)
         member = optional_viewer(uow, actor)  # type: ignore[arg-type]
         visible = readable_spaces(uow, member)  # type: ignore[arg-type]
         if space is None:
-            return list(visible), hidden_filter(member)
+            return thread_filter(member, list(visible), tag=tag, kind=kind, status=status)
         root = resolve_space(uow, member, space)  # type: ignore[arg-type]
-        return space_and_descendants(visible, root.id), hidden_filter(member)
+        space_ids = space_and_descendants(visible, root.id)
+        return thread_filter(member, space_ids, tag=tag, kind=kind, status=status)
 
     def list(
         self,
@@ -419,17 +421,8 @@ class Threads(PublicAPI):
         sort = validation.choice(sort, "sort", THREAD_SORTS)
         limit, offset = validation.page(limit, offset, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
-            space_ids, hidden = self._filters(uow, actor, space, kind, status)
-            return uow.threads.list(
-                space_ids=space_ids,
-                tag=validation.optional_tag(tag),
-                kind=kind,
-                status=status,
-                sort=sort,
-                limit=limit,
-                offset=offset,
-                **hidden,
-            )
+            selected = self._filter(uow, actor, space, tag, kind, status)
+            return uow.threads.list(selected, sort=sort, limit=limit, offset=offset)
 
     def count(
         self,
@@ -443,14 +436,7 @@ class Threads(PublicAPI):
         """How many threads ``list`` would show (private spaces and hidden threads never
         counted for those who cannot see them)."""
         with self._rt.query() as uow:
-            space_ids, hidden = self._filters(uow, actor, space, kind, status)
-            return uow.threads.count(
-                space_ids=space_ids,
-                tag=validation.optional_tag(tag),
-                kind=kind,
-                status=status,
-                **hidden,
-            )
+            return uow.threads.count(self._filter(uow, actor, space, tag, kind, status))
 
     def can_accept(self, *, actor: int, thread: int) -> bool:
         """Whether ``actor`` may accept answers in the thread now."""

@@ -22,7 +22,7 @@ from socialcrm.capabilities.moderation.records import NewSanction, Sanction
 from socialcrm.capabilities.outbox.records import OutboxMessage
 from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace, Space
-from socialcrm.capabilities.threads.records import NewPost, NewThread, Post, Thread
+from socialcrm.capabilities.threads.records import NewPost, NewThread, Post, Thread, ThreadFilter
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.ports import Storage, UnitOfWork
 
@@ -336,7 +336,7 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
         "spaces": uow.spaces.list(),
         "memberships": [uow.spaces.memberships(m) for m in people],
         "thread": uow.threads.get(g.thread.id),
-        "threads": uow.threads.list(space_ids=space_ids, limit=1000),
+        "threads": uow.threads.list(ThreadFilter(space_ids=space_ids), limit=1000),
         "tags": uow.threads.known_tags(["alpha", "beta", "gamma"]),
         "posts": uow.posts.list_for_thread(g.thread.id, include_deleted=True),
         "revisions": uow.posts.revisions(g.opening.id),

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
+from socialcrm.capabilities.threads.records import ThreadFilter
 from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
@@ -193,20 +194,25 @@ class FlagContract(ContractBase):
             uow.threads.set_hidden(hidden.id, _at(3))
             uow.commit()
         with storage.unit_of_work() as uow:
-            ids = lambda **f: [t.id for t in uow.threads.list(space_ids=[space.id], **f)]  # noqa: E731
+
+            def ids(sort: str, **f: Any) -> list[int]:
+                selected = ThreadFilter(space_ids=[space.id], **f)
+                return [t.id for t in uow.threads.list(selected, sort=sort)]
+
             for sort in ("active", "newest", "score", "unanswered"):
-                assert ids(sort=sort) == [shown.id]
-                assert ids(sort=sort, hidden_visible_to=other.id) == [shown.id]
-                assert ids(sort=sort, hidden_visible_to=author.id) == [hidden.id, shown.id]
-                assert ids(sort=sort, include_hidden=True) == [hidden.id, shown.id]
-            assert uow.threads.count(space_ids=[space.id]) == 1
-            assert uow.threads.count(space_ids=[space.id], hidden_visible_to=author.id) == 2
-            assert uow.threads.count(space_ids=[space.id], include_hidden=True) == 2
-            assert uow.threads.count_by_space([space.id]) == {space.id: 1}
-            assert uow.threads.count_by_space([space.id], hidden_visible_to=author.id) == {
-                space.id: 2
-            }
-            assert uow.threads.count_by_space([space.id], include_hidden=True) == {space.id: 2}
+                assert ids(sort) == [shown.id]
+                assert ids(sort, hidden_visible_to=other.id) == [shown.id]
+                assert ids(sort, hidden_visible_to=author.id) == [hidden.id, shown.id]
+                assert ids(sort, include_hidden=True) == [hidden.id, shown.id]
+            plain = ThreadFilter(space_ids=[space.id])
+            assert uow.threads.count(plain) == 1
+            assert uow.threads.count_by_space(plain) == {space.id: 1}
+            for seeing in (
+                ThreadFilter(space_ids=[space.id], hidden_visible_to=author.id),
+                ThreadFilter(space_ids=[space.id], include_hidden=True),
+            ):
+                assert uow.threads.count(seeing) == 2
+                assert uow.threads.count_by_space(seeing) == {space.id: 2}
 
     def test_by_author_lists_live_posts_by_id(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:

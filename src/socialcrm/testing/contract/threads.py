@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pytest
 
-from socialcrm.capabilities.threads.records import NewThread, Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread, ThreadFilter
 from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
@@ -38,6 +38,22 @@ _BAD_NEW_THREAD: list[tuple[str, Any]] = [
     ("created_at", None),
 ]
 
+#: Values ``ThreadFilter`` refuses when it is built, by field.
+_BAD_THREAD_FILTER: list[tuple[str, Any]] = [
+    ("space_ids", None),
+    ("space_ids", 1),
+    ("space_ids", "12"),
+    ("space_ids", [1, 0]),
+    ("space_ids", [True]),
+    ("tag", 3),
+    ("kind", "essay"),
+    ("status", "archived"),
+    ("include_hidden", 1),
+    ("include_hidden", None),
+    ("hidden_visible_to", 0),
+    ("hidden_visible_to", "7"),
+]
+
 
 def _new_thread(**changes: Any) -> NewThread:
     fields: dict[str, Any] = {
@@ -60,6 +76,16 @@ class ThreadContract(ContractBase):
         with pytest.raises(ValidationError) as raised:
             _new_thread(**{field: value})
         assert raised.value.field == field
+
+    @pytest.mark.parametrize(("field", "value"), _BAD_THREAD_FILTER)
+    def test_thread_filter_refuses_bad_values_when_built(self, field: str, value: Any) -> None:
+        with pytest.raises(ValidationError) as raised:
+            ThreadFilter(**{"space_ids": [1], field: value})
+        assert raised.value.field == field
+
+    def test_thread_filter_keeps_space_ids_as_a_frozenset(self) -> None:
+        assert ThreadFilter(space_ids=[2, 1, 2]).space_ids == frozenset({1, 2})
+        assert ThreadFilter(space_ids=()) == ThreadFilter(space_ids=set())
 
     def test_new_thread_tags_are_a_tuple_without_repeats(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -232,9 +258,9 @@ class ThreadContract(ContractBase):
         with storage.unit_of_work() as uow:
             assert uow.threads.get(gone.id) == attrs.evolve(gone, deleted_at=_at(9))
             for sort in ("active", "newest", "score", "unanswered"):
-                assert uow.threads.list(space_ids=[space.id], sort=sort) == [kept]
-            assert uow.threads.count(space_ids=[space.id]) == 1
-            assert uow.threads.count_by_space([space.id]) == {space.id: 1}
+                assert uow.threads.list(ThreadFilter(space_ids=[space.id]), sort=sort) == [kept]
+            assert uow.threads.count(ThreadFilter(space_ids=[space.id])) == 1
+            assert uow.threads.count_by_space(ThreadFilter(space_ids=[space.id])) == {space.id: 1}
 
     def test_list_keeps_to_the_given_spaces(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -245,10 +271,13 @@ class ThreadContract(ContractBase):
             in_three = _add_thread(uow, three.id, member.id, created_at=_at(3))
             uow.commit()
         with storage.unit_of_work() as uow:
-            assert uow.threads.list(space_ids=[one.id, three.id]) == [in_three, in_one]
-            assert uow.threads.count(space_ids=[one.id, three.id]) == 2
-            assert uow.threads.list(space_ids=[]) == []
-            assert uow.threads.count(space_ids=[]) == 0
+            assert uow.threads.list(ThreadFilter(space_ids=[one.id, three.id])) == [
+                in_three,
+                in_one,
+            ]
+            assert uow.threads.count(ThreadFilter(space_ids=[one.id, three.id])) == 2
+            assert uow.threads.list(ThreadFilter(space_ids=[])) == []
+            assert uow.threads.count(ThreadFilter(space_ids=[])) == 0
 
     def test_list_sorted_by_newest_breaks_ties_by_id_descending(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -259,7 +288,7 @@ class ThreadContract(ContractBase):
             uow.threads.record_reply(t1.id, delta=1, at=_at(50))
             uow.commit()
         with storage.unit_of_work() as uow:
-            listed = uow.threads.list(space_ids=[space.id], sort="newest")
+            listed = uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="newest")
         assert [t.id for t in listed] == [t4.id, t2.id, t3.id, t1.id]
 
     def test_list_sorted_by_activity_breaks_ties_by_id_descending(self, storage: Storage) -> None:
@@ -272,8 +301,8 @@ class ThreadContract(ContractBase):
             uow.threads.record_reply(t2.id, delta=1, at=_at(10))
             uow.commit()
         with storage.unit_of_work() as uow:
-            listed = uow.threads.list(space_ids=[space.id], sort="active")
-            assert uow.threads.list(space_ids=[space.id]) == listed
+            listed = uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="active")
+            assert uow.threads.list(ThreadFilter(space_ids=[space.id])) == listed
         assert [t.id for t in listed] == [t2.id, t1.id, t4.id, t3.id]
 
     def test_list_sorted_by_score_uses_the_opening_post(self, storage: Storage) -> None:
@@ -287,7 +316,7 @@ class ThreadContract(ContractBase):
             uow.posts.add_score(reply.id, 100)
             uow.commit()
         with storage.unit_of_work() as uow:
-            listed = uow.threads.list(space_ids=[space.id], sort="score")
+            listed = uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="score")
         t1, t2, t3, t4 = (thread.id for thread, _ in topics)
         assert [t.id for t in listed] == [t3, t1, t4, t2]
 
@@ -304,7 +333,7 @@ class ThreadContract(ContractBase):
             tied = _add_thread(uow, space.id, member.id, created_at=_at(4))
             uow.commit()
         with storage.unit_of_work() as uow:
-            listed = uow.threads.list(space_ids=[space.id], sort="unanswered")
+            listed = uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="unanswered")
         assert [t.id for t in listed] == [tied.id, later.id, lonely.id]
 
     def test_list_filters_by_tag_kind_and_status(self, storage: Storage) -> None:
@@ -320,7 +349,9 @@ class ThreadContract(ContractBase):
             uow.threads.set_status(django.id, "closed")
             uow.commit()
         with storage.unit_of_work() as uow:
-            ids = lambda **f: [t.id for t in uow.threads.list(space_ids=[space.id], **f)]  # noqa: E731
+            ids = lambda **f: [  # noqa: E731
+                t.id for t in uow.threads.list(ThreadFilter(space_ids=[space.id], **f))
+            ]
             assert ids(tag="python") == [python.id, both.id]
             assert ids(tag="flask") == [both.id]
             assert ids(tag="rust") == []
@@ -337,9 +368,11 @@ class ThreadContract(ContractBase):
             uow.threads.set_title_and_tags(thread.id, title="Renamed", tags=("new",))
             uow.commit()
         with storage.unit_of_work() as uow:
-            assert uow.threads.list(space_ids=[space.id], tag="old") == []
-            assert [t.id for t in uow.threads.list(space_ids=[space.id], tag="new")] == [thread.id]
-            assert uow.threads.count(space_ids=[space.id], tag="old") == 0
+            assert uow.threads.list(ThreadFilter(space_ids=[space.id], tag="old")) == []
+            assert [
+                t.id for t in uow.threads.list(ThreadFilter(space_ids=[space.id], tag="new"))
+            ] == [thread.id]
+            assert uow.threads.count(ThreadFilter(space_ids=[space.id], tag="old")) == 0
 
     def test_list_pages_with_limit_and_offset(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -349,7 +382,8 @@ class ThreadContract(ContractBase):
         newest_first = [t.id for t in reversed(threads)]
         with storage.unit_of_work() as uow:
             page = lambda **p: [  # noqa: E731
-                t.id for t in uow.threads.list(space_ids=[space.id], sort="newest", **p)
+                t.id
+                for t in uow.threads.list(ThreadFilter(space_ids=[space.id]), sort="newest", **p)
             ]
             assert page() == newest_first[:20]
             assert page(limit=10, offset=20) == newest_first[20:]
@@ -379,8 +413,9 @@ class ThreadContract(ContractBase):
         ]
         with storage.unit_of_work() as uow:
             for f in filters:
-                listed = uow.threads.list(space_ids=[space.id], limit=100, **f)
-                assert uow.threads.count(space_ids=[space.id], **f) == len(listed), f
+                selected = ThreadFilter(space_ids=[space.id], **f)
+                listed = uow.threads.list(selected, limit=100)
+                assert uow.threads.count(selected) == len(listed), f
 
     def test_count_by_space_counts_live_threads_of_the_given_spaces(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -394,10 +429,27 @@ class ThreadContract(ContractBase):
             _add_thread(uow, other.id, member.id)
             uow.commit()
         with storage.unit_of_work() as uow:
-            counts = uow.threads.count_by_space([busy.id, quiet.id, empty.id])
-            assert uow.threads.count_by_space([]) == {}
+            counts = uow.threads.count_by_space(
+                ThreadFilter(space_ids=[busy.id, quiet.id, empty.id])
+            )
+            assert uow.threads.count_by_space(ThreadFilter(space_ids=[])) == {}
         assert set(counts) <= {busy.id, quiet.id, empty.id}
         assert (counts[busy.id], counts[quiet.id], counts.get(empty.id, 0)) == (2, 1, 0)
+
+    def test_count_by_space_applies_the_whole_filter(self, storage: Storage) -> None:
+        with storage.unit_of_work() as uow:
+            member, one, two = _add_member(uow), _add_space(uow), _add_space(uow)
+            _add_thread(uow, one.id, member.id, tags=("a",))
+            _add_thread(uow, one.id, member.id, kind="idea", tags=("a",))
+            closed = _add_thread(uow, two.id, member.id, tags=("b",))
+            uow.threads.set_status(closed.id, "closed")
+            uow.commit()
+        both = [one.id, two.id]
+        with storage.unit_of_work() as uow:
+            by_space = uow.threads.count_by_space
+            assert by_space(ThreadFilter(space_ids=both, tag="a")) == {one.id: 2}
+            assert by_space(ThreadFilter(space_ids=both, kind="question")) == {one.id: 1, two.id: 1}
+            assert by_space(ThreadFilter(space_ids=both, status="closed")) == {two.id: 1}
 
     def test_add_tags_creates_missing_names_and_is_idempotent(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    and_,
     bindparam,
     exists,
     func,
@@ -39,7 +37,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.tags import SQLThreadTags, TagStatements
 from socialcrm.adapters.sqlalchemy.rows import RowMapper, json_tuple
-from socialcrm.capabilities.threads.records import NewThread, Thread
+from socialcrm.capabilities.threads.records import NewThread, Thread, ThreadFilter
 from socialcrm.errors import NotFound, ValidationError
 
 THREAD_SORTS = ("active", "newest", "score", "unanswered")
@@ -241,73 +239,40 @@ class SQLThreadRepository(SQLThreadTags):
             return self._q.unhide.write(self._conn, {"thread_id": thread_id}) == 1
         return self._q.hide.write(self._conn, {"thread_id": thread_id, "at": at}) == 1
 
-    def _hidden_filter(
-        self, query: Select[Any], include_hidden: bool, hidden_visible_to: int | None
-    ) -> Select[Any]:
-        t = self._q.threads
-        if include_hidden:
-            return query
-        if hidden_visible_to is None:
-            return query.where(t.c.hidden_at.is_(None))
-        return query.where(or_(t.c.hidden_at.is_(None), t.c.author_id == hidden_visible_to))
-
-    def _filtered(
-        self,
-        query: Select[Any],
-        *,
-        space_ids: Collection[int],
-        tag: str | None,
-        kind: str | None,
-        status: str | None,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> Select[Any]:
+    def _filtered(self, query: Select[Any], where: ThreadFilter) -> Select[Any]:
+        """``query`` restricted to the threads ``where`` selects (its spaces are not empty)."""
         t, tt = self._q.threads, self._q.thread_tags
-        query = query.where(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None))
-        query = self._hidden_filter(query, include_hidden, hidden_visible_to)
-        if tag is not None:
-            query = query.where(exists().where(tt.c.thread_id == t.c.id, tt.c.tag == tag))
-        if kind is not None:
-            query = query.where(t.c.kind == kind)
-        if status is not None:
-            query = query.where(t.c.status == status)
+        query = query.where(t.c.space_id.in_(list(where.space_ids)), t.c.deleted_at.is_(None))
+        if not where.include_hidden:
+            if where.hidden_visible_to is None:
+                query = query.where(t.c.hidden_at.is_(None))
+            else:
+                visible_to = t.c.author_id == where.hidden_visible_to
+                query = query.where(or_(t.c.hidden_at.is_(None), visible_to))
+        if where.tag is not None:
+            query = query.where(exists().where(tt.c.thread_id == t.c.id, tt.c.tag == where.tag))
+        if where.kind is not None:
+            query = query.where(t.c.kind == where.kind)
+        if where.status is not None:
+            query = query.where(t.c.status == where.status)
         return query
 
     def list(
-        self,
-        *,
-        space_ids: Collection[int],
-        tag: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        sort: str = "active",
-        limit: int = 20,
-        offset: int = 0,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
+        self, filter: ThreadFilter, *, sort: str = "active", limit: int = 20, offset: int = 0
     ) -> list[Thread]:
-        """Threads not deleted in the given spaces, in the order ``sort`` names.
+        """The threads ``filter`` selects, one page in the order ``sort`` names.
 
         ``active`` (last activity, newest first), ``newest`` (creation, newest
         first), ``score`` (opening post's score, highest first; a thread without
         an opening post counts as 0) or ``unanswered`` (questions without
-        replies only, newest first). Ties by id descending. Hidden threads are
-        left out unless ``include_hidden``, except ``hidden_visible_to``'s own.
+        replies only, newest first). Ties by id descending.
         """
         if sort not in THREAD_SORTS:
             raise ValidationError(f"unknown thread sort {sort!r}", field="sort")
-        if not space_ids:
+        if not filter.space_ids:
             return []
         t, p = self._q.threads, self._q.posts
-        query = self._filtered(
-            select(*self._q.columns),
-            space_ids=space_ids,
-            tag=tag,
-            kind=kind,
-            status=status,
-            include_hidden=include_hidden,
-            hidden_visible_to=hidden_visible_to,
-        )
+        query = self._filtered(select(*self._q.columns), filter)
         if sort == "active":
             query = query.order_by(t.c.last_activity_at.desc(), t.c.id.desc())
         elif sort == "newest":
@@ -323,45 +288,19 @@ class SQLThreadRepository(SQLThreadTags):
         query = query.limit(limit).offset(offset)
         return [THREAD_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
 
-    def count(
-        self,
-        *,
-        space_ids: Collection[int],
-        tag: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> int:
+    def count(self, filter: ThreadFilter) -> int:
         """How many threads ``list`` would return without limit (``unanswered`` excluded)."""
-        if not space_ids:
+        if not filter.space_ids:
             return 0
-        query = self._filtered(
-            select(func.count()).select_from(self._q.threads),
-            space_ids=space_ids,
-            tag=tag,
-            kind=kind,
-            status=status,
-            include_hidden=include_hidden,
-            hidden_visible_to=hidden_visible_to,
-        )
+        query = self._filtered(select(func.count()).select_from(self._q.threads), filter)
         return int(CoreStatement(query).scalar(self._conn, {}))
 
-    def count_by_space(
-        self,
-        space_ids: Collection[int],
-        *,
-        include_hidden: bool = False,
-        hidden_visible_to: int | None = None,
-    ) -> dict[int, int]:
-        """Threads not deleted per space, for the given spaces (absent means 0)."""
-        if not space_ids:
+    def count_by_space(self, filter: ThreadFilter) -> dict[int, int]:
+        """The threads ``filter`` selects, per space (absent means 0)."""
+        if not filter.space_ids:
             return {}
         t = self._q.threads
-        query = select(t.c.space_id, func.count()).where(
-            and_(t.c.space_id.in_(list(space_ids)), t.c.deleted_at.is_(None))
-        )
-        query = self._hidden_filter(query, include_hidden, hidden_visible_to).group_by(t.c.space_id)
+        query = self._filtered(select(t.c.space_id, func.count()), filter).group_by(t.c.space_id)
         return {space_id: int(n) for space_id, n in CoreStatement(query).all(self._conn)}
 
 
