@@ -9,7 +9,7 @@ The public surface::
 """
 
 from socialcrm import _moved
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
 from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
 from socialcrm.capabilities.bounties.records import Bounty
@@ -75,6 +75,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "ActivityTotals",
     "AuditEntry",
+    "AuditQuery",
     "BadgeAward",
     "BadgeDefinition",
     "BadgeGrant",
