@@ -25,7 +25,7 @@ from socialcrm.capabilities.reputation.records import (
     ReputationChange,
 )
 from socialcrm.capabilities.review.policy import Verdict
-from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewDecision, ReviewItem
 from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.capabilities.threads.records import (
     Comment,
@@ -135,6 +135,7 @@ __all__ = [
     "FlagAccuracy",
     "ValidationError",
     "Vote",
+    "ReviewDecision",
     "ReviewItem",
     "Verdict",
     "HeldSubmission",
