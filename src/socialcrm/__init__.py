@@ -12,7 +12,7 @@ from socialcrm import _moved
 from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
 from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
-from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.capabilities.moderation.held import HeldSubmission
@@ -81,6 +81,7 @@ __all__ = [
     "BadgeGrant",
     "BadgeSettings",
     "Bounty",
+    "BountyClosing",
     "BountySettings",
     "ChampionSettings",
     "Clock",
