@@ -23,6 +23,7 @@ from socialcrm import (
     signals,
 )
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.audit.records import AuditQuery
 from socialcrm.capabilities.review.policy import ACTIONS, combine
 from socialcrm.community import Community
 from socialcrm.errors import Conflict, Sanctioned
@@ -55,7 +56,7 @@ def _snapshot(c: Community, viewer: int | None = None) -> tuple[Any, ...]:
     posts = [p.id for t in threads for p in c.posts.list(actor=viewer, thread=t.id)]
     with c.storage.unit_of_work(read_only=True) as uow:
         outbox = uow.outbox.count_pending()
-        audit = len(uow.audit.entries(limit=1000))
+        audit = len(uow.audit.entries(AuditQuery(), limit=1000))
     return (
         [t.id for t in threads],
         posts,

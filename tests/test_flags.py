@@ -22,6 +22,7 @@ from socialcrm import (
     ValidationError,
     signals,
 )
+from socialcrm.capabilities.audit.records import AuditQuery
 from socialcrm.capabilities.flags.records import FLAG_REASONS
 from socialcrm.settings import Settings
 
@@ -56,7 +57,7 @@ def _snapshot(c: Community) -> dict[str, Any]:
         return {
             "flags": uow.flags.open_flags(limit=1000),
             "outbox": uow.outbox.count_pending(),
-            "audit": uow.audit.entries(limit=1000),
+            "audit": uow.audit.entries(AuditQuery(), limit=1000),
         }
 
 

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from socialcrm import Community, ManualClock, Settings, SocialCRMError, ValidationError
 from socialcrm.adapters.memory import MemoryStorage
+from socialcrm.capabilities.audit.records import AuditQuery
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.threads.records import ThreadFilter
 from socialcrm.services.boundary import PublicAPI, plan_of
@@ -440,7 +441,7 @@ def snapshot(community: Community) -> Any:
             threads,
             posts,
             uow.ledger.totals(),
-            uow.audit.entries(limit=1000),
+            uow.audit.entries(AuditQuery(), limit=1000),
             uow.outbox.count_pending(),
         )
 

@@ -30,7 +30,7 @@ from socialcrm.adapters.sqlalchemy import (
 )
 from socialcrm.adapters.sqlalchemy.engines import create_storage_engine
 from socialcrm.adapters.sqlalchemy.migrate import include_own_tables, version_table_name
-from socialcrm.capabilities.audit.records import NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.members.records import NewMember, Profile
 from test_sqlalchemy_adapter import T0
@@ -283,7 +283,7 @@ def test_revision_0013_fills_the_space_of_existing_audit_entries_and_badge_award
     upgrade(engine, prefix)
     store = SQLAlchemyStorage(engine, table_prefix=prefix, migrate=False)
     with store.unit_of_work(read_only=True) as uow:
-        spaces = [e.space_id for e in uow.audit.entries(limit=10)]
+        spaces = [e.space_id for e in uow.audit.entries(AuditQuery(), limit=10)]
         assert spaces == [None, space.id, space.id]
         assert [a.space_id for a in uow.badges.for_member(member.id)] == [space.id]
     store.close()

@@ -19,6 +19,7 @@ from socialcrm import (
     hookimpl,
     signals,
 )
+from socialcrm.capabilities.audit.records import AuditQuery
 from socialcrm.core.serialization import event_from_json
 
 
@@ -54,7 +55,7 @@ def _observable(c: Community, member: int) -> dict[str, Any]:
     with c.storage.unit_of_work() as uow:
         return {
             "sanctions": uow.sanctions.history(member, limit=100),
-            "audit": uow.audit.entries(limit=1000),
+            "audit": uow.audit.entries(AuditQuery(), limit=1000),
             "outbox": uow.outbox.count_pending(),
             "member": uow.members.get(member),
             "threads": c.threads.count(actor=None),

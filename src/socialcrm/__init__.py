@@ -9,10 +9,10 @@ The public surface::
 """
 
 from socialcrm import _moved
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.definitions import BadgeDefinition, BadgeGrant
 from socialcrm.capabilities.badges.records import BadgeAward, NewBadgeAward
-from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 from socialcrm.capabilities.flags.records import Flag, FlagAccuracy, NewFlag
 from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.capabilities.moderation.held import HeldSubmission
@@ -25,7 +25,7 @@ from socialcrm.capabilities.reputation.records import (
     ReputationChange,
 )
 from socialcrm.capabilities.review.policy import Verdict
-from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewDecision, ReviewItem
 from socialcrm.capabilities.spaces.records import NewSpace, Space
 from socialcrm.capabilities.threads.records import (
     Comment,
@@ -76,11 +76,13 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "ActivityTotals",
     "AuditEntry",
+    "AuditQuery",
     "BadgeAward",
     "BadgeDefinition",
     "BadgeGrant",
     "BadgeSettings",
     "Bounty",
+    "BountyClosing",
     "BountySettings",
     "ChampionSettings",
     "Clock",
@@ -136,6 +138,7 @@ __all__ = [
     "FlagAccuracy",
     "ValidationError",
     "Vote",
+    "ReviewDecision",
     "ReviewItem",
     "Verdict",
     "HeldSubmission",

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
-
 import attrs
 
 from socialcrm.adapters.memory.journal import MemoryRepository
-from socialcrm.adapters.memory.queries import newest_first, visible
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.adapters.memory.queries import in_window, newest_first, visible
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 
 
 class MemoryAudit(MemoryRepository):
@@ -20,36 +17,20 @@ class MemoryAudit(MemoryRepository):
         entry = AuditEntry(id=self._j.next_id("audit"), **attrs.asdict(new, recurse=False))
         return self._j.insert(self._t.audit, entry)
 
-    def entries(
-        self,
-        *,
-        actor_id: int | None = None,
-        member_id: int | None = None,
-        post_id: int | None = None,
-        thread_id: int | None = None,
-        actions: Collection[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        before_id: int | None = None,
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
-        offset: int = 0,
-    ) -> list[AuditEntry]:
-        """One page of the entries matching every filter given, newest first."""
-        wanted = None if actions is None else set(actions)
-        hidden = set(exclude_space_ids)
+    def entries(self, query: AuditQuery, *, limit: int, offset: int = 0) -> list[AuditEntry]:
+        """One page of the entries ``query`` matches, newest first."""
+        q = query
         found = (
             e
             for e in self._t.audit.values()
-            if (actor_id is None or e.actor_id == actor_id)
-            and (member_id is None or e.member_id == member_id)
-            and (post_id is None or e.post_id == post_id)
-            and (thread_id is None or e.thread_id == thread_id)
-            and (wanted is None or e.action in wanted)
-            and (since is None or e.at >= since)
-            and (until is None or e.at < until)
-            and (before_id is None or e.id < before_id)
-            and visible(e.space_id, hidden)
+            if (q.actor_id is None or e.actor_id == q.actor_id)
+            and (q.member_id is None or e.member_id == q.member_id)
+            and (q.post_id is None or e.post_id == q.post_id)
+            and (q.thread_id is None or e.thread_id == q.thread_id)
+            and (q.actions is None or e.action in q.actions)
+            and in_window(e.at, q.since, q.until)
+            and (q.before_id is None or e.id < q.before_id)
+            and visible(e.space_id, q.exclude_space_ids)
         )
         return newest_first(found, limit=limit, offset=offset)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import attrs
+
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import by_id, first_by, lookup, require
-from socialcrm.capabilities.bounties.policy import check_closed_status
-from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 from socialcrm.errors import Conflict
 
 
@@ -52,30 +53,14 @@ class MemoryBounties(MemoryRepository):
         """Every bounty of the thread, by id."""
         return by_id(b for b in self._t.bounties.values() if b.thread_id == thread_id)
 
-    def close(
-        self,
-        bounty_id: int,
-        *,
-        status: str,
-        closed_at: datetime,
-        closed_by: int | None,
-        answer_id: int | None = None,
-        awarded_to: int | None = None,
-        awarded_amount: int = 0,
-    ) -> bool:
+    def close(self, bounty_id: int, closing: BountyClosing) -> bool:
         """Close an open bounty once; ``False`` if closed already, ``NotFound`` if unknown."""
-        check_closed_status(status)
         bounty = require(self._t.bounties, bounty_id, "bounty", "bounty_not_found")
         closed = self._j.evolve_if(
             self._t.bounties,
             bounty_id,
             lambda b: b.is_open,
-            status=status,
-            closed_at=closed_at,
-            closed_by=closed_by,
-            answer_id=answer_id,
-            awarded_to=awarded_to,
-            awarded_amount=awarded_amount,
+            **attrs.asdict(closing, recurse=False),
         )
         if closed:
             self._j.delete(self._t.open_bounty_by_thread, bounty.thread_id)

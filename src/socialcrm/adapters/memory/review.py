@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
 import attrs
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import require
-from socialcrm.capabilities.review.policy import check_decision
-from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewDecision, ReviewItem
 
 
 def _queue_order(item: ReviewItem) -> tuple[datetime, int]:
@@ -83,31 +81,11 @@ class MemoryReview(MemoryRepository):
             if i.author_id == author_id and i.kind == kind and i.status == status
         )
 
-    def decide(
-        self,
-        item_id: int,
-        *,
-        status: str,
-        at: datetime,
-        by: int,
-        note: str = "",
-        post_id: int | None = None,
-        body: str | None = None,
-        title: str | None = None,
-    ) -> bool:
+    def decide(self, item_id: int, decision: ReviewDecision) -> bool:
         """Decide a pending item once; ``False`` if decided already, ``NotFound`` if unknown."""
-        check_decision(status=status, at=at)
         require(self._t.review, item_id, "review item", "review_item_not_found")
-        changes: dict[str, Any] = {
-            "status": status,
-            "decided_at": at,
-            "decided_by": by,
-            "note": note,
-        }
-        given = {"post_id": post_id, "body": body, "title": title}
-        changes.update((name, value) for name, value in given.items() if value is not None)
         return self._j.evolve_if(
-            self._t.review, item_id, lambda i: i.status == "pending", **changes
+            self._t.review, item_id, lambda i: i.status == "pending", **decision.changes()
         )
 
 

@@ -8,12 +8,10 @@ documented there.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+    from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 
 
 class AuditRepository(Protocol):
@@ -34,26 +32,15 @@ class AuditRepository(Protocol):
         ...
 
     def entries(
-        self,
-        *,
-        actor_id: int | None = None,
-        member_id: int | None = None,
-        post_id: int | None = None,
-        thread_id: int | None = None,
-        actions: Collection[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        before_id: int | None = None,
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
-        offset: int = 0,
+        self, query: AuditQuery, *, limit: int, offset: int = 0
     ) -> builtins.list[AuditEntry]:
-        """Entries matching every filter given, newest first (id descending).
+        """One page of the entries ``query`` matches, newest first (id descending).
 
-        ``since <= at < until`` (``None`` bounds are open); ``actions`` ``None``
-        means any action; ``before_id`` keeps only entries with a smaller id (a
-        cursor: pass the last id of the previous page). Entries whose
-        ``space_id`` is in ``exclude_space_ids`` are left out (before paging).
+        ``query`` (checked when built) holds the filters, :class:`AuditQuery`
+        says what each keeps; entries of the spaces it excludes are left out
+        before paging. ``limit`` and ``offset`` stay apart from it: they choose a
+        page of one question rather than ask another, so a caller walks the pages
+        of one query by changing only ``offset`` (or the query's ``before_id``).
         """
         ...
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 from socialcrm.capabilities.spaces.access import hidden_space_ids, require_moderator, require_viewer
 from socialcrm.core import validation
 from socialcrm.core.validation import aware
@@ -183,7 +183,7 @@ class Audit(PublicAPI):
         with self._rt.query() as uow:
             viewer = require_viewer(uow, actor)
             require_moderator(viewer, "read the audit log")
-            return uow.audit.entries(
+            query = AuditQuery(
                 exclude_space_ids=hidden_space_ids(uow, viewer),
                 actor_id=moderator_id,
                 member_id=member_id,
@@ -193,9 +193,8 @@ class Audit(PublicAPI):
                 since=start,
                 until=end,
                 before_id=before_id,
-                limit=limit,
-                offset=offset,
             )
+            return uow.audit.entries(query, limit=limit, offset=offset)
 
 
 __all__ = ["AUDIT_ACTIONS", "Audit", "record_audit", "reason_text"]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.bounties.records import Bounty
+    from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 
 
 class BountyRepository(Protocol):
@@ -42,22 +42,13 @@ class BountyRepository(Protocol):
         """Every bounty of the thread, closed ones included, by id ascending."""
         ...
 
-    def close(
-        self,
-        bounty_id: int,
-        *,
-        status: str,
-        closed_at: datetime,
-        closed_by: int | None,
-        answer_id: int | None = None,
-        awarded_to: int | None = None,
-        awarded_amount: int = 0,
-    ) -> bool:
-        """Close an open bounty with ``status``; a compare-and-set (``False`` if not open).
+    def close(self, bounty_id: int, closing: BountyClosing) -> bool:
+        """Close an open bounty as ``closing`` says; a compare-and-set (``False`` if not open).
 
-        Closing frees the thread for a new bounty. ``NotFound`` (code
-        ``bounty_not_found``) for an unknown id; ``ValidationError`` for a status
-        that is not a closed one.
+        Sets the bounty's ``status``, ``closed_at``, ``closed_by``, ``answer_id``,
+        ``awarded_to`` and ``awarded_amount`` from ``closing`` (checked when
+        built). Closing frees the thread for a new bounty. ``NotFound`` (code
+        ``bounty_not_found``) for an unknown id.
         """
         ...
 

@@ -21,7 +21,7 @@ from socialcrm.capabilities.bounties.events import (
     BountyOffered,
     BountyRefunded,
 )
-from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.spaces.access import (
     can_read_space,
@@ -79,15 +79,15 @@ def award_bounty(
     ``bounty_closed``) if another unit closed the bounty first.
     """
     status = "auto_awarded" if automatic else "awarded"
-    if not tx.uow.bounties.close(
-        bounty.id,
+    award = BountyClosing(
         status=status,
         closed_at=tx.now,
         closed_by=actor_id,
         answer_id=answer.id,
         awarded_to=answer.author_id,
         awarded_amount=amount,
-    ):
+    )
+    if not tx.uow.bounties.close(bounty.id, award):
         raise Conflict(f"bounty {bounty.id} is closed already", code="bounty_closed")
     tx.record(
         BountyAwarded(
@@ -106,6 +106,22 @@ def award_bounty(
     closed = tx.uow.bounties.get(bounty.id)
     assert closed is not None
     return closed
+
+
+def expire_bounty(tx: Transaction, bounty: Bounty, space_id: int) -> None:
+    """Close an open bounty as ``lost`` (by no one) and record ``BountyExpired``."""
+    tx.uow.bounties.close(bounty.id, BountyClosing(status="lost", closed_at=tx.now, closed_by=None))
+    tx.record(
+        BountyExpired(
+            at=tx.now,
+            actor_id=None,
+            bounty_id=bounty.id,
+            thread_id=bounty.thread_id,
+            space_id=space_id,
+            offered_by=bounty.offered_by,
+            amount=bounty.amount,
+        )
+    )
 
 
 def top_answer_since(tx: Transaction, bounty: Bounty, *, min_score: int) -> Post | None:
@@ -149,18 +165,7 @@ def close_from_history(
         if bounty is None:
             return "no open bounty"
         if found.is_opening or not amount:
-            tx.uow.bounties.close(bounty.id, status="lost", closed_at=tx.now, closed_by=None)
-            tx.record(
-                BountyExpired(
-                    at=tx.now,
-                    actor_id=None,
-                    bounty_id=bounty.id,
-                    thread_id=thread.id,
-                    space_id=space.id,
-                    offered_by=bounty.offered_by,
-                    amount=bounty.amount,
-                )
-            )
+            expire_bounty(tx, bounty, space.id)
             return "lost"
         automatic = amount < bounty.amount
         award_bounty(
@@ -329,9 +334,8 @@ class Bounties(PublicAPI):
                 raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")
             thread = tx.uow.threads.lock(found.thread_id, shared=True)
             assert thread is not None
-            if not tx.uow.bounties.close(
-                found.id, status="refunded", closed_at=tx.now, closed_by=acting.id
-            ):
+            refund = BountyClosing(status="refunded", closed_at=tx.now, closed_by=acting.id)
+            if not tx.uow.bounties.close(found.id, refund):
                 raise Conflict(f"bounty {found.id} is closed already", code="bounty_closed")
             record_audit(
                 tx,
@@ -410,18 +414,7 @@ class Bounties(PublicAPI):
                 return award_bounty(
                     tx, bounty, best, thread.space_id, amount=amount, automatic=True, actor_id=None
                 )
-            tx.uow.bounties.close(bounty.id, status="lost", closed_at=tx.now, closed_by=None)
-            tx.record(
-                BountyExpired(
-                    at=tx.now,
-                    actor_id=None,
-                    bounty_id=bounty.id,
-                    thread_id=bounty.thread_id,
-                    space_id=thread.space_id,
-                    offered_by=bounty.offered_by,
-                    amount=bounty.amount,
-                )
-            )
+            expire_bounty(tx, bounty, thread.space_id)
             return tx.uow.bounties.get(bounty.id)
 
     # ------------------------------------------------------------ queries
@@ -439,4 +432,11 @@ class Bounties(PublicAPI):
             return uow.bounties.for_thread(found.id)
 
 
-__all__ = ["Bounties", "award_bounty", "close_from_history", "top_answer_since", "visible_bounty"]
+__all__ = [
+    "Bounties",
+    "award_bounty",
+    "close_from_history",
+    "expire_bounty",
+    "top_answer_since",
+    "visible_bounty",
+]

@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 import attrs
 
+from socialcrm.capabilities.audit.records import AuditQuery
 from socialcrm.capabilities.audit.service import record_audit
 from socialcrm.capabilities.flags.records import Flag
 from socialcrm.capabilities.flags.service import flag_queue_items
@@ -155,16 +156,12 @@ def review_decisions(
     decision; entries whose item is gone count with the time unknown (0 s).
     """
     found: list[_Decision] = []
+    query = AuditQuery(
+        actions=REVIEW_DECISION_ACTIONS, since=since, until=until, exclude_space_ids=hidden
+    )
     offset = 0
     while True:
-        page = uow.audit.entries(
-            actions=REVIEW_DECISION_ACTIONS,
-            since=since,
-            until=until,
-            exclude_space_ids=hidden,
-            limit=_AUDIT_PAGE,
-            offset=offset,
-        )
+        page = uow.audit.entries(query, limit=_AUDIT_PAGE, offset=offset)
         for entry in page:
             if entry.actor_id is None:
                 continue
@@ -256,7 +253,8 @@ def check_budget(runtime: Runtime) -> ModerationBudgetExceeded | None:
         budget_minutes = settings.budget_hours_per_week * 60
         if minutes <= budget_minutes:
             return None
-        if tx.uow.audit.entries(actions=["moderation_budget_exceeded"], since=start, limit=1):
+        exceeded = AuditQuery(actions=["moderation_budget_exceeded"], since=start)
+        if tx.uow.audit.entries(exceeded, limit=1):
             return None
         event = ModerationBudgetExceeded(
             at=tx.now,

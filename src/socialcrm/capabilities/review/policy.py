@@ -6,25 +6,24 @@ with :func:`combine`: the strictest action wins (see :data:`ACTIONS`), the text
 rewrites of every rule apply one after the other, and the tags of every rule are
 added together.
 
-:func:`check_review_item` (what a stored item must be) lives in the records
-module, for :class:`~socialcrm.capabilities.review.records.NewReviewItem` to call
-it, and is re-exported here.
+:func:`check_review_item` (what a stored item must be) and :func:`check_decision`
+(what a decision must be) live in the records module, for
+:class:`~socialcrm.capabilities.review.records.NewReviewItem` and
+:class:`~socialcrm.capabilities.review.records.ReviewDecision` to call them, and
+are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 
 import attrs
 
 from socialcrm.capabilities.review.records import (
     REVIEW_REASON_MAX_LENGTH,
-    REVIEW_STATUSES,
+    check_decision,
     check_review_item,
 )
-from socialcrm.core.validation import aware
-from socialcrm.errors import ValidationError
 
 #: Verdict actions, from the mildest to the strictest. The strictest one given wins.
 #:
@@ -173,13 +172,6 @@ def combine(verdicts_by_field: dict[str, list[Verdict]], texts: dict[str, str]) 
         alerts=tuple(a for v in every for a in v.alerts),
         rules=_unique(v.rule for v in strictest if v.rule),
     )
-
-
-def check_decision(*, status: str, at: datetime) -> None:
-    """Refuse a decision storage must not record (``ValidationError``); adapters call it."""
-    if status == "pending" or status not in REVIEW_STATUSES:
-        raise ValidationError(f"{status!r} is not a decision", field="status")
-    aware(at, "at")
 
 
 __all__ = [

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Collection
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
+    from socialcrm.capabilities.review.records import NewReviewItem, ReviewDecision, ReviewItem
 
 
 class ReviewRepository(Protocol):
@@ -67,25 +66,13 @@ class ReviewRepository(Protocol):
         """How many of the author's items have this kind and status."""
         ...
 
-    def decide(
-        self,
-        item_id: int,
-        *,
-        status: str,
-        at: datetime,
-        by: int,
-        note: str = "",
-        post_id: int | None = None,
-        body: str | None = None,
-        title: str | None = None,
-    ) -> bool:
-        """Move a pending item to ``status``; a compare-and-set on ``pending``.
+    def decide(self, item_id: int, decision: ReviewDecision) -> bool:
+        """Move a pending item to ``decision.status``; a compare-and-set on ``pending``.
 
-        Sets ``decided_at``, ``decided_by`` and ``note``, and when given the
-        published ``post_id`` and the edited ``body``/``title``. Returns ``False``
-        and changes nothing if the item was decided already; ``NotFound`` (code
-        ``review_item_not_found``) for an unknown id; ``ValidationError`` for
-        ``status`` ``pending`` or unknown.
+        Sets ``decided_at``, ``decided_by`` and ``note`` from the decision (checked
+        when built), and its ``post_id``, ``body`` and ``title`` when given.
+        Returns ``False`` and changes nothing if the item was decided already;
+        ``NotFound`` (code ``review_item_not_found``) for an unknown id.
         """
         ...
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from socialcrm.core import validation
 from socialcrm.core.validation import aware
 from socialcrm.errors import ValidationError
 
@@ -36,6 +37,22 @@ def check_review_item(*, kind: object, reason: object, created_at: object) -> No
             f"a review reason is 1 to {REVIEW_REASON_MAX_LENGTH} characters", field="reason"
         )
     aware(created_at, "created_at")
+
+
+def check_decision(*, status: object, at: object) -> None:
+    """Refuse a decision storage must not record (``ValidationError``).
+
+    A ``status`` that is ``pending`` or unknown, or a naive ``at``.
+    :class:`ReviewDecision` calls it.
+    """
+    if status == "pending" or status not in REVIEW_STATUSES:
+        raise ValidationError(f"{status!r} is not a decision", field="status")
+    aware(at, "at")
+
+
+def _optional_text(value: object, field: str) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string, got {value!r}", field=field)
 
 
 def _as_tuple(values: Iterable[str]) -> tuple[str, ...]:
@@ -86,6 +103,54 @@ class NewReviewItem:
 
 
 @attrs.frozen(kw_only=True)
+class ReviewDecision:
+    """A decision on a pending item (:meth:`socialcrm.ports.ReviewRepository.decide`).
+
+    ``status`` is what the item becomes (any of :data:`REVIEW_STATUSES` but
+    ``pending``), ``at`` and ``by`` when and by whom, ``note`` the moderator's
+    note. ``post_id`` (the published post), ``body`` and ``title`` (the edited
+    text) are set on the item only when given. Checked once, when built
+    (:func:`check_decision`): ``ValidationError`` for a ``pending`` or unknown
+    status, a naive ``at``, ids that are not positive integers and a ``note``,
+    ``body`` or ``title`` that is not a string.
+    """
+
+    status: str
+    at: datetime
+    by: int
+    note: str = ""
+    post_id: int | None = None
+    body: str | None = None
+    title: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_decision(status=self.status, at=self.at)
+        validation.identifier(self.by, "by")
+        if self.post_id is not None:
+            validation.identifier(self.post_id, "post_id")
+        if not isinstance(self.note, str):
+            raise ValidationError(f"note must be a string, got {self.note!r}", field="note")
+        _optional_text(self.body, "body")
+        _optional_text(self.title, "title")
+
+    def changes(self) -> dict[str, Any]:
+        """The item's fields this decision sets, by name (what every adapter writes).
+
+        Always ``status``, ``decided_at``, ``decided_by`` and ``note``; ``post_id``,
+        ``body`` and ``title`` only when given.
+        """
+        changes: dict[str, Any] = {
+            "status": self.status,
+            "decided_at": self.at,
+            "decided_by": self.by,
+            "note": self.note,
+        }
+        given = {"post_id": self.post_id, "body": self.body, "title": self.title}
+        changes.update((name, value) for name, value in given.items() if value is not None)
+        return changes
+
+
+@attrs.frozen(kw_only=True)
 class ReviewItem:
     """An item of the review queue.
 
@@ -129,6 +194,8 @@ __all__ = [
     "REVIEW_REASON_MAX_LENGTH",
     "REVIEW_STATUSES",
     "NewReviewItem",
+    "ReviewDecision",
     "ReviewItem",
+    "check_decision",
     "check_review_item",
 ]

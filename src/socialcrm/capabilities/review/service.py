@@ -13,7 +13,7 @@ from socialcrm.capabilities.review.events import (
     SubmissionApproved,
     SubmissionRejected,
 )
-from socialcrm.capabilities.review.records import REVIEW_KINDS, ReviewItem
+from socialcrm.capabilities.review.records import REVIEW_KINDS, ReviewDecision, ReviewItem
 from socialcrm.capabilities.spaces.access import (
     readable_spaces,
     require_actor,
@@ -41,6 +41,12 @@ def _item(tx: Transaction, acting: Member, item_id: object, kind: str | None = N
     if not found.is_pending:
         raise Conflict(f"review item {iid} was {found.status} already", code="already_decided")
     return found
+
+
+def _decide(tx: Transaction, item: ReviewItem, decision: ReviewDecision) -> None:
+    """Record ``decision`` on the pending ``item``; ``Conflict`` if another unit decided it."""
+    if not tx.uow.review.decide(item.id, decision):
+        raise Conflict(f"review item {item.id} was decided meanwhile", code="already_decided")
 
 
 class Review(PublicAPI):
@@ -228,8 +234,7 @@ class Review(PublicAPI):
                 raise ValidationError("a reply has no title", field="title")
             final_body = body if body is not None else found.body
             post = self._publish(tx, found, final_body, title or found.title)
-            if not tx.uow.review.decide(
-                found.id,
+            approval = ReviewDecision(
                 status="approved",
                 at=tx.now,
                 by=acting.id,
@@ -237,10 +242,8 @@ class Review(PublicAPI):
                 post_id=post.id,
                 body=body,
                 title=title,
-            ):
-                raise Conflict(
-                    f"review item {found.id} was decided meanwhile", code="already_decided"
-                )
+            )
+            _decide(tx, found, approval)
             edited = body is not None or title is not None
             tx.record(
                 SubmissionApproved(
@@ -349,12 +352,7 @@ class Review(PublicAPI):
                 located = tx.uow.posts.locate(found.post_id)
                 if located is not None and located[0].deleted_at is None:
                     delete_post(tx, acting, *located, why)
-            if not tx.uow.review.decide(
-                found.id, status="rejected", at=tx.now, by=acting.id, note=why
-            ):
-                raise Conflict(
-                    f"review item {found.id} was decided meanwhile", code="already_decided"
-                )
+            _decide(tx, found, ReviewDecision(status="rejected", at=tx.now, by=acting.id, note=why))
             tx.record(
                 SubmissionRejected(
                     at=tx.now,
@@ -388,12 +386,9 @@ class Review(PublicAPI):
             acting = require_actor(tx, actor, posts=False)
             require_moderator(acting, "dismiss flags")
             found = _item(tx, acting, item, kind="flag")
-            if not tx.uow.review.decide(
-                found.id, status="dismissed", at=tx.now, by=acting.id, note=why
-            ):
-                raise Conflict(
-                    f"review item {found.id} was decided meanwhile", code="already_decided"
-                )
+            _decide(
+                tx, found, ReviewDecision(status="dismissed", at=tx.now, by=acting.id, note=why)
+            )
             tx.record(
                 ReviewItemDismissed(
                     at=tx.now,

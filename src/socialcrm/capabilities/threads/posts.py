@@ -8,6 +8,7 @@ import attrs
 
 from socialcrm.capabilities.audit.service import reason_text, record_audit
 from socialcrm.capabilities.bounties.events import BountyRefunded
+from socialcrm.capabilities.bounties.records import BountyClosing
 from socialcrm.capabilities.members.records import Member
 from socialcrm.capabilities.members.service import check_content
 from socialcrm.capabilities.moderation.held import (
@@ -73,9 +74,8 @@ def delete_post(
         # A hidden reply already left the count when it was hidden.
         tx.uow.threads.record_reply(thread.id, delta=-1, at=None)
     bounty = tx.uow.bounties.open_for_thread(thread.id) if found.is_opening else None
-    if bounty is not None and not tx.uow.bounties.close(
-        bounty.id, status="refunded", closed_at=tx.now, closed_by=acting.id
-    ):
+    refund = BountyClosing(status="refunded", closed_at=tx.now, closed_by=acting.id)
+    if bounty is not None and not tx.uow.bounties.close(bounty.id, refund):
         bounty = None  # not reached under the thread's exclusive lock
     tx.record(
         PostDeleted(

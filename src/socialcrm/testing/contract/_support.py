@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, settings
 
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.members.records import Member, NewMember, Profile
 from socialcrm.capabilities.moderation.records import NewSanction, Sanction
@@ -346,7 +346,7 @@ def _observe(uow: UnitOfWork, g: _Graph) -> dict[str, Any]:
         "outbox": uow.outbox.pending(limit=1000),
         "outbox_pending": uow.outbox.count_pending(),
         "sanctions": [uow.sanctions.history(m, limit=1000) for m in people],
-        "audit": uow.audit.entries(limit=1000),
+        "audit": uow.audit.entries(AuditQuery(), limit=1000),
         "import_ids": uow.imports.local_ids(source="contract", kind="post"),
         "import_checkpoint": uow.imports.checkpoint(source="contract", stage="posts"),
         "badges": [uow.badges.for_member(m) for m in people],

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
@@ -42,7 +42,7 @@ class AuditContract(ContractBase):
             uow.commit()
         assert type(added) is AuditEntry and added.id >= 1
         with storage.unit_of_work() as uow:
-            stored = uow.audit.entries(limit=10)
+            stored = uow.audit.entries(AuditQuery(), limit=10)
         assert stored == [bare, added]
         assert dict(stored[1].before) == before and dict(stored[1].after) == after
         assert dict(stored[0].before) == {} and stored[0].actor_id is None
@@ -60,20 +60,23 @@ class AuditContract(ContractBase):
             d = _add_audit(uow, actor_id=None, action="post_deleted", member_id=6, at=_at(4))
             uow.commit()
         with storage.unit_of_work() as uow:
-            q = uow.audit.entries
-            assert q(limit=10) == [d, c, b, a]
-            assert q(actor_id=1, limit=10) == [c, a]
-            assert q(member_id=6, limit=10) == [d, b]
-            assert q(post_id=5, limit=10) == [a]
-            assert q(thread_id=7, limit=10) == [c]
-            assert q(actions=["post_deleted"], limit=10) == [d, a]
-            assert q(actions=["post_deleted", "thread_closed"], limit=10) == [d, c, a]
-            assert q(actions=[], limit=10) == []
-            assert q(actor_id=1, actions=["post_deleted"], limit=10) == [a]
+
+            def q(**filters: Any) -> list[AuditEntry]:
+                return uow.audit.entries(AuditQuery(**filters), limit=10)
+
+            assert q() == [d, c, b, a]
+            assert q(actor_id=1) == [c, a]
+            assert q(member_id=6) == [d, b]
+            assert q(post_id=5) == [a]
+            assert q(thread_id=7) == [c]
+            assert q(actions=["post_deleted"]) == [d, a]
+            assert q(actions=["post_deleted", "thread_closed"]) == [d, c, a]
+            assert q(actions=[]) == []
+            assert q(actor_id=1, actions=["post_deleted"]) == [a]
             # since is inclusive, until exclusive.
-            assert q(since=_at(2), until=_at(4), limit=10) == [c, b]
-            assert q(since=_at(4), limit=10) == [d]
-            assert q(until=_at(1), limit=10) == []
+            assert q(since=_at(2), until=_at(4)) == [c, b]
+            assert q(since=_at(4)) == [d]
+            assert q(until=_at(1)) == []
 
     def test_entries_page_by_limit_offset_and_cursor(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
@@ -81,16 +84,16 @@ class AuditContract(ContractBase):
             uow.commit()
         newest = list(reversed(added))
         with storage.unit_of_work() as uow:
-            assert uow.audit.entries(limit=2) == newest[:2]
-            assert uow.audit.entries(limit=2, offset=2) == newest[2:4]
-            assert uow.audit.entries(before_id=newest[1].id, limit=2) == newest[2:4]
-            assert uow.audit.entries(before_id=newest[-1].id, limit=2) == []
+            assert uow.audit.entries(AuditQuery(), limit=2) == newest[:2]
+            assert uow.audit.entries(AuditQuery(), limit=2, offset=2) == newest[2:4]
+            assert uow.audit.entries(AuditQuery(before_id=newest[1].id), limit=2) == newest[2:4]
+            assert uow.audit.entries(AuditQuery(before_id=newest[-1].id), limit=2) == []
 
     def test_an_entry_left_uncommitted_is_gone(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             _add_audit(uow)
         with storage.unit_of_work() as uow:
-            assert uow.audit.entries(limit=10) == []
+            assert uow.audit.entries(AuditQuery(), limit=10) == []
 
     @pytest.mark.parametrize(
         ("field", "changes"),
@@ -117,7 +120,7 @@ class AuditContract(ContractBase):
             kept = uow.audit.append(NewAuditEntry(**good))
             uow.commit()
         with storage.unit_of_work() as uow:
-            assert uow.audit.entries(limit=10) == [kept]
+            assert uow.audit.entries(AuditQuery(), limit=10) == [kept]
 
     def test_new_audit_entry_keeps_read_only_copies_of_its_states(self, storage: Storage) -> None:
         before = {"roles": ["member"]}
@@ -130,3 +133,32 @@ class AuditContract(ContractBase):
             stored = uow.audit.append(new)
             uow.commit()
         assert dict(stored.before) == {"roles": ["member"]} and dict(stored.after) == {}
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("actor_id", {"actor_id": 0}),
+            ("member_id", {"member_id": "6"}),
+            ("post_id", {"post_id": True}),
+            ("thread_id", {"thread_id": -1}),
+            ("before_id", {"before_id": 1.5}),
+            ("actions", {"actions": "post_deleted"}),
+            ("actions", {"actions": [None]}),
+            ("actions", {"actions": 3}),
+            ("since", {"since": datetime(2026, 1, 5, 9, 0)}),
+            ("until", {"until": "2026-01-05"}),
+            ("exclude_space_ids", {"exclude_space_ids": [0]}),
+            ("exclude_space_ids", {"exclude_space_ids": 5}),
+        ],
+    )
+    def test_bad_audit_queries_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        # AuditQuery checks itself: no adapter can be handed a bad filter.
+        with pytest.raises(ValidationError) as raised:
+            AuditQuery(**changes)
+        assert raised.value.field == field
+        query = AuditQuery(actions=["a", "b", "a"], exclude_space_ids=[3, 3])
+        assert query.actions == frozenset({"a", "b"}) and query.exclude_space_ids == {3}
+        with storage.unit_of_work() as uow:
+            assert uow.audit.entries(query, limit=10) == []

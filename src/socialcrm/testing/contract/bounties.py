@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
-from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 from socialcrm.errors import Conflict, NotFound, ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
@@ -63,17 +66,15 @@ class BountyContract(ContractBase):
                 thread_id=thread.id, offered_by=asker.id, amount=100, started_at=_at(0),
                 ends_at=_at(60),
             )  # fmt: skip
-            assert uow.bounties.close(
-                bounty.id, status="awarded", closed_at=_at(10), closed_by=asker.id,
-                answer_id=answer.id, awarded_to=answerer.id, awarded_amount=100,
+            award = BountyClosing(
+                status="awarded", closed_at=_at(10), closed_by=asker.id, answer_id=answer.id,
+                awarded_to=answerer.id, awarded_amount=100,
             )  # fmt: skip
-            assert not uow.bounties.close(
-                bounty.id, status="lost", closed_at=_at(11), closed_by=None
-            )
-            with pytest.raises(ValidationError):
-                uow.bounties.close(bounty.id, status="open", closed_at=_at(11), closed_by=None)
+            assert uow.bounties.close(bounty.id, award)
+            lost = BountyClosing(status="lost", closed_at=_at(11), closed_by=None)
+            assert not uow.bounties.close(bounty.id, lost)
             with pytest.raises(NotFound) as raised:
-                uow.bounties.close(10**9, status="lost", closed_at=_at(11), closed_by=None)
+                uow.bounties.close(10**9, lost)
             assert raised.value.code == "bounty_not_found"
             again = uow.bounties.open(
                 thread_id=thread.id, offered_by=asker.id, amount=50, started_at=_at(12),
@@ -106,7 +107,9 @@ class BountyContract(ContractBase):
                         ends_at=_at(ends),
                     )  # fmt: skip
                 )
-            uow.bounties.close(made[2].id, status="lost", closed_at=_at(21), closed_by=None)
+            uow.bounties.close(
+                made[2].id, BountyClosing(status="lost", closed_at=_at(21), closed_by=None)
+            )
             uow.commit()
         with storage.unit_of_work() as uow:
             assert [b.id for b in uow.bounties.due(_at(50), limit=10)] == [made[1].id, made[0].id]
@@ -126,3 +129,35 @@ class BountyContract(ContractBase):
         with storage.unit_of_work() as uow:
             assert uow.bounties.open_for_thread(thread.id) is None
             assert uow.bounties.for_thread(thread.id) == []
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("status", {"status": "open"}),
+            ("status", {"status": None}),
+            ("closed_at", {"closed_at": datetime(2026, 1, 5, 9, 0)}),
+            ("closed_at", {"closed_at": "2026-01-05"}),
+            ("closed_by", {"closed_by": 0}),
+            ("answer_id", {"answer_id": "7"}),
+            ("awarded_to", {"awarded_to": True}),
+            ("awarded_amount", {"awarded_amount": -1}),
+            ("awarded_amount", {"awarded_amount": 1.5}),
+        ],
+    )
+    def test_bad_bounty_closings_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        # BountyClosing checks itself: no adapter can be handed a bad closing.
+        good: dict[str, Any] = {"status": "lost", "closed_at": _at(11), "closed_by": None}
+        with pytest.raises(ValidationError) as raised:
+            BountyClosing(**{**good, **changes})
+        assert raised.value.field == field
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            thread, _ = _add_topic(uow, _add_space(uow).id, member.id)
+            bounty = uow.bounties.open(
+                thread_id=thread.id, offered_by=member.id, amount=50, started_at=_at(0),
+                ends_at=_at(10),
+            )  # fmt: skip
+            assert uow.bounties.close(bounty.id, BountyClosing(**good))
+            assert uow.bounties.get(bounty.id).status == "lost"  # type: ignore[union-attr]

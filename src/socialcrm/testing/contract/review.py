@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import attrs
 import pytest
 
-from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewDecision, ReviewItem
 from socialcrm.errors import NotFound, ValidationError
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
@@ -151,8 +152,7 @@ class ReviewContract(ContractBase):
             kept = _add_item(uow, member.id, space.id, created_at=_at(1))
             uow.commit()
         with storage.unit_of_work() as uow:
-            assert uow.review.decide(
-                item.id,
+            approval = ReviewDecision(
                 status="approved",
                 at=_at(10),
                 by=moderator.id,
@@ -161,11 +161,11 @@ class ReviewContract(ContractBase):
                 body="edited body",
                 title="Edited title",
             )
-            assert not uow.review.decide(item.id, status="rejected", at=_at(11), by=moderator.id)
+            assert uow.review.decide(item.id, approval)
+            rejection = ReviewDecision(status="rejected", at=_at(11), by=moderator.id)
+            assert not uow.review.decide(item.id, rejection)
             with pytest.raises(NotFound):
-                uow.review.decide(987654, status="rejected", at=_at(11), by=moderator.id)
-            with pytest.raises(ValidationError):
-                uow.review.decide(kept.id, status="pending", at=_at(11), by=moderator.id)
+                uow.review.decide(987654, rejection)
             uow.commit()
         with storage.unit_of_work() as uow:
             decided = uow.review.get(item.id)
@@ -223,3 +223,31 @@ class ReviewContract(ContractBase):
                 same_time.id
             ]
             assert uow.posts.recent_by_author(author.id, since=_at(8), limit=10) == []
+
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("status", {"status": "pending"}),
+            ("status", {"status": "maybe"}),
+            ("at", {"at": datetime(2026, 1, 5, 9, 0)}),
+            ("at", {"at": None}),
+            ("by", {"by": 0}),
+            ("by", {"by": None}),
+            ("post_id", {"post_id": "42"}),
+            ("note", {"note": None}),
+            ("body", {"body": 3}),
+            ("title", {"title": b"title"}),
+        ],
+    )
+    def test_bad_review_decisions_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        # ReviewDecision checks itself: no adapter can be handed a bad decision.
+        good: dict[str, Any] = {"status": "rejected", "at": _at(10), "by": 1}
+        with pytest.raises(ValidationError) as raised:
+            ReviewDecision(**{**good, **changes})
+        assert raised.value.field == field
+        with storage.unit_of_work() as uow:
+            member, space = _add_member(uow), _add_space(uow)
+            item = _add_item(uow, member.id, space.id)
+            assert uow.review.decide(item.id, ReviewDecision(**{**good, "by": member.id}))

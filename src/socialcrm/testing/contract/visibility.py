@@ -7,7 +7,9 @@ excluded space never do, and the filter runs before paging, counting and ranking
 
 from __future__ import annotations
 
-from socialcrm.capabilities.audit.records import NewAuditEntry
+import attrs
+
+from socialcrm.capabilities.audit.records import AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.flags.records import NewFlag
 from socialcrm.ports import Storage
@@ -76,10 +78,11 @@ class VisibilityContract(ContractBase):
             uow.commit()
         assert public.space_id == shown.id and free.space_id is None
         with storage.unit_of_work() as uow:
-            assert uow.audit.entries(limit=10) == [secret, public, free]
-            assert uow.audit.entries(limit=1, exclude_space_ids=[hidden.id]) == [public]
-            assert uow.audit.entries(thread_id=4, exclude_space_ids=[hidden.id], limit=10) == []
-            assert uow.audit.entries(thread_id=4, limit=10) == [secret]
+            everything, out = AuditQuery(), AuditQuery(exclude_space_ids=[hidden.id])
+            assert uow.audit.entries(everything, limit=10) == [secret, public, free]
+            assert uow.audit.entries(out, limit=1) == [public]
+            assert uow.audit.entries(attrs.evolve(out, thread_id=4), limit=10) == []
+            assert uow.audit.entries(AuditQuery(thread_id=4), limit=10) == [secret]
 
     def test_badge_awards_keep_their_space_and_reads_leave_out_excluded_ones(
         self, storage: Storage

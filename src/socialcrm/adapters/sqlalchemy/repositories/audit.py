@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -22,7 +21,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import FromColumns, RowMapper, json_value
-from socialcrm.capabilities.audit.records import AuditEntry, NewAuditEntry
+from socialcrm.capabilities.audit.records import AuditEntry, AuditQuery, NewAuditEntry
 
 #: The records' row mappers; a query selects their ``columns``, in order.
 AUDIT_ROW = RowMapper(
@@ -99,48 +98,33 @@ class SQLAuditRepository(SQLRepository):
         entry_id = self._q.insert.insert(self._conn, row)
         return AuditEntry(id=entry_id, **attrs.asdict(new, recurse=False))
 
-    def entries(
-        self,
-        *,
-        actor_id: int | None = None,
-        member_id: int | None = None,
-        post_id: int | None = None,
-        thread_id: int | None = None,
-        actions: Collection[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        before_id: int | None = None,
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
-        offset: int = 0,
-    ) -> list[AuditEntry]:
-        """Entries matching every filter given, newest first."""
-        if actions is not None and not actions:
+    def entries(self, query: AuditQuery, *, limit: int, offset: int = 0) -> list[AuditEntry]:
+        """One page of the entries ``query`` matches, newest first."""
+        if query.actions is not None and not query.actions:
             return []
         a = self._q.table
-        query = select(*self._q.columns)
+        selected = select(*self._q.columns)
         for filtered, value in (
-            (a.c.actor_id, actor_id),
-            (a.c.member_id, member_id),
-            (a.c.post_id, post_id),
-            (a.c.thread_id, thread_id),
+            (a.c.actor_id, query.actor_id),
+            (a.c.member_id, query.member_id),
+            (a.c.post_id, query.post_id),
+            (a.c.thread_id, query.thread_id),
         ):
             if value is not None:
-                query = query.where(filtered == value)
-        if actions is not None:
-            query = query.where(a.c.action.in_(sorted(set(actions))))
-        if since is not None:
-            query = query.where(a.c.at >= since)
-        if until is not None:
-            query = query.where(a.c.at < until)
-        if before_id is not None:
-            query = query.where(a.c.id < before_id)
-        if exclude_space_ids:
-            query = query.where(
-                or_(a.c.space_id.is_(None), a.c.space_id.not_in(sorted(set(exclude_space_ids))))
-            )
-        query = query.order_by(a.c.id.desc()).limit(limit).offset(offset)
-        return [AUDIT_ROW.from_row(row) for row in CoreStatement(query).all(self._conn)]
+                selected = selected.where(filtered == value)
+        if query.actions is not None:
+            selected = selected.where(a.c.action.in_(sorted(query.actions)))
+        if query.since is not None:
+            selected = selected.where(a.c.at >= query.since)
+        if query.until is not None:
+            selected = selected.where(a.c.at < query.until)
+        if query.before_id is not None:
+            selected = selected.where(a.c.id < query.before_id)
+        if query.exclude_space_ids:
+            hidden = sorted(query.exclude_space_ids)
+            selected = selected.where(or_(a.c.space_id.is_(None), a.c.space_id.not_in(hidden)))
+        selected = selected.order_by(a.c.id.desc()).limit(limit).offset(offset)
+        return [AUDIT_ROW.from_row(row) for row in CoreStatement(selected).all(self._conn)]
 
 
 __all__ = ["AUDIT_FIELDS", "AuditStatements", "SQLAuditRepository"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
+import attrs
 from sqlalchemy import (
     Index,
     Integer,
@@ -24,8 +25,7 @@ from socialcrm.adapters.sqlalchemy.conventions import CODE_LENGTH, TableKit, col
 from socialcrm.adapters.sqlalchemy.prepared import StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.bounties.policy import check_closed_status
-from socialcrm.capabilities.bounties.records import Bounty
+from socialcrm.capabilities.bounties.records import Bounty, BountyClosing
 from socialcrm.errors import Conflict, NotFound
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -83,13 +83,9 @@ class BountyStatements:
             update(b)
             .where(b.c.id == bindparam("bounty_id"), is_open)
             .values(
-                status=bindparam("new_status"),
                 open_thread_id=None,
-                closed_at=bindparam("at"),
-                closed_by=bindparam("by"),
-                answer_id=bindparam("answer"),
-                awarded_to=bindparam("winner"),
-                awarded_amount=bindparam("awarded"),
+                # Each field of BountyClosing, bound as ``new_<field>``.
+                **{f.name: bindparam(f"new_{f.name}") for f in attrs.fields(BountyClosing)},
             )
         )
         self.due = prepare.core(
@@ -163,29 +159,10 @@ class SQLBountyRepository(SQLRepository):
         rows = self._q.for_thread.all(self._conn, {"thread_id": thread_id})
         return [BOUNTY_ROW.from_row(row) for row in rows]
 
-    def close(
-        self,
-        bounty_id: int,
-        *,
-        status: str,
-        closed_at: datetime,
-        closed_by: int | None,
-        answer_id: int | None = None,
-        awarded_to: int | None = None,
-        awarded_amount: int = 0,
-    ) -> bool:
+    def close(self, bounty_id: int, closing: BountyClosing) -> bool:
         """Compare-and-set the closing; ``NotFound`` for an unknown id."""
-        check_closed_status(status)
-        params = {
-            "bounty_id": bounty_id,
-            "new_status": status,
-            "at": closed_at,
-            "by": closed_by,
-            "answer": answer_id,
-            "winner": awarded_to,
-            "awarded": awarded_amount,
-        }
-        if self._q.close.write(self._conn, params):
+        params = {f"new_{name}": value for name, value in attrs.asdict(closing).items()}
+        if self._q.close.write(self._conn, {"bounty_id": bounty_id, **params}):
             return True
         if self.get(bounty_id) is None:
             raise NotFound(f"no bounty {bounty_id}", code="bounty_not_found")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from datetime import datetime
 from typing import Any
 
 import attrs
@@ -36,8 +35,7 @@ from socialcrm.adapters.sqlalchemy.conventions import (
 from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.rows import RowMapper, json_tuple
-from socialcrm.capabilities.review.policy import check_decision
-from socialcrm.capabilities.review.records import NewReviewItem, ReviewItem
+from socialcrm.capabilities.review.records import NewReviewItem, ReviewDecision, ReviewItem
 from socialcrm.errors import NotFound
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -187,30 +185,12 @@ class SQLReviewRepository(SQLRepository):
         params = {"author_id": author_id, "kind": kind, "status": status}
         return int(self._q.count_by_author.scalar(self._conn, params))
 
-    def decide(
-        self,
-        item_id: int,
-        *,
-        status: str,
-        at: datetime,
-        by: int,
-        note: str = "",
-        post_id: int | None = None,
-        body: str | None = None,
-        title: str | None = None,
-    ) -> bool:
-        """Compare-and-set a pending item to ``status``."""
-        check_decision(status=status, at=at)
+    def decide(self, item_id: int, decision: ReviewDecision) -> bool:
+        """Compare-and-set a pending item to ``decision.status``."""
         r = self._q.table
-        values: dict[str, Any] = {"status": status, "decided_at": at, "decided_by": by}
-        values["note"] = note
-        if post_id is not None:
-            values["post_id"] = post_id
-        if body is not None:
-            values["body"] = body
-        if title is not None:
-            values["title"] = title
-        statement = update(r).where(r.c.id == item_id, r.c.status == "pending").values(**values)
+        statement = (
+            update(r).where(r.c.id == item_id, r.c.status == "pending").values(**decision.changes())
+        )
         if CoreStatement(statement).write(self._conn, {}):
             return True
         if self.get(item_id) is None:
