@@ -21,6 +21,7 @@ from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessag
 from socialcrm.capabilities.reputation.records import (
     LeaderboardRow,
     LedgerEntry,
+    LedgerWindow,
     NewLedgerEntry,
     ReputationChange,
 )
@@ -35,7 +36,12 @@ from socialcrm.capabilities.threads.records import (
     Revision,
     Thread,
 )
-from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
+from socialcrm.capabilities.trust.records import (
+    ActivityTotals,
+    DayCounts,
+    MemberActivity,
+    TrustActivity,
+)
 from socialcrm.capabilities.trust.service import TrustReview
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.clock import Clock, ManualClock, SystemClock
@@ -87,10 +93,12 @@ __all__ = [
     "Community",
     "Conflict",
     "ContentRejected",
+    "DayCounts",
     "DumpError",
     "HookContext",
     "LeaderboardRow",
     "LedgerEntry",
+    "LedgerWindow",
     "ManualClock",
     "Member",
     "MemberActivity",
