@@ -13,7 +13,7 @@ from typing import Any
 
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.capabilities.members.records import Profile
-from socialcrm.capabilities.reputation.records import NewLedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerWindow, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
 from socialcrm.capabilities.threads.records import NewPost, ThreadFilter
 from test_sqlalchemy_adapter import T0, add_member, seed_post
@@ -134,12 +134,19 @@ def exercise_every_repository(store: SQLAlchemyStorage) -> list[Any]:
         seen.append(uow.ledger.history(author.id, limit=2, offset=1))
         seen.append(uow.ledger.totals())
         seen.append(
-            uow.ledger.gains(since=T0, until=T0 + timedelta(days=1), space_ids=None, limit=5)
+            uow.ledger.gains(
+                LedgerWindow(since=T0, until=T0 + timedelta(days=1), space_ids=None), limit=5
+            )
         )
-        seen.append(uow.ledger.gains(since=None, until=None, space_ids=[child.id], limit=5))
+        seen.append(
+            uow.ledger.gains(LedgerWindow(since=None, until=None, space_ids=[child.id]), limit=5)
+        )
         seen.append(
             uow.ledger.gains(
-                since=None, until=None, space_ids=None, exclude_member_ids=[author.id], limit=5
+                LedgerWindow(
+                    since=None, until=None, space_ids=None, exclude_member_ids=[author.id]
+                ),
+                limit=5,
             )
         )
         uow.threads.mark_deleted(thread.id, T0 + timedelta(days=1))

@@ -23,7 +23,7 @@ from socialcrm import Community, Settings
 from socialcrm.adapters.sqlalchemy import SQLAlchemyStorage
 from socialcrm.adapters.sqlalchemy.prepared import is_retryable
 from socialcrm.capabilities.members.records import NewMember, Profile
-from socialcrm.capabilities.reputation.records import NewLedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerWindow, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import NewSpace
 from socialcrm.capabilities.threads.records import NewPost, NewThread, ThreadFilter
 from socialcrm.errors import Conflict, StorageError
@@ -261,8 +261,12 @@ def test_datetimes_keep_microseconds_and_come_back_utc(storage: SQLAlchemyStorag
         stored = uow.members.get(member.id)
         [again] = uow.ledger.history(member.id, limit=1)
         one_micro = timedelta(microseconds=1)
-        assert uow.ledger.gains(since=joined, until=joined + one_micro, space_ids=None, limit=5)
-        assert not uow.ledger.gains(since=joined + one_micro, until=None, space_ids=None, limit=5)
+        assert uow.ledger.gains(
+            LedgerWindow(since=joined, until=joined + one_micro, space_ids=None), limit=5
+        )
+        assert not uow.ledger.gains(
+            LedgerWindow(since=joined + one_micro, until=None, space_ids=None), limit=5
+        )
     assert stored is not None
     assert stored.joined_at == joined
     assert stored.joined_at.tzinfo is timezone.utc

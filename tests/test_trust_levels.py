@@ -28,6 +28,7 @@ from socialcrm.capabilities.members.records import NewMember
 from socialcrm.capabilities.reputation.records import NewLedgerEntry
 from socialcrm.capabilities.trust.events import TrustLevelChanged
 from socialcrm.capabilities.trust.policy import in_tl3_grace, keeps_tl3, supported_level
+from socialcrm.capabilities.trust.records import DayCounts
 from socialcrm.core.serialization import event_from_json
 from socialcrm.settings import TrustSettings
 
@@ -814,7 +815,7 @@ def test_concurrent_units_lose_no_activity_count(kind: str, tmp_path: Any) -> No
                 start.wait()
                 for _ in range(15):
                     with storage.unit_of_work() as uow:
-                        uow.activity.add_day(member.id, day, likes_given=1, posts_read=2)
+                        uow.activity.add_day(member.id, day, DayCounts(likes_given=1, posts_read=2))
                         uow.activity.mark_visited(member.id, day)
                         uow.commit()
             except BaseException as error:  # noqa: BLE001 - reported below

@@ -21,6 +21,7 @@ from socialcrm.capabilities.outbox.records import NewOutboxMessage, OutboxMessag
 from socialcrm.capabilities.reputation.records import (
     LeaderboardRow,
     LedgerEntry,
+    LedgerWindow,
     NewLedgerEntry,
     ReputationChange,
 )
@@ -36,7 +37,12 @@ from socialcrm.capabilities.threads.records import (
     Thread,
     ThreadFilter,
 )
-from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity, TrustActivity
+from socialcrm.capabilities.trust.records import (
+    ActivityTotals,
+    DayCounts,
+    MemberActivity,
+    TrustActivity,
+)
 from socialcrm.capabilities.trust.service import TrustReview
 from socialcrm.capabilities.votes.records import Vote
 from socialcrm.clock import Clock, ManualClock, SystemClock
@@ -90,10 +96,12 @@ __all__ = [
     "Community",
     "Conflict",
     "ContentRejected",
+    "DayCounts",
     "DumpError",
     "HookContext",
     "LeaderboardRow",
     "LedgerEntry",
+    "LedgerWindow",
     "ManualClock",
     "Member",
     "MemberActivity",

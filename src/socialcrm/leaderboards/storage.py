@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+from socialcrm.capabilities.reputation.records import LedgerWindow
 from socialcrm.leaderboards.base import LeaderboardSource, Scored
 from socialcrm.ports import UnitOfWork
 
@@ -36,7 +37,8 @@ class StorageLeaderboard:
         """See :meth:`LeaderboardBackend.top`; never ``None``."""
         if period == "all" and space_ids is None:
             return [(m.id, m.reputation) for m in uow.members.top(limit=limit)]
-        return uow.ledger.gains(since=since, until=None, space_ids=space_ids, limit=limit)
+        window = LedgerWindow(since=since, until=None, space_ids=space_ids)
+        return uow.ledger.gains(window, limit=limit)
 
     def rank_in(self, uow: UnitOfWork, member_id: int) -> int | None:
         """The member's rank read through ``uow``; ``None`` for an unknown member."""

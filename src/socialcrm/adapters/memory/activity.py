@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.tables import ActivityDay
-from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
+from socialcrm.capabilities.trust.records import ActivityTotals, DayCounts, MemberActivity
 
 
 class MemoryActivity(MemoryRepository):
@@ -24,39 +24,20 @@ class MemoryActivity(MemoryRepository):
         row = self._days(member_id).get(day)
         if row is not None and row.visited:
             return False
-        self.add_day(member_id, day, visited=True)
+        self.add_day(member_id, day, DayCounts(visited=True))
         return True
 
-    def add_day(
-        self,
-        member_id: int,
-        day: date,
-        *,
-        visited: bool = False,
-        posts_read: int = 0,
-        reading_seconds: int = 0,
-        likes_given: int = 0,
-        likes_received: int = 0,
-    ) -> None:
-        """Add these amounts to the member's day."""
+    def add_day(self, member_id: int, day: date, counts: DayCounts) -> None:
+        """Add ``counts`` to the member's day."""
         days = self._days(member_id)
         row = days.get(day, ActivityDay())
-        self._j.put(
-            days,
-            day,
-            ActivityDay(
-                visited=row.visited or visited,
-                posts_read=row.posts_read + posts_read,
-                reading_seconds=row.reading_seconds + reading_seconds,
-                likes_given=row.likes_given + likes_given,
-                likes_received=row.likes_received + likes_received,
-            ),
-        )
+        added = {name: getattr(row, name) + value for name, value in counts.counters().items()}
+        self._j.put(days, day, ActivityDay(visited=row.visited or counts.visited, **added))
 
     def add_like(self, giver_id: int, receiver_id: int, day: date, delta: int) -> None:
         """Count ``delta`` likes given by one member and received by another."""
-        self.add_day(giver_id, day, likes_given=delta)
-        self.add_day(receiver_id, day, likes_received=delta)
+        self.add_day(giver_id, day, DayCounts(likes_given=delta))
+        self.add_day(receiver_id, day, DayCounts(likes_received=delta))
 
     def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
         """Record the first day the member entered the thread; ``False`` if not earlier."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from datetime import date, datetime
+from datetime import date
 
 import attrs
 
 from socialcrm.adapters.memory.journal import MemoryRepository
 from socialcrm.adapters.memory.queries import excluded_members, in_window, newest_first, visible
-from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, LedgerWindow, NewLedgerEntry
 from socialcrm.errors import Conflict
 
 
@@ -81,63 +81,42 @@ class MemoryLedger(MemoryRepository):
             sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
         return sums
 
-    def _in_ranking(
-        self,
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int],
-        exclude_space_ids: Collection[int],
-    ) -> Iterator[LedgerEntry]:
-        """The entries a ranking over this window, these spaces and members counts."""
-        spaces = None if space_ids is None else set(space_ids)
-        hidden = set(exclude_space_ids)
-        excluded = excluded_members(self._t, exclude_member_ids)
+    def _in_ranking(self, window: LedgerWindow) -> Iterator[LedgerEntry]:
+        """The entries a ranking over ``window`` counts (placeholders never do)."""
+        excluded = excluded_members(self._t, window.exclude_member_ids)
+        spaces = window.space_ids
         for e in self._t.ledger.values():
-            if not in_window(e.at, since, until):
-                continue
-            if spaces is not None and e.space_id not in spaces:
-                continue
-            if visible(e.space_id, hidden) and e.member_id not in excluded:
+            if (
+                in_window(e.at, window.since, window.until)
+                and (spaces is None or e.space_id in spaces)
+                and visible(e.space_id, window.exclude_space_ids)
+                and e.member_id not in excluded
+            ):
                 yield e
 
-    def gains(
-        self,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int] = (),
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
-    ) -> list[tuple[int, int]]:
+    def gains(self, window: LedgerWindow, *, limit: int) -> list[tuple[int, int]]:
         """(member id, net gain) of the members with a positive gain, largest first."""
         sums: dict[int, int] = {}
-        for e in self._in_ranking(since, until, space_ids, exclude_member_ids, exclude_space_ids):
+        for e in self._in_ranking(window):
             sums[e.member_id] = sums.get(e.member_id, 0) + e.delta
-        ranked = sorted(((m, s) for m, s in sums.items() if s > 0), key=lambda r: (-r[1], r[0]))
-        return ranked[:limit]
+        return _ranked(sums, limit)
 
     def rule_counts(
-        self,
-        *,
-        rules: Collection[str],
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int] = (),
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
+        self, rules: Collection[str], window: LedgerWindow, *, limit: int
     ) -> list[tuple[int, int]]:
         """(member id, live entries of ``rules``) per member, most first."""
         wanted = set(rules)
         undone = self._t.undone
         counts: dict[int, int] = {}
-        for e in self._in_ranking(since, until, space_ids, exclude_member_ids, exclude_space_ids):
+        for e in self._in_ranking(window):
             if e.rule in wanted and e.undoes is None and e.id not in undone:
                 counts[e.member_id] = counts.get(e.member_id, 0) + 1
-        ranked = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
-        return ranked[:limit]
+        return _ranked(counts, limit)
+
+
+def _ranked(scores: dict[int, int], limit: int) -> list[tuple[int, int]]:
+    """The positive scores, highest first then member id ascending, at most ``limit``."""
+    return sorted(((m, s) for m, s in scores.items() if s > 0), key=lambda r: (-r[1], r[0]))[:limit]
 
 
 __all__ = ["MemoryLedger"]

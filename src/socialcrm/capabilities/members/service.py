@@ -30,6 +30,7 @@ from socialcrm.capabilities.trust.activity import (
     AFTER_TL2_INPUTS,
     promote_after_activity,
 )
+from socialcrm.capabilities.trust.records import DayCounts
 from socialcrm.clock import ensure_utc
 from socialcrm.core import validation
 from socialcrm.errors import Conflict, NotFound, ValidationError
@@ -303,7 +304,7 @@ class Members(PublicAPI):
                 count = activity.count_thread_posts(topic.id, count_or_ids)
             changed = activity.mark_visited(mid, day)
             if count or seconds:
-                activity.add_day(mid, day, posts_read=count, reading_seconds=seconds)
+                activity.add_day(mid, day, DayCounts(posts_read=count, reading_seconds=seconds))
                 changed = True
             changed = activity.enter_topic(mid, topic.id, day) or changed
             if changed:

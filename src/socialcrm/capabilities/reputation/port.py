@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
+    from socialcrm.capabilities.reputation.records import (
+        LedgerEntry,
+        LedgerWindow,
+        NewLedgerEntry,
+    )
 
 
 class LedgerRepository(Protocol):
@@ -68,41 +72,21 @@ class LedgerRepository(Protocol):
         """Sum of ``delta`` per member, for members with at least one entry."""
         ...
 
-    def gains(
-        self,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int] = (),
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
-    ) -> builtins.list[tuple[int, int]]:
-        """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
+    def gains(self, window: LedgerWindow, *, limit: int) -> builtins.list[tuple[int, int]]:
+        """``(member_id, sum of delta)`` over the entries in ``window``.
 
-        ``None`` bounds are open; ``space_ids`` ``None`` means every entry, otherwise
-        only entries whose ``space_id`` is in it. Entries whose ``space_id`` is in
-        ``exclude_space_ids`` never count (entries with no space always may).
-        Members whose sum is 0 or less, and
-        placeholder members, are left out. Highest sum first, then member id ascending.
+        Members whose sum is 0 or less, and placeholder members, are left out.
+        Highest sum first, then member id ascending; at most ``limit`` rows
+        (``limit`` is paging, not part of which entries count, so it stays apart).
         """
         ...
 
     def rule_counts(
-        self,
-        *,
-        rules: Collection[str],
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int] = (),
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
+        self, rules: Collection[str], window: LedgerWindow, *, limit: int
     ) -> builtins.list[tuple[int, int]]:
-        """``(member_id, count)`` of active entries whose ``rule`` is in ``rules``.
+        """``(member_id, count)`` of active entries in ``window`` whose ``rule`` is in ``rules``.
 
-        Active: not a compensating entry and not undone by one. Bounds,
-        ``space_ids`` and ``exclude_space_ids`` as in :meth:`gains`; placeholder
+        Active: not a compensating entry and not undone by one; placeholder
         members left out. Highest count first, then member id ascending; at most
         ``limit`` rows.
         """

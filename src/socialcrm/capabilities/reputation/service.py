@@ -7,7 +7,12 @@ from collections.abc import Callable
 from socialcrm.capabilities.members.records import MODERATING_ROLES
 from socialcrm.capabilities.reputation.events import ReputationRecomputed
 from socialcrm.capabilities.reputation.periods import board_since
-from socialcrm.capabilities.reputation.records import ACTIVITY_BOARDS, LeaderboardRow, LedgerEntry
+from socialcrm.capabilities.reputation.records import (
+    ACTIVITY_BOARDS,
+    LeaderboardRow,
+    LedgerEntry,
+    LedgerWindow,
+)
 from socialcrm.capabilities.spaces.access import (
     ALL_SPACES_ROLES,
     has_privilege,
@@ -127,15 +132,14 @@ class Reputation(PublicAPI):
         limit, _ = validation.page(limit, 0, max_limit=self._rt.settings.page_size_limit)
         with self._rt.query() as uow:
             space_ids, hidden = self._scope(uow, space, actor)
-            scored = uow.ledger.rule_counts(
-                rules=ACTIVITY_BOARDS[activity],
+            window = LedgerWindow(
                 since=board_since(period, self._rt.clock.now()),
                 until=None,
                 space_ids=space_ids,
                 exclude_member_ids=self._excluded(uow),
                 exclude_space_ids=hidden,
-                limit=limit,
             )
+            scored = uow.ledger.rule_counts(ACTIVITY_BOARDS[activity], window, limit=limit)
             return self._rows(uow, scored)
 
     def of(self, member: int) -> int:
@@ -225,14 +229,14 @@ class Reputation(PublicAPI):
                     top = uow.members.top(limit=limit, exclude_ids=excluded)
                     rows = [(m.id, m.reputation) for m in top]
                 else:
-                    rows = uow.ledger.gains(
+                    window = LedgerWindow(
                         since=since,
                         until=None,
                         space_ids=space_ids,
                         exclude_member_ids=excluded,
                         exclude_space_ids=hidden,
-                        limit=limit,
                     )
+                    rows = uow.ledger.gains(window, limit=limit)
             if rows is None:
                 rows = self._storage_board.top(
                     uow, period=period, since=since, space_ids=space_ids, limit=limit

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from socialcrm.capabilities.trust.records import MemberActivity
+    from socialcrm.capabilities.trust.records import DayCounts, MemberActivity
 
 
 class ActivityRepository(Protocol):
@@ -29,18 +29,8 @@ class ActivityRepository(Protocol):
         """Mark the member's day as visited; ``True`` if it was not marked yet."""
         ...
 
-    def add_day(
-        self,
-        member_id: int,
-        day: date,
-        *,
-        visited: bool = False,
-        posts_read: int = 0,
-        reading_seconds: int = 0,
-        likes_given: int = 0,
-        likes_received: int = 0,
-    ) -> None:
-        """Add the counts (which may be negative) to the member's day; mark it visited if asked."""
+    def add_day(self, member_id: int, day: date, counts: DayCounts) -> None:
+        """Add ``counts`` (which may be negative) to the member's day; mark it visited if asked."""
         ...
 
     def add_like(self, giver_id: int, receiver_id: int, day: date, delta: int) -> None:

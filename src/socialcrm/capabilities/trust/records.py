@@ -7,6 +7,42 @@ from datetime import date, datetime
 import attrs
 
 from socialcrm.capabilities.trust.events import TrustLevelChanged
+from socialcrm.core import validation
+from socialcrm.errors import ValidationError
+
+#: The counters of a member's day, in the order :class:`DayCounts` holds them.
+DAY_COUNTERS = ("posts_read", "reading_seconds", "likes_given", "likes_received")
+
+
+@attrs.frozen(kw_only=True)
+class DayCounts:
+    """What to add to one member's UTC day (:meth:`socialcrm.ports.ActivityRepository.add_day`).
+
+    The counters may be negative (a retracted like); ``visited`` marks the day
+    visited (``False`` leaves the mark as it is). Built once, checked once: the
+    constructor refuses (``ValidationError``) a ``visited`` that is not a boolean
+    and counters that are not integers within the stored range
+    (``-MAX_COUNT`` to ``MAX_COUNT``).
+    """
+
+    visited: bool = False
+    posts_read: int = 0
+    reading_seconds: int = 0
+    likes_given: int = 0
+    likes_received: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.visited, bool):
+            raise ValidationError(
+                f"visited must be True or False, got {self.visited!r}", field="visited"
+            )
+        limit = validation.MAX_COUNT
+        for name in DAY_COUNTERS:
+            validation.integer(getattr(self, name), name, minimum=-limit, maximum=limit)
+
+    def counters(self) -> dict[str, int]:
+        """The counters by name (:data:`DAY_COUNTERS`), without ``visited``."""
+        return {name: getattr(self, name) for name in DAY_COUNTERS}
 
 
 @attrs.frozen
@@ -77,4 +113,11 @@ class TrustReview:
         return tuple(c.member_id for c in self.changes if c.reason == "demoted")
 
 
-__all__ = ["ActivityTotals", "MemberActivity", "TrustActivity", "TrustReview"]
+__all__ = [
+    "DAY_COUNTERS",
+    "ActivityTotals",
+    "DayCounts",
+    "MemberActivity",
+    "TrustActivity",
+    "TrustReview",
+]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
+from socialcrm.capabilities.trust.records import ActivityTotals, DayCounts, MemberActivity
+from socialcrm.errors import ValidationError
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     T0,
@@ -155,16 +157,39 @@ class ActivityContract(ContractBase):
             found = uow.activity.activity(member.id, since=_day(1))
         assert found.all_time.days_visited == 2 and found.recent.days_visited == 1
 
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("visited", {"visited": 1}),
+            ("posts_read", {"posts_read": "3"}),
+            ("reading_seconds", {"reading_seconds": 1.5}),
+            ("likes_given", {"likes_given": True}),
+            ("likes_received", {"likes_received": 2**31}),
+        ],
+    )
+    def test_bad_day_counts_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, object]
+    ) -> None:
+        # DayCounts checks itself: no adapter can be handed a bad increment.
+        with pytest.raises(ValidationError) as raised:
+            DayCounts(**changes)  # type: ignore[arg-type]
+        assert raised.value.field == field
+        with storage.unit_of_work() as uow:
+            member = _add_member(uow)
+            uow.activity.add_day(member.id, _day(0), DayCounts(likes_given=-(2**31 - 1)))
+            found = uow.activity.activity(member.id, since=_day(0))
+        assert found.recent.likes_given == -(2**31 - 1)
+
     def test_add_day_adds_every_count_and_may_mark_the_day_visited(self, storage: Storage) -> None:
         with storage.unit_of_work() as uow:
             member = _add_member(uow)
-            uow.activity.add_day(member.id, _day(0), likes_given=2, likes_received=1)
-            uow.activity.add_day(member.id, _day(0), posts_read=7, reading_seconds=90)
-            uow.activity.add_day(member.id, _day(0), likes_given=-1)
+            uow.activity.add_day(member.id, _day(0), DayCounts(likes_given=2, likes_received=1))
+            uow.activity.add_day(member.id, _day(0), DayCounts(posts_read=7, reading_seconds=90))
+            uow.activity.add_day(member.id, _day(0), DayCounts(likes_given=-1))
             assert uow.activity.mark_visited(member.id, _day(0)) is True
-            uow.activity.add_day(member.id, _day(2), visited=True, posts_read=3)
+            uow.activity.add_day(member.id, _day(2), DayCounts(visited=True, posts_read=3))
             assert uow.activity.mark_visited(member.id, _day(2)) is False
-            uow.activity.add_day(member.id, _day(2), visited=True)
+            uow.activity.add_day(member.id, _day(2), DayCounts(visited=True))
             uow.commit()
         with storage.unit_of_work() as uow:
             found = uow.activity.activity(member.id, since=_day(1))
@@ -213,7 +238,9 @@ class ActivityContract(ContractBase):
         with storage.unit_of_work() as uow:
             member = _add_member(uow)
             for offset in range(5):
-                uow.activity.add_day(member.id, _day(offset), visited=True, posts_read=offset)
+                uow.activity.add_day(
+                    member.id, _day(offset), DayCounts(visited=True, posts_read=offset)
+                )
             uow.commit()
         with storage.unit_of_work() as uow:
             found = uow.activity.activity(member.id, since=_day(3))
@@ -275,8 +302,8 @@ class ActivityContract(ContractBase):
             busy, idle, author = _add_member(uow), _add_member(uow), _add_member(uow)
             space = _add_space(uow)
             thread, _ = _add_topic(uow, space.id, author.id)
-            uow.activity.add_day(busy.id, _day(0), visited=True, likes_received=4)
-            uow.activity.add_day(busy.id, _day(6), posts_read=2)
+            uow.activity.add_day(busy.id, _day(0), DayCounts(visited=True, likes_received=4))
+            uow.activity.add_day(busy.id, _day(6), DayCounts(posts_read=2))
             uow.activity.enter_topic(busy.id, thread.id, _day(6))
             uow.activity.record_topic_reply(author.id, thread.id, _day(1))
             uow.commit()
@@ -318,11 +345,13 @@ class ActivityContract(ContractBase):
                 uow.activity.add_day(
                     member.id,
                     _day(offset),
-                    visited=visited,
-                    posts_read=posts,
-                    reading_seconds=seconds,
-                    likes_given=given_,
-                    likes_received=received,
+                    DayCounts(
+                        visited=visited,
+                        posts_read=posts,
+                        reading_seconds=seconds,
+                        likes_given=given_,
+                        likes_received=received,
+                    ),
                 )
             uow.commit()
 
@@ -388,13 +417,13 @@ class ActivityContract(ContractBase):
             member, author = _add_member(uow), _add_member(uow)
             space = _add_space(uow)
             thread, _ = _add_topic(uow, space.id, author.id)
-            uow.activity.add_day(member.id, _day(0), visited=True, posts_read=1)
+            uow.activity.add_day(member.id, _day(0), DayCounts(visited=True, posts_read=1))
             uow.commit()
         with storage.unit_of_work() as uow:
             before = uow.activity.activity(member.id, since=DAY0)
         with storage.unit_of_work() as uow:
             uow.activity.mark_visited(member.id, _day(1))
-            uow.activity.add_day(member.id, _day(0), posts_read=5, likes_given=1)
+            uow.activity.add_day(member.id, _day(0), DayCounts(posts_read=5, likes_given=1))
             uow.activity.enter_topic(member.id, thread.id, _day(0))
             uow.activity.record_topic_reply(member.id, thread.id, _day(0))
             uow.members.compare_and_set_trust_level(

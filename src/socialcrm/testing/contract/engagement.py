@@ -9,7 +9,7 @@ and :mod:`socialcrm.testing.contract.contests`.
 from __future__ import annotations
 
 from socialcrm.capabilities.members.records import AuthorStats
-from socialcrm.capabilities.reputation.records import NewLedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerWindow, NewLedgerEntry
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -122,25 +122,24 @@ class EngagementContract(ContractBase):
             uow.commit()
         with storage.unit_of_work() as uow:
             counts = uow.ledger.rule_counts(
-                rules=[rule], since=_at(0), until=_at(60), space_ids=None, limit=10
+                [rule], LedgerWindow(since=_at(0), until=_at(60), space_ids=None), limit=10
             )
             assert counts == [(a.id, 2), (b.id, 1)]
             assert uow.ledger.rule_counts(
-                rules=[rule], since=None, until=None, space_ids=[8], limit=10
+                [rule], LedgerWindow(since=None, until=None, space_ids=[8]), limit=10
             ) == [(b.id, 1)]
             assert uow.ledger.rule_counts(
-                rules=[rule], since=None, until=None, space_ids=None, limit=1
+                [rule], LedgerWindow(since=None, until=None, space_ids=None), limit=1
             ) == [(a.id, 2)]  # a tie: member id ascending
             assert uow.ledger.rule_counts(
-                rules=[rule],
-                since=None,
-                until=None,
-                space_ids=None,
-                exclude_member_ids=[a.id],
+                [rule],
+                LedgerWindow(since=None, until=None, space_ids=None, exclude_member_ids=[a.id]),
                 limit=10,
             ) == [(b.id, 2)]
             assert (
-                uow.ledger.rule_counts(rules=[rule], since=None, until=None, space_ids=[], limit=10)
+                uow.ledger.rule_counts(
+                    [rule], LedgerWindow(since=None, until=None, space_ids=[]), limit=10
+                )
                 == []
             )
 

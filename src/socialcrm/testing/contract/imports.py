@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE
+from socialcrm.capabilities.reputation.records import LedgerWindow
 from socialcrm.capabilities.threads.records import NewPost
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage
@@ -41,7 +42,7 @@ class ImportContract(ContractBase):
             assert uow.members.count_above(4) == 2
             assert uow.members.reputations() == {low.id: 5, hidden.id: 50, high.id: 20}
             assert uow.members.ranked_reputations() == {low.id: 5, high.id: 20}
-            gains = uow.ledger.gains(since=None, until=None, space_ids=None, limit=10)
+            gains = uow.ledger.gains(LedgerWindow(since=None, until=None, space_ids=None), limit=10)
             assert gains == [(low.id, 2)]
             assert uow.ledger.totals() == {hidden.id: 30, low.id: 2}
 

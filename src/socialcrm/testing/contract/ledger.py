@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from socialcrm.capabilities.members.records import Member
-from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, LedgerWindow, NewLedgerEntry
 from socialcrm.capabilities.spaces.records import Space
 from socialcrm.errors import Conflict, ValidationError
 from socialcrm.ports import Storage
@@ -279,18 +279,49 @@ class LedgerContract(ContractBase):
             uow.commit()
         return members, one, two
 
+    @pytest.mark.parametrize(
+        ("field", "changes"),
+        [
+            ("since", {"since": datetime(2026, 1, 1)}),
+            ("until", {"until": "2026-01-01"}),
+            ("space_ids", {"space_ids": "12"}),
+            ("space_ids", {"space_ids": [0]}),
+            ("exclude_member_ids", {"exclude_member_ids": 3}),
+            ("exclude_member_ids", {"exclude_member_ids": [True]}),
+            ("exclude_space_ids", {"exclude_space_ids": ["1"]}),
+        ],
+    )
+    def test_bad_ledger_windows_are_refused_when_built(
+        self, storage: Storage, field: str, changes: dict[str, Any]
+    ) -> None:
+        # LedgerWindow checks itself: no adapter can be handed a bad window.
+        good: dict[str, Any] = {"since": _at(0), "until": None, "space_ids": None}
+        with pytest.raises(ValidationError) as raised:
+            LedgerWindow(**{**good, **changes})
+        assert raised.value.field == field
+        window = LedgerWindow(**good, exclude_member_ids=[2, 2], exclude_space_ids=(1,))
+        assert window.exclude_member_ids == frozenset({2})
+        with storage.unit_of_work() as uow:
+            assert uow.ledger.gains(window, limit=10) == []
+
     def test_gains_rank_highest_sum_first_then_member_id(self, storage: Storage) -> None:
         (a, b, c, d), _, _ = self._seed_gains(storage)
         with storage.unit_of_work() as uow:
-            gains = uow.ledger.gains(since=None, until=None, space_ids=None, limit=10)
+            gains = uow.ledger.gains(LedgerWindow(since=None, until=None, space_ids=None), limit=10)
         assert gains == [(d.id, 19), (a.id, 15), (c.id, 15)]
 
     def test_gains_include_since_and_exclude_until(self, storage: Storage) -> None:
         (a, b, c, d), _, _ = self._seed_gains(storage)
         with storage.unit_of_work() as uow:
-            window = uow.ledger.gains(since=_at(2), until=_at(4), space_ids=None, limit=10)
-            after = uow.ledger.gains(since=_at(3), until=None, space_ids=None, limit=10)
-            before = uow.ledger.gains(since=None, until=_at(2), space_ids=None, limit=10)
+            window = uow.ledger.gains(
+                LedgerWindow(since=_at(2), until=_at(4), space_ids=None), limit=10
+            )
+            after = uow.ledger.gains(
+                LedgerWindow(since=_at(3), until=None, space_ids=None), limit=10
+            )
+            before = uow.ledger.gains(
+                LedgerWindow(since=None, until=_at(2), space_ids=None), limit=10
+            )
         assert window == [(c.id, 15), (a.id, 5)]
         assert after == [(c.id, 15), (d.id, 4)]
         assert before == [(b.id, 20), (d.id, 15), (a.id, 10)]
@@ -298,9 +329,13 @@ class LedgerContract(ContractBase):
     def test_gains_keep_to_the_given_spaces(self, storage: Storage) -> None:
         (a, b, c, d), one, two = self._seed_gains(storage)
         with storage.unit_of_work() as uow:
-            in_one = uow.ledger.gains(since=None, until=None, space_ids=[one.id], limit=10)
-            in_two = uow.ledger.gains(since=None, until=None, space_ids=[two.id], limit=10)
-            in_none = uow.ledger.gains(since=None, until=None, space_ids=[], limit=10)
+            in_one = uow.ledger.gains(
+                LedgerWindow(since=None, until=None, space_ids=[one.id]), limit=10
+            )
+            in_two = uow.ledger.gains(
+                LedgerWindow(since=None, until=None, space_ids=[two.id]), limit=10
+            )
+            in_none = uow.ledger.gains(LedgerWindow(since=None, until=None, space_ids=[]), limit=10)
         assert in_one == [(c.id, 15), (d.id, 15), (a.id, 10)]
         assert in_two == [(a.id, 5)]
         assert in_none == []
@@ -312,15 +347,18 @@ class LedgerContract(ContractBase):
                 _append(uow, member.id, delta)
             uow.commit()
         with storage.unit_of_work() as uow:
-            gains = uow.ledger.gains(since=None, until=None, space_ids=None, limit=10)
+            gains = uow.ledger.gains(LedgerWindow(since=None, until=None, space_ids=None), limit=10)
         assert gains == [(positive.id, 1)]
 
     def test_gains_exclude_members_and_respect_the_limit(self, storage: Storage) -> None:
         (a, b, c, d), _, _ = self._seed_gains(storage)
         with storage.unit_of_work() as uow:
             without_d = uow.ledger.gains(
-                since=None, until=None, space_ids=None, exclude_member_ids=[d.id], limit=10
+                LedgerWindow(since=None, until=None, space_ids=None, exclude_member_ids=[d.id]),
+                limit=10,
             )
-            top_two = uow.ledger.gains(since=None, until=None, space_ids=None, limit=2)
+            top_two = uow.ledger.gains(
+                LedgerWindow(since=None, until=None, space_ids=None), limit=2
+            )
         assert without_d == [(a.id, 15), (c.id, 15)]
         assert top_two == [(d.id, 19), (a.id, 15)]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from socialcrm.capabilities.members.records import PLACEHOLDER_ROLE, Member
 from socialcrm.capabilities.outbox.records import OutboxMessage
+from socialcrm.capabilities.reputation.records import LedgerWindow
 from socialcrm.errors import Conflict
 from socialcrm.ports import Storage, UnitOfWork
 from socialcrm.testing.contract._support import (
@@ -243,9 +244,11 @@ class PropertyContract(ContractBase):
         )
         with storage.unit_of_work() as uow:
             gains = uow.ledger.gains(
-                since=None if since is None else _at(since),
-                until=None if until is None else _at(until),
-                space_ids=[chosen[i] for i in in_spaces],
+                LedgerWindow(
+                    since=None if since is None else _at(since),
+                    until=None if until is None else _at(until),
+                    space_ids=[chosen[i] for i in in_spaces],
+                ),
                 limit=10,
             )
         assert gains == expected

@@ -12,6 +12,7 @@ import attrs
 from socialcrm.capabilities.audit.records import AuditQuery, NewAuditEntry
 from socialcrm.capabilities.badges.records import NewBadgeAward
 from socialcrm.capabilities.flags.records import NewFlag
+from socialcrm.capabilities.reputation.records import LedgerWindow
 from socialcrm.ports import Storage
 from socialcrm.testing.contract._support import (
     ContractBase,
@@ -43,18 +44,16 @@ class VisibilityContract(ContractBase):
             assert history == [public, free]
             assert len(uow.ledger.history(one.id, limit=10)) == 3
             gains = uow.ledger.gains(
-                since=None, until=None, space_ids=None, exclude_space_ids=[hidden.id], limit=10
+                LedgerWindow(since=None, until=None, space_ids=None, exclude_space_ids=[hidden.id]),
+                limit=10,
             )
             assert gains == [(one.id, 15)]
             assert uow.ledger.gains(
-                since=None, until=None, space_ids=None, exclude_space_ids=[], limit=10
+                LedgerWindow(since=None, until=None, space_ids=None, exclude_space_ids=[]), limit=10
             ) == [(one.id, 65), (two.id, 40)]
             counts = uow.ledger.rule_counts(
-                rules=["contract"],
-                since=None,
-                until=None,
-                space_ids=None,
-                exclude_space_ids=[hidden.id],
+                ["contract"],
+                LedgerWindow(since=None, until=None, space_ids=None, exclude_space_ids=[hidden.id]),
                 limit=10,
             )
             assert counts == [(one.id, 2)]

@@ -39,9 +39,12 @@ from socialcrm.adapters.sqlalchemy.catalog import Tables
 from socialcrm.adapters.sqlalchemy.conventions import TableKit, column
 from socialcrm.adapters.sqlalchemy.prepared import Prepared, StatementFactory
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
-from socialcrm.capabilities.trust.records import ActivityTotals, MemberActivity
-
-_DAY_COUNTS = ("posts_read", "reading_seconds", "likes_given", "likes_received")
+from socialcrm.capabilities.trust.records import (
+    DAY_COUNTERS,
+    ActivityTotals,
+    DayCounts,
+    MemberActivity,
+)
 
 
 def add_activity_tables(metadata: MetaData, prefix: str) -> dict[str, Table]:
@@ -92,13 +95,13 @@ class ActivityStatements:
             update(d).where(day_key, d.c.visited == sql_false()).values(visited=sql_true())
         )
         self.day_exists = prepare.hot(select(d.c.member_id).where(day_key))
-        increments = {name: d.c[name] + bindparam(f"add_{name}") for name in _DAY_COUNTS}
+        increments = {name: d.c[name] + bindparam(f"add_{name}") for name in DAY_COUNTERS}
         self.add_day = prepare.hot(update(d).where(day_key).values(**increments))
         self.add_visited_day = prepare.hot(
             update(d).where(day_key).values(visited=sql_true(), **increments)
         )
         self.insert_day = prepare.hot(
-            insert(d), column_keys=["member_id", "day", "visited", *_DAY_COUNTS]
+            insert(d), column_keys=["member_id", "day", "visited", *DAY_COUNTERS]
         )
         # A like's two rows (giver and receiver) in one UPDATE where the dialect can
         # say which rows it changed (RETURNING: SQLite 3.35+, PostgreSQL; not MariaDB).
@@ -146,7 +149,7 @@ class ActivityStatements:
         visited = case((d.c.visited, 1), else_=0)
         self.day_columns = [
             *both(visited),
-            *(part for name in _DAY_COUNTS for part in both(d.c[name])),
+            *(part for name in DAY_COUNTERS for part in both(d.c[name])),
         ]
         self.topic_columns = [
             func.count(mt.c.entered_on),
@@ -259,37 +262,22 @@ class SQLActivityRepository(SQLRepository):
         if self._q.day_exists.first(self._conn, key) is not None:
             return False
         row = {"member_id": member_id, "day": day, "visited": True}
-        row.update({name: 0 for name in _DAY_COUNTS})
+        row.update({name: 0 for name in DAY_COUNTERS})
         return self._insert_or_retry(
             self._q.insert_day, row, self._q.day_exists, self._q.mark_visited, key
         )
 
-    def add_day(
-        self,
-        member_id: int,
-        day: date,
-        *,
-        visited: bool = False,
-        posts_read: int = 0,
-        reading_seconds: int = 0,
-        likes_given: int = 0,
-        likes_received: int = 0,
-    ) -> None:
-        """Add the counts to the member's day (one atomic ``UPDATE`` once the row exists)."""
-        counts = {
-            "posts_read": posts_read,
-            "reading_seconds": reading_seconds,
-            "likes_given": likes_given,
-            "likes_received": likes_received,
-        }
+    def add_day(self, member_id: int, day: date, counts: DayCounts) -> None:
+        """Add ``counts`` to the member's day (one atomic ``UPDATE`` once the row exists)."""
+        added = counts.counters()
         key = {"for_member": member_id, "for_day": day}
-        params = {**key, **{f"add_{name}": value for name, value in counts.items()}}
-        statement = self._q.add_visited_day if visited else self._q.add_day
+        params = {**key, **{f"add_{name}": value for name, value in added.items()}}
+        statement = self._q.add_visited_day if counts.visited else self._q.add_day
         if statement.write(self._conn, params) > 0:
             return
         inserted = self._insert_unique(
             self._q.insert_day,
-            {"member_id": member_id, "day": day, "visited": visited, **counts},
+            {"member_id": member_id, "day": day, "visited": counts.visited, **added},
             already_exists=lambda: self._q.day_exists.first(self._conn, key) is not None,
             conflict=None,
         )
@@ -305,50 +293,44 @@ class SQLActivityRepository(SQLRepository):
         two :meth:`add_day` calls.
         """
         statement = self._q.add_like
-        if statement is None or giver_id == receiver_id:
-            self.add_day(giver_id, day, likes_given=delta)
-            self.add_day(receiver_id, day, likes_received=delta)
-            return
-        params = {"for_day": day, "giver": giver_id, "receiver": receiver_id, "delta": delta}
-        found = {row[0] for row in statement.all(self._conn, params)}
+        found: set[int] = set()
+        if statement is not None and giver_id != receiver_id:
+            params = {"for_day": day, "giver": giver_id, "receiver": receiver_id, "delta": delta}
+            found = {row[0] for row in statement.all(self._conn, params)}
         if giver_id not in found:
-            self.add_day(giver_id, day, likes_given=delta)
+            self.add_day(giver_id, day, DayCounts(likes_given=delta))
         if receiver_id not in found:
-            self.add_day(receiver_id, day, likes_received=delta)
+            self.add_day(receiver_id, day, DayCounts(likes_received=delta))
 
     def enter_topic(self, member_id: int, thread_id: int, day: date) -> bool:
         """Record an entry; the row keeps the earliest day."""
-        key = {"for_member": member_id, "for_thread": thread_id, "for_day": day}
-        if self._q.enter_topic.write(self._conn, key) > 0:
-            return True
-        if self._q.topic_exists.first(self._conn, key) is not None:
-            return False
-        row = {
-            "member_id": member_id,
-            "thread_id": thread_id,
-            "entered_on": day,
-            "replied_on": None,
-        }
-        return self._insert_or_retry(
-            self._q.insert_topic, row, self._q.topic_exists, self._q.enter_topic, key
-        )
+        return self._touch_topic(member_id, thread_id, day, self._q.enter_topic, "entered_on")
 
     def record_topic_reply(self, member_id: int, thread_id: int, day: date) -> bool:
         """Record a reply; the row keeps the latest day."""
+        return self._touch_topic(member_id, thread_id, day, self._q.reply_in_topic, "replied_on")
+
+    def _touch_topic(
+        self, member_id: int, thread_id: int, day: date, moved: Prepared, column: str
+    ) -> bool:
+        """Set ``column`` of the member's thread row to ``day`` where ``moved`` allows it.
+
+        ``moved`` is the guarded ``UPDATE`` (earliest or latest day); a missing row is
+        inserted with only ``column`` set. ``True`` if that changed something.
+        """
         key = {"for_member": member_id, "for_thread": thread_id, "for_day": day}
-        if self._q.reply_in_topic.write(self._conn, key) > 0:
+        if moved.write(self._conn, key) > 0:
             return True
         if self._q.topic_exists.first(self._conn, key) is not None:
             return False
-        row = {
+        row: dict[str, Any] = {
             "member_id": member_id,
             "thread_id": thread_id,
             "entered_on": None,
-            "replied_on": day,
+            "replied_on": None,
         }
-        return self._insert_or_retry(
-            self._q.insert_topic, row, self._q.topic_exists, self._q.reply_in_topic, key
-        )
+        row[column] = day
+        return self._insert_or_retry(self._q.insert_topic, row, self._q.topic_exists, moved, key)
 
     def activity(self, member_id: int, *, since: date) -> MemberActivity:
         """The member's totals since joining and since ``since``: two index range reads."""

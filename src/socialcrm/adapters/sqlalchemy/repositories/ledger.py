@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import attrs
@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
 
 from socialcrm.adapters.sqlalchemy.catalog import Tables
 from socialcrm.adapters.sqlalchemy.column_types import case_sensitive_string
@@ -36,7 +37,7 @@ from socialcrm.adapters.sqlalchemy.prepared import CoreStatement, StatementFacto
 from socialcrm.adapters.sqlalchemy.repositories.base import SQLRepository
 from socialcrm.adapters.sqlalchemy.repositories.members import listed_members
 from socialcrm.adapters.sqlalchemy.rows import RowMapper
-from socialcrm.capabilities.reputation.records import LedgerEntry, NewLedgerEntry
+from socialcrm.capabilities.reputation.records import LedgerEntry, LedgerWindow, NewLedgerEntry
 from socialcrm.errors import Conflict
 
 #: The records' row mappers; a query selects their ``columns``, in order.
@@ -218,81 +219,64 @@ class SQLLedgerRepository(SQLRepository):
         rows = self._q.totals.all(self._conn)
         return {member_id: int(total) for member_id, total in rows}
 
-    def gains(
-        self,
-        *,
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int] = (),
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
-    ) -> list[tuple[int, int]]:
-        """``(member_id, sum of delta)`` for entries with ``since <= at < until``.
+    def _in_ranking(self, query: Select[Any], window: LedgerWindow) -> Select[Any]:
+        """``query`` narrowed to the entries a ranking over ``window`` counts.
 
-        ``None`` bounds are open; ``space_ids`` ``None`` means every entry,
-        otherwise only entries whose ``space_id`` is in it. Members whose sum is
-        0 or less, and placeholder members, are left out. Highest sum first, then
-        member id ascending.
+        Placeholder members never count.
         """
-        if space_ids is not None and not space_ids:
+        lg = self._q.table
+        if window.since is not None:
+            query = query.where(lg.c.at >= window.since)
+        if window.until is not None:
+            query = query.where(lg.c.at < window.until)
+        if window.space_ids is not None:
+            query = query.where(lg.c.space_id.in_(sorted(window.space_ids)))
+        if window.exclude_space_ids:
+            query = query.where(_outside(lg, window.exclude_space_ids))
+        if window.exclude_member_ids:
+            query = query.where(lg.c.member_id.not_in(sorted(window.exclude_member_ids)))
+        return query.where(lg.c.member_id.not_in(self._q.placeholder_ids))
+
+    def gains(self, window: LedgerWindow, *, limit: int) -> list[tuple[int, int]]:
+        """``(member_id, sum of delta)`` over the entries in ``window``, highest sum first.
+
+        Members whose sum is 0 or less, and placeholder members, are left out;
+        ties by member id ascending.
+        """
+        if window.space_ids is not None and not window.space_ids:
             return []
         lg = self._q.table
         total = func.sum(lg.c.delta)
-        query = select(lg.c.member_id, total.label("gain")).group_by(lg.c.member_id)
-        if since is not None:
-            query = query.where(lg.c.at >= since)
-        if until is not None:
-            query = query.where(lg.c.at < until)
-        if space_ids is not None:
-            query = query.where(lg.c.space_id.in_(list(space_ids)))
-        if exclude_space_ids:
-            query = query.where(_outside(lg, exclude_space_ids))
-        if exclude_member_ids:
-            query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
-        query = query.where(lg.c.member_id.not_in(self._q.placeholder_ids))
-        query = query.having(total > 0).order_by(total.desc(), lg.c.member_id).limit(limit)
+        query = (
+            self._in_ranking(select(lg.c.member_id, total.label("gain")), window)
+            .group_by(lg.c.member_id)
+            .having(total > 0)
+            .order_by(total.desc(), lg.c.member_id)
+            .limit(limit)
+        )
         rows = CoreStatement(query).all(self._conn)
         return [(member_id, int(gain)) for member_id, gain in rows]
 
     def rule_counts(
-        self,
-        *,
-        rules: Collection[str],
-        since: datetime | None,
-        until: datetime | None,
-        space_ids: Collection[int] | None,
-        exclude_member_ids: Collection[int] = (),
-        exclude_space_ids: Collection[int] = (),
-        limit: int,
+        self, rules: Collection[str], window: LedgerWindow, *, limit: int
     ) -> list[tuple[int, int]]:
-        """``(member_id, count)`` of active entries of ``rules``, highest count first."""
-        if not rules or (space_ids is not None and not space_ids):
+        """``(member_id, count)`` of active entries of ``rules`` in ``window``, highest first."""
+        if not rules or (window.space_ids is not None and not window.space_ids):
             return []
         lg = self._q.table
         undoing = lg.alias("undoing")
         count = func.count(lg.c.id)
-        query = (
-            select(lg.c.member_id, count.label("entries"))
-            .where(
-                lg.c.rule.in_(sorted(set(rules))),
-                lg.c.undoes.is_(None),
-                ~select(undoing.c.id).where(undoing.c.undoes == lg.c.id).exists(),
-                lg.c.member_id.not_in(self._q.placeholder_ids),
-            )
-            .group_by(lg.c.member_id)
+        counted = select(lg.c.member_id, count.label("entries")).where(
+            lg.c.rule.in_(sorted(set(rules))),
+            lg.c.undoes.is_(None),
+            ~select(undoing.c.id).where(undoing.c.undoes == lg.c.id).exists(),
         )
-        if since is not None:
-            query = query.where(lg.c.at >= since)
-        if until is not None:
-            query = query.where(lg.c.at < until)
-        if space_ids is not None:
-            query = query.where(lg.c.space_id.in_(list(space_ids)))
-        if exclude_space_ids:
-            query = query.where(_outside(lg, exclude_space_ids))
-        if exclude_member_ids:
-            query = query.where(lg.c.member_id.not_in(list(exclude_member_ids)))
-        query = query.order_by(count.desc(), lg.c.member_id).limit(limit)
+        query = (
+            self._in_ranking(counted, window)
+            .group_by(lg.c.member_id)
+            .order_by(count.desc(), lg.c.member_id)
+            .limit(limit)
+        )
         rows = CoreStatement(query).all(self._conn)
         return [(member_id, int(entries)) for member_id, entries in rows]
 
