@@ -487,8 +487,9 @@ def test_six_processes_voting_replying_bountying_and_deleting_keep_the_books(sch
     seed = _seed_mixed(url, prefix)
     started = time.monotonic()
     outcomes = _run_mixed(url, prefix, seed)
+    # Reported, not asserted: a slow machine is no failure (benchmarks measure speed),
+    # and a worker that hangs fails ``_run_mixed`` at its queue's timeout.
     elapsed = time.monotonic() - started
-    assert elapsed < MIXED_SECONDS + 30, elapsed
     errors = [e for o in outcomes for e in o["errors"]]
     assert errors == [], errors[:5]
     refused: Counter[str] = Counter()
