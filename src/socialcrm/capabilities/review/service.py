@@ -49,6 +49,37 @@ def _decide(tx: Transaction, item: ReviewItem, decision: ReviewDecision) -> None
         raise Conflict(f"review item {item.id} was decided meanwhile", code="already_decided")
 
 
+def _audit_decision(
+    tx: Transaction,
+    acting_id: int,
+    item: ReviewItem,
+    action: str,
+    status: str,
+    why: str,
+    *,
+    post_id: int | None = None,
+    thread_id: int | None = None,
+    before: dict[str, object] | None = None,
+) -> None:
+    """Audit a moderator's decision on ``item``: pending, then ``status``.
+
+    ``post_id``/``thread_id`` default to the item's (an approval names what it published);
+    ``before`` adds to the pending state (the text an edit replaced).
+    """
+    record_audit(
+        tx,
+        actor_id=acting_id,
+        action=action,
+        reason=why,
+        member_id=item.author_id,
+        post_id=item.post_id if post_id is None else post_id,
+        thread_id=item.thread_id if thread_id is None else thread_id,
+        space_id=item.space_id,
+        before={"review_item_id": item.id, "status": "pending"} | (before or {}),
+        after={"review_item_id": item.id, "status": status},
+    )
+
+
 class Review(PublicAPI):
     """``community.review``: the moderators' queue of held submissions and flagged posts."""
 
@@ -257,18 +288,16 @@ class Review(PublicAPI):
                     edited=edited,
                 )
             )
-            record_audit(
+            _audit_decision(
                 tx,
-                actor_id=acting.id,
-                action="submission_edited_and_approved" if edited else "submission_approved",
-                reason=why,
-                member_id=found.author_id,
+                acting.id,
+                found,
+                "submission_edited_and_approved" if edited else "submission_approved",
+                "approved",
+                why,
                 post_id=post.id,
                 thread_id=post.thread_id,
-                space_id=found.space_id,
-                before={"review_item_id": found.id, "status": "pending"}
-                | ({"body": found.body, "title": found.title} if edited else {}),
-                after={"review_item_id": found.id, "status": "approved"},
+                before={"body": found.body, "title": found.title} if edited else None,
             )
             return post
 
@@ -364,18 +393,7 @@ class Review(PublicAPI):
                     reason=why,
                 )
             )
-            record_audit(
-                tx,
-                actor_id=acting.id,
-                action="submission_rejected",
-                reason=why,
-                member_id=found.author_id,
-                post_id=found.post_id,
-                thread_id=found.thread_id,
-                space_id=found.space_id,
-                before={"review_item_id": found.id, "status": "pending"},
-                after={"review_item_id": found.id, "status": "rejected"},
-            )
+            _audit_decision(tx, acting.id, found, "submission_rejected", "rejected", why)
             return tx.uow.review.get(found.id) or found
 
     @retry_transient
@@ -399,18 +417,7 @@ class Review(PublicAPI):
                     author_id=found.author_id,
                 )
             )
-            record_audit(
-                tx,
-                actor_id=acting.id,
-                action="review_item_dismissed",
-                reason=why,
-                member_id=found.author_id,
-                post_id=found.post_id,
-                thread_id=found.thread_id,
-                space_id=found.space_id,
-                before={"review_item_id": found.id, "status": "pending"},
-                after={"review_item_id": found.id, "status": "dismissed"},
-            )
+            _audit_decision(tx, acting.id, found, "review_item_dismissed", "dismissed", why)
             return tx.uow.review.get(found.id) or found
 
 
